@@ -1,0 +1,128 @@
+# mgate - model-quality gate for CI.
+#
+#   make            build ./mgate
+#   make test       unit tests (cmocka) + end-to-end tests of the binary
+#   make demo       run the shipped example gate (fixtures/demo)
+#   make sanitize   the whole test suite under ASan + UBSan
+#   make coverage   gcov + lcov HTML report in build/coverage/html
+#   make bench      benchmarks (prints figures; not a test)
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# `make test` and `make demo` install missing Debian packages first
+# (ci/install-deps.sh), so the two commands work on a fresh machine.
+# Sources are found by wildcard: a new .c file in a module folder is built
+# into libmgate.a, a new tests/unit/test_*.c becomes a test binary.
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+BUILD    ?= build/release
+OPT      ?= -O2 -g
+EXTRA    ?=
+PKGS      = jansson libxml-2.0
+# Evaluated lazily so that the deps step can install pkg-config files first.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null)
+CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
+             -Wshadow -Wstrict-prototypes -I. $(OPT) $(EXTRA) $(PKG_CFLAGS)
+LDFLAGS_ALL = $(EXTRA) $(LDFLAGS)
+
+MODULES   = common sources score checks reports harness
+LIB_SRC   = $(filter-out harness/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
+LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC  = $(wildcard tests/unit/test_*.c)
+UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT_SRC = $(wildcard tests/unit/support/*.c)
+TEST_SUPPORT_OBJ = $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
+MGATE     = $(BUILD)/mgate
+
+.PHONY: all deps test test-unit test-e2e demo sanitize coverage bench install clean \
+        build-all unit-run e2e-run
+
+all: mgate
+
+mgate: $(MGATE)
+	@cp $(MGATE) mgate
+
+deps:
+	@sh ci/install-deps.sh --if-missing
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(CMOCKA_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libmgate.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(MGATE): $(BUILD)/harness/main.o $(BUILD)/libmgate.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libmgate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
+
+build-all: $(MGATE) $(UNIT_BIN)
+
+# Runs every unit test binary; each writes its own JUnit file (cmocka's XML
+# output cannot share one file between binaries).
+unit-run: $(UNIT_BIN)
+	@sh tests/run-unit.sh $(BUILD) $(UNIT_BIN)
+
+e2e-run: $(MGATE)
+	@sh tests/e2e/run.sh $(MGATE) $(TESTS)
+
+test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory build-all
+	@$(MAKE) --no-print-directory unit-run
+	@$(MAKE) --no-print-directory e2e-run
+
+test-unit:
+	@$(MAKE) --no-print-directory unit-run
+
+test-e2e:
+	@$(MAKE) --no-print-directory e2e-run
+
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@sh fixtures/demo/run-demo.sh ./mgate
+
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+sanitize:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory BUILD=build/sanitize OPT="-O1 -g" EXTRA="$(SAN)" build-all
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(MAKE) --no-print-directory BUILD=build/sanitize OPT="-O1 -g" EXTRA="$(SAN)" unit-run e2e-run
+
+coverage:
+	@$(MAKE) --no-print-directory deps
+	@rm -rf build/coverage
+	@$(MAKE) --no-print-directory BUILD=build/coverage OPT="-O0 -g" EXTRA="--coverage" build-all
+	@$(MAKE) --no-print-directory BUILD=build/coverage OPT="-O0 -g" EXTRA="--coverage" unit-run e2e-run
+	lcov --quiet --capture --directory build/coverage --output-file build/coverage/lcov.info
+	lcov --quiet --remove build/coverage/lcov.info '*/tests/*' '/usr/*' --output-file build/coverage/lcov.info
+	genhtml --quiet build/coverage/lcov.info --output-directory build/coverage/html
+	@lcov --summary build/coverage/lcov.info
+	@echo "coverage report: build/coverage/html/index.html"
+
+bench:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(BUILD)/bench/bench_parse
+	@sh bench/run.sh $(BUILD)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libmgate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+install: mgate
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 mgate $(DESTDIR)$(PREFIX)/bin/mgate
+
+clean:
+	rm -rf build mgate
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/harness/main.d $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -1,0 +1,159 @@
+#include "checks/result.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmem.h"
+
+const char *mg_status_name(mg_status s)
+{
+    switch (s) {
+    case MG_STATUS_PASS: return "passed";
+    case MG_STATUS_FAIL: return "failed";
+    case MG_STATUS_ERROR: return "error";
+    case MG_STATUS_SKIP: return "skipped";
+    }
+    return "unknown";
+}
+
+mg_report *mg_report_new(void)
+{
+    return mg_xcalloc(1, sizeof(mg_report));
+}
+
+static void result_free(mg_result *res)
+{
+    if (!res)
+        return;
+    free(res->group);
+    free(res->name);
+    free(res->check);
+    free(res->message);
+    for (size_t i = 0; i < res->nprops; i++) {
+        free(res->props[i].key);
+        free(res->props[i].text);
+    }
+    free(res->props);
+    for (size_t i = 0; i < res->nexamples; i++)
+        free(res->examples[i]);
+    free(res->examples);
+    free(res);
+}
+
+void mg_report_free(mg_report *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nresults; i++)
+        result_free(r->results[i]);
+    free(r->results);
+    mg_run_facts *f = &r->facts;
+    free(f->gate_name);
+    free(f->spec_path);
+    free(f->data_path);
+    free(f->data_sha256);
+    free(f->model_path);
+    free(f->started_at);
+    free(f->hostname);
+    free(r);
+}
+
+mg_result *mg_report_add(mg_report *r, const char *group, const char *name, const char *check)
+{
+    mg_result *res = mg_xcalloc(1, sizeof *res);
+    res->group = mg_xstrdup(group);
+    res->name = mg_xstrdup(name);
+    res->check = mg_xstrdup(check);
+    r->results = mg_xgrow(r->results, &r->results_cap, r->nresults + 1, sizeof *r->results);
+    r->results[r->nresults++] = res;
+    return res;
+}
+
+void mg_result_set_message(mg_result *res, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+    va_end(ap);
+    free(res->message);
+    res->message = s;
+}
+
+static mg_prop *prop_slot(mg_result *res, const char *key)
+{
+    for (size_t i = 0; i < res->nprops; i++) {
+        if (strcmp(res->props[i].key, key) == 0) {
+            free(res->props[i].text);
+            res->props[i].text = NULL;
+            return &res->props[i];
+        }
+    }
+    res->props = mg_xgrow(res->props, &res->props_cap, res->nprops + 1, sizeof *res->props);
+    mg_prop *p = &res->props[res->nprops++];
+    memset(p, 0, sizeof *p);
+    p->key = mg_xstrdup(key);
+    return p;
+}
+
+void mg_result_prop_number(mg_result *res, const char *key, double value)
+{
+    mg_prop *p = prop_slot(res, key);
+    p->is_number = 1;
+    p->number = value;
+}
+
+void mg_result_prop_text(mg_result *res, const char *key, const char *value)
+{
+    mg_prop *p = prop_slot(res, key);
+    p->is_number = 0;
+    p->text = mg_xstrdup(value ? value : "");
+}
+
+const mg_prop *mg_result_prop(const mg_result *res, const char *key)
+{
+    for (size_t i = 0; i < res->nprops; i++)
+        if (strcmp(res->props[i].key, key) == 0)
+            return &res->props[i];
+    return NULL;
+}
+
+void mg_result_example(mg_result *res, size_t keep, const char *fmt, ...)
+{
+    res->examples_total++;
+    if (res->nexamples >= keep)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+    va_end(ap);
+    res->examples = mg_xgrow(res->examples, &res->examples_cap, res->nexamples + 1,
+                             sizeof *res->examples);
+    res->examples[res->nexamples++] = s;
+}
+
+size_t mg_report_count(const mg_report *r, mg_status s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nresults; i++)
+        n += r->results[i]->status == s;
+    return n;
+}
+
+mg_status mg_report_verdict(const mg_report *r)
+{
+    if (mg_report_count(r, MG_STATUS_FAIL) > 0)
+        return MG_STATUS_FAIL;
+    if (mg_report_count(r, MG_STATUS_ERROR) > 0)
+        return MG_STATUS_ERROR;
+    return MG_STATUS_PASS;
+}

@@ -1,0 +1,83 @@
+/*
+ * command_table.c - the one table of subcommands.  Adding a command: write
+ * cmd_<name> and its usage text in harness/cmd_<name>.c, declare both in
+ * commands.h, add a row here.  `mgate help` is printed from this table.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness/commands.h"
+
+static const char help_usage[] =
+    "usage: mgate help [COMMAND]\n"
+    "\n"
+    "Lists the commands, or prints the full help of one.\n";
+
+static const char version_usage[] =
+    "usage: mgate version\n"
+    "\n"
+    "Prints mgate's version.\n";
+
+const mg_command mg_commands[] = {
+    {"run", cmd_run, "run a gate spec: data checks, metrics, adversarial checks", cmd_run_usage},
+    {"score", cmd_score, "score a CSV or JSON Lines file with a model", cmd_score_usage},
+    {"help", cmd_help, "show help for mgate or one command", help_usage},
+    {"version", cmd_version, "print the version", version_usage},
+    {NULL, NULL, NULL, NULL},
+};
+
+const mg_command *mg_command_find(const char *name)
+{
+    for (const mg_command *c = mg_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+int mg_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int cmd_help(int argc, char **argv)
+{
+    if (argc > 2) {
+        fprintf(stderr, "usage: mgate help [COMMAND]\n");
+        return MG_EXIT_USAGE;
+    }
+    if (argc == 2) {
+        const mg_command *c = mg_command_find(argv[1]);
+        if (!c) {
+            fprintf(stderr, "mgate: error: '%s' is not a command; see 'mgate help'\n", argv[1]);
+            return MG_EXIT_USAGE;
+        }
+        fputs(c->usage, stdout);
+        return MG_EXIT_PASS;
+    }
+    printf("usage: mgate <command> [<args>]\n\n"
+           "mgate gates the promotion of a model in CI: data checks, accuracy\n"
+           "regressions and adversarial checks, reported as JUnit XML.\n\n"
+           "commands:\n");
+    for (const mg_command *c = mg_commands; c->name; c++)
+        printf("  %-10s %s\n", c->name, c->summary);
+    printf("\nexit status: 0 gate passed, 1 gate failed, 2 usage/spec/input error,\n"
+           "3 internal error.  'mgate help COMMAND' for more.\n");
+    return MG_EXIT_PASS;
+}
+
+int cmd_version(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        fprintf(stderr, "usage: mgate version\n");
+        return MG_EXIT_USAGE;
+    }
+    printf("mgate %s\n", MGATE_VERSION);
+    return MG_EXIT_PASS;
+}

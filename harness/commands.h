@@ -1,0 +1,42 @@
+/*
+ * commands.h - the subcommands of the mgate CLI.  Each handler takes the
+ * arguments after the subcommand name (argv[0] is the subcommand) and returns
+ * the process exit status (see mg_exit).  Handlers print; library code
+ * does not.
+ */
+#ifndef MG_HARNESS_COMMANDS_H
+#define MG_HARNESS_COMMANDS_H
+
+/* Exit statuses: "checks failed" is kept apart from "gate could not run". */
+typedef enum mg_exit {
+    MG_EXIT_PASS = 0,     /* every check passed */
+    MG_EXIT_FAIL = 1,     /* at least one check failed: block promotion */
+    MG_EXIT_USAGE = 2,    /* bad command line, spec or input: nothing could be judged */
+    MG_EXIT_INTERNAL = 3  /* a bug or resource failure in mgate itself */
+} mg_exit;
+
+typedef struct mg_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;  /* one line for `mgate help` */
+    const char *usage;    /* full help text for `mgate help CMD` / `CMD --help` */
+} mg_command;
+
+int cmd_run(int argc, char **argv);
+int cmd_score(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+extern const char cmd_run_usage[];
+extern const char cmd_score_usage[];
+
+/* The table, NULL-name terminated. */
+extern const mg_command mg_commands[];
+const mg_command *mg_command_find(const char *name);
+
+/* True when argv has -h/--help. */
+int mg_wants_help(int argc, char **argv);
+
+#define MGATE_VERSION "0.1.0"
+
+#endif

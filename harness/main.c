@@ -1,0 +1,35 @@
+/*
+ * main.c - the mgate front end: dispatch to a subcommand from the table.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness/commands.h"
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: mgate <command> [<args>]; see 'mgate help'\n");
+        return MG_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+        name = "help";
+    else if (strcmp(name, "--version") == 0)
+        name = "version";
+    const mg_command *cmd = mg_command_find(name);
+    if (!cmd) {
+        fprintf(stderr, "mgate: error: '%s' is not a command; see 'mgate help'\n", argv[1]);
+        return MG_EXIT_USAGE;
+    }
+    if (mg_wants_help(argc - 1, argv + 1)) {
+        fputs(cmd->usage, stdout);
+        return MG_EXIT_PASS;
+    }
+    int rc = cmd->run(argc - 1, argv + 1);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "mgate: error: writing output failed\n");
+        return MG_EXIT_INTERNAL;
+    }
+    return rc;
+}

@@ -1,0 +1,93 @@
+/*
+ * model.h - the scoring core: load a model, describe it, score rows.
+ *
+ * A library: it never prints and never exits.  Every function that can fail
+ * returns a negative status (or NULL) and fills a caller-supplied mg_error
+ * with `FILE[:LINE[:COL]]: what is wrong`.
+ *
+ * Ownership: mg_model_load / mg_binding_new return objects the caller frees
+ * with mg_model_free / mg_binding_free (both accept NULL).  Getters return
+ * borrowed pointers valid while the model lives.
+ *
+ * Scoring reads features straight from data rows (sources/row.h).  Features
+ * are bound to the data's columns by name once per run (mg_binding_new), so
+ * nothing is looked up by name per row.
+ */
+#ifndef MG_SCORE_MODEL_H
+#define MG_SCORE_MODEL_H
+
+#include <stddef.h>
+
+#include "common/error.h"
+#include "sources/row.h"
+
+typedef enum mg_model_format {
+    MG_MODEL_AUTO = 0,  /* detect from content */
+    MG_MODEL_XGBOOST,   /* Booster.save_model("x.json") */
+    MG_MODEL_LINEAR,    /* {"type": "linear"|"logistic", ...} */
+    MG_MODEL_PMML,      /* PMML 4.x */
+    MG_MODEL_EXTERNAL   /* a command speaking the JSON Lines scorer protocol */
+} mg_model_format;
+
+typedef enum mg_model_task {
+    MG_TASK_REGRESSION = 0,
+    MG_TASK_BINARY,      /* one output: probability of the positive class */
+    MG_TASK_MULTICLASS   /* noutputs class probabilities */
+} mg_model_task;
+
+typedef struct mg_model mg_model;
+typedef struct mg_binding mg_binding;
+
+/* How to load a model.  Either `path` (a model file) or `command` (an external
+ * scorer: argv, NULL-terminated) is set. */
+typedef struct mg_model_spec {
+    const char *path;
+    mg_model_format format;     /* MG_MODEL_AUTO to detect */
+    const char *const *command; /* external scorer argv, NULL-terminated */
+    double timeout_seconds;     /* external scorer: per-batch timeout; 0 = default (30 s) */
+    size_t batch_size;          /* external scorer: rows per request; 0 = default (256) */
+} mg_model_spec;
+
+mg_model *mg_model_load(const mg_model_spec *spec, mg_error *err);
+void mg_model_free(mg_model *m);
+
+mg_model_format mg_model_get_format(const mg_model *m);
+const char *mg_model_format_name(mg_model_format f); /* "xgboost", "linear", "pmml", "external" */
+mg_model_task mg_model_get_task(const mg_model *m);
+/* The objective / function as the model names it (e.g. "binary:logistic"). */
+const char *mg_model_objective(const mg_model *m);
+/* Number of outputs per row: 1 for regression and binary, K for multiclass. */
+size_t mg_model_noutputs(const mg_model *m);
+/* Class label of output k for multiclass models (e.g. "0", "setosa"); NULL otherwise. */
+const char *mg_model_class_label(const mg_model *m, size_t k);
+size_t mg_model_nfeatures(const mg_model *m);
+/* Feature name i; NULL when the model does not name its features (then
+ * features are bound by position: feature i is data column i, or "f<i>"). */
+const char *mg_model_feature_name(const mg_model *m, size_t i);
+
+/* Binds the model's features to data columns by name (or position when the
+ * model has no names).  Fails naming every feature that has no column. */
+mg_binding *mg_binding_new(const mg_model *m, const char *const *columns, size_t ncolumns,
+                           mg_error *err);
+void mg_binding_free(mg_binding *b);
+
+/*
+ * Scores one row: writes mg_model_noutputs() values to out.  Missing values
+ * (absent, null, empty, NaN) follow the model's missing-value rules.  A value
+ * the model cannot use (text in a numeric feature, for instance) makes the
+ * row unscorable: returns -1 with err naming the feature and what was found.
+ */
+int mg_model_score_row(mg_model *m, const mg_binding *b, const mg_row *row, double *out,
+                       mg_error *err);
+
+/*
+ * Scores n rows: out holds n * noutputs values, row-major.  ok[i] is set to 1
+ * for a scored row and 0 for one that could not be scored (its outputs are
+ * NaN); row_err, when not NULL, receives the message of the first failure.
+ * Returns the number of rows scored, or -1 when the whole batch failed
+ * (an external scorer crashed or timed out; err says so, with its stderr tail).
+ */
+long mg_model_score_batch(mg_model *m, const mg_binding *b, const mg_row *rows, size_t n,
+                          double *out, unsigned char *ok, mg_error *row_err, mg_error *err);
+
+#endif

@@ -1,0 +1,80 @@
+#include "sources/row.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmem.h"
+
+int mg_value_is_missing(const mg_value *v)
+{
+    switch (v->kind) {
+    case MG_VALUE_ABSENT:
+    case MG_VALUE_NULL:
+        return 1;
+    case MG_VALUE_TEXT:
+        return v->len == 0 && !v->quoted;
+    default:
+        return 0;
+    }
+}
+
+int mg_value_to_double(const mg_value *v, double *out)
+{
+    if (v->kind == MG_VALUE_NUMBER || v->kind == MG_VALUE_BOOL) {
+        *out = v->num;
+        return 0;
+    }
+    if (v->kind != MG_VALUE_TEXT || v->len == 0)
+        return -1;
+    const char *s = v->text;
+    const char *end = s + v->len;
+    while (s < end && isspace((unsigned char)*s))
+        s++;
+    if (s == end)
+        return -1;
+    /* strtod accepts hex floats; data files never mean those. */
+    const char *digits = (*s == '+' || *s == '-') ? s + 1 : s;
+    if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
+        return -1;
+    char *stop;
+    errno = 0;
+    double d = strtod(s, &stop);
+    if (stop == s)
+        return -1;
+    while (stop < end && isspace((unsigned char)*stop))
+        stop++;
+    if (stop != end)
+        return -1;
+    *out = d; /* ERANGE overflow gives ±HUGE_VAL: an out-of-range value, still a number */
+    return 0;
+}
+
+mg_row *mg_row_dup(const mg_row *row)
+{
+    /* One block: the row, its values, then every text. */
+    size_t text_bytes = 0;
+    for (size_t i = 0; i < row->nvalues; i++)
+        text_bytes += row->values[i].len + 1;
+    size_t head = sizeof(mg_row) + row->nvalues * sizeof(mg_value);
+    char *block = mg_xmalloc(head + text_bytes);
+    mg_row *copy = (mg_row *)block;
+    mg_value *values = (mg_value *)(block + sizeof(mg_row));
+    char *text = block + head;
+    *copy = *row;
+    for (size_t i = 0; i < row->nvalues; i++) {
+        values[i] = row->values[i];
+        memcpy(text, row->values[i].text ? row->values[i].text : "", row->values[i].len);
+        text[row->values[i].len] = '\0';
+        values[i].text = text;
+        text += row->values[i].len + 1;
+    }
+    copy->values = values;
+    return copy;
+}
+
+void mg_row_free(mg_row *row)
+{
+    free(row);
+}

@@ -1,0 +1,100 @@
+/*
+ * source.h - streaming row sources (CSV via libcsv, JSON Lines via jansson).
+ *
+ * A source reads its file in fixed-size chunks and hands out one row at a
+ * time; memory stays bounded by the limits whatever the number of rows.
+ * Problems in the data (a malformed JSON line, a field over its limit, a
+ * ragged CSV record) are not failures of the source: they come back as
+ * row-level problems (mg_source_next returns MG_SOURCE_BAD_ROW with a
+ * description) and reading goes on.  Only an unreadable file, a missing
+ * header or a CSV quoting error that loses the record structure stop it.
+ *
+ * Ownership: mg_source_open returns a source the caller frees with
+ * mg_source_free (NULL is fine).  Column names and rows are borrowed.
+ */
+#ifndef MG_SOURCES_SOURCE_H
+#define MG_SOURCES_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "sources/row.h"
+
+typedef enum mg_format {
+    MG_FORMAT_AUTO = 0, /* by extension: .csv/.tsv -> CSV, .jsonl/.ndjson/.json -> JSONL */
+    MG_FORMAT_CSV,
+    MG_FORMAT_JSONL
+} mg_format;
+
+/* Size limits; 0 means "no limit" for each. */
+typedef struct mg_limits {
+    size_t max_field_bytes;
+    size_t max_row_bytes;
+    size_t max_columns;
+    uint64_t max_rows;
+    uint64_t max_file_bytes;
+} mg_limits;
+
+typedef struct mg_source_options {
+    mg_format format;
+    char delimiter;        /* CSV only; 0 means ',' ('\t' for .tsv) */
+    mg_limits limits;
+    /* JSONL only: the columns to extract, in order.  When NULL the columns
+     * are the keys of the first valid object, in file order. */
+    const char *const *columns;
+    size_t ncolumns;
+} mg_source_options;
+
+typedef enum mg_source_status {
+    MG_SOURCE_ROW = 0,     /* *row is filled */
+    MG_SOURCE_BAD_ROW = 1, /* a row-level data problem, described by mg_source_problem() */
+    MG_SOURCE_END = 2,     /* no more rows */
+    MG_SOURCE_ERROR = -1   /* cannot go on; err is filled */
+} mg_source_status;
+
+/* What a BAD_ROW was.  `field` is the column name when one is known. */
+typedef enum mg_problem_kind {
+    MG_PROBLEM_MALFORMED,      /* unparsable line / record */
+    MG_PROBLEM_FIELD_TOO_BIG,  /* a field over max_field_bytes (skipped) */
+    MG_PROBLEM_ROW_TOO_BIG,    /* a row over max_row_bytes (skipped) */
+    MG_PROBLEM_TOO_MANY_ROWS   /* max_rows reached: the rest was not read */
+} mg_problem_kind;
+
+typedef struct mg_source_problem_info {
+    mg_problem_kind kind;
+    unsigned long line;   /* 1-based line of the record */
+    unsigned long column; /* 1-based character column when known, else 0 */
+    const char *field;    /* column name or NULL */
+    const char *message;  /* "expected X, found Y" style text, no file/line prefix */
+    uint64_t size;        /* for *_TOO_BIG: bytes observed (at least) */
+} mg_source_problem_info;
+
+typedef struct mg_source mg_source;
+
+mg_source *mg_source_open(const char *path, const mg_source_options *opts, mg_error *err);
+void mg_source_free(mg_source *src);
+
+/* Column names, valid while the source lives. */
+size_t mg_source_ncolumns(const mg_source *src);
+const char *mg_source_column(const mg_source *src, size_t i);
+/* Columns the header (or first JSONL object) really had; more than
+ * mg_source_ncolumns() when max_columns cut the rest off. */
+size_t mg_source_header_columns(const mg_source *src);
+/* Index of a column by exact name, or -1. */
+long mg_source_column_index(const mg_source *src, const char *name);
+
+/* Reads the next row.  See mg_source_status. */
+mg_source_status mg_source_next(mg_source *src, mg_row *row, mg_error *err);
+/* The last BAD_ROW's description; valid until the next call. */
+const mg_source_problem_info *mg_source_problem(const mg_source *src);
+
+/* The file's path as given, its format, and bytes consumed so far. */
+const char *mg_source_path(const mg_source *src);
+mg_format mg_source_format(const mg_source *src);
+uint64_t mg_source_bytes_read(const mg_source *src);
+
+/* Picks a format from a path's extension; MG_FORMAT_AUTO if unknown. */
+mg_format mg_format_from_path(const char *path);
+
+#endif
