@@ -36,6 +36,8 @@ UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT_SRC = $(wildcard tests/unit/support/*.c)
 TEST_SUPPORT_OBJ = $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 MGATE     = $(BUILD)/mgate
+BENCH_SRC = $(wildcard bench/*.c)
+BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps test test-unit test-e2e demo sanitize coverage bench install clean \
         build-all unit-run e2e-run
@@ -111,7 +113,7 @@ coverage:
 bench:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory $(BUILD)/bench/bench_parse
+	@$(MAKE) --no-print-directory $(BENCH_BIN)
 	@sh bench/run.sh $(BUILD)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libmgate.a
