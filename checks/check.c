@@ -1,0 +1,151 @@
+#include "checks/check.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmem.h"
+
+const char *mg_role_name(mg_role r)
+{
+    static const char *const names[MG_ROLE_COUNT] = {"label", "id", "time", "key", "prediction"};
+    return r < MG_ROLE_COUNT ? names[r] : "?";
+}
+
+void mg_check_judge(mg_check *c, uint64_t count, const char *what)
+{
+    mg_result *res = c->result;
+    double rate = c->rows ? (double)count / (double)c->rows : 0.0;
+    int over_count = c->has_max_count ? count > c->max_count : 0;
+    int over_rate = c->has_max_rate ? rate > c->max_rate : 0;
+    if (!c->has_max_count && !c->has_max_rate)
+        over_count = count > 0;
+    res->status = (over_count || over_rate) ? MG_STATUS_FAIL : MG_STATUS_PASS;
+
+    mg_result_prop_number(res, "count", (double)count);
+    mg_result_prop_number(res, "rate", rate);
+    mg_result_prop_number(res, "rows", (double)c->rows);
+    /* `threshold` is the bound that decides: max_rate when given, else max_count. */
+    if (c->has_max_rate)
+        mg_result_prop_number(res, "threshold", c->max_rate);
+    else
+        mg_result_prop_number(res, "threshold", c->has_max_count ? (double)c->max_count : 0.0);
+    if (c->has_max_count)
+        mg_result_prop_number(res, "max_count", (double)c->max_count);
+    if (c->has_max_rate)
+        mg_result_prop_number(res, "max_rate", c->max_rate);
+
+    char bound[96];
+    if (c->has_max_count && c->has_max_rate)
+        snprintf(bound, sizeof bound, "max_count %llu, max_rate %g",
+                 (unsigned long long)c->max_count, c->max_rate);
+    else if (c->has_max_rate)
+        snprintf(bound, sizeof bound, "max_rate %g", c->max_rate);
+    else
+        snprintf(bound, sizeof bound, "max_count %llu",
+                 (unsigned long long)(c->has_max_count ? c->max_count : 0));
+    if (res->status == MG_STATUS_FAIL)
+        mg_result_set_message(res, "%llu %s (rate %.4g of %llu rows) exceeds %s",
+                              (unsigned long long)count, what, rate,
+                              (unsigned long long)c->rows, bound);
+    else if (count > 0)
+        mg_result_set_message(res, "%llu %s (rate %.4g of %llu rows), within %s",
+                              (unsigned long long)count, what, rate,
+                              (unsigned long long)c->rows, bound);
+    else
+        mg_result_set_message(res, "no %s in %llu rows", what, (unsigned long long)c->rows);
+}
+
+void mg_check_example(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
+{
+    mg_result *res = c->result;
+    if (res->nexamples >= c->env->examples) {
+        res->examples_total++;
+        return;
+    }
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (field)
+        mg_result_example(res, c->env->examples, "%s:%lu: %s: %s", c->env->data_path, line, field, what);
+    else
+        mg_result_example(res, c->env->examples, "%s:%lu: %s", c->env->data_path, line, what);
+}
+
+const char *mg_value_quote(const mg_value *v, char *buf, size_t size)
+{
+    switch (v->kind) {
+    case MG_VALUE_ABSENT:
+        snprintf(buf, size, "nothing");
+        return buf;
+    case MG_VALUE_NULL:
+        snprintf(buf, size, "null");
+        return buf;
+    case MG_VALUE_TEXT:
+        if (v->len == 0) {
+            snprintf(buf, size, v->quoted ? "\"\"" : "an empty field");
+            return buf;
+        }
+        break;
+    default:
+        break;
+    }
+    size_t o = 0;
+    const size_t keep = 60;
+    if (size < 8)
+        return "";
+    if (v->kind == MG_VALUE_TEXT)
+        buf[o++] = '\'';
+    for (size_t i = 0; i < v->len && i < keep && o + 6 < size; i++) {
+        unsigned char ch = (unsigned char)v->text[i];
+        if (ch < 0x20 || ch == 0x7f)
+            o += (size_t)snprintf(buf + o, size - o, "\\x%02x", ch);
+        else
+            buf[o++] = (char)ch;
+    }
+    if (v->len > keep && o + 4 < size) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    if (v->kind == MG_VALUE_TEXT && o + 1 < size)
+        buf[o++] = '\'';
+    buf[o] = '\0';
+    return buf;
+}
+
+int mg_parse_duration(const json_t *v, double *seconds)
+{
+    if (json_is_number(v)) {
+        double d = json_number_value(v);
+        if (!(d >= 0) || !isfinite(d))
+            return -1;
+        *seconds = d;
+        return 0;
+    }
+    if (!json_is_string(v))
+        return -1;
+    const char *s = json_string_value(v);
+    char *end;
+    double d = strtod(s, &end);
+    if (end == s || !(d >= 0) || !isfinite(d))
+        return -1;
+    double unit;
+    if (strcmp(end, "s") == 0 || strcmp(end, "") == 0)
+        unit = 1;
+    else if (strcmp(end, "ms") == 0)
+        unit = 0.001;
+    else if (strcmp(end, "m") == 0)
+        unit = 60;
+    else if (strcmp(end, "h") == 0)
+        unit = 3600;
+    else if (strcmp(end, "d") == 0)
+        unit = 86400;
+    else
+        return -1;
+    *seconds = d * unit;
+    return 0;
+}

@@ -1,0 +1,128 @@
+/*
+ * check.h - the check framework.
+ *
+ * Each check type is one row of the registry (checks/registry.c): its name,
+ * its suite, a one-line summary, the options it accepts, and its handlers.
+ * The runner reads the data once and hands every row (and every row-level
+ * problem the source found) to every data check, so the data is streamed a
+ * single time whatever the number of checks.
+ *
+ * Life of a check: the spec loader validates its options against the
+ * registry row; the runner calls begin, then row/problem for the data, then
+ * finish, which fills c->result; then free.
+ */
+#ifndef MG_CHECKS_CHECK_H
+#define MG_CHECKS_CHECK_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "checks/result.h"
+#include "checks/schema.h"
+#include "sources/source.h"
+
+/* Column roles named in the spec's data section. */
+typedef enum mg_role {
+    MG_ROLE_LABEL = 0,
+    MG_ROLE_ID,
+    MG_ROLE_TIME,
+    MG_ROLE_KEY,
+    MG_ROLE_PREDICTION,
+    MG_ROLE_COUNT
+} mg_role;
+
+const char *mg_role_name(mg_role r); /* "label", "id", ... */
+
+/* What every check sees of the run; owned by the runner. */
+typedef struct mg_check_env {
+    const char *data_path;        /* as shown in examples */
+    const mg_source *source;
+    const mg_field_spec *fields;  /* the spec's schema */
+    size_t nfields;
+    const long *field_column;     /* per field: source column index, or -1 */
+    const char *role_name[MG_ROLE_COUNT]; /* column names, NULL when unset */
+    long role_column[MG_ROLE_COUNT];      /* source column index, or -1 */
+    const mg_limits *limits;
+    size_t examples;              /* how many examples each check keeps */
+} mg_check_env;
+
+/* Option value kinds a check accepts, for validation by the spec loader. */
+typedef enum mg_opt_kind {
+    MG_OPT_NUMBER,
+    MG_OPT_COUNT,        /* a whole number >= 0 */
+    MG_OPT_RATE,         /* a number in [0, 1] */
+    MG_OPT_STRING,
+    MG_OPT_STRINGS,      /* a string or a list of strings */
+    MG_OPT_DURATION,     /* seconds as a number, or "90s", "5m", "2h", "1d" */
+    MG_OPT_BOOL
+} mg_opt_kind;
+
+typedef struct mg_opt_def {
+    const char *key;
+    mg_opt_kind kind;
+} mg_opt_def;
+
+typedef struct mg_check mg_check;
+
+/* Preconditions a check declares; the spec loader reports what is missing. */
+enum {
+    MG_NEEDS_TIME = 1 << 0,       /* data.time */
+    MG_NEEDS_SCHEMA = 1 << 1      /* a non-empty schema */
+};
+
+typedef struct mg_check_def {
+    const char *name;      /* the spec's "check" value */
+    const char *group;     /* JUnit suite: "data", ... */
+    const char *summary;   /* one line, for help and docs */
+    const mg_opt_def *options; /* check-specific options, {NULL} terminated */
+    unsigned needs;        /* MG_NEEDS_* */
+    /* Handlers; any may be NULL.  begin may allocate c->state. */
+    void (*begin)(mg_check *c);
+    void (*row)(mg_check *c, const mg_row *row);
+    void (*problem)(mg_check *c, const mg_source_problem_info *p);
+    void (*finish)(mg_check *c);
+    void (*free_state)(mg_check *c);
+} mg_check_def;
+
+struct mg_check {
+    const mg_check_def *def;
+    const char *name;        /* result name (spec "name" or the check type) */
+    const json_t *options;   /* the check's spec object (borrowed) */
+    int has_max_count, has_max_rate;
+    uint64_t max_count;
+    double max_rate;
+    const mg_check_env *env;
+    mg_result *result;       /* created before begin, filled by finish */
+    uint64_t rows;           /* rows seen (for rates) */
+    void *state;             /* the check's own */
+};
+
+/* The registry. */
+const mg_check_def *mg_check_find(const char *name);
+/* NULL-terminated list of check names (for suggestions and help). */
+const char *const *mg_check_names(void);
+/* Options every check accepts: check, name, max_count, max_rate. */
+extern const mg_opt_def mg_common_options[];
+
+/*
+ * Sets the result's status from a count of offending rows against the
+ * check's tolerance (max_count and/or max_rate; with neither, any offence
+ * fails), and records count, rate, threshold, max_count, max_rate and rows
+ * as properties.  `what` names the offence in the message ("rows with a
+ * missing required field").
+ */
+void mg_check_judge(mg_check *c, uint64_t count, const char *what);
+
+/* Adds an example "FILE:LINE: FIELD: MESSAGE" to the result. */
+void mg_check_example(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Copies a value's text for an example: at most 60 characters, control
+ * characters escaped, quoted.  Returns buf. */
+const char *mg_value_quote(const mg_value *v, char *buf, size_t size);
+
+/* Reads a duration option (number of seconds or "90s"/"5m"/"2h"/"1d").
+ * Returns 0 or -1 when it is not one. */
+int mg_parse_duration(const json_t *v, double *seconds);
+
+#endif

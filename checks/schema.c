@@ -1,0 +1,210 @@
+#include "checks/schema.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *mg_field_type_name(mg_field_type t)
+{
+    switch (t) {
+    case MG_TYPE_ANY: return "any";
+    case MG_TYPE_NUMBER: return "number";
+    case MG_TYPE_INTEGER: return "integer";
+    case MG_TYPE_STRING: return "string";
+    case MG_TYPE_BOOLEAN: return "boolean";
+    case MG_TYPE_TIMESTAMP: return "timestamp";
+    }
+    return "?";
+}
+
+static int digits(const char *s, size_t n, int *out)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return dm[m - 1];
+}
+
+int mg_parse_rfc3339(const char *s, size_t len, double *epoch)
+{
+    /* YYYY-MM-DD[Tt ]HH:MM:SS[.frac](Z|z|+HH:MM|-HH:MM) */
+    int y, mo, d, h, mi, se, oh = 0, om = 0;
+    if (len < 20 || s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':')
+        return -1;
+    if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
+        return -1;
+    if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) ||
+        digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) || digits(s + 17, 2, &se))
+        return -1;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60)
+        return -1;
+    size_t p = 19;
+    double frac = 0;
+    if (p < len && s[p] == '.') {
+        double scale = 0.1;
+        size_t start = ++p;
+        while (p < len && isdigit((unsigned char)s[p])) {
+            frac += (s[p] - '0') * scale;
+            scale /= 10;
+            p++;
+        }
+        if (p == start)
+            return -1;
+    }
+    if (p >= len)
+        return -1;
+    if (s[p] == 'Z' || s[p] == 'z') {
+        p++;
+    } else if (s[p] == '+' || s[p] == '-') {
+        if (len - p < 6 || s[p + 3] != ':' || digits(s + p + 1, 2, &oh) || digits(s + p + 4, 2, &om))
+            return -1;
+        if (oh > 23 || om > 59)
+            return -1;
+        if (s[p] == '-') {
+            oh = -oh;
+            om = -om;
+        }
+        p += 6;
+    } else {
+        return -1;
+    }
+    if (p != len)
+        return -1;
+    double t = (double)days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 + mi * 60.0 + se;
+    *epoch = t - (oh * 3600.0 + om * 60.0) + frac;
+    return 0;
+}
+
+size_t mg_utf8_length(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+static int text_is_integer(const char *s, size_t len, double *out)
+{
+    size_t i = 0;
+    if (i < len && (s[i] == '+' || s[i] == '-'))
+        i++;
+    if (i == len)
+        return -1;
+    for (size_t j = i; j < len; j++)
+        if (!isdigit((unsigned char)s[j]))
+            return -1;
+    errno = 0;
+    char *end;
+    double v = strtod(s, &end);
+    if (end != s + len)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int text_is_boolean(const char *s, size_t len, double *out)
+{
+    static const char *const yes[] = {"true", "1", "yes", "t", "y"};
+    static const char *const no[] = {"false", "0", "no", "f", "n"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+        if (strlen(yes[i]) == len && strncasecmp(s, yes[i], len) == 0) {
+            *out = 1;
+            return 0;
+        }
+        if (strlen(no[i]) == len && strncasecmp(s, no[i], len) == 0) {
+            *out = 0;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int mg_value_as_type(const mg_value *v, mg_field_type type, double *num, const char **expected)
+{
+    double d = 0;
+    switch (type) {
+    case MG_TYPE_ANY:
+        *num = 0;
+        return 0;
+    case MG_TYPE_STRING:
+        *expected = "a string";
+        if (v->kind != MG_VALUE_TEXT)
+            return -1;
+        *num = 0;
+        return 0;
+    case MG_TYPE_NUMBER:
+        *expected = "a finite number";
+        if (v->kind == MG_VALUE_BOOL || mg_value_to_double(v, &d) != 0 || !isfinite(d))
+            return -1;
+        *num = d;
+        return 0;
+    case MG_TYPE_INTEGER:
+        *expected = "an integer";
+        if (v->kind == MG_VALUE_NUMBER) {
+            if (!isfinite(v->num) || floor(v->num) != v->num)
+                return -1;
+            *num = v->num;
+            return 0;
+        }
+        if (v->kind != MG_VALUE_TEXT || text_is_integer(v->text, v->len, &d) != 0)
+            return -1;
+        *num = d;
+        return 0;
+    case MG_TYPE_BOOLEAN:
+        *expected = "a boolean (true/false, 1/0, yes/no)";
+        if (v->kind == MG_VALUE_BOOL) {
+            *num = v->num;
+            return 0;
+        }
+        if (v->kind != MG_VALUE_TEXT || text_is_boolean(v->text, v->len, &d) != 0)
+            return -1;
+        *num = d;
+        return 0;
+    case MG_TYPE_TIMESTAMP:
+        *expected = "an RFC 3339 timestamp or epoch seconds";
+        if (v->kind == MG_VALUE_NUMBER) {
+            if (!isfinite(v->num))
+                return -1;
+            *num = v->num;
+            return 0;
+        }
+        if (v->kind != MG_VALUE_TEXT)
+            return -1;
+        if (mg_parse_rfc3339(v->text, v->len, &d) == 0) {
+            *num = d;
+            return 0;
+        }
+        if (mg_value_to_double(v, &d) == 0 && isfinite(d)) {
+            *num = d;
+            return 0;
+        }
+        return -1;
+    }
+    return -1;
+}
