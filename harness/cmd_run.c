@@ -1,14 +1,175 @@
-/* cmd_run.c - `mgate run GATE.json` (being built). */
+/*
+ * cmd_run.c - `mgate run GATE.json`: load the spec, run the gate, print a
+ * summary, write the reports, and exit 0 (passed), 1 (failed), 2 (nothing
+ * could be judged) or 3 (internal error).
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "harness/commands.h"
+#include "harness/runner.h"
+#include "harness/spec.h"
+#include "reports/writers.h"
 
-const char cmd_run_usage[] = "usage: mgate run GATE.json [--junit F] [--json F] [--summary F]\n";
+const char cmd_run_usage[] =
+    "usage: mgate run GATE.json [--junit FILE] [--json FILE] [--summary FILE] [--quiet]\n"
+    "\n"
+    "Runs the gate spec GATE.json: reads its data once, runs every check, and\n"
+    "writes the reports.  Report paths given here override the spec's\n"
+    "\"reports\" section.  When $GITHUB_STEP_SUMMARY is set, the Markdown\n"
+    "summary is appended to it.\n"
+    "\n"
+    "options:\n"
+    "  --junit FILE     JUnit XML report (for Jenkins, GitHub Actions, GitLab)\n"
+    "  --json FILE      JSON report (for machines)\n"
+    "  --summary FILE   Markdown summary (for people)\n"
+    "  --quiet          print only failures and the verdict\n"
+    "\n"
+    "data checks: missing, types, ranges, limits, format, order, duplicates\n"
+    "(format and limits always run).\n"
+    "\n"
+    "exit status: 0 gate passed, 1 gate failed, 2 usage/spec/input error,\n"
+    "3 internal error.\n";
+
+typedef struct run_args {
+    const char *spec;
+    const char *junit, *json, *summary;
+    int quiet;
+} run_args;
+
+static int parse_args(int argc, char **argv, run_args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char **slot = NULL;
+        if (strcmp(arg, "--junit") == 0)
+            slot = &a->junit;
+        else if (strcmp(arg, "--json") == 0)
+            slot = &a->json;
+        else if (strcmp(arg, "--summary") == 0)
+            slot = &a->summary;
+        else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
+            a->quiet = 1;
+            continue;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            fprintf(stderr, "mgate: error: unknown option '%s'; see 'mgate run --help'\n", arg);
+            return -1;
+        } else if (!a->spec) {
+            a->spec = arg;
+            continue;
+        } else {
+            fprintf(stderr, "mgate: error: one gate spec at a time ('%s' and '%s'); see 'mgate run --help'\n",
+                    a->spec, arg);
+            return -1;
+        }
+        if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+            fprintf(stderr, "mgate: error: '%s' needs a file name, e.g. '%s reports/mgate.xml'\n", arg, arg);
+            return -1;
+        }
+        *slot = argv[++i];
+    }
+    if (!a->spec) {
+        fprintf(stderr, "usage: mgate run GATE.json [--junit FILE] [--json FILE] [--summary FILE]\n");
+        return -1;
+    }
+    return 0;
+}
+
+static void print_results(const mg_report *r, int quiet)
+{
+    for (size_t i = 0; i < r->nresults; i++) {
+        const mg_result *res = r->results[i];
+        if (quiet && res->status == MG_STATUS_PASS)
+            continue;
+        const char *tag = res->status == MG_STATUS_PASS ? "PASS"
+                          : res->status == MG_STATUS_FAIL ? "FAIL"
+                          : res->status == MG_STATUS_ERROR ? "ERROR" : "SKIP";
+        printf("%-5s %s/%s: %s\n", tag, res->group, res->name, res->message ? res->message : "");
+        if (res->status == MG_STATUS_PASS)
+            continue;
+        for (size_t j = 0; j < res->nexamples; j++)
+            printf("        %s\n", res->examples[j]);
+        if (res->examples_total > res->nexamples)
+            printf("        ... and %llu more\n",
+                   (unsigned long long)(res->examples_total - res->nexamples));
+    }
+}
+
+/* Writes every requested report; returns 0 or -1 (after printing why). */
+static int write_reports(const mg_report *r, const char *junit, const char *json, const char *summary)
+{
+    int failed = 0;
+    mg_error err = {{0}};
+    if (junit && mg_write_junit(r, junit, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        failed = 1;
+    }
+    if (json && mg_write_json(r, json, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        failed = 1;
+    }
+    if (summary && mg_write_markdown(r, summary, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        failed = 1;
+    }
+    const char *gh = getenv("GITHUB_STEP_SUMMARY");
+    if (gh && *gh && mg_append_markdown(r, gh, &err) != 0) {
+        fprintf(stderr, "mgate: warning: cannot append to $GITHUB_STEP_SUMMARY: %s\n", err.msg);
+    }
+    return failed ? -1 : 0;
+}
 
 int cmd_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "mgate: error: 'run' is not available in this build\n");
-    return MG_EXIT_USAGE;
+    run_args a;
+    if (parse_args(argc, argv, &a) != 0)
+        return MG_EXIT_USAGE;
+
+    mg_spec_errors errs;
+    mg_spec *spec = mg_spec_load(a.spec, &errs);
+    if (!spec) {
+        for (size_t i = 0; i < errs.count; i++)
+            fprintf(stderr, "mgate: error: %s\n", errs.msg[i]);
+        if (errs.total > errs.count)
+            fprintf(stderr, "mgate: error: ... and %zu more errors in '%s'\n", errs.total - errs.count, a.spec);
+        mg_spec_errors_free(&errs);
+        return MG_EXIT_USAGE;
+    }
+    const char *junit = a.junit ? a.junit : spec->junit_path;
+    const char *json = a.json ? a.json : spec->json_path;
+    const char *summary = a.summary ? a.summary : spec->summary_path;
+
+    mg_report *report = mg_report_new();
+    mg_error err = {{0}};
+    mg_run_outcome outcome = mg_run_gate(spec, report, &err);
+    if (outcome == MG_RUN_INPUT_ERROR)
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+
+    if (!a.quiet || outcome != MG_RUN_JUDGED)
+        printf("gate '%s' on '%s' (%llu rows)\n", spec->name, spec->data_path,
+               (unsigned long long)report->facts.rows_read);
+    print_results(report, a.quiet);
+    int wrote = write_reports(report, junit, json, summary);
+
+    int status;
+    mg_status verdict = mg_report_verdict(report);
+    if (outcome == MG_RUN_INPUT_ERROR)
+        status = MG_EXIT_USAGE;
+    else if (verdict != MG_STATUS_PASS)
+        status = MG_EXIT_FAIL;
+    else
+        status = MG_EXIT_PASS;
+    printf("%s: %zu passed, %zu failed, %zu errors\n",
+           status == MG_EXIT_PASS ? "gate passed" : status == MG_EXIT_FAIL ? "gate FAILED" : "gate could not run",
+           mg_report_count(report, MG_STATUS_PASS), mg_report_count(report, MG_STATUS_FAIL),
+           mg_report_count(report, MG_STATUS_ERROR));
+    if (junit && wrote == 0)
+        printf("junit report: %s\n", junit);
+    if (wrote != 0 && status == MG_EXIT_PASS)
+        status = MG_EXIT_INTERNAL; /* a pass that leaves no report must not look green */
+    mg_report_free(report);
+    mg_spec_free(spec);
+    return status;
 }

@@ -1,0 +1,803 @@
+#include "harness/spec.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/suggest.h"
+#include "common/xmem.h"
+#include "harness/json_locate.h"
+
+/* Loader state: the text (for positions), the current path, the errors. */
+typedef struct loader {
+    const char *file;
+    const char *text;
+    size_t len;
+    mg_json_path path;
+    mg_spec_errors *errs;
+} loader;
+
+static void push_key(loader *L, const char *key)
+{
+    if (L->path.depth < MG_JSON_PATH_MAX) {
+        L->path.step[L->path.depth].key = key;
+        L->path.step[L->path.depth].index = 0;
+    }
+    L->path.depth++;
+}
+
+static void push_index(loader *L, size_t index)
+{
+    if (L->path.depth < MG_JSON_PATH_MAX) {
+        L->path.step[L->path.depth].key = NULL;
+        L->path.step[L->path.depth].index = index;
+    }
+    L->path.depth++;
+}
+
+static void pop(loader *L)
+{
+    L->path.depth--;
+}
+
+/* Reports an error at the current path (at its key when at_key). */
+static void errorf(loader *L, int at_key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void errorf(loader *L, int at_key, const char *fmt, ...)
+{
+    L->errs->total++;
+    if (L->errs->count >= MG_SPEC_MAX_ERRORS)
+        return;
+    mg_json_path p = L->path;
+    if (p.depth > MG_JSON_PATH_MAX)
+        p.depth = MG_JSON_PATH_MAX;
+    int line = 1, col = 1;
+    mg_json_locate(L->text, L->len, &p, at_key, &line, &col);
+    char where[256];
+    mg_json_path_format(&p, where, sizeof where);
+    char what[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    L->errs->msg[L->errs->count++] = mg_xasprintf("%s:%d:%d: %s: %s", L->file, line, col, where, what);
+}
+
+static const char *json_kind(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    case JSON_NULL: return "null";
+    }
+    return "?";
+}
+
+/* Every key of obj must be in allowed; reports the others with a suggestion. */
+static void check_keys(loader *L, const json_t *obj, const char *const *allowed, const char *what)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v) {
+        int ok = 0;
+        for (size_t i = 0; allowed[i]; i++)
+            if (strcmp(allowed[i], key) == 0)
+                ok = 1;
+        if (ok)
+            continue;
+        push_key(L, key);
+        const char *near = mg_suggest(key, allowed);
+        if (near)
+            errorf(L, 1, "unknown key '%s' in %s; did you mean '%s'?", key, what, near);
+        else
+            errorf(L, 1, "unknown key '%s' in %s", key, what);
+        pop(L);
+    }
+}
+
+/* Getters: each reports a wrong kind at the member and returns -1; 0 when
+ * the member is absent (out untouched), 1 when present and valid. */
+static int get_string(loader *L, const json_t *obj, const char *key, const char **out)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (!v)
+        return 0;
+    push_key(L, key);
+    int rc = 1;
+    if (!json_is_string(v)) {
+        errorf(L, 0, "expected a string, found %s", json_kind(v));
+        rc = -1;
+    } else if (json_string_length(v) == 0) {
+        errorf(L, 0, "expected a non-empty string");
+        rc = -1;
+    } else {
+        *out = json_string_value(v);
+    }
+    pop(L);
+    return rc;
+}
+
+static int get_number(loader *L, const json_t *obj, const char *key, double *out)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (!v)
+        return 0;
+    push_key(L, key);
+    int rc = 1;
+    if (!json_is_number(v)) {
+        errorf(L, 0, "expected a number, found %s", json_kind(v));
+        rc = -1;
+    } else {
+        *out = json_number_value(v);
+    }
+    pop(L);
+    return rc;
+}
+
+static int get_count(loader *L, const json_t *obj, const char *key, uint64_t *out)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (!v)
+        return 0;
+    push_key(L, key);
+    int rc = 1;
+    if (!json_is_integer(v) || json_integer_value(v) < 0) {
+        errorf(L, 0, "expected a whole number >= 0, found %s", json_is_integer(v) ? "a negative number" : json_kind(v));
+        rc = -1;
+    } else {
+        *out = (uint64_t)json_integer_value(v);
+    }
+    pop(L);
+    return rc;
+}
+
+static int get_bool(loader *L, const json_t *obj, const char *key, int *out)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (!v)
+        return 0;
+    push_key(L, key);
+    int rc = 1;
+    if (!json_is_boolean(v)) {
+        errorf(L, 0, "expected true or false, found %s", json_kind(v));
+        rc = -1;
+    } else {
+        *out = json_is_true(v);
+    }
+    pop(L);
+    return rc;
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return mg_xstrdup(".");
+    if (slash == path)
+        return mg_xstrdup("/");
+    return mg_xstrndup(path, (size_t)(slash - path));
+}
+
+char *mg_spec_resolve(const mg_spec *spec, const char *rel)
+{
+    if (rel[0] == '/' || strcmp(spec->dir, ".") == 0)
+        return mg_xstrdup(rel);
+    return mg_xasprintf("%s/%s", spec->dir, rel);
+}
+
+/* ---- sections ---------------------------------------------------------- */
+
+static void load_data(loader *L, mg_spec *s, const json_t *data)
+{
+    static const char *const keys[] = {"path", "format", "delimiter", "label", "id", "time",
+                                       "key", "prediction", NULL};
+    push_key(L, "data");
+    if (!json_is_object(data)) {
+        errorf(L, 0, "expected an object with at least \"path\", found %s", json_kind(data));
+        pop(L);
+        return;
+    }
+    check_keys(L, data, keys, "data");
+    const char *path = NULL;
+    if (get_string(L, data, "path", &path) == 1)
+        s->data_path = mg_spec_resolve(s, path);
+    else if (!json_object_get(data, "path"))
+        errorf(L, 0, "missing \"path\": the data file to check, relative to the spec");
+    const char *format = NULL;
+    if (get_string(L, data, "format", &format) == 1) {
+        if (strcmp(format, "csv") == 0)
+            s->format = MG_FORMAT_CSV;
+        else if (strcmp(format, "jsonl") == 0)
+            s->format = MG_FORMAT_JSONL;
+        else {
+            push_key(L, "format");
+            errorf(L, 0, "unknown format '%s'; expected \"csv\" or \"jsonl\"", format);
+            pop(L);
+        }
+    } else if (s->data_path && mg_format_from_path(s->data_path) == MG_FORMAT_AUTO) {
+        errorf(L, 0, "cannot tell the format of '%s' from its extension; add \"format\": \"csv\" or \"jsonl\"",
+               path);
+    }
+    const char *delim = NULL;
+    if (get_string(L, data, "delimiter", &delim) == 1) {
+        if (strcmp(delim, "\\t") == 0 || strcmp(delim, "tab") == 0)
+            s->delimiter = '\t';
+        else if (strlen(delim) == 1 && delim[0] != '"' && delim[0] != '\n' && delim[0] != '\r')
+            s->delimiter = delim[0];
+        else {
+            push_key(L, "delimiter");
+            errorf(L, 0, "expected one character (or \"tab\"), found '%s'", delim);
+            pop(L);
+        }
+    }
+    for (int r = 0; r < MG_ROLE_COUNT; r++) {
+        const char *col = NULL;
+        if (get_string(L, data, mg_role_name((mg_role)r), &col) == 1)
+            s->roles[r] = mg_xstrdup(col);
+    }
+    pop(L);
+}
+
+static mg_field_type parse_type(const char *t)
+{
+    static const struct { const char *name; mg_field_type type; } types[] = {
+        {"number", MG_TYPE_NUMBER}, {"integer", MG_TYPE_INTEGER}, {"string", MG_TYPE_STRING},
+        {"boolean", MG_TYPE_BOOLEAN}, {"timestamp", MG_TYPE_TIMESTAMP}, {"any", MG_TYPE_ANY},
+    };
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+        if (strcmp(types[i].name, t) == 0)
+            return types[i].type;
+    return (mg_field_type)-1;
+}
+
+/* min/max: numbers, or RFC 3339 strings for timestamp fields. */
+static int get_bound(loader *L, const json_t *f, const char *key, mg_field_type type, double *out)
+{
+    const json_t *v = json_object_get(f, key);
+    if (!v)
+        return 0;
+    push_key(L, key);
+    int rc = 1;
+    if (json_is_number(v)) {
+        *out = json_number_value(v);
+    } else if (type == MG_TYPE_TIMESTAMP && json_is_string(v) &&
+               mg_parse_rfc3339(json_string_value(v), json_string_length(v), out) == 0) {
+        /* parsed */
+    } else {
+        errorf(L, 0, "expected a number%s, found %s",
+               type == MG_TYPE_TIMESTAMP ? " or an RFC 3339 timestamp" : "", json_kind(v));
+        rc = -1;
+    }
+    pop(L);
+    return rc;
+}
+
+static void load_field(loader *L, mg_field_spec *fs, const char *name, const json_t *f)
+{
+    static const char *const keys[] = {"type", "required", "nullable", "min", "max", "values",
+                                       "max_length", "description", NULL};
+    fs->name = mg_xstrdup(name);
+    fs->required = 1;
+    if (!json_is_object(f)) {
+        errorf(L, 0, "expected an object such as {\"type\": \"number\"}, found %s", json_kind(f));
+        return;
+    }
+    check_keys(L, f, keys, "a schema field");
+    const char *type = NULL;
+    if (get_string(L, f, "type", &type) == 1) {
+        fs->type = parse_type(type);
+        if ((int)fs->type < 0) {
+            static const char *const names[] = {"number", "integer", "string", "boolean", "timestamp", "any", NULL};
+            const char *near = mg_suggest(type, names);
+            push_key(L, "type");
+            errorf(L, 0, "unknown type '%s'%s%s%s; expected number, integer, string, boolean, timestamp or any",
+                   type, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+            pop(L);
+            fs->type = MG_TYPE_ANY;
+        }
+    }
+    get_bool(L, f, "required", &fs->required);
+    get_bool(L, f, "nullable", &fs->nullable);
+    fs->has_min = get_bound(L, f, "min", fs->type, &fs->min) == 1;
+    fs->has_max = get_bound(L, f, "max", fs->type, &fs->max) == 1;
+    if (fs->has_min && fs->has_max && fs->min > fs->max) {
+        push_key(L, "max");
+        errorf(L, 0, "max %.17g is below min %.17g", fs->max, fs->min);
+        pop(L);
+    }
+    if ((fs->has_min || fs->has_max) && (fs->type == MG_TYPE_STRING || fs->type == MG_TYPE_BOOLEAN)) {
+        push_key(L, fs->has_min ? "min" : "max");
+        errorf(L, 1, "min/max apply to number, integer and timestamp fields, not %s; use values or max_length",
+               mg_field_type_name(fs->type));
+        pop(L);
+    }
+    uint64_t ml = 0;
+    if (get_count(L, f, "max_length", &ml) == 1) {
+        fs->has_max_length = 1;
+        fs->max_length = (size_t)ml;
+    }
+    const json_t *vals = json_object_get(f, "values");
+    if (vals) {
+        push_key(L, "values");
+        if (!json_is_array(vals) || json_array_size(vals) == 0) {
+            errorf(L, 0, "expected a non-empty list of allowed values, found %s", json_kind(vals));
+        } else {
+            fs->values = mg_xcalloc(json_array_size(vals), sizeof *fs->values);
+            for (size_t i = 0; i < json_array_size(vals); i++) {
+                const json_t *v = json_array_get(vals, i);
+                if (json_is_string(v))
+                    fs->values[fs->nvalues++] = mg_xstrdup(json_string_value(v));
+                else if (json_is_integer(v))
+                    fs->values[fs->nvalues++] = mg_xasprintf("%lld", (long long)json_integer_value(v));
+                else if (json_is_real(v))
+                    fs->values[fs->nvalues++] = mg_xasprintf("%.17g", json_real_value(v));
+                else {
+                    push_index(L, i);
+                    errorf(L, 0, "expected a string or number, found %s", json_kind(v));
+                    pop(L);
+                }
+            }
+        }
+        pop(L);
+    }
+}
+
+static void load_schema(loader *L, mg_spec *s, const json_t *schema)
+{
+    push_key(L, "schema");
+    if (!json_is_object(schema)) {
+        errorf(L, 0, "expected an object mapping field names to their rules, found %s", json_kind(schema));
+        pop(L);
+        return;
+    }
+    s->fields = mg_xcalloc(json_object_size(schema) + 1, sizeof *s->fields);
+    const char *name;
+    json_t *f;
+    json_object_foreach((json_t *)schema, name, f) {
+        push_key(L, name);
+        load_field(L, &s->fields[s->nfields++], name, f);
+        pop(L);
+    }
+    pop(L);
+}
+
+static void load_limits(loader *L, mg_spec *s, const json_t *limits)
+{
+    static const char *const keys[] = {"max_field_bytes", "max_row_bytes", "max_columns",
+                                       "max_rows", "max_file_bytes", NULL};
+    push_key(L, "limits");
+    if (!json_is_object(limits)) {
+        errorf(L, 0, "expected an object, found %s", json_kind(limits));
+        pop(L);
+        return;
+    }
+    check_keys(L, limits, keys, "limits");
+    uint64_t v;
+    if (get_count(L, limits, "max_field_bytes", &v) == 1)
+        s->limits.max_field_bytes = (size_t)v;
+    if (get_count(L, limits, "max_row_bytes", &v) == 1)
+        s->limits.max_row_bytes = (size_t)v;
+    if (get_count(L, limits, "max_columns", &v) == 1)
+        s->limits.max_columns = (size_t)v;
+    if (get_count(L, limits, "max_rows", &v) == 1)
+        s->limits.max_rows = v;
+    if (get_count(L, limits, "max_file_bytes", &v) == 1)
+        s->limits.max_file_bytes = v;
+    pop(L);
+}
+
+static int opt_allowed(const mg_opt_def *defs, const char *key, const mg_opt_def **out)
+{
+    for (size_t i = 0; defs[i].key; i++)
+        if (strcmp(defs[i].key, key) == 0) {
+            *out = &defs[i];
+            return 1;
+        }
+    return 0;
+}
+
+static void check_option_value(loader *L, const mg_opt_def *def, const json_t *v)
+{
+    double d;
+    switch (def->kind) {
+    case MG_OPT_NUMBER:
+        if (!json_is_number(v))
+            errorf(L, 0, "expected a number, found %s", json_kind(v));
+        break;
+    case MG_OPT_COUNT:
+        if (!json_is_integer(v) || json_integer_value(v) < 0)
+            errorf(L, 0, "expected a whole number >= 0, found %s", json_kind(v));
+        break;
+    case MG_OPT_RATE:
+        if (!json_is_number(v) || !(json_number_value(v) >= 0 && json_number_value(v) <= 1))
+            errorf(L, 0, "expected a rate between 0 and 1 (e.g. 0.01 for 1%%), found %s",
+                   json_is_number(v) ? "a number outside [0, 1]" : json_kind(v));
+        break;
+    case MG_OPT_STRING:
+        if (!json_is_string(v))
+            errorf(L, 0, "expected a string, found %s", json_kind(v));
+        break;
+    case MG_OPT_STRINGS:
+        if (json_is_array(v) && json_array_size(v) > 0) {
+            for (size_t i = 0; i < json_array_size(v); i++)
+                if (!json_is_string(json_array_get(v, i))) {
+                    push_index(L, i);
+                    errorf(L, 0, "expected a column name, found %s", json_kind(json_array_get(v, i)));
+                    pop(L);
+                }
+        } else if (!json_is_string(v)) {
+            errorf(L, 0, "expected a column name or a list of them, found %s", json_kind(v));
+        }
+        break;
+    case MG_OPT_DURATION:
+        if (mg_parse_duration(v, &d) != 0)
+            errorf(L, 0, "expected a duration: seconds, or a string such as \"90s\", \"5m\", \"2h\", \"1d\"");
+        break;
+    case MG_OPT_BOOL:
+        if (!json_is_boolean(v))
+            errorf(L, 0, "expected true or false, found %s", json_kind(v));
+        break;
+    }
+}
+
+static void load_check(loader *L, mg_spec *s, const json_t *c, mg_check_spec *cs)
+{
+    if (!json_is_object(c)) {
+        errorf(L, 0, "expected an object such as {\"check\": \"missing\"}, found %s", json_kind(c));
+        return;
+    }
+    const char *type = NULL;
+    if (get_string(L, c, "check", &type) != 1) {
+        if (!json_object_get(c, "check"))
+            errorf(L, 0, "missing \"check\": the check type (one of %s, ...)", mg_check_names()[0]);
+        return;
+    }
+    cs->def = mg_check_find(type);
+    if (!cs->def) {
+        const char *near = mg_suggest(type, mg_check_names());
+        push_key(L, "check");
+        if (near)
+            errorf(L, 0, "unknown check '%s'; did you mean '%s'?", type, near);
+        else
+            errorf(L, 0, "unknown check '%s'; see 'mgate help run' for the check types", type);
+        pop(L);
+        return;
+    }
+    cs->options = c;
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)c, key, v) {
+        const mg_opt_def *def = NULL;
+        if (!opt_allowed(mg_common_options, key, &def) && !opt_allowed(cs->def->options, key, &def)) {
+            const char *all[32];
+            size_t n = 0;
+            for (size_t i = 0; mg_common_options[i].key && n < 31; i++)
+                all[n++] = mg_common_options[i].key;
+            for (size_t i = 0; cs->def->options[i].key && n < 31; i++)
+                all[n++] = cs->def->options[i].key;
+            all[n] = NULL;
+            const char *near = mg_suggest(key, all);
+            push_key(L, key);
+            if (near)
+                errorf(L, 1, "unknown option '%s' for check '%s'; did you mean '%s'?", key, type, near);
+            else
+                errorf(L, 1, "unknown option '%s' for check '%s'", key, type);
+            pop(L);
+            continue;
+        }
+        push_key(L, key);
+        check_option_value(L, def, v);
+        pop(L);
+    }
+    const char *name = NULL;
+    get_string(L, c, "name", &name);
+    cs->name = mg_xstrdup(name ? name : type);
+    cs->has_max_count = json_is_integer(json_object_get(c, "max_count")) &&
+                        json_integer_value(json_object_get(c, "max_count")) >= 0;
+    if (cs->has_max_count)
+        cs->max_count = (uint64_t)json_integer_value(json_object_get(c, "max_count"));
+    const json_t *mr = json_object_get(c, "max_rate");
+    cs->has_max_rate = json_is_number(mr) && json_number_value(mr) >= 0 && json_number_value(mr) <= 1;
+    if (cs->has_max_rate)
+        cs->max_rate = json_number_value(mr);
+    if ((cs->def->needs & MG_NEEDS_TIME) && !s->roles[MG_ROLE_TIME])
+        errorf(L, 0, "check '%s' needs the time column: set data.time", type);
+    if ((cs->def->needs & MG_NEEDS_SCHEMA) && s->nfields == 0)
+        errorf(L, 0, "check '%s' needs a schema: add a \"schema\" section", type);
+}
+
+static void add_implicit(mg_spec *s, const char *type)
+{
+    for (size_t i = 0; i < s->nchecks; i++)
+        if (s->checks[i].def && strcmp(s->checks[i].def->name, type) == 0)
+            return;
+    mg_check_spec *cs = &s->checks[s->nchecks++];
+    memset(cs, 0, sizeof *cs);
+    cs->def = mg_check_find(type);
+    cs->name = mg_xstrdup(type);
+    cs->implicit = 1;
+}
+
+static void load_checks(loader *L, mg_spec *s, const json_t *checks)
+{
+    size_t n = checks && json_is_array(checks) ? json_array_size(checks) : 0;
+    /* Room for the listed checks plus every type added by default. */
+    s->checks = mg_xcalloc(n + 16, sizeof *s->checks);
+    if (checks) {
+        push_key(L, "checks");
+        if (!json_is_array(checks)) {
+            errorf(L, 0, "expected a list of checks, found %s", json_kind(checks));
+        } else {
+            for (size_t i = 0; i < n; i++) {
+                push_index(L, i);
+                mg_check_spec *cs = &s->checks[s->nchecks];
+                load_check(L, s, json_array_get(checks, i), cs);
+                if (cs->def) {
+                    for (size_t j = 0; j < s->nchecks; j++)
+                        if (s->checks[j].def && strcmp(s->checks[j].name, cs->name) == 0 &&
+                            strcmp(s->checks[j].def->group, cs->def->group) == 0) {
+                            errorf(L, 0, "a check named '%s' is already listed; give this one a distinct \"name\"",
+                                   cs->name);
+                            break;
+                        }
+                    s->nchecks++;
+                } else {
+                    free(cs->name);
+                    memset(cs, 0, sizeof *cs);
+                }
+                pop(L);
+            }
+        }
+        pop(L);
+    } else {
+        /* No list: every data check the spec has what it needs for. */
+        if (s->nfields) {
+            add_implicit(s, "missing");
+            add_implicit(s, "types");
+            add_implicit(s, "ranges");
+        }
+        if (s->roles[MG_ROLE_TIME])
+            add_implicit(s, "order");
+        if (s->roles[MG_ROLE_ID] || (s->roles[MG_ROLE_KEY] && s->roles[MG_ROLE_TIME]))
+            add_implicit(s, "duplicates");
+    }
+    /* Malformed and oversized input never passes silently. */
+    add_implicit(s, "format");
+    add_implicit(s, "limits");
+}
+
+static void load_reports(loader *L, mg_spec *s, const json_t *reports)
+{
+    static const char *const keys[] = {"junit", "json", "summary", "examples", NULL};
+    push_key(L, "reports");
+    if (!json_is_object(reports)) {
+        errorf(L, 0, "expected an object, found %s", json_kind(reports));
+        pop(L);
+        return;
+    }
+    check_keys(L, reports, keys, "reports");
+    const char *p = NULL;
+    if (get_string(L, reports, "junit", &p) == 1)
+        s->junit_path = mg_spec_resolve(s, p);
+    p = NULL;
+    if (get_string(L, reports, "json", &p) == 1)
+        s->json_path = mg_spec_resolve(s, p);
+    p = NULL;
+    if (get_string(L, reports, "summary", &p) == 1)
+        s->summary_path = mg_spec_resolve(s, p);
+    uint64_t ex;
+    if (get_count(L, reports, "examples", &ex) == 1)
+        s->examples = ex > 1000 ? 1000 : (size_t)ex;
+    pop(L);
+}
+
+static void load_model(loader *L, mg_spec *s, const json_t *model)
+{
+    static const char *const keys[] = {"path", "format", "command", "timeout", "batch_size", NULL};
+    push_key(L, "model");
+    if (json_is_string(model)) {
+        s->model.path = mg_spec_resolve(s, json_string_value(model));
+        pop(L);
+        return;
+    }
+    if (!json_is_object(model)) {
+        errorf(L, 0, "expected a model path or an object with \"path\" or \"command\", found %s",
+               json_kind(model));
+        pop(L);
+        return;
+    }
+    check_keys(L, model, keys, "model");
+    const char *p = NULL;
+    if (get_string(L, model, "path", &p) == 1)
+        s->model.path = mg_spec_resolve(s, p);
+    const char *f = NULL;
+    if (get_string(L, model, "format", &f) == 1) {
+        if (strcmp(f, "xgboost") && strcmp(f, "linear") && strcmp(f, "pmml")) {
+            push_key(L, "format");
+            errorf(L, 0, "unknown model format '%s'; expected \"xgboost\", \"linear\" or \"pmml\"", f);
+            pop(L);
+        } else {
+            s->model.format = mg_xstrdup(f);
+        }
+    }
+    const json_t *cmd = json_object_get(model, "command");
+    if (cmd) {
+        push_key(L, "command");
+        if (!json_is_array(cmd) || json_array_size(cmd) == 0) {
+            errorf(L, 0, "expected the scorer's argv as a list of strings, e.g. [\"python3\", \"score.py\"]");
+        } else {
+            size_t n = json_array_size(cmd);
+            s->model.command = mg_xcalloc(n + 1, sizeof *s->model.command);
+            for (size_t i = 0; i < n; i++) {
+                const json_t *a = json_array_get(cmd, i);
+                if (!json_is_string(a)) {
+                    push_index(L, i);
+                    errorf(L, 0, "expected a string, found %s", json_kind(a));
+                    pop(L);
+                    s->model.command[i] = mg_xstrdup("");
+                } else {
+                    s->model.command[i] = mg_xstrdup(json_string_value(a));
+                }
+            }
+        }
+        pop(L);
+    }
+    if (s->model.path && s->model.command)
+        errorf(L, 0, "give either \"path\" or \"command\", not both");
+    if (!s->model.path && !s->model.command && !json_object_get(model, "path") && !cmd)
+        errorf(L, 0, "missing \"path\" (a model file) or \"command\" (an external scorer)");
+    double t;
+    if (get_number(L, model, "timeout", &t) == 1) {
+        if (!(t > 0)) {
+            push_key(L, "timeout");
+            errorf(L, 0, "expected a positive number of seconds");
+            pop(L);
+        }
+        s->model.timeout_seconds = t;
+    }
+    uint64_t b;
+    if (get_count(L, model, "batch_size", &b) == 1)
+        s->model.batch_size = (size_t)b;
+    pop(L);
+}
+
+/* ---- entry points -------------------------------------------------------- */
+
+static char *read_file(const char *path, size_t *len, mg_spec_errors *errs)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        errs->msg[errs->count++] = mg_xasprintf("%s: cannot open the gate spec: %s", path, strerror(errno));
+        errs->total++;
+        return NULL;
+    }
+    /* A spec is small; refuse anything absurd rather than read it whole. */
+    const size_t cap = 16u << 20;
+    char *buf = mg_xmalloc(cap + 1);
+    size_t n = fread(buf, 1, cap + 1, fp);
+    int bad = ferror(fp);
+    fclose(fp);
+    if (bad || n > cap) {
+        free(buf);
+        errs->msg[errs->count++] = mg_xasprintf(bad ? "%s: cannot read the gate spec"
+                                                    : "%s: the gate spec is over 16 MiB; is this the right file?",
+                                                path);
+        errs->total++;
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
+{
+    memset(errs, 0, sizeof *errs);
+    size_t len = 0;
+    char *text = read_file(path, &len, errs);
+    if (!text)
+        return NULL;
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        errs->msg[errs->count++] = mg_xasprintf("%s:%d:%d: not valid JSON: %s", path,
+                                                jerr.line < 1 ? 1 : jerr.line,
+                                                jerr.column < 1 ? 1 : jerr.column, jerr.text);
+        errs->total++;
+        free(text);
+        return NULL;
+    }
+    mg_spec *s = mg_xcalloc(1, sizeof *s);
+    s->path = mg_xstrdup(path);
+    s->dir = dir_of(path);
+    s->root = root;
+    s->examples = 5;
+    s->limits.max_field_bytes = 1u << 20;
+    s->limits.max_row_bytes = 16u << 20;
+    s->limits.max_columns = 10000;
+    loader L = {path, text, len, {0, {{0}}}, errs};
+
+    if (!json_is_object(root)) {
+        errorf(&L, 0, "expected the gate spec to be an object, found %s", json_kind(root));
+    } else {
+        static const char *const keys[] = {"name", "description", "data", "schema", "limits",
+                                           "checks", "reports", "model", NULL};
+        check_keys(&L, root, keys, "the gate spec");
+        const char *name = NULL;
+        get_string(&L, root, "name", &name);
+        s->name = mg_xstrdup(name ? name : path);
+        const json_t *desc = json_object_get(root, "description");
+        if (desc && !json_is_string(desc)) {
+            push_key(&L, "description");
+            errorf(&L, 0, "expected a string, found %s", json_kind(desc));
+            pop(&L);
+        }
+        const json_t *data = json_object_get(root, "data");
+        if (data)
+            load_data(&L, s, data);
+        else
+            errorf(&L, 0, "missing \"data\": {\"path\": \"...\"} naming the data to check");
+        if (json_object_get(root, "schema"))
+            load_schema(&L, s, json_object_get(root, "schema"));
+        if (json_object_get(root, "limits"))
+            load_limits(&L, s, json_object_get(root, "limits"));
+        if (json_object_get(root, "model"))
+            load_model(&L, s, json_object_get(root, "model"));
+        load_checks(&L, s, json_object_get(root, "checks"));
+        if (json_object_get(root, "reports"))
+            load_reports(&L, s, json_object_get(root, "reports"));
+    }
+    free(text);
+    if (errs->total > 0) {
+        mg_spec_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void mg_spec_free(mg_spec *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nfields; i++) {
+        free(s->fields[i].name);
+        for (size_t j = 0; j < s->fields[i].nvalues; j++)
+            free(s->fields[i].values[j]);
+        free(s->fields[i].values);
+    }
+    free(s->fields);
+    for (size_t i = 0; i < s->nchecks; i++)
+        free(s->checks[i].name);
+    free(s->checks);
+    for (int r = 0; r < MG_ROLE_COUNT; r++)
+        free(s->roles[r]);
+    if (s->model.command)
+        for (size_t i = 0; s->model.command[i]; i++)
+            free(s->model.command[i]);
+    free(s->model.command);
+    free(s->model.path);
+    free(s->model.format);
+    free(s->path);
+    free(s->dir);
+    free(s->name);
+    free(s->data_path);
+    free(s->junit_path);
+    free(s->json_path);
+    free(s->summary_path);
+    json_decref(s->root);
+    free(s);
+}
+
+void mg_spec_errors_free(mg_spec_errors *errs)
+{
+    for (size_t i = 0; i < errs->count; i++)
+        free(errs->msg[i]);
+    memset(errs, 0, sizeof *errs);
+}

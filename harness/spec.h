@@ -1,0 +1,75 @@
+/*
+ * spec.h - the gate spec: a JSON file saying what data to read, what the
+ * data must look like, which checks to run and where to write reports.
+ * The format is documented in README.md ("The gate spec").
+ *
+ * mg_spec_load validates the whole file before anything runs: an unknown
+ * key, a misspelt check name or a value of the wrong kind is reported as
+ * `FILE:LINE:COL: what is wrong` (with "did you mean" when a known name is
+ * close), never ignored.  Paths in the spec are relative to the spec file.
+ */
+#ifndef MG_HARNESS_SPEC_H
+#define MG_HARNESS_SPEC_H
+
+#include <jansson.h>
+
+#include "checks/check.h"
+#include "checks/schema.h"
+#include "sources/source.h"
+
+typedef struct mg_check_spec {
+    const mg_check_def *def;
+    char *name;              /* unique within its group */
+    const json_t *options;   /* the check's object in the spec (borrowed from root) */
+    int has_max_count, has_max_rate;
+    uint64_t max_count;
+    double max_rate;
+    int implicit;            /* added by mgate (format, limits), not listed */
+} mg_check_spec;
+
+typedef struct mg_model_ref {
+    char *path;              /* resolved against the spec folder; NULL if none */
+    char *format;            /* "xgboost", "linear", "pmml" or NULL (detect) */
+    char **command;          /* external scorer argv, NULL-terminated; NULL if none */
+    double timeout_seconds;
+    size_t batch_size;
+} mg_model_ref;
+
+typedef struct mg_spec {
+    char *path;              /* as given */
+    char *dir;               /* folder of the spec file */
+    json_t *root;            /* the parsed spec; check options point into it */
+    char *name;
+    char *data_path;         /* resolved */
+    mg_format format;
+    char delimiter;
+    char *roles[MG_ROLE_COUNT]; /* column names, NULL when unset */
+    mg_field_spec *fields;
+    size_t nfields;
+    mg_limits limits;
+    mg_check_spec *checks;
+    size_t nchecks;
+    size_t examples;         /* examples kept per check (default 5) */
+    char *junit_path, *json_path, *summary_path; /* resolved, NULL when unset */
+    mg_model_ref model;      /* model.path/command; both NULL when none */
+} mg_spec;
+
+/* Error list filled by the loader: at most MG_SPEC_MAX_ERRORS messages. */
+#define MG_SPEC_MAX_ERRORS 20
+typedef struct mg_spec_errors {
+    char *msg[MG_SPEC_MAX_ERRORS];
+    size_t count;   /* messages held */
+    size_t total;   /* errors found (may exceed count) */
+} mg_spec_errors;
+
+/* Loads and validates a spec.  Returns a spec the caller frees with
+ * mg_spec_free, or NULL with errs filled (free with mg_spec_errors_free). */
+mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs);
+void mg_spec_free(mg_spec *spec);
+void mg_spec_errors_free(mg_spec_errors *errs);
+
+/* Resolves a path from the spec against the spec's folder (absolute paths
+ * are kept).  Returns a new string. */
+char *mg_spec_resolve(const mg_spec *spec, const char *rel);
+
+#endif

@@ -1,0 +1,215 @@
+/* Unit tests for harness/spec.c: loading and validating gate specs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "harness/spec.h"
+#include "support/tmpfiles.h"
+
+/* Loads text as a spec expected to fail; returns the first message. */
+static const char *first_error(const char *text, mg_spec_errors *errs)
+{
+    const char *path = tu_write("gate.json", text);
+    mg_spec *s = mg_spec_load(path, errs);
+    assert_null(s);
+    assert_true(errs->count > 0);
+    return errs->msg[0];
+}
+
+static void assert_contains(const char *hay, const char *needle)
+{
+    if (!strstr(hay, needle))
+        fail_msg("'%s' does not contain '%s'", hay, needle);
+}
+
+static void test_spec_minimal_gets_defaults(void **state)
+{
+    (void)state;
+    tu_write("d.csv", "a\n1\n");
+    mg_spec_errors errs;
+    mg_spec *s = mg_spec_load(tu_write("g.json", "{\"data\": {\"path\": \"d.csv\"}}"), &errs);
+    assert_non_null(s);
+    /* Paths resolve against the spec's folder, not the working directory. */
+    assert_non_null(strstr(s->data_path, tu_dir()));
+    assert_int_equal(s->limits.max_field_bytes, 1u << 20);
+    /* Without a schema or roles only the always-on checks run. */
+    assert_int_equal(s->nchecks, 2);
+    assert_string_equal(s->checks[0].def->name, "format");
+    assert_string_equal(s->checks[1].def->name, "limits");
+    assert_int_equal(s->checks[0].implicit, 1);
+    mg_spec_free(s);
+}
+
+static void test_spec_full_example_loads(void **state)
+{
+    (void)state;
+    mg_spec_errors errs;
+    const char *text =
+        "{\"name\": \"g\", \"data\": {\"path\": \"x.jsonl\", \"id\": \"id\", \"time\": \"t\", \"key\": \"k\"},\n"
+        " \"schema\": {\"id\": {\"type\": \"string\"}, \"t\": {\"type\": \"timestamp\", \"min\": \"2024-01-01T00:00:00Z\"},\n"
+        "            \"v\": {\"type\": \"number\", \"min\": 0, \"max\": 1, \"nullable\": true, \"required\": false},\n"
+        "            \"c\": {\"values\": [\"a\", 2]}},\n"
+        " \"limits\": {\"max_rows\": 10, \"max_columns\": 5},\n"
+        " \"checks\": [{\"check\": \"missing\", \"max_rate\": 0.5}, {\"check\": \"order\", \"allowed_lateness\": \"5m\"},\n"
+        "            {\"check\": \"duplicates\", \"name\": \"dup ids\", \"max_count\": 2}],\n"
+        " \"reports\": {\"junit\": \"out/j.xml\", \"examples\": 3}}";
+    mg_spec *s = mg_spec_load(tu_write("full.json", text), &errs);
+    if (!s)
+        fail_msg("%s", errs.msg[0]);
+    assert_string_equal(s->name, "g");
+    assert_int_equal(s->format, MG_FORMAT_AUTO);
+    assert_int_equal(s->nfields, 4);
+    assert_int_equal(s->fields[1].type, MG_TYPE_TIMESTAMP);
+    assert_true(s->fields[1].has_min);
+    assert_true(s->fields[1].min == 1704067200.0);
+    assert_false(s->fields[2].required);
+    assert_true(s->fields[2].nullable);
+    assert_string_equal(s->fields[3].values[1], "2");
+    assert_int_equal(s->limits.max_rows, 10);
+    assert_int_equal(s->examples, 3);
+    /* The three listed checks, then format and limits added. */
+    assert_int_equal(s->nchecks, 5);
+    assert_true(s->checks[0].has_max_rate);
+    assert_true(s->checks[0].max_rate == 0.5);
+    assert_string_equal(s->checks[2].name, "dup ids");
+    assert_int_equal(s->checks[2].max_count, 2);
+    assert_string_equal(s->roles[MG_ROLE_TIME], "t");
+    mg_spec_free(s);
+}
+
+static void test_spec_syntax_error_has_position(void **state)
+{
+    (void)state;
+    mg_spec_errors errs;
+    const char *msg = first_error("{\n  \"data\": {\"path\": \"d.csv\",}\n}", &errs);
+    assert_contains(msg, "gate.json:2:");
+    assert_contains(msg, "not valid JSON");
+    mg_spec_errors_free(&errs);
+}
+
+static void test_spec_typo_in_key_points_at_it_and_suggests(void **state)
+{
+    (void)state;
+    mg_spec_errors errs;
+    const char *msg = first_error("{\"data\": {\"path\": \"d.csv\"},\n"
+                                  "  \"chekcs\": []}", &errs);
+    assert_contains(msg, "gate.json:2:3:");
+    assert_contains(msg, "unknown key 'chekcs'");
+    assert_contains(msg, "did you mean 'checks'?");
+    mg_spec_errors_free(&errs);
+}
+
+static void test_spec_unknown_check_suggests(void **state)
+{
+    (void)state;
+    mg_spec_errors errs;
+    const char *msg = first_error("{\"data\": {\"path\": \"d.csv\"},\n"
+                                  " \"checks\": [\n  {\"check\": \"missing\"},\n  {\"check\": \"duplicate\"}]}", &errs);
+    /* "missing" also fails (no schema); the misspelt check is reported too. */
+    int found = 0;
+    for (size_t i = 0; i < errs.count; i++)
+        if (strstr(errs.msg[i], "unknown check 'duplicate'; did you mean 'duplicates'?")) {
+            assert_contains(errs.msg[i], "gate.json:4:14:");
+            assert_contains(errs.msg[i], "checks[1].check");
+            found = 1;
+        }
+    assert_true(found);
+    (void)msg;
+    mg_spec_errors_free(&errs);
+}
+
+static void test_spec_bad_option_values(void **state)
+{
+    (void)state;
+    mg_spec_errors errs;
+    first_error("{\"data\": {\"path\": \"d.csv\", \"time\": \"t\"},\n"
+                " \"checks\": [{\"check\": \"order\", \"max_rate\": 5, \"allowed_lateness\": \"soon\",\n"
+                "              \"max_cnt\": 1}]}", &errs);
+    assert_int_equal(errs.total, 3);
+    assert_contains(errs.msg[0], "max_rate: expected a rate between 0 and 1");
+    assert_contains(errs.msg[1], "allowed_lateness: expected a duration");
+    assert_contains(errs.msg[2], "did you mean 'max_count'?");
+    mg_spec_errors_free(&errs);
+}
+
+static void test_spec_check_preconditions(void **state)
+{
+    (void)state;
+    mg_spec_errors errs;
+    const char *msg = first_error("{\"data\": {\"path\": \"d.csv\"}, \"checks\": [{\"check\": \"order\"}]}", &errs);
+    assert_contains(msg, "needs the time column: set data.time");
+    mg_spec_errors_free(&errs);
+}
+
+static void test_spec_schema_errors(void **state)
+{
+    (void)state;
+    mg_spec_errors errs;
+    first_error("{\"data\": {\"path\": \"d.csv\"}, \"schema\": {\n"
+                " \"a\": {\"type\": \"nubmer\"},\n"
+                " \"b\": {\"type\": \"number\", \"min\": 5, \"max\": 1},\n"
+                " \"c\": {\"type\": \"string\", \"min\": 1},\n"
+                " \"d\": 7}}", &errs);
+    assert_int_equal(errs.total, 4);
+    assert_contains(errs.msg[0], "gate.json:2:15: schema.a.type: unknown type 'nubmer' (did you mean 'number'?)");
+    assert_contains(errs.msg[1], "max 1 is below min 5");
+    assert_contains(errs.msg[2], "not string");
+    assert_contains(errs.msg[3], "schema.d: expected an object");
+    mg_spec_errors_free(&errs);
+}
+
+static void test_spec_missing_file_and_wrong_root(void **state)
+{
+    (void)state;
+    mg_spec_errors errs;
+    assert_null(mg_spec_load("/nonexistent/gate.json", &errs));
+    assert_contains(errs.msg[0], "/nonexistent/gate.json: cannot open the gate spec");
+    mg_spec_errors_free(&errs);
+    assert_contains(first_error("[1, 2]", &errs), "expected the gate spec to be an object, found an array");
+    mg_spec_errors_free(&errs);
+    assert_contains(first_error("{}", &errs), "missing \"data\"");
+    mg_spec_errors_free(&errs);
+}
+
+static void test_spec_duplicate_keys_and_names(void **state)
+{
+    (void)state;
+    mg_spec_errors errs;
+    assert_contains(first_error("{\"data\": {\"path\": \"a.csv\"}, \"data\": {}}", &errs), "duplicate object key");
+    mg_spec_errors_free(&errs);
+    assert_contains(first_error("{\"data\": {\"path\": \"a.csv\"}, \"checks\": [{\"check\": \"format\"}, {\"check\": \"format\"}]}", &errs),
+                    "a check named 'format' is already listed");
+    mg_spec_errors_free(&errs);
+}
+
+static void test_spec_unknown_format_extension(void **state)
+{
+    (void)state;
+    mg_spec_errors errs;
+    assert_contains(first_error("{\"data\": {\"path\": \"data.parquet\"}}", &errs),
+                    "cannot tell the format of 'data.parquet'");
+    mg_spec_errors_free(&errs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_spec_minimal_gets_defaults),
+        cmocka_unit_test(test_spec_full_example_loads),
+        cmocka_unit_test(test_spec_syntax_error_has_position),
+        cmocka_unit_test(test_spec_typo_in_key_points_at_it_and_suggests),
+        cmocka_unit_test(test_spec_unknown_check_suggests),
+        cmocka_unit_test(test_spec_bad_option_values),
+        cmocka_unit_test(test_spec_check_preconditions),
+        cmocka_unit_test(test_spec_schema_errors),
+        cmocka_unit_test(test_spec_missing_file_and_wrong_root),
+        cmocka_unit_test(test_spec_duplicate_keys_and_names),
+        cmocka_unit_test(test_spec_unknown_format_extension),
+    };
+    return cmocka_run_group_tests_name("spec", tests, NULL, NULL);
+}
