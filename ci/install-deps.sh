@@ -3,7 +3,7 @@
 #   sh ci/install-deps.sh               install (apt-get update + install)
 #   sh ci/install-deps.sh --if-missing  only when something is missing
 set -eu
-PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libxml2-utils lcov pkg-config jq"
+PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libxml2-utils lcov pkg-config jq time"
 
 missing() {
     command -v pkg-config >/dev/null 2>&1 || return 0
@@ -12,6 +12,7 @@ missing() {
     command -v xmllint >/dev/null 2>&1 || return 0
     command -v lcov >/dev/null 2>&1 || return 0
     command -v jq >/dev/null 2>&1 || return 0
+    [ -x /usr/bin/time ] || return 0
     return 1
 }
 
