@@ -44,6 +44,12 @@ typedef struct mg_check_env {
     long role_column[MG_ROLE_COUNT];      /* source column index, or -1 */
     const mg_limits *limits;
     size_t examples;              /* how many examples each check keeps */
+    /* Scores (for checks with MG_NEEDS_SCORES): from the spec's model, or
+     * from the data's prediction column (then task is binary/regression as
+     * the spec or the labels say, and nscores is 1). */
+    int score_task;               /* an mg_model_task */
+    size_t nscores;               /* outputs per row */
+    const char *score_source;     /* "model 'm.json'" or "column 'score'" */
 } mg_check_env;
 
 /* Option value kinds a check accepts, for validation by the spec loader. */
@@ -67,7 +73,9 @@ typedef struct mg_check mg_check;
 /* Preconditions a check declares; the spec loader reports what is missing. */
 enum {
     MG_NEEDS_TIME = 1 << 0,       /* data.time */
-    MG_NEEDS_SCHEMA = 1 << 1      /* a non-empty schema */
+    MG_NEEDS_SCHEMA = 1 << 1,     /* a non-empty schema */
+    MG_NEEDS_SCORES = 1 << 2,     /* a model or data.prediction */
+    MG_NEEDS_LABEL = 1 << 3       /* data.label */
 };
 
 typedef struct mg_check_def {
@@ -80,6 +88,9 @@ typedef struct mg_check_def {
     void (*begin)(mg_check *c);
     void (*row)(mg_check *c, const mg_row *row);
     void (*problem)(mg_check *c, const mg_source_problem_info *p);
+    /* For MG_NEEDS_SCORES checks: a row with its scores (nscores values),
+     * or scores == NULL when the row could not be scored (why: in `why`). */
+    void (*scored)(mg_check *c, const mg_row *row, const double *scores, const char *why);
     void (*finish)(mg_check *c);
     void (*free_state)(mg_check *c);
 } mg_check_def;

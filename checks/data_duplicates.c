@@ -109,6 +109,8 @@ static void dup_free(mg_check *c)
 static const mg_opt_def dup_options[] = {{"by", MG_OPT_STRINGS}, {NULL, 0}};
 
 const mg_check_def mg_check_duplicates = {
-    "duplicates", "data", "rows whose id (or key and time, or 'by' columns) was seen before",
-    dup_options, 0, dup_begin, dup_row, NULL, dup_finish, dup_free,
+    "duplicates", "data",
+    "rows whose id (or key and time, or 'by' columns) was seen before",
+    dup_options, 0,
+    dup_begin, dup_row, NULL, NULL, dup_finish, dup_free,
 };

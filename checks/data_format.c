@@ -60,6 +60,8 @@ static void format_free(mg_check *c)
 static const mg_opt_def format_options[] = {{NULL, 0}};
 
 const mg_check_def mg_check_format = {
-    "format", "data", "rows that cannot be parsed, or CSV rows with the wrong number of fields",
-    format_options, 0, format_begin, format_row, format_problem, format_finish, format_free,
+    "format", "data",
+    "rows that cannot be parsed, or CSV rows with the wrong number of fields",
+    format_options, 0,
+    format_begin, format_row, format_problem, NULL, format_finish, format_free,
 };

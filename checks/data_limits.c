@@ -81,6 +81,8 @@ static void limits_free(mg_check *c)
 static const mg_opt_def limits_options[] = {{NULL, 0}};
 
 const mg_check_def mg_check_limits = {
-    "limits", "data", "fields, rows, columns or files over the spec's size limits",
-    limits_options, 0, limits_begin, limits_row, limits_problem, limits_finish, limits_free,
+    "limits", "data",
+    "fields, rows, columns or files over the spec's size limits",
+    limits_options, 0,
+    limits_begin, limits_row, limits_problem, NULL, limits_finish, limits_free,
 };

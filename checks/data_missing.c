@@ -80,6 +80,8 @@ static void missing_free(mg_check *c)
 static const mg_opt_def missing_options[] = {{NULL, 0}};
 
 const mg_check_def mg_check_missing = {
-    "missing", "data", "required fields that are absent, empty or null", missing_options,
-    MG_NEEDS_SCHEMA, missing_begin, missing_row, NULL, missing_finish, missing_free,
+    "missing", "data",
+    "required fields that are absent, empty or null",
+    missing_options, MG_NEEDS_SCHEMA,
+    missing_begin, missing_row, NULL, NULL, missing_finish, missing_free,
 };

@@ -94,6 +94,8 @@ static void order_free(mg_check *c)
 static const mg_opt_def order_options[] = {{"allowed_lateness", MG_OPT_DURATION}, {NULL, 0}};
 
 const mg_check_def mg_check_order = {
-    "order", "data", "events whose time goes backwards within a key beyond allowed_lateness",
-    order_options, MG_NEEDS_TIME, order_begin, order_row, NULL, order_finish, order_free,
+    "order", "data",
+    "events whose time goes backwards within a key beyond allowed_lateness",
+    order_options, MG_NEEDS_TIME,
+    order_begin, order_row, NULL, NULL, order_finish, order_free,
 };

@@ -114,6 +114,8 @@ static void ranges_free(mg_check *c)
 static const mg_opt_def ranges_options[] = {{NULL, 0}};
 
 const mg_check_def mg_check_ranges = {
-    "ranges", "data", "values outside min/max, not among the allowed values, or too long",
-    ranges_options, MG_NEEDS_SCHEMA, ranges_begin, ranges_row, NULL, ranges_finish, ranges_free,
+    "ranges", "data",
+    "values outside min/max, not among the allowed values, or too long",
+    ranges_options, MG_NEEDS_SCHEMA,
+    ranges_begin, ranges_row, NULL, NULL, ranges_finish, ranges_free,
 };

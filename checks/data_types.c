@@ -70,6 +70,8 @@ static void types_free(mg_check *c)
 static const mg_opt_def types_options[] = {{NULL, 0}};
 
 const mg_check_def mg_check_types = {
-    "types", "data", "values that are not of their field's declared type", types_options,
-    MG_NEEDS_SCHEMA, types_begin, types_row, NULL, types_finish, types_free,
+    "types", "data",
+    "values that are not of their field's declared type",
+    types_options, MG_NEEDS_SCHEMA,
+    types_begin, types_row, NULL, NULL, types_finish, types_free,
 };

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/sha256.h"
+#include "harness/scoring.h"
 #include "common/xmem.h"
 
 static double now_seconds(void)
@@ -73,6 +74,31 @@ typedef struct running_check {
     int skip; /* could not start: result already says why */
 } running_check;
 
+typedef struct score_dispatch {
+    running_check *checks;
+    size_t n;
+} score_dispatch;
+
+/* Hands a scored row to every check that wants scores. */
+static void dispatch_scored(void *ctx, const mg_row *row, const double *scores, const char *why)
+{
+    score_dispatch *d = ctx;
+    for (size_t i = 0; i < d->n; i++) {
+        running_check *r = &d->checks[i];
+        if (r->skip || !r->check.def->scored)
+            continue;
+        r->check.def->scored(&r->check, row, scores, why);
+    }
+}
+
+static int needs_scores(const mg_spec *spec)
+{
+    for (size_t i = 0; i < spec->nchecks; i++)
+        if (spec->checks[i].def->needs & MG_NEEDS_SCORES)
+            return 1;
+    return 0;
+}
+
 mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err)
 {
     double t0 = now_seconds();
@@ -121,7 +147,22 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
         env.role_column[r] = spec->roles[r] ? mg_source_column_index(src, spec->roles[r]) : -1;
     }
 
+    mg_scoring *scoring = NULL;
+    if (needs_scores(spec)) {
+        scoring = mg_scoring_new(spec, src, err);
+        if (!scoring) {
+            free(field_column);
+            free(cols);
+            mg_source_free(src);
+            return input_error(report, "model", err->msg);
+        }
+        env.score_task = mg_scoring_task(scoring);
+        env.nscores = mg_scoring_noutputs(scoring);
+        env.score_source = mg_scoring_describe(scoring);
+    }
+
     running_check *rc = mg_xcalloc(spec->nchecks + 1, sizeof *rc);
+    score_dispatch dispatch = {rc, spec->nchecks};
     for (size_t i = 0; i < spec->nchecks; i++) {
         const mg_check_spec *cs = &spec->checks[i];
         mg_check *c = &rc[i].check;
@@ -193,7 +234,11 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
                 c->def->row(c, &row);
             }
         }
+        if (scoring)
+            mg_scoring_push(scoring, &row, dispatch_scored, &dispatch);
     }
+    if (scoring)
+        mg_scoring_flush(scoring, dispatch_scored, &dispatch);
     report->facts.rows_read = rows;
 
     for (size_t i = 0; i < spec->nchecks; i++) {
@@ -210,6 +255,7 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
         c->result->seconds = rc[i].seconds;
     }
     free(rc);
+    mg_scoring_free(scoring);
     free(field_column);
     free(cols);
     mg_source_free(src);

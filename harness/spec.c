@@ -509,6 +509,11 @@ static void load_check(loader *L, mg_spec *s, const json_t *c, mg_check_spec *cs
         cs->max_rate = json_number_value(mr);
     if ((cs->def->needs & MG_NEEDS_TIME) && !s->roles[MG_ROLE_TIME])
         errorf(L, 0, "check '%s' needs the time column: set data.time", type);
+    if ((cs->def->needs & MG_NEEDS_SCORES) && !s->roles[MG_ROLE_PREDICTION] &&
+        !json_object_get(s->root, "model"))
+        errorf(L, 0, "check '%s' needs scores: give a \"model\" or set data.prediction", type);
+    if ((cs->def->needs & MG_NEEDS_LABEL) && !s->roles[MG_ROLE_LABEL])
+        errorf(L, 0, "check '%s' needs the label column: set data.label", type);
     if ((cs->def->needs & MG_NEEDS_SCHEMA) && s->nfields == 0)
         errorf(L, 0, "check '%s' needs a schema: add a \"schema\" section", type);
 }
