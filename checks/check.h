@@ -50,6 +50,10 @@ typedef struct mg_check_env {
     int score_task;               /* an mg_model_task */
     size_t nscores;               /* outputs per row */
     const char *score_source;     /* "model 'm.json'" or "column 'score'" */
+    const char *const *class_labels; /* multiclass models: label of output k, or NULL */
+    /* The baseline's "metrics" object (borrowed), NULL when the spec names none. */
+    const json_t *baseline_metrics;
+    const char *baseline_path;
 } mg_check_env;
 
 /* Option value kinds a check accepts, for validation by the spec loader. */
@@ -84,6 +88,10 @@ typedef struct mg_check_def {
     const char *summary;   /* one line, for help and docs */
     const mg_opt_def *options; /* check-specific options, {NULL} terminated */
     unsigned needs;        /* MG_NEEDS_* */
+    /* Validates the check's options beyond their kinds (e.g. a metric
+     * name).  On a problem returns -1, sets *key to the offending option
+     * (for the error's position) and writes the message into msg. */
+    int (*validate)(const json_t *options, const char **key, char *msg, size_t size);
     /* Handlers; any may be NULL.  begin may allocate c->state. */
     void (*begin)(mg_check *c);
     void (*row)(mg_check *c, const mg_row *row);

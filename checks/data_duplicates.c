@@ -112,5 +112,5 @@ const mg_check_def mg_check_duplicates = {
     "duplicates", "data",
     "rows whose id (or key and time, or 'by' columns) was seen before",
     dup_options, 0,
-    dup_begin, dup_row, NULL, NULL, dup_finish, dup_free,
+    NULL, dup_begin, dup_row, NULL, NULL, dup_finish, dup_free,
 };

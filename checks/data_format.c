@@ -63,5 +63,5 @@ const mg_check_def mg_check_format = {
     "format", "data",
     "rows that cannot be parsed, or CSV rows with the wrong number of fields",
     format_options, 0,
-    format_begin, format_row, format_problem, NULL, format_finish, format_free,
+    NULL, format_begin, format_row, format_problem, NULL, format_finish, format_free,
 };

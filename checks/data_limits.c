@@ -84,5 +84,5 @@ const mg_check_def mg_check_limits = {
     "limits", "data",
     "fields, rows, columns or files over the spec's size limits",
     limits_options, 0,
-    limits_begin, limits_row, limits_problem, NULL, limits_finish, limits_free,
+    NULL, limits_begin, limits_row, limits_problem, NULL, limits_finish, limits_free,
 };

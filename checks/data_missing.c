@@ -83,5 +83,5 @@ const mg_check_def mg_check_missing = {
     "missing", "data",
     "required fields that are absent, empty or null",
     missing_options, MG_NEEDS_SCHEMA,
-    missing_begin, missing_row, NULL, NULL, missing_finish, missing_free,
+    NULL, missing_begin, missing_row, NULL, NULL, missing_finish, missing_free,
 };

@@ -97,5 +97,5 @@ const mg_check_def mg_check_order = {
     "order", "data",
     "events whose time goes backwards within a key beyond allowed_lateness",
     order_options, MG_NEEDS_TIME,
-    order_begin, order_row, NULL, NULL, order_finish, order_free,
+    NULL, order_begin, order_row, NULL, NULL, order_finish, order_free,
 };

@@ -117,5 +117,5 @@ const mg_check_def mg_check_ranges = {
     "ranges", "data",
     "values outside min/max, not among the allowed values, or too long",
     ranges_options, MG_NEEDS_SCHEMA,
-    ranges_begin, ranges_row, NULL, NULL, ranges_finish, ranges_free,
+    NULL, ranges_begin, ranges_row, NULL, NULL, ranges_finish, ranges_free,
 };

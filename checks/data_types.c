@@ -73,5 +73,5 @@ const mg_check_def mg_check_types = {
     "types", "data",
     "values that are not of their field's declared type",
     types_options, MG_NEEDS_SCHEMA,
-    types_begin, types_row, NULL, NULL, types_finish, types_free,
+    NULL, types_begin, types_row, NULL, NULL, types_finish, types_free,
 };

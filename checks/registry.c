@@ -7,14 +7,15 @@
 
 #include "checks/check.h"
 #include "checks/data_checks.h"
+#include "checks/metric_checks.h"
 
 static const mg_check_def *const registry[] = {
     &mg_check_missing, &mg_check_types, &mg_check_ranges, &mg_check_limits,
-    &mg_check_format,  &mg_check_order, &mg_check_duplicates, NULL,
+    &mg_check_format,  &mg_check_order, &mg_check_duplicates, &mg_check_metric, NULL,
 };
 
 static const char *const names[] = {
-    "missing", "types", "ranges", "limits", "format", "order", "duplicates", NULL,
+    "missing", "types", "ranges", "limits", "format", "order", "duplicates", "metric", NULL,
 };
 
 const mg_opt_def mg_common_options[] = {

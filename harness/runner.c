@@ -68,6 +68,38 @@ static const char **jsonl_columns(const mg_spec *spec, size_t *n)
     return cols;
 }
 
+/* Loads the baseline's metrics; checks that it was computed on the same
+ * data.  Returns the parsed baseline (caller decrefs) or NULL with err. */
+static json_t *load_baseline(const mg_spec *spec, const char *data_sha256, mg_error *err)
+{
+    json_error_t jerr;
+    json_t *b = json_load_file(spec->baseline_path, JSON_REJECT_DUPLICATES, &jerr);
+    if (!b) {
+        mg_error_set(err, "%s:%d:%d: cannot read the baseline: %s", spec->baseline_path,
+                     jerr.line < 1 ? 1 : jerr.line, jerr.column < 1 ? 1 : jerr.column, jerr.text);
+        return NULL;
+    }
+    if (!json_is_object(json_object_get(b, "metrics"))) {
+        mg_error_set(err, "%s: not a baseline: no \"metrics\" object (write one with 'mgate baseline')",
+                     spec->baseline_path);
+        json_decref(b);
+        return NULL;
+    }
+    const char *sha = json_string_value(json_object_get(json_object_get(b, "facts"), "data_sha256"));
+    if (sha && strcmp(sha, data_sha256) != 0) {
+        if (!spec->baseline_mismatch_warns) {
+            mg_error_set(err, "%s: the baseline was computed on other data (data sha256 %.12s…, this data %.12s…); "
+                              "regenerate it with 'mgate baseline', or set baseline.on_mismatch to \"warn\"",
+                         spec->baseline_path, sha, data_sha256);
+            json_decref(b);
+            return NULL;
+        }
+        fprintf(stderr, "mgate: warning: %s: the baseline was computed on other data (sha256 %.12s…, this data %.12s…)\n",
+                spec->baseline_path, sha, data_sha256);
+    }
+    return b;
+}
+
 typedef struct running_check {
     mg_check check;
     double seconds;
@@ -159,6 +191,21 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
         env.score_task = mg_scoring_task(scoring);
         env.nscores = mg_scoring_noutputs(scoring);
         env.score_source = mg_scoring_describe(scoring);
+        env.class_labels = mg_scoring_class_labels(scoring);
+    }
+
+    json_t *baseline = NULL;
+    if (spec->baseline_path) {
+        baseline = load_baseline(spec, hex, err);
+        if (!baseline) {
+            mg_scoring_free(scoring);
+            free(field_column);
+            free(cols);
+            mg_source_free(src);
+            return input_error(report, "baseline", err->msg);
+        }
+        env.baseline_metrics = json_object_get(baseline, "metrics");
+        env.baseline_path = spec->baseline_path;
     }
 
     running_check *rc = mg_xcalloc(spec->nchecks + 1, sizeof *rc);
@@ -255,6 +302,7 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
         c->result->seconds = rc[i].seconds;
     }
     free(rc);
+    json_decref(baseline);
     mg_scoring_free(scoring);
     free(field_column);
     free(cols);

@@ -17,6 +17,7 @@ struct mg_scoring {
     size_t noutputs;
     int task;
     char *describe;
+    const char **class_labels;
     /* External scorers: queued row copies and their outputs. */
     size_t batch_size;
     mg_row **queue;
@@ -61,6 +62,11 @@ mg_scoring *mg_scoring_new(const mg_spec *spec, const mg_source *src, mg_error *
         s->task = (int)mg_model_get_task(s->model);
         int external = mg_model_get_format(s->model) == MG_MODEL_EXTERNAL;
         s->batch_size = external ? (spec->model.batch_size ? spec->model.batch_size : 256) : 1;
+        if (s->task == MG_TASK_MULTICLASS && mg_model_class_label(s->model, 0)) {
+            s->class_labels = mg_xcalloc(s->noutputs + 1, sizeof *s->class_labels);
+            for (size_t k = 0; k < s->noutputs; k++)
+                s->class_labels[k] = mg_model_class_label(s->model, k);
+        }
         s->describe = mg_xasprintf("model '%s' (%s)",
                                    spec->model.path ? spec->model.path : spec->model.command[0],
                                    mg_model_format_name(mg_model_get_format(s->model)));
@@ -97,6 +103,7 @@ void mg_scoring_free(mg_scoring *s)
     free(s->out);
     free(s->ok);
     free(s->describe);
+    free(s->class_labels);
     mg_binding_free(s->binding);
     mg_model_free(s->model);
     free(s);
@@ -105,6 +112,7 @@ void mg_scoring_free(mg_scoring *s)
 size_t mg_scoring_noutputs(const mg_scoring *s) { return s->noutputs; }
 int mg_scoring_task(const mg_scoring *s) { return s->task; }
 const char *mg_scoring_describe(const mg_scoring *s) { return s->describe; }
+const char *const *mg_scoring_class_labels(const mg_scoring *s) { return s->class_labels; }
 
 static void score_from_column(mg_scoring *s, const mg_row *row, mg_scored_fn emit, void *ctx)
 {

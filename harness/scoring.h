@@ -26,6 +26,9 @@ void mg_scoring_free(mg_scoring *s);
 size_t mg_scoring_noutputs(const mg_scoring *s);
 int mg_scoring_task(const mg_scoring *s);        /* an mg_model_task, or -1 when unknown */
 const char *mg_scoring_describe(const mg_scoring *s); /* "model 'x.json' (xgboost)" */
+/* Multiclass models: the class label of each output (NULL-terminated,
+ * borrowed), or NULL when the model names none. */
+const char *const *mg_scoring_class_labels(const mg_scoring *s);
 
 /* Scores a row (or queues it for its batch) and emits what is ready. */
 void mg_scoring_push(mg_scoring *s, const mg_row *row, mg_scored_fn emit, void *ctx);

@@ -496,6 +496,15 @@ static void load_check(loader *L, mg_spec *s, const json_t *c, mg_check_spec *cs
         check_option_value(L, def, v);
         pop(L);
     }
+    char msg[512];
+    const char *bad_key = NULL;
+    if (cs->def->validate && cs->def->validate(c, &bad_key, msg, sizeof msg) != 0) {
+        if (bad_key)
+            push_key(L, bad_key);
+        errorf(L, 0, "%s", msg);
+        if (bad_key)
+            pop(L);
+    }
     const char *name = NULL;
     get_string(L, c, "name", &name);
     cs->name = mg_xstrdup(name ? name : type);
@@ -673,6 +682,36 @@ static void load_model(loader *L, mg_spec *s, const json_t *model)
     pop(L);
 }
 
+static void load_baseline(loader *L, mg_spec *s, const json_t *b)
+{
+    static const char *const keys[] = {"path", "on_mismatch", NULL};
+    push_key(L, "baseline");
+    if (json_is_string(b)) {
+        s->baseline_path = mg_spec_resolve(s, json_string_value(b));
+    } else if (json_is_object(b)) {
+        check_keys(L, b, keys, "baseline");
+        const char *p = NULL;
+        if (get_string(L, b, "path", &p) == 1)
+            s->baseline_path = mg_spec_resolve(s, p);
+        else if (!json_object_get(b, "path"))
+            errorf(L, 0, "missing \"path\": the baseline file written by 'mgate baseline'");
+        const char *m = NULL;
+        if (get_string(L, b, "on_mismatch", &m) == 1) {
+            if (strcmp(m, "warn") == 0)
+                s->baseline_mismatch_warns = 1;
+            else if (strcmp(m, "error") != 0) {
+                push_key(L, "on_mismatch");
+                errorf(L, 0, "expected \"error\" or \"warn\", found '%s'", m);
+                pop(L);
+            }
+        }
+    } else {
+        errorf(L, 0, "expected a baseline path or {\"path\": ..., \"on_mismatch\": \"error\"|\"warn\"}, found %s",
+               json_kind(b));
+    }
+    pop(L);
+}
+
 /* ---- entry points -------------------------------------------------------- */
 
 static char *read_file(const char *path, size_t *len, mg_spec_errors *errs)
@@ -733,7 +772,7 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
         errorf(&L, 0, "expected the gate spec to be an object, found %s", json_kind(root));
     } else {
         static const char *const keys[] = {"name", "description", "data", "schema", "limits",
-                                           "checks", "reports", "model", NULL};
+                                           "checks", "reports", "model", "baseline", NULL};
         check_keys(&L, root, keys, "the gate spec");
         const char *name = NULL;
         get_string(&L, root, "name", &name);
@@ -755,6 +794,8 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
             load_limits(&L, s, json_object_get(root, "limits"));
         if (json_object_get(root, "model"))
             load_model(&L, s, json_object_get(root, "model"));
+        if (json_object_get(root, "baseline"))
+            load_baseline(&L, s, json_object_get(root, "baseline"));
         load_checks(&L, s, json_object_get(root, "checks"));
         if (json_object_get(root, "reports"))
             load_reports(&L, s, json_object_get(root, "reports"));
@@ -796,6 +837,7 @@ void mg_spec_free(mg_spec *s)
     free(s->junit_path);
     free(s->json_path);
     free(s->summary_path);
+    free(s->baseline_path);
     json_decref(s->root);
     free(s);
 }

@@ -1,0 +1,331 @@
+/*
+ * metric_check.c - the `metric` check: one model-quality metric against
+ * absolute bounds (min / max) and against the baseline's value (max_drop /
+ * max_increase, absolute or relative), knowing which direction is better.
+ *
+ *   {"check": "metric", "metric": "roc_auc", "min": 0.95, "max_drop": 0.01}
+ *
+ * Scores come from the spec's model or the data's prediction column; labels
+ * from data.label.  Rows without a usable label or score are counted and
+ * listed, and make the check fail: a metric over silently fewer rows than
+ * the data holds would not be the metric the user asked for.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "checks/check.h"
+#include "checks/metric_checks.h"
+#include "checks/metrics.h"
+#include "common/xmem.h"
+
+typedef struct metric_state {
+    const mg_metric_info *info;
+    mg_metrics *acc;
+    mg_model_task task;
+    uint64_t unusable;   /* rows without a usable label or score */
+    char *problem;       /* set when the check cannot run */
+} metric_state;
+
+static const char *metric_name(const mg_check *c)
+{
+    return json_string_value(json_object_get(c->options, "metric"));
+}
+
+static int opt_number(const mg_check *c, const char *key, double *out)
+{
+    const json_t *v = json_object_get(c->options, key);
+    if (!json_is_number(v))
+        return 0;
+    *out = json_number_value(v);
+    return 1;
+}
+
+static void metric_begin(mg_check *c)
+{
+    metric_state *s = mg_xcalloc(1, sizeof *s);
+    c->state = s;
+    const char *name = metric_name(c);
+    const mg_check_env *env = c->env;
+    /* The model says what the task is; with a prediction column the metric
+     * does (roc_auc is binary, rmse regression). */
+    const mg_metric_info *any = mg_metric_find(name);
+    s->task = env->score_task >= 0 ? (mg_model_task)env->score_task : any->task;
+    s->info = mg_metric_lookup(name, s->task);
+    if (!s->info) {
+        s->problem = mg_xasprintf("metric '%s' does not apply to a %s model (scores from %s)", name,
+                                  mg_metric_task_name(s->task), env->score_source);
+        return;
+    }
+    if (s->task == MG_TASK_MULTICLASS && env->nscores < 2) {
+        s->problem = mg_xasprintf("metric '%s' needs class probabilities; %s gives one score per row",
+                                  name, env->score_source);
+        return;
+    }
+    mg_metrics_options o;
+    mg_metrics_options_init(&o);
+    opt_number(c, "threshold", &o.threshold);
+    o.keep_rows = s->info->needs_all_rows;
+    o.nclasses = s->task == MG_TASK_MULTICLASS ? env->nscores : 0;
+    o.class_names = s->task == MG_TASK_MULTICLASS ? env->class_labels : NULL;
+    mg_error err = {{0}};
+    s->acc = mg_metrics_new(s->task, &o, &err);
+    if (!s->acc)
+        s->problem = mg_xstrdup(err.msg);
+}
+
+/* Reads a binary label: 0/1, true/false. */
+static int binary_label(const mg_value *v, int *out)
+{
+    double d;
+    if (mg_value_to_double(v, &d) == 0 && (d == 0 || d == 1)) {
+        *out = (int)d;
+        return 0;
+    }
+    if (v->kind == MG_VALUE_TEXT && (strcasecmp(v->text, "true") == 0 || strcasecmp(v->text, "false") == 0)) {
+        *out = strcasecmp(v->text, "true") == 0;
+        return 0;
+    }
+    return -1;
+}
+
+static void unusable(mg_check *c, const mg_row *row, const char *field, const char *what)
+{
+    metric_state *s = c->state;
+    s->unusable++;
+    mg_check_example(c, row->line, field, "%s", what);
+}
+
+static void metric_scored(mg_check *c, const mg_row *row, const double *scores, const char *why)
+{
+    metric_state *s = c->state;
+    if (s->problem)
+        return;
+    const mg_check_env *env = c->env;
+    if (!scores) {
+        s->unusable++;
+        if (c->result->nexamples < env->examples)
+            mg_result_example(c->result, env->examples, "%s", why);
+        else
+            c->result->examples_total++;
+        return;
+    }
+    const char *label_name = env->role_name[MG_ROLE_LABEL];
+    long lc = env->role_column[MG_ROLE_LABEL];
+    const mg_value *lv = &row->values[lc];
+    char buf[96];
+    int rc = -1;
+    if (s->task == MG_TASK_BINARY) {
+        int y;
+        if (binary_label(lv, &y) != 0) {
+            char what[200];
+            snprintf(what, sizeof what, "found %s, expected a binary label (0/1)", mg_value_quote(lv, buf, sizeof buf));
+            unusable(c, row, label_name, what);
+            return;
+        }
+        rc = mg_metrics_add_binary(s->acc, y, scores[0]);
+    } else if (s->task == MG_TASK_REGRESSION) {
+        double y;
+        if (mg_value_to_double(lv, &y) != 0 || !isfinite(y)) {
+            char what[200];
+            snprintf(what, sizeof what, "found %s, expected a numeric target", mg_value_quote(lv, buf, sizeof buf));
+            unusable(c, row, label_name, what);
+            return;
+        }
+        rc = mg_metrics_add_regression(s->acc, y, scores[0]);
+    } else {
+        double y;
+        if (env->class_labels)
+            rc = mg_metrics_add_multiclass_named(s->acc, lv->text, scores);
+        else if (mg_value_to_double(lv, &y) == 0 && y >= 0 && y == floor(y) && y < (double)env->nscores)
+            rc = mg_metrics_add_multiclass(s->acc, (int)y, scores);
+        if (rc != 0) {
+            char what[200];
+            snprintf(what, sizeof what, "found %s, expected one of the model's %zu classes",
+                     mg_value_quote(lv, buf, sizeof buf), env->nscores);
+            unusable(c, row, label_name, what);
+            return;
+        }
+    }
+    if (rc != 0)
+        unusable(c, row, NULL, "score is not a finite number");
+}
+
+/* Formats "value" vs bound parts of the one-line message. */
+static void judge(mg_check *c, double value)
+{
+    metric_state *s = c->state;
+    mg_result *res = c->result;
+    const char *name = s->info->name;
+    int higher = s->info->higher_is_better;
+    double min = 0, max = 0, max_drop = 0, max_increase = 0;
+    int has_min = opt_number(c, "min", &min), has_max = opt_number(c, "max", &max);
+    int has_drop = opt_number(c, "max_drop", &max_drop);
+    int has_inc = opt_number(c, "max_increase", &max_increase);
+    int relative = json_is_true(json_object_get(c->options, "relative"));
+
+    mg_result_prop_number(res, "value", value);
+    mg_result_prop_text(res, "metric", name);
+    mg_result_prop_text(res, "direction", higher ? "higher is better" : "lower is better");
+    mg_result_prop_number(res, "n", (double)mg_metrics_rows(s->acc));
+    if (has_min)
+        mg_result_prop_number(res, "min", min);
+    if (has_max)
+        mg_result_prop_number(res, "max", max);
+    mg_result_prop_number(res, "threshold", has_min ? min : has_max ? max : NAN);
+
+    char why[512] = "";
+    size_t used = 0;
+    int failed = 0;
+    if (has_min && value < min) {
+        used += (size_t)snprintf(why + used, sizeof why - used, "%s %.6g < min %.6g", name, value, min);
+        failed = 1;
+    } else if (has_max && value > max) {
+        used += (size_t)snprintf(why + used, sizeof why - used, "%s %.6g > max %.6g", name, value, max);
+        failed = 1;
+    }
+
+    const json_t *bv = c->env->baseline_metrics ? json_object_get(c->env->baseline_metrics, name) : NULL;
+    if ((has_drop || has_inc) && !json_is_number(bv)) {
+        res->status = MG_STATUS_ERROR;
+        mg_result_set_message(res, "%s %.6g: no baseline value for '%s'%s%s", name, value, name,
+                              c->env->baseline_path ? " in " : " (the spec names no \"baseline\")",
+                              c->env->baseline_path ? c->env->baseline_path : "");
+        return;
+    }
+    if (json_is_number(bv)) {
+        double base = json_number_value(bv);
+        /* A drop is a move in the worse direction, whichever that is. */
+        double drop = higher ? base - value : value - base;
+        double drop_rel = base != 0 ? drop / fabs(base) : (drop > 0 ? INFINITY : 0);
+        double shown = relative ? drop_rel : drop;
+        mg_result_prop_number(res, "baseline", base);
+        mg_result_prop_number(res, "delta", value - base);
+        mg_result_prop_number(res, "drop", drop);
+        mg_result_prop_number(res, "drop_relative", drop_rel);
+        if (has_drop) {
+            mg_result_prop_number(res, "max_drop", max_drop);
+            if (!has_min && !has_max)
+                mg_result_prop_number(res, "threshold", max_drop);
+        }
+        if (has_drop && shown > max_drop) {
+            used += (size_t)snprintf(why + used, sizeof why - used,
+                                     "%s%s %.6g dropped %.6g%s from baseline %.6g (max_drop %.6g%s)",
+                                     used ? "; " : "", name, value, relative ? shown * 100 : shown,
+                                     relative ? "%" : "", base, relative ? max_drop * 100 : max_drop,
+                                     relative ? "%" : "");
+            failed = 1;
+        }
+        double rise = -drop, rise_shown = relative ? -drop_rel : rise;
+        if (has_inc) {
+            mg_result_prop_number(res, "max_increase", max_increase);
+            if (rise_shown > max_increase) {
+                used += (size_t)snprintf(why + used, sizeof why - used,
+                                         "%s%s %.6g moved %.6g past baseline %.6g (max_increase %.6g)",
+                                         used ? "; " : "", name, value, rise_shown, base, max_increase);
+                failed = 1;
+            }
+        }
+        if (!failed)
+            snprintf(why, sizeof why, "%s %.6g (baseline %.6g, %s %.6g)", name, value, base,
+                     drop > 0 ? "drop" : "gain", fabs(drop));
+    } else if (!failed) {
+        snprintf(why, sizeof why, "%s %.6g%s%s", name, value, has_min || has_max ? " within bounds" : "",
+                 "");
+    }
+    res->status = failed ? MG_STATUS_FAIL : MG_STATUS_PASS;
+    mg_result_set_message(res, "%s", why);
+}
+
+static void metric_finish(mg_check *c)
+{
+    metric_state *s = c->state;
+    mg_result *res = c->result;
+    if (s->problem) {
+        res->status = MG_STATUS_ERROR;
+        mg_result_set_message(res, "%s", s->problem);
+        return;
+    }
+    mg_result_prop_text(res, "scores_from", c->env->score_source);
+    mg_result_prop_number(res, "unusable_rows", (double)s->unusable);
+    if (s->info->task == MG_TASK_BINARY) {
+        mg_confusion cm;
+        if (mg_metrics_confusion(s->acc, &cm, NULL) == 0) {
+            mg_result_prop_number(res, "tn", (double)cm.tn);
+            mg_result_prop_number(res, "fp", (double)cm.fp);
+            mg_result_prop_number(res, "fn", (double)cm.fn);
+            mg_result_prop_number(res, "tp", (double)cm.tp);
+        }
+    }
+    double value;
+    mg_error err = {{0}};
+    if (mg_metrics_value(s->acc, s->info->name, &value, &err) != 0) {
+        res->status = MG_STATUS_ERROR;
+        mg_result_set_message(res, "%s cannot be computed: %s", s->info->name, err.msg);
+        return;
+    }
+    judge(c, value);
+    if (s->unusable && res->status == MG_STATUS_PASS) {
+        res->status = MG_STATUS_FAIL;
+        char *old = res->message;
+        res->message = NULL;
+        mg_result_set_message(res, "%llu rows had no usable label or score; %s",
+                              (unsigned long long)s->unusable, old);
+        free(old);
+    }
+}
+
+static void metric_free(mg_check *c)
+{
+    metric_state *s = c->state;
+    if (!s)
+        return;
+    mg_metrics_free(s->acc);
+    free(s->problem);
+    free(s);
+}
+
+static int metric_validate(const json_t *o, const char **key, char *msg, size_t size)
+{
+    const json_t *m = json_object_get(o, "metric");
+    if (!json_is_string(m)) {
+        *key = m ? "metric" : NULL;
+        snprintf(msg, size, "%s", m ? "expected a metric name such as \"roc_auc\""
+                                    : "missing \"metric\": the metric to gate on, e.g. \"roc_auc\"");
+        return -1;
+    }
+    const char *name = json_string_value(m);
+    if (!mg_metric_find(name)) {
+        const char *near = NULL;
+        for (int t = MG_TASK_REGRESSION; t <= MG_TASK_MULTICLASS && !near; t++)
+            near = mg_metric_closest(name, (mg_model_task)t);
+        *key = "metric";
+        if (near)
+            snprintf(msg, size, "unknown metric '%s'; did you mean '%s'?", name, near);
+        else
+            snprintf(msg, size, "unknown metric '%s'; see README.md for the metric names", name);
+        return -1;
+    }
+    double mn = 0, mx = 0;
+    const json_t *vmin = json_object_get(o, "min"), *vmax = json_object_get(o, "max");
+    if (json_is_number(vmin) && json_is_number(vmax) && (mn = json_number_value(vmin)) > (mx = json_number_value(vmax))) {
+        *key = "max";
+        snprintf(msg, size, "max %.6g is below min %.6g", mx, mn);
+        return -1;
+    }
+    return 0;
+}
+
+static const mg_opt_def metric_options[] = {
+    {"metric", MG_OPT_STRING},   {"min", MG_OPT_NUMBER},      {"max", MG_OPT_NUMBER},
+    {"max_drop", MG_OPT_NUMBER}, {"max_increase", MG_OPT_NUMBER}, {"relative", MG_OPT_BOOL},
+    {"threshold", MG_OPT_NUMBER}, {NULL, 0},
+};
+
+const mg_check_def mg_check_metric = {
+    "metric", "metrics",
+    "a model-quality metric against bounds and the baseline",
+    metric_options, MG_NEEDS_SCORES | MG_NEEDS_LABEL,
+    metric_validate, metric_begin, NULL, NULL, metric_scored, metric_finish, metric_free,
+};
