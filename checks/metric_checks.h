@@ -7,5 +7,6 @@
 #include "checks/check.h"
 
 extern const mg_check_def mg_check_metric;
+extern const mg_check_def mg_check_all_metrics;
 
 #endif

@@ -582,6 +582,12 @@ static void load_checks(loader *L, mg_spec *s, const json_t *checks)
         if (s->roles[MG_ROLE_ID] || (s->roles[MG_ROLE_KEY] && s->roles[MG_ROLE_TIME]))
             add_implicit(s, "duplicates");
     }
+    /* A gate with metric checks reports every metric of the task too. */
+    for (size_t i = 0; i < s->nchecks; i++)
+        if (s->checks[i].def && strcmp(s->checks[i].def->name, "metric") == 0) {
+            add_implicit(s, "all_metrics");
+            break;
+        }
     /* Malformed and oversized input never passes silently. */
     add_implicit(s, "format");
     add_implicit(s, "limits");
@@ -840,6 +846,14 @@ void mg_spec_free(mg_spec *s)
     free(s->baseline_path);
     json_decref(s->root);
     free(s);
+}
+
+void mg_spec_only_check(mg_spec *s, const char *type)
+{
+    for (size_t i = 0; i < s->nchecks; i++)
+        free(s->checks[i].name);
+    s->nchecks = 0;
+    add_implicit(s, type);
 }
 
 void mg_spec_errors_free(mg_spec_errors *errs)

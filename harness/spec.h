@@ -70,6 +70,10 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs);
 void mg_spec_free(mg_spec *spec);
 void mg_spec_errors_free(mg_spec_errors *errs);
 
+/* Replaces the spec's checks by the one check of the given type (used by
+ * `mgate baseline`, which only computes metrics). */
+void mg_spec_only_check(mg_spec *spec, const char *type);
+
 /* Resolves a path from the spec against the spec's folder (absolute paths
  * are kept).  Returns a new string. */
 char *mg_spec_resolve(const mg_spec *spec, const char *rel);

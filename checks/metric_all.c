@@ -1,0 +1,135 @@
+/*
+ * metric_all.c - the `all_metrics` check: computes every registered metric
+ * that applies to the task (and the confusion matrix for binary models) as
+ * figures, without judging them.  `mgate baseline` runs it to write a
+ * baseline; the runner adds it to a gate that has metric checks, so the
+ * JSON report holds all metrics.  Keeps the rank metrics' scores: 16 bytes
+ * per row at most.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "checks/check.h"
+#include "checks/metric_checks.h"
+#include "checks/metrics.h"
+#include "common/xmem.h"
+
+typedef struct all_state {
+    mg_metrics *acc;
+    mg_model_task task;
+    uint64_t unusable;
+    char *problem;
+} all_state;
+
+static void all_begin(mg_check *c)
+{
+    all_state *s = mg_xcalloc(1, sizeof *s);
+    c->state = s;
+    const mg_check_env *env = c->env;
+    /* With a prediction column and no model the task is not known: a
+     * column of probabilities with 0/1 labels is taken as binary. */
+    s->task = env->score_task >= 0 ? (mg_model_task)env->score_task : MG_TASK_BINARY;
+    const json_t *task = json_object_get(c->options, "task");
+    if (json_is_string(task)) {
+        const char *t = json_string_value(task);
+        s->task = strcmp(t, "regression") == 0 ? MG_TASK_REGRESSION
+                  : strcmp(t, "multiclass") == 0 ? MG_TASK_MULTICLASS : MG_TASK_BINARY;
+    }
+    mg_metrics_options o;
+    mg_metrics_options_init(&o);
+    o.nclasses = s->task == MG_TASK_MULTICLASS ? env->nscores : 0;
+    o.class_names = s->task == MG_TASK_MULTICLASS ? env->class_labels : NULL;
+    mg_error err = {{0}};
+    s->acc = mg_metrics_new(s->task, &o, &err);
+    if (!s->acc)
+        s->problem = mg_xstrdup(err.msg);
+}
+
+static void all_scored(mg_check *c, const mg_row *row, const double *scores, const char *why)
+{
+    all_state *s = c->state;
+    (void)why;
+    if (s->problem)
+        return;
+    if (!scores) {
+        s->unusable++;
+        return;
+    }
+    const mg_value *lv = &row->values[c->env->role_column[MG_ROLE_LABEL]];
+    double y;
+    int ok = -1;
+    if (s->task == MG_TASK_BINARY) {
+        if (mg_value_to_double(lv, &y) == 0 && (y == 0 || y == 1))
+            ok = mg_metrics_add_binary(s->acc, (int)y, scores[0]);
+        else if (lv->kind == MG_VALUE_TEXT && (strcasecmp(lv->text, "true") == 0 || strcasecmp(lv->text, "false") == 0))
+            ok = mg_metrics_add_binary(s->acc, strcasecmp(lv->text, "true") == 0, scores[0]);
+    } else if (s->task == MG_TASK_REGRESSION) {
+        if (mg_value_to_double(lv, &y) == 0 && isfinite(y))
+            ok = mg_metrics_add_regression(s->acc, y, scores[0]);
+    } else if (c->env->class_labels) {
+        ok = mg_metrics_add_multiclass_named(s->acc, lv->text, scores);
+    } else if (mg_value_to_double(lv, &y) == 0 && y >= 0 && y == floor(y) && y < (double)c->env->nscores) {
+        ok = mg_metrics_add_multiclass(s->acc, (int)y, scores);
+    }
+    if (ok != 0)
+        s->unusable++;
+}
+
+static void all_finish(mg_check *c)
+{
+    all_state *s = c->state;
+    mg_result *res = c->result;
+    if (s->problem) {
+        res->status = MG_STATUS_ERROR;
+        mg_result_set_message(res, "%s", s->problem);
+        return;
+    }
+    mg_result_prop_text(res, "task", mg_metric_task_name(s->task));
+    mg_result_prop_number(res, "n", (double)mg_metrics_rows(s->acc));
+    mg_result_prop_number(res, "unusable_rows", (double)s->unusable);
+    size_t computed = 0;
+    for (size_t i = 0; i < mg_metric_count(); i++) {
+        const mg_metric_info *m = mg_metric_at(i);
+        if (m->task != s->task)
+            continue;
+        double v;
+        char key[96];
+        snprintf(key, sizeof key, "metric.%s", m->name);
+        if (mg_metrics_value(s->acc, m->name, &v, NULL) == 0) {
+            mg_result_prop_number(res, key, v);
+            computed++;
+        }
+    }
+    mg_confusion cm;
+    if (s->task == MG_TASK_BINARY && mg_metrics_confusion(s->acc, &cm, NULL) == 0) {
+        mg_result_prop_number(res, "confusion.tn", (double)cm.tn);
+        mg_result_prop_number(res, "confusion.fp", (double)cm.fp);
+        mg_result_prop_number(res, "confusion.fn", (double)cm.fn);
+        mg_result_prop_number(res, "confusion.tp", (double)cm.tp);
+    }
+    res->status = computed ? MG_STATUS_PASS : MG_STATUS_ERROR;
+    mg_result_set_message(res, "%zu %s metrics on %llu rows%s", computed, mg_metric_task_name(s->task),
+                          (unsigned long long)mg_metrics_rows(s->acc),
+                          s->unusable ? " (some rows had no usable label or score)" : "");
+}
+
+static void all_free(mg_check *c)
+{
+    all_state *s = c->state;
+    if (!s)
+        return;
+    mg_metrics_free(s->acc);
+    free(s->problem);
+    free(s);
+}
+
+static const mg_opt_def all_options[] = {{"task", MG_OPT_STRING}, {NULL, 0}};
+
+const mg_check_def mg_check_all_metrics = {
+    "all_metrics", "metrics",
+    "every metric of the task, reported without judging (for baselines)",
+    all_options, MG_NEEDS_SCORES | MG_NEEDS_LABEL,
+    NULL, all_begin, NULL, NULL, all_scored, all_finish, all_free,
+};
