@@ -160,6 +160,7 @@ static void judge(mg_check *c, double value)
     const char *name = s->info->name;
     int higher = s->info->higher_is_better;
     double min = 0, max = 0, max_drop = 0, max_increase = 0;
+    (void)higher;
     int has_min = opt_number(c, "min", &min), has_max = opt_number(c, "max", &max);
     int has_drop = opt_number(c, "max_drop", &max_drop);
     int has_inc = opt_number(c, "max_increase", &max_increase);
@@ -196,43 +197,45 @@ static void judge(mg_check *c, double value)
     }
     if (json_is_number(bv)) {
         double base = json_number_value(bv);
-        /* A drop is a move in the worse direction, whichever that is. */
-        double drop = higher ? base - value : value - base;
-        double drop_rel = base != 0 ? drop / fabs(base) : (drop > 0 ? INFINITY : 0);
-        double shown = relative ? drop_rel : drop;
+        double drop = base - value, rise = value - base;
+        double scale = base != 0 ? fabs(base) : 1;
         mg_result_prop_number(res, "baseline", base);
         mg_result_prop_number(res, "delta", value - base);
-        mg_result_prop_number(res, "drop", drop);
-        mg_result_prop_number(res, "drop_relative", drop_rel);
-        if (has_drop) {
-            mg_result_prop_number(res, "max_drop", max_drop);
+        mg_result_prop_number(res, "delta_relative", (value - base) / scale);
+        /* The validator allows max_drop only where higher is better and
+         * max_increase only where lower is better: each bounds a worsening. */
+        double limit = has_drop ? max_drop : max_increase;
+        double moved = has_drop ? drop : rise;
+        if (has_drop || has_inc) {
+            mg_result_prop_number(res, has_drop ? "max_drop" : "max_increase", limit);
             if (!has_min && !has_max)
-                mg_result_prop_number(res, "threshold", max_drop);
+                mg_result_prop_number(res, "threshold", limit);
         }
-        if (has_drop && shown > max_drop) {
+        double shown = relative ? moved / scale : moved;
+        if ((has_drop || has_inc) && shown > limit) {
             used += (size_t)snprintf(why + used, sizeof why - used,
-                                     "%s%s %.6g dropped %.6g%s from baseline %.6g (max_drop %.6g%s)",
-                                     used ? "; " : "", name, value, relative ? shown * 100 : shown,
-                                     relative ? "%" : "", base, relative ? max_drop * 100 : max_drop,
+                                     "%s%s %.6g %s %.6g%s from baseline %.6g (%s %.6g%s)",
+                                     used ? "; " : "", name, value, has_drop ? "dropped" : "rose",
+                                     relative ? shown * 100 : shown, relative ? "%" : "", base,
+                                     has_drop ? "max_drop" : "max_increase", relative ? limit * 100 : limit,
                                      relative ? "%" : "");
             failed = 1;
-        }
-        double rise = -drop, rise_shown = relative ? -drop_rel : rise;
-        if (has_inc) {
-            mg_result_prop_number(res, "max_increase", max_increase);
-            if (rise_shown > max_increase) {
-                used += (size_t)snprintf(why + used, sizeof why - used,
-                                         "%s%s %.6g moved %.6g past baseline %.6g (max_increase %.6g)",
-                                         used ? "; " : "", name, value, rise_shown, base, max_increase);
-                failed = 1;
-            }
+        } else if (failed) {
+            used += (size_t)snprintf(why + used, sizeof why - used, " (baseline %.6g, %s %.6g)", base,
+                                     (higher ? drop : rise) > 0 ? "worse by" : "better by", fabs(drop));
         }
         if (!failed)
             snprintf(why, sizeof why, "%s %.6g (baseline %.6g, %s %.6g)", name, value, base,
-                     drop > 0 ? "drop" : "gain", fabs(drop));
+                     (higher ? drop : rise) > 0 ? "worse by" : "better by", fabs(drop));
     } else if (!failed) {
-        snprintf(why, sizeof why, "%s %.6g%s%s", name, value, has_min || has_max ? " within bounds" : "",
-                 "");
+        if (has_min && has_max)
+            snprintf(why, sizeof why, "%s %.6g within [%.6g, %.6g]", name, value, min, max);
+        else if (has_min)
+            snprintf(why, sizeof why, "%s %.6g >= min %.6g", name, value, min);
+        else if (has_max)
+            snprintf(why, sizeof why, "%s %.6g <= max %.6g", name, value, max);
+        else
+            snprintf(why, sizeof why, "%s %.6g", name, value);
     }
     res->status = failed ? MG_STATUS_FAIL : MG_STATUS_PASS;
     mg_result_set_message(res, "%s", why);
@@ -305,6 +308,17 @@ static int metric_validate(const json_t *o, const char **key, char *msg, size_t 
             snprintf(msg, size, "unknown metric '%s'; did you mean '%s'?", name, near);
         else
             snprintf(msg, size, "unknown metric '%s'; see README.md for the metric names", name);
+        return -1;
+    }
+    const mg_metric_info *info = mg_metric_find(name);
+    if (json_object_get(o, "max_drop") && !info->higher_is_better) {
+        *key = "max_drop";
+        snprintf(msg, size, "'%s' is better when lower: a drop is an improvement; bound its rise with max_increase", name);
+        return -1;
+    }
+    if (json_object_get(o, "max_increase") && info->higher_is_better) {
+        *key = "max_increase";
+        snprintf(msg, size, "'%s' is better when higher: a rise is an improvement; bound its fall with max_drop", name);
         return -1;
     }
     double mn = 0, mx = 0;
