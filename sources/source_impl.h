@@ -1,0 +1,89 @@
+/*
+ * source_impl.h - private to sources/: the source object and the
+ * per-format readers behind mg_source_next.
+ */
+#ifndef MG_SOURCES_SOURCE_IMPL_H
+#define MG_SOURCES_SOURCE_IMPL_H
+
+#include <csv.h>
+#include <jansson.h>
+#include <stdio.h>
+
+#include "sources/source.h"
+
+#define MG_CHUNK (64 * 1024)
+
+/* One field of a CSV record being assembled. */
+typedef struct csv_field {
+    size_t off, len;
+    int is_null; /* empty and unquoted */
+} csv_field;
+
+typedef struct csv_state {
+    struct csv_parser parser;
+    char *chunk;           /* MG_CHUNK bytes read from the file */
+    size_t chunk_len, chunk_pos;
+    unsigned long line;    /* line of the byte at chunk_pos */
+    int at_file_start;     /* a BOM may follow */
+    int eof;
+    /* The record being assembled. */
+    char *rec;             /* field bytes, each NUL-terminated */
+    size_t rec_len, rec_cap;
+    csv_field *fields;
+    size_t nfields, fields_cap;
+    size_t rec_bytes;      /* bytes of the record so far (fields + separators) */
+    unsigned long rec_line;
+    int rec_started;       /* a byte of the record has been seen */
+    int rec_done;          /* cb2 fired: the record is complete */
+    int field_too_big;     /* a field went over the limit: skip the record */
+    int row_too_big;
+    size_t big_column;     /* 0-based column of the oversize field */
+    uint64_t big_size;
+    int parse_error;       /* strict-mode error: skip to the next line */
+} csv_state;
+
+typedef struct jsonl_state {
+    char *buf;             /* bytes read, not yet consumed */
+    size_t len, cap, pos;
+    int eof;
+    unsigned long line;    /* line number of the next line */
+    json_t *obj;           /* the object of the current row */
+    char **texts;          /* per column: text made for numbers/objects */
+} jsonl_state;
+
+struct mg_source {
+    char *path;
+    mg_format format;
+    mg_limits limits;
+    FILE *fp;
+    uint64_t bytes_read;
+    char **columns;
+    size_t ncolumns, header_columns;
+    mg_value *values;      /* ncolumns, for the current row */
+    uint64_t rows;         /* data rows handed out */
+    int finished;          /* END returned or about to be */
+    int file_too_big;      /* report FILE_TOO_BIG once, then END */
+    int too_many_reported;
+    mg_source_problem_info problem;
+    char problem_msg[512];
+    csv_state csv;
+    jsonl_state jl;
+};
+
+int mg_csv_open(mg_source *src, char delimiter, mg_error *err);
+mg_source_status mg_csv_next(mg_source *src, mg_row *row, mg_error *err);
+void mg_csv_close(mg_source *src);
+
+int mg_jsonl_open(mg_source *src, const char *const *columns, size_t ncolumns, mg_error *err);
+mg_source_status mg_jsonl_next(mg_source *src, mg_row *row, mg_error *err);
+void mg_jsonl_close(mg_source *src);
+
+/* Records a row-level problem for mg_source_problem(). */
+void mg_source_set_problem(mg_source *src, mg_problem_kind kind, unsigned long line,
+                           unsigned long column, const char *field, uint64_t size,
+                           const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* Reads up to n bytes; counts them. */
+size_t mg_source_read(mg_source *src, char *buf, size_t n);
+
+#endif
