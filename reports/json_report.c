@@ -9,6 +9,8 @@
  *                 properties: {key: number|string|null}, examples: [...],
  *                 examples_total, non_finite?: {key: "nan"|"inf"|"-inf"}}]}
  *
+ * Integral figures are JSON integers, others reals with 17 significant
+ * digits (exact; read them with json_number_value or any JSON parser).
  * JSON has no NaN or infinity: such a figure is written null in
  * "properties" and its text ("nan", "inf", "-inf") in the result's
  * "non_finite" object, which is present only when needed.  A non-finite
@@ -41,6 +43,16 @@ static json_t *jtext(const char *raw)
 static json_t *jreal(double x)
 {
     return isfinite(x) ? json_real(x) : json_null();
+}
+
+/* A figure: an integer when it is one (|x| < 2^53, so exact), else a real
+ * printed with 17 significant digits (jansson's default), which reads back
+ * as exactly x. */
+static json_t *jnumber(double x)
+{
+    if (x == floor(x) && fabs(x) < 9007199254740992.0 && !(x == 0 && signbit(x)))
+        return json_integer((json_int_t)x);
+    return json_real(x);
 }
 
 static json_t *jcount(uint64_t n)
@@ -78,7 +90,7 @@ static json_t *result_json(const mg_result *res)
         if (!pr->is_number) {
             set_new(props, pr->key, jtext(pr->text ? pr->text : ""));
         } else if (isfinite(pr->number)) {
-            set_new(props, pr->key, json_real(pr->number));
+            set_new(props, pr->key, jnumber(pr->number));
         } else {
             set_new(props, pr->key, json_null());
             if (!non_finite)

@@ -142,12 +142,36 @@ static void put_facts(md *m, const mg_report *r)
     put(m, " s · mgate " MGATE_VERSION "\n\n");
 }
 
-static void put_table(md *m, const mg_report *r)
+/* Result indexes grouped by suite (groups in order of first appearance,
+ * results in report order within each), as the JUnit report lists them.
+ * The caller frees. */
+static size_t *suite_order(const mg_report *r)
+{
+    size_t n = r->nresults, k = 0;
+    size_t *order = mg_xcalloc(n + 1, sizeof *order);
+    unsigned char *taken = mg_xcalloc(n + 1, 1);
+    for (size_t i = 0; i < n; i++) {
+        if (taken[i])
+            continue;
+        const char *g = r->results[i]->group ? r->results[i]->group : "";
+        for (size_t j = i; j < n; j++) {
+            const char *h = r->results[j]->group ? r->results[j]->group : "";
+            if (!taken[j] && strcmp(g, h) == 0) {
+                taken[j] = 1;
+                order[k++] = j;
+            }
+        }
+    }
+    free(taken);
+    return order;
+}
+
+static void put_table(md *m, const mg_report *r, const size_t *order)
 {
     put(m, "| suite | check | status | count | rate | threshold | message |\n");
     put(m, "|---|---|---|---:|---:|---:|---|\n");
-    for (size_t i = 0; i < r->nresults; i++) {
-        const mg_result *res = r->results[i];
+    for (size_t k = 0; k < r->nresults; k++) {
+        const mg_result *res = r->results[order[k]];
         put(m, "| ");
         put_inline(m, res->group, CELL_MAX);
         put(m, " | ");
@@ -249,18 +273,23 @@ static char *render(const mg_report *r)
     put(&m, mg_status_name(verdict));
     put(&m, "\n\n");
     put_facts(&m, r);
-    char counts[160];
-    snprintf(counts, sizeof counts, "**%zu checks:** %zu passed, %zu failed, %zu errors, %zu skipped\n\n",
-             r->nresults, mg_report_count(r, MG_STATUS_PASS), mg_report_count(r, MG_STATUS_FAIL),
-             mg_report_count(r, MG_STATUS_ERROR), mg_report_count(r, MG_STATUS_SKIP));
+    char counts[200];
+    size_t errors = mg_report_count(r, MG_STATUS_ERROR);
+    snprintf(counts, sizeof counts,
+             "**%zu check%s:** %zu passed, %zu failed, %zu error%s, %zu skipped\n\n", r->nresults,
+             r->nresults == 1 ? "" : "s", mg_report_count(r, MG_STATUS_PASS),
+             mg_report_count(r, MG_STATUS_FAIL), errors, errors == 1 ? "" : "s",
+             mg_report_count(r, MG_STATUS_SKIP));
     put(&m, counts);
+    size_t *order = suite_order(r);
     if (r->nresults > 0)
-        put_table(&m, r);
-    for (size_t i = 0; i < r->nresults; i++) {
-        mg_status s = r->results[i]->status;
-        if (s == MG_STATUS_FAIL || s == MG_STATUS_ERROR)
-            put_problem(&m, r->results[i]);
+        put_table(&m, r, order);
+    for (size_t k = 0; k < r->nresults; k++) {
+        const mg_result *res = r->results[order[k]];
+        if (res->status == MG_STATUS_FAIL || res->status == MG_STATUS_ERROR)
+            put_problem(&m, res);
     }
+    free(order);
     return m.s;
 }
 
