@@ -1,0 +1,357 @@
+/*
+ * markdown.c - the Markdown summary (for $GITHUB_STEP_SUMMARY, GitLab job
+ * pages, or a pull-request comment):
+ *
+ *   ## ❌ mgate: GATE failed
+ *   facts line
+ *   counts line
+ *   | suite | check | status | count | rate | threshold | message |
+ *   ...one row per result...
+ *   ### ❌ suite / check        (for each failed or errored check)
+ *   message
+ *   ```text
+ *   first examples
+ *   ```
+ *
+ * The whole text is built in memory first; mg_write_markdown then writes it
+ * atomically, mg_append_markdown appends it with one write.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/atomic_file.h"
+#include "common/xmem.h"
+#include "harness/commands.h"
+#include "reports/num_text.h"
+#include "reports/writers.h"
+#include "reports/xml_text.h"
+
+/* Longest message shown in a table cell, in bytes. */
+#define CELL_MAX 200
+/* Examples listed per failed check. */
+#define EXAMPLES_SHOWN 5
+
+typedef struct md {
+    char *s;
+    size_t len, cap;
+} md;
+
+static void put(md *m, const char *s)
+{
+    size_t n = strlen(s);
+    m->s = mg_xgrow(m->s, &m->cap, m->len + n + 1, 1);
+    memcpy(m->s + m->len, s, n + 1);
+    m->len += n;
+}
+
+static void putc_md(md *m, char c)
+{
+    char s[2] = {c, '\0'};
+    put(m, s);
+}
+
+/*
+ * Inline text from data: valid UTF-8, on one line (a line break becomes
+ * <br>), and every character Markdown or HTML would act on is
+ * backslash-escaped, `|` included so a cell never splits.
+ */
+static void put_inline(md *m, const char *raw, size_t max)
+{
+    char *clean = mg_text_clean(raw, MG_TEXT_XML);
+    if (max)
+        mg_text_truncate(clean, max);
+    for (const char *p = clean; *p; p++) {
+        if (*p == '\r' && p[1] == '\n')
+            continue;
+        if (*p == '\n' || *p == '\r') {
+            put(m, "<br>");
+        } else if (*p == '\t') {
+            putc_md(m, ' ');
+        } else if (strchr("\\`*_[]<>|&~#!", *p)) {
+            putc_md(m, '\\');
+            putc_md(m, *p);
+        } else {
+            putc_md(m, *p);
+        }
+    }
+    free(clean);
+}
+
+static const char *icon(mg_status s)
+{
+    switch (s) {
+    case MG_STATUS_PASS: return "✅";
+    case MG_STATUS_FAIL: return "❌";
+    case MG_STATUS_ERROR: return "⚠️";
+    case MG_STATUS_SKIP: return "⏭️";
+    }
+    return "";
+}
+
+/* A figure for a table cell, or nothing when the result lacks it. */
+static void put_prop(md *m, const mg_result *res, const char *key)
+{
+    const mg_prop *pr = mg_result_prop(res, key);
+    if (!pr)
+        return;
+    if (pr->is_number) {
+        char buf[MG_NUM_BUF];
+        put(m, mg_num_text(pr->number, buf));
+    } else {
+        put_inline(m, pr->text, CELL_MAX);
+    }
+}
+
+static void put_facts(md *m, const mg_report *r)
+{
+    const mg_run_facts *f = &r->facts;
+    char buf[MG_NUM_BUF];
+    if (f->spec_path) {
+        put(m, "spec ");
+        put_inline(m, f->spec_path, 0);
+        put(m, " · ");
+    }
+    if (f->data_path) {
+        put(m, "data ");
+        put_inline(m, f->data_path, 0);
+        char rows[64];
+        snprintf(rows, sizeof rows, " (%llu rows", (unsigned long long)f->rows_read);
+        put(m, rows);
+        if (f->data_sha256) {
+            put(m, ", sha256 ");
+            put_inline(m, f->data_sha256, 0);
+        }
+        put(m, ") · ");
+    }
+    if (f->model_path) {
+        put(m, "model ");
+        put_inline(m, f->model_path, 0);
+        put(m, " · ");
+    }
+    if (f->started_at) {
+        put(m, "started ");
+        put_inline(m, f->started_at, 0);
+        put(m, " UTC · ");
+    }
+    put(m, mg_seconds_text(f->seconds, buf));
+    put(m, " s · mgate " MGATE_VERSION "\n\n");
+}
+
+/* Result indexes grouped by suite (groups in order of first appearance,
+ * results in report order within each), as the JUnit report lists them.
+ * The caller frees. */
+static size_t *suite_order(const mg_report *r)
+{
+    size_t n = r->nresults, k = 0;
+    size_t *order = mg_xcalloc(n + 1, sizeof *order);
+    unsigned char *taken = mg_xcalloc(n + 1, 1);
+    for (size_t i = 0; i < n; i++) {
+        if (taken[i])
+            continue;
+        const char *g = r->results[i]->group ? r->results[i]->group : "";
+        for (size_t j = i; j < n; j++) {
+            const char *h = r->results[j]->group ? r->results[j]->group : "";
+            if (!taken[j] && strcmp(g, h) == 0) {
+                taken[j] = 1;
+                order[k++] = j;
+            }
+        }
+    }
+    free(taken);
+    return order;
+}
+
+static void put_table(md *m, const mg_report *r, const size_t *order)
+{
+    put(m, "| suite | check | status | count | rate | threshold | message |\n");
+    put(m, "|---|---|---|---:|---:|---:|---|\n");
+    for (size_t k = 0; k < r->nresults; k++) {
+        const mg_result *res = r->results[order[k]];
+        put(m, "| ");
+        put_inline(m, res->group, CELL_MAX);
+        put(m, " | ");
+        put_inline(m, res->name, CELL_MAX);
+        put(m, " | ");
+        put(m, icon(res->status));
+        put(m, " ");
+        put(m, mg_status_name(res->status));
+        put(m, " | ");
+        put_prop(m, res, "count");
+        put(m, " | ");
+        put_prop(m, res, "rate");
+        put(m, " | ");
+        /* The limit, whichever way the check names it. */
+        if (mg_result_prop(res, "threshold"))
+            put_prop(m, res, "threshold");
+        else if (mg_result_prop(res, "max_rate"))
+            put_prop(m, res, "max_rate");
+        else
+            put_prop(m, res, "max_count");
+        put(m, " | ");
+        if (res->message)
+            put_inline(m, res->message, CELL_MAX);
+        put(m, " |\n");
+    }
+    put(m, "\n");
+}
+
+/* Longest run of backticks in s, so a fence can be made longer than it. */
+static size_t backtick_run(const char *s)
+{
+    size_t best = 0, run = 0;
+    for (; *s; s++) {
+        run = *s == '`' ? run + 1 : 0;
+        if (run > best)
+            best = run;
+    }
+    return best;
+}
+
+static void put_fence(md *m, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        putc_md(m, '`');
+}
+
+static void put_problem(md *m, const mg_result *res)
+{
+    put(m, "### ");
+    put(m, icon(res->status));
+    put(m, " ");
+    put_inline(m, res->group, CELL_MAX);
+    put(m, " / ");
+    put_inline(m, res->name, CELL_MAX);
+    put(m, "\n\n");
+    if (res->message) {
+        put_inline(m, res->message, 0);
+        put(m, "\n\n");
+    }
+    if (res->nexamples == 0)
+        return;
+    size_t shown = res->nexamples < EXAMPLES_SHOWN ? res->nexamples : EXAMPLES_SHOWN;
+    char **clean = mg_xcalloc(shown, sizeof *clean);
+    size_t fence = 3;
+    for (size_t e = 0; e < shown; e++) {
+        clean[e] = mg_text_clean(res->examples[e], MG_TEXT_XML);
+        size_t run = backtick_run(clean[e]);
+        if (run >= fence)
+            fence = run + 1;
+    }
+    put_fence(m, fence);
+    put(m, "text\n");
+    for (size_t e = 0; e < shown; e++) {
+        put(m, clean[e]);
+        put(m, "\n");
+        free(clean[e]);
+    }
+    free(clean);
+    if (res->examples_total > shown) {
+        char more[64];
+        snprintf(more, sizeof more, "... and %llu more\n",
+                 (unsigned long long)(res->examples_total - shown));
+        put(m, more);
+    }
+    put_fence(m, fence);
+    put(m, "\n\n");
+}
+
+/* The whole summary as one string; the caller frees. */
+static char *render(const mg_report *r)
+{
+    md m = {0};
+    mg_status verdict = mg_report_verdict(r);
+    put(&m, "## ");
+    put(&m, icon(verdict));
+    put(&m, " mgate: ");
+    put_inline(&m, r->facts.gate_name ? r->facts.gate_name : "gate", CELL_MAX);
+    put(&m, " ");
+    put(&m, mg_status_name(verdict));
+    put(&m, "\n\n");
+    put_facts(&m, r);
+    char counts[200];
+    size_t errors = mg_report_count(r, MG_STATUS_ERROR);
+    snprintf(counts, sizeof counts,
+             "**%zu check%s:** %zu passed, %zu failed, %zu error%s, %zu skipped\n\n", r->nresults,
+             r->nresults == 1 ? "" : "s", mg_report_count(r, MG_STATUS_PASS),
+             mg_report_count(r, MG_STATUS_FAIL), errors, errors == 1 ? "" : "s",
+             mg_report_count(r, MG_STATUS_SKIP));
+    put(&m, counts);
+    size_t *order = suite_order(r);
+    if (r->nresults > 0)
+        put_table(&m, r, order);
+    for (size_t k = 0; k < r->nresults; k++) {
+        const mg_result *res = r->results[order[k]];
+        if (res->status == MG_STATUS_FAIL || res->status == MG_STATUS_ERROR)
+            put_problem(&m, res);
+    }
+    free(order);
+    return m.s;
+}
+
+/*
+ * Writes the Markdown summary to path, atomically.  Returns 0, or -1 with
+ * err set; on failure an existing file at path is left as it was.
+ */
+int mg_write_markdown(const mg_report *r, const char *path, mg_error *err)
+{
+    if (!r || !path)
+        return mg_error_set(err, "markdown summary: no report or no path given");
+    char *text = render(r);
+    mg_atomic_file af;
+    if (mg_atomic_open(&af, path, err) < 0) {
+        free(text);
+        return -1;
+    }
+    size_t n = strlen(text);
+    size_t wrote = fwrite(text, 1, n, af.fp);
+    free(text);
+    if (wrote != n) {
+        mg_atomic_abort(&af);
+        return mg_error_set(err, "'%s': cannot write the Markdown summary", path);
+    }
+    return mg_atomic_commit(&af, err);
+}
+
+/*
+ * Appends the Markdown summary to path (created if missing), after a blank
+ * line when the file is not empty.  Appending cannot be atomic; the text is
+ * built first and written with one write() (repeated only if the system
+ * writes part of it).  Returns 0, or -1 with err set.
+ */
+int mg_append_markdown(const mg_report *r, const char *path, mg_error *err)
+{
+    if (!r || !path)
+        return mg_error_set(err, "markdown summary: no report or no path given");
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return mg_error_set(err, "'%s': cannot open for appending: %s", path, strerror(errno));
+    struct stat st;
+    int nonempty = fstat(fd, &st) == 0 && st.st_size > 0;
+    char *body = render(r);
+    char *text = nonempty ? mg_xasprintf("\n%s", body) : body;
+    if (text != body)
+        free(body);
+    size_t n = strlen(text), done = 0;
+    int e = 0;
+    while (done < n) {
+        ssize_t w = write(fd, text + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            e = w < 0 ? errno : EIO;
+            break;
+        }
+        done += (size_t)w;
+    }
+    free(text);
+    if (close(fd) != 0 && !e)
+        e = errno;
+    if (e)
+        return mg_error_set(err, "'%s': appending failed: %s", path, strerror(e));
+    return 0;
+}
