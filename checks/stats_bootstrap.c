@@ -112,6 +112,8 @@ int mg_paired_bootstrap(const mg_paired *p, const char *metric, const mg_bootstr
         mg_bootstrap_options_init(&defaults);
         o = &defaults;
     }
+    if (!metric)
+        return mg_error_set(err, "no metric name given");
     if (!mg_metric_lookup(metric, p->task)) {
         const char *near = mg_metric_closest(metric, p->task);
         if (near)

@@ -228,6 +228,10 @@ static void test_metrics_wrong_task_and_bad_options(void **state)
     assert_string_equal(err.msg, "unknown regression metric 'roc_auc'");
     mg_metrics_free(acc);
     mg_metrics_free(NULL);
+    acc = mg_metrics_new(MG_TASK_BINARY, NULL, NULL);
+    assert_int_equal(mg_metrics_value(acc, NULL, &v, &err), -1);
+    assert_string_equal(err.msg, "no metric name given");
+    mg_metrics_free(acc);
 }
 
 static void test_metrics_unknown_name_suggests(void **state)
