@@ -221,6 +221,8 @@ int mg_metrics_check(const mg_metrics *acc, mg_error *err)
 
 int mg_metrics_value(mg_metrics *acc, const char *name, double *out, mg_error *err)
 {
+    if (!name)
+        return mg_error_set(err, "no metric name given");
     if (!mg_metric_lookup(name, acc->task)) {
         const char *near = mg_metric_closest(name, acc->task);
         if (near)
