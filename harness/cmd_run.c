@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/mkdirs.h"
 #include "harness/commands.h"
 #include "harness/runner.h"
 #include "harness/spec.h"
@@ -102,6 +103,12 @@ static int write_reports(const mg_report *r, const char *junit, const char *json
 {
     int failed = 0;
     mg_error err = {{0}};
+    const char *paths[] = {junit, json, summary};
+    for (size_t i = 0; i < 3; i++)
+        if (paths[i] && mg_mkdirs_for(paths[i], &err) != 0) {
+            fprintf(stderr, "mgate: error: %s\n", err.msg);
+            return -1;
+        }
     if (junit && mg_write_junit(r, junit, &err) != 0) {
         fprintf(stderr, "mgate: error: %s\n", err.msg);
         failed = 1;

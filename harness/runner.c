@@ -75,8 +75,11 @@ static json_t *load_baseline(const mg_spec *spec, const char *data_sha256, mg_er
     json_error_t jerr;
     json_t *b = json_load_file(spec->baseline_path, JSON_REJECT_DUPLICATES, &jerr);
     if (!b) {
-        mg_error_set(err, "%s:%d:%d: cannot read the baseline: %s", spec->baseline_path,
-                     jerr.line < 1 ? 1 : jerr.line, jerr.column < 1 ? 1 : jerr.column, jerr.text);
+        if (jerr.line < 1)
+            mg_error_set(err, "'%s': cannot read the baseline: %s", spec->baseline_path, jerr.text);
+        else
+            mg_error_set(err, "%s:%d:%d: cannot read the baseline: %s", spec->baseline_path, jerr.line,
+                         jerr.column, jerr.text);
         return NULL;
     }
     if (!json_is_object(json_object_get(b, "metrics"))) {

@@ -507,6 +507,10 @@ static void load_check(loader *L, mg_spec *s, const json_t *c, mg_check_spec *cs
     }
     const char *name = NULL;
     get_string(L, c, "name", &name);
+    /* A metric check is named after its metric unless named. */
+    const json_t *metric = json_object_get(c, "metric");
+    if (!name && json_is_string(metric))
+        name = json_string_value(metric);
     cs->name = mg_xstrdup(name ? name : type);
     cs->has_max_count = json_is_integer(json_object_get(c, "max_count")) &&
                         json_integer_value(json_object_get(c, "max_count")) >= 0;
