@@ -18,7 +18,7 @@ case_begin "a misspelt check name suggests the right one"
 printf '{"data": {"path": "data.csv", "id": "id"},\n "checks": [{"check": "duplicatse"}]}\n' >"$TMP/check.json"
 run_mgate run "$TMP/check.json"
 expect_rc 2
-expect_stderr_contains "check.json:2:24: checks[0].check: unknown check 'duplicatse'; did you mean 'duplicates'?"
+expect_stderr_contains "check.json:2:23: checks[0].check: unknown check 'duplicatse'; did you mean 'duplicates'?"
 case_end
 
 case_begin "invalid JSON in the spec gives its line and column"

@@ -114,7 +114,7 @@ static void test_spec_unknown_check_suggests(void **state)
     int found = 0;
     for (size_t i = 0; i < errs.count; i++)
         if (strstr(errs.msg[i], "unknown check 'duplicate'; did you mean 'duplicates'?")) {
-            assert_contains(errs.msg[i], "gate.json:4:14:");
+            assert_contains(errs.msg[i], "gate.json:4:13:");
             assert_contains(errs.msg[i], "checks[1].check");
             found = 1;
         }
@@ -156,7 +156,7 @@ static void test_spec_schema_errors(void **state)
                 " \"c\": {\"type\": \"string\", \"min\": 1},\n"
                 " \"d\": 7}}", &errs);
     assert_int_equal(errs.total, 4);
-    assert_contains(errs.msg[0], "gate.json:2:15: schema.a.type: unknown type 'nubmer' (did you mean 'number'?)");
+    assert_contains(errs.msg[0], "gate.json:2:16: schema.a.type: unknown type 'nubmer' (did you mean 'number'?)");
     assert_contains(errs.msg[1], "max 1 is below min 5");
     assert_contains(errs.msg[2], "not string");
     assert_contains(errs.msg[3], "schema.d: expected an object");
