@@ -51,6 +51,11 @@ typedef struct mg_check_env {
     size_t nscores;               /* outputs per row */
     const char *score_source;     /* "model 'm.json'" or "column 'score'" */
     const char *const *class_labels; /* multiclass models: label of output k, or NULL */
+    /* The model itself, for checks that score rows of their own making
+     * (adversarial variants, fixture cases); NULL when scores come from a
+     * prediction column.  Score with mg_model_score_row(model, binding, ...). */
+    struct mg_model *model;
+    const struct mg_binding *binding;
     /* The baseline's "metrics" object (borrowed), NULL when the spec names none. */
     const json_t *baseline_metrics;
     const char *baseline_path;

@@ -195,6 +195,8 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
         env.nscores = mg_scoring_noutputs(scoring);
         env.score_source = mg_scoring_describe(scoring);
         env.class_labels = mg_scoring_class_labels(scoring);
+        env.model = mg_scoring_model(scoring);
+        env.binding = mg_scoring_binding(scoring);
     }
 
     json_t *baseline = NULL;

@@ -112,6 +112,8 @@ void mg_scoring_free(mg_scoring *s)
 size_t mg_scoring_noutputs(const mg_scoring *s) { return s->noutputs; }
 int mg_scoring_task(const mg_scoring *s) { return s->task; }
 const char *mg_scoring_describe(const mg_scoring *s) { return s->describe; }
+mg_model *mg_scoring_model(const mg_scoring *s) { return s->model; }
+const mg_binding *mg_scoring_binding(const mg_scoring *s) { return s->binding; }
 const char *const *mg_scoring_class_labels(const mg_scoring *s) { return s->class_labels; }
 
 static void score_from_column(mg_scoring *s, const mg_row *row, mg_scored_fn emit, void *ctx)

@@ -30,6 +30,11 @@ const char *mg_scoring_describe(const mg_scoring *s); /* "model 'x.json' (xgboos
  * borrowed), or NULL when the model names none. */
 const char *const *mg_scoring_class_labels(const mg_scoring *s);
 
+/* The loaded model and its binding to the data's columns (NULL when scores
+ * come from a column).  Borrowed. */
+struct mg_model *mg_scoring_model(const mg_scoring *s);
+const struct mg_binding *mg_scoring_binding(const mg_scoring *s);
+
 /* Scores a row (or queues it for its batch) and emits what is ready. */
 void mg_scoring_push(mg_scoring *s, const mg_row *row, mg_scored_fn emit, void *ctx);
 /* Scores and emits the rows still queued. */
