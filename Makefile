@@ -101,7 +101,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 sanitize:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory BUILD=build/sanitize OPT="-O1 -g" EXTRA="$(SAN)" build-all
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 MGATE_SANITIZED=1 \
 	  $(MAKE) --no-print-directory BUILD=build/sanitize OPT="-O1 -g" EXTRA="$(SAN)" unit-run e2e-run
 
 coverage:

@@ -44,6 +44,8 @@ static void parser_init(csv_state *c, char delimiter)
     csv_init(&c->parser, csv_options);
     csv_set_delim(&c->parser, (unsigned char)delimiter);
     csv_set_space_func(&c->parser, never_space);
+    /* libcsv grows its field buffer linearly, by 128 bytes by default. */
+    csv_set_blk_size(&c->parser, MG_CHUNK);
 }
 
 static void record_reset(csv_state *c)
