@@ -27,6 +27,8 @@ int main(int argc, char **argv)
         fputs(cmd->usage, stdout);
         return MG_EXIT_PASS;
     }
+    /* Initialise libxml2 once: its cleanup below only runs after this. */
+    xmlInitParser();
     int rc = cmd->run(argc - 1, argv + 1);
     /* libxml2 keeps encoding tables for the process; free them so leak
      * checkers see a clean exit. */
