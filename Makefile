@@ -21,11 +21,11 @@ EXTRA    ?=
 PKGS      = jansson libxml-2.0
 # Evaluated lazily so that the deps step can install pkg-config files first.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -pthread
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null)
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
-             -Wshadow -Wstrict-prototypes -I. $(OPT) $(EXTRA) $(PKG_CFLAGS)
+             -Wshadow -Wstrict-prototypes -pthread -I. $(OPT) $(EXTRA) $(PKG_CFLAGS)
 LDFLAGS_ALL = $(EXTRA) $(LDFLAGS)
 
 MODULES   = common sources score checks reports harness

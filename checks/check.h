@@ -33,6 +33,21 @@ typedef enum mg_role {
 
 const char *mg_role_name(mg_role r); /* "label", "id", ... */
 
+/* A schema field's value in the current row, read once by the runner and
+ * shared by the checks (so a number is parsed once, not once per check). */
+typedef enum mg_typed_state {
+    MG_TYPED_NO_COLUMN = 0, /* the field is not in the data */
+    MG_TYPED_MISSING,       /* absent, null or empty */
+    MG_TYPED_OK,            /* of the declared type; num holds it (0 for strings) */
+    MG_TYPED_WRONG          /* not of the declared type; expected says what was */
+} mg_typed_state;
+
+typedef struct mg_typed {
+    mg_typed_state state;
+    double num;
+    const char *expected;
+} mg_typed;
+
 /* What every check sees of the run; owned by the runner. */
 typedef struct mg_check_env {
     const char *data_path;        /* as shown in examples */
@@ -40,6 +55,7 @@ typedef struct mg_check_env {
     const mg_field_spec *fields;  /* the spec's schema */
     size_t nfields;
     const long *field_column;     /* per field: source column index, or -1 */
+    const mg_typed *typed;        /* per field, for the current row */
     const char *role_name[MG_ROLE_COUNT]; /* column names, NULL when unset */
     long role_column[MG_ROLE_COUNT];      /* source column index, or -1 */
     const mg_limits *limits;

@@ -1,5 +1,6 @@
 #include "harness/runner.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,22 @@ static mg_run_outcome input_error(mg_report *report, const char *what, const cha
     return MG_RUN_INPUT_ERROR;
 }
 
+/* The data's fingerprint is computed on a second thread while the checks
+ * read the file: on two cores it costs no wall time. */
+typedef struct hash_job {
+    const char *path;
+    char hex[65];
+    mg_error err;
+    int rc;
+} hash_job;
+
+static void *hash_file(void *arg)
+{
+    hash_job *job = arg;
+    job->rc = mg_sha256_file(job->path, job->hex, &job->err);
+    return NULL;
+}
+
 /* JSONL sources need the column list: schema fields, then role columns. */
 static const char **jsonl_columns(const mg_spec *spec, size_t *n)
 {
@@ -68,9 +85,10 @@ static const char **jsonl_columns(const mg_spec *spec, size_t *n)
     return cols;
 }
 
-/* Loads the baseline's metrics; checks that it was computed on the same
- * data.  Returns the parsed baseline (caller decrefs) or NULL with err. */
-static json_t *load_baseline(const mg_spec *spec, const char *data_sha256, mg_error *err)
+/* Loads the baseline's metrics.  Returns the parsed baseline (caller
+ * decrefs) or NULL with err.  Its data fingerprint is checked by
+ * check_baseline_data once the data's own is known. */
+static json_t *load_baseline(const mg_spec *spec, mg_error *err)
 {
     json_error_t jerr;
     json_t *b = json_load_file(spec->baseline_path, JSON_REJECT_DUPLICATES, &jerr);
@@ -88,19 +106,50 @@ static json_t *load_baseline(const mg_spec *spec, const char *data_sha256, mg_er
         json_decref(b);
         return NULL;
     }
+    return b;
+}
+
+/* Reads every schema field of the row once for all checks. */
+static void type_row(const mg_spec *spec, const long *field_column, const mg_row *row, mg_typed *typed)
+{
+    for (size_t f = 0; f < spec->nfields; f++) {
+        mg_typed *t = &typed[f];
+        long col = field_column[f];
+        if (col < 0) {
+            t->state = MG_TYPED_NO_COLUMN;
+            continue;
+        }
+        const mg_value *v = &row->values[col];
+        if (mg_value_is_missing(v)) {
+            t->state = MG_TYPED_MISSING;
+            continue;
+        }
+        t->expected = NULL;
+        t->state = mg_value_as_type(v, spec->fields[f].type, &t->num, &t->expected) == 0 ? MG_TYPED_OK
+                                                                                           : MG_TYPED_WRONG;
+    }
+}
+
+/* Was the baseline computed on this data?  Returns 0, or -1 with err when
+ * it was not and the spec makes that an error (else a warning). */
+static int check_baseline_data(const mg_spec *spec, const char *data_sha256, mg_error *err)
+{
+    json_t *b = json_load_file(spec->baseline_path, 0, NULL);
     const char *sha = json_string_value(json_object_get(json_object_get(b, "facts"), "data_sha256"));
+    int rc = 0;
     if (sha && strcmp(sha, data_sha256) != 0) {
         if (!spec->baseline_mismatch_warns) {
             mg_error_set(err, "%s: the baseline was computed on other data (data sha256 %.12s…, this data %.12s…); "
                               "regenerate it with 'mgate baseline', or set baseline.on_mismatch to \"warn\"",
                          spec->baseline_path, sha, data_sha256);
-            json_decref(b);
-            return NULL;
+            rc = -1;
+        } else {
+            fprintf(stderr, "mgate: warning: %s: the baseline was computed on other data (sha256 %.12s…, this data %.12s…)\n",
+                    spec->baseline_path, sha, data_sha256);
         }
-        fprintf(stderr, "mgate: warning: %s: the baseline was computed on other data (sha256 %.12s…, this data %.12s…)\n",
-                spec->baseline_path, sha, data_sha256);
     }
-    return b;
+    json_decref(b);
+    return rc;
 }
 
 typedef struct running_check {
@@ -134,16 +183,9 @@ static int needs_scores(const mg_spec *spec)
     return 0;
 }
 
-mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err)
+/* Reads the data once through every check. */
+static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error *err)
 {
-    double t0 = now_seconds();
-    fill_facts(spec, report);
-
-    char hex[65];
-    if (mg_sha256_file(spec->data_path, hex, err) != 0)
-        return input_error(report, "data", err->msg);
-    report->facts.data_sha256 = mg_xstrdup(hex);
-
     mg_source_options so;
     memset(&so, 0, sizeof so);
     so.format = spec->format;
@@ -166,6 +208,7 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
 
     /* Bind schema fields and roles to columns once. */
     long *field_column = mg_xcalloc(spec->nfields + 1, sizeof *field_column);
+    mg_typed *typed = mg_xcalloc(spec->nfields + 1, sizeof *typed);
     for (size_t i = 0; i < spec->nfields; i++)
         field_column[i] = mg_source_column_index(src, spec->fields[i].name);
     mg_check_env env;
@@ -175,6 +218,7 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
     env.fields = spec->fields;
     env.nfields = spec->nfields;
     env.field_column = field_column;
+    env.typed = typed;
     env.limits = &spec->limits;
     env.examples = spec->examples;
     for (int r = 0; r < MG_ROLE_COUNT; r++) {
@@ -187,6 +231,7 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
         scoring = mg_scoring_new(spec, src, err);
         if (!scoring) {
             free(field_column);
+            free(typed);
             free(cols);
             mg_source_free(src);
             return input_error(report, "model", err->msg);
@@ -201,10 +246,11 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
 
     json_t *baseline = NULL;
     if (spec->baseline_path) {
-        baseline = load_baseline(spec, hex, err);
+        baseline = load_baseline(spec, err);
         if (!baseline) {
             mg_scoring_free(scoring);
             free(field_column);
+            free(typed);
             free(cols);
             mg_source_free(src);
             return input_error(report, "baseline", err->msg);
@@ -273,6 +319,7 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
         }
         records++;
         rows++;
+        type_row(spec, field_column, &row, typed);
         for (size_t i = 0; i < spec->nchecks; i++) {
             mg_check *c = &rc[i].check;
             c->rows = records;
@@ -310,8 +357,36 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
     json_decref(baseline);
     mg_scoring_free(scoring);
     free(field_column);
+    free(typed);
     free(cols);
     mg_source_free(src);
+    return outcome;
+}
+
+mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err)
+{
+    double t0 = now_seconds();
+    fill_facts(spec, report);
+    hash_job job;
+    memset(&job, 0, sizeof job);
+    job.path = spec->data_path;
+    pthread_t hasher;
+    int threaded = pthread_create(&hasher, NULL, hash_file, &job) == 0;
+    if (!threaded)
+        hash_file(&job);
+
+    mg_run_outcome outcome = run_pass(spec, report, err);
+
+    if (threaded)
+        pthread_join(hasher, NULL);
+    if (job.rc == 0) {
+        report->facts.data_sha256 = mg_xstrdup(job.hex);
+        if (outcome == MG_RUN_JUDGED && spec->baseline_path && check_baseline_data(spec, job.hex, err) != 0)
+            outcome = input_error(report, "baseline", err->msg);
+    } else if (outcome == MG_RUN_JUDGED) {
+        *err = job.err;
+        outcome = input_error(report, "data", err->msg);
+    }
     report->facts.seconds = now_seconds() - t0;
     return outcome;
 }
