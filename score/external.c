@@ -240,8 +240,6 @@ static int exchange(ext_scorer *x, const char *req, size_t req_len, char **lines
                 out_eof = 1;
         }
     }
-    if (req && x->olen > 0)
-        return ext_fail(x, err, "it answered more lines than the rows asked for");
     /* Drain what stderr has right now, without waiting. */
     while (x->err_fd >= 0) {
         struct pollfd pe = {x->err_fd, POLLIN, 0};
@@ -387,6 +385,9 @@ static long score_chunk(mg_model *m, const mg_binding *b, const mg_row *rows, si
             rc = ext_fail(x, err, msg);
         }
     }
+    /* Lines beyond the N replies (when they have already arrived). */
+    if (rc == 0 && x->olen > 0)
+        rc = ext_fail(x, err, "it answered more lines than the rows asked for");
     for (size_t r = 0; r < n; r++)
         free(lines[r]);
     free(lines);
