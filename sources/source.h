@@ -58,7 +58,9 @@ typedef enum mg_problem_kind {
     MG_PROBLEM_MALFORMED,      /* unparsable line / record */
     MG_PROBLEM_FIELD_TOO_BIG,  /* a field over max_field_bytes (skipped) */
     MG_PROBLEM_ROW_TOO_BIG,    /* a row over max_row_bytes (skipped) */
-    MG_PROBLEM_TOO_MANY_ROWS   /* max_rows reached: the rest was not read */
+    MG_PROBLEM_TOO_MANY_ROWS,  /* max_rows reached: the rest was not read */
+    MG_PROBLEM_FILE_TOO_BIG    /* the file is over max_file_bytes; reported once,
+                                * before the first row, and reading goes on */
 } mg_problem_kind;
 
 typedef struct mg_source_problem_info {
