@@ -173,7 +173,7 @@ static int exchange(ext_scorer *x, const char *req, size_t req_len, char **lines
     while (got < want) {
         /* Complete lines already buffered. */
         char *nl;
-        while (got < want && (nl = memchr(x->obuf, '\n', x->olen)) != NULL) {
+        while (got < want && x->olen > 0 && (nl = memchr(x->obuf, '\n', x->olen)) != NULL) {
             size_t len = (size_t)(nl - x->obuf);
             lines[got++] = mg_xstrndup(x->obuf, len);
             memmove(x->obuf, nl + 1, x->olen - len - 1);
