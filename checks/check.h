@@ -28,6 +28,7 @@ typedef enum mg_role {
     MG_ROLE_TIME,
     MG_ROLE_KEY,
     MG_ROLE_PREDICTION,
+    MG_ROLE_BASELINE_PREDICTION, /* the champion's scores, for champion vs challenger */
     MG_ROLE_COUNT
 } mg_role;
 
@@ -48,6 +49,16 @@ typedef struct mg_typed {
     const char *expected;
 } mg_typed;
 
+/* The scores of one row: the candidate's (nscores values, or NULL when the
+ * row could not be scored, with the reason in why) and, when the spec names
+ * a champion (baseline_model or data.baseline_prediction), the champion's. */
+typedef struct mg_scored {
+    const double *scores;
+    const char *why;
+    const double *champion;   /* NULL without a champion, or when unscorable */
+    const char *champion_why;
+} mg_scored;
+
 /* What every check sees of the run; owned by the runner. */
 typedef struct mg_check_env {
     const char *data_path;        /* as shown in examples */
@@ -66,6 +77,8 @@ typedef struct mg_check_env {
     int score_task;               /* an mg_model_task */
     size_t nscores;               /* outputs per row */
     const char *score_source;     /* "model 'm.json'" or "column 'score'" */
+    int has_champion;             /* champion scores come with every row */
+    const char *champion_source;
     const char *const *class_labels; /* multiclass models: label of output k, or NULL */
     /* The model itself, for checks that score rows of their own making
      * (adversarial variants, fixture cases); NULL when scores come from a
@@ -117,9 +130,8 @@ typedef struct mg_check_def {
     void (*begin)(mg_check *c);
     void (*row)(mg_check *c, const mg_row *row);
     void (*problem)(mg_check *c, const mg_source_problem_info *p);
-    /* For MG_NEEDS_SCORES checks: a row with its scores (nscores values),
-     * or scores == NULL when the row could not be scored (why: in `why`). */
-    void (*scored)(mg_check *c, const mg_row *row, const double *scores, const char *why);
+    /* For MG_NEEDS_SCORES checks: a row with its scores; see mg_scored. */
+    void (*scored)(mg_check *c, const mg_row *row, const struct mg_scored *s);
     void (*finish)(mg_check *c);
     void (*free_state)(mg_check *c);
 } mg_check_def;

@@ -11,11 +11,11 @@
 
 static const mg_check_def *const registry[] = {
     &mg_check_missing, &mg_check_types, &mg_check_ranges, &mg_check_limits,
-    &mg_check_format,  &mg_check_order, &mg_check_duplicates, &mg_check_metric, &mg_check_all_metrics, NULL,
+    &mg_check_format,  &mg_check_order, &mg_check_duplicates, &mg_check_metric, &mg_check_all_metrics, &mg_check_champion, NULL,
 };
 
 static const char *const names[] = {
-    "missing", "types", "ranges", "limits", "format", "order", "duplicates", "metric", "all_metrics", NULL,
+    "missing", "types", "ranges", "limits", "format", "order", "duplicates", "metric", "all_metrics", "champion", NULL,
 };
 
 const mg_opt_def mg_common_options[] = {

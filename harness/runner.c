@@ -158,21 +158,99 @@ typedef struct running_check {
     int skip; /* could not start: result already says why */
 } running_check;
 
-typedef struct score_dispatch {
+/* Rows waiting for their batch to be scored, and the scorers. */
+typedef struct score_stage {
+    mg_scoring *candidate, *champion;
+    size_t batch;               /* rows per batch: the larger of the two */
+    mg_row **queue;             /* copies, when batch > 1 */
+    const mg_row **rows;
+    size_t queued;
+    double *out, *champion_out;
+    const char **why, **champion_why;
     running_check *checks;
-    size_t n;
-} score_dispatch;
+    size_t nchecks;
+} score_stage;
 
-/* Hands a scored row to every check that wants scores. */
-static void dispatch_scored(void *ctx, const mg_row *row, const double *scores, const char *why)
+static void stage_flush(score_stage *st)
 {
-    score_dispatch *d = ctx;
-    for (size_t i = 0; i < d->n; i++) {
-        running_check *r = &d->checks[i];
-        if (r->skip || !r->check.def->scored)
-            continue;
-        r->check.def->scored(&r->check, row, scores, why);
+    if (st->queued == 0)
+        return;
+    size_t n = st->queued;
+    mg_scoring_score(st->candidate, st->rows, n, st->out, st->why);
+    if (st->champion)
+        mg_scoring_score(st->champion, st->rows, n, st->champion_out, st->champion_why);
+    size_t k = mg_scoring_noutputs(st->candidate);
+    size_t kc = st->champion ? mg_scoring_noutputs(st->champion) : 0;
+    for (size_t r = 0; r < n; r++) {
+        mg_scored sc = {st->why[r] ? NULL : st->out + r * k, st->why[r], NULL, NULL};
+        if (st->champion) {
+            sc.champion = st->champion_why[r] ? NULL : st->champion_out + r * kc;
+            sc.champion_why = st->champion_why[r];
+        }
+        for (size_t i = 0; i < st->nchecks; i++) {
+            running_check *rc = &st->checks[i];
+            if (!rc->skip && rc->check.def->scored)
+                rc->check.def->scored(&rc->check, st->rows[r], &sc);
+        }
     }
+    if (st->batch > 1)
+        for (size_t r = 0; r < n; r++)
+            mg_row_free(st->queue[r]);
+    st->queued = 0;
+}
+
+static void stage_push(score_stage *st, const mg_row *row)
+{
+    if (st->batch == 1) {
+        st->rows[0] = row; /* borrowed: scored before the next read */
+        st->queued = 1;
+    } else {
+        st->queue[st->queued] = mg_row_dup(row);
+        st->rows[st->queued] = st->queue[st->queued];
+        st->queued++;
+    }
+    if (st->queued == st->batch)
+        stage_flush(st);
+}
+
+static void stage_free(score_stage *st)
+{
+    for (size_t r = 0; st->batch > 1 && r < st->queued; r++)
+        mg_row_free(st->queue[r]);
+    free(st->queue);
+    free(st->rows);
+    free(st->out);
+    free(st->champion_out);
+    free(st->why);
+    free(st->champion_why);
+    mg_scoring_free(st->candidate);
+    mg_scoring_free(st->champion);
+}
+
+/* Sets up scoring for the spec; 0, or -1 with err. */
+static int stage_init(score_stage *st, const mg_spec *spec, const mg_source *src, mg_error *err)
+{
+    st->candidate = mg_scoring_new(&spec->model, spec->roles[MG_ROLE_PREDICTION], "prediction", spec, src, err);
+    if (!st->candidate)
+        return -1;
+    if (spec->baseline_model.path || spec->baseline_model.command || spec->roles[MG_ROLE_BASELINE_PREDICTION]) {
+        st->champion = mg_scoring_new(&spec->baseline_model, spec->roles[MG_ROLE_BASELINE_PREDICTION],
+                                      "baseline model", spec, src, err);
+        if (!st->champion)
+            return -1;
+    }
+    st->batch = mg_scoring_batch_size(st->candidate);
+    if (st->champion && mg_scoring_batch_size(st->champion) > st->batch)
+        st->batch = mg_scoring_batch_size(st->champion);
+    st->queue = mg_xcalloc(st->batch, sizeof *st->queue);
+    st->rows = mg_xcalloc(st->batch, sizeof *st->rows);
+    st->out = mg_xcalloc(st->batch * mg_scoring_noutputs(st->candidate), sizeof *st->out);
+    st->why = mg_xcalloc(st->batch, sizeof *st->why);
+    if (st->champion) {
+        st->champion_out = mg_xcalloc(st->batch * mg_scoring_noutputs(st->champion), sizeof *st->champion_out);
+        st->champion_why = mg_xcalloc(st->batch, sizeof *st->champion_why);
+    }
+    return 0;
 }
 
 static int needs_scores(const mg_spec *spec)
@@ -226,29 +304,45 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
         env.role_column[r] = spec->roles[r] ? mg_source_column_index(src, spec->roles[r]) : -1;
     }
 
-    mg_scoring *scoring = NULL;
-    if (needs_scores(spec)) {
-        scoring = mg_scoring_new(spec, src, err);
-        if (!scoring) {
+    score_stage stage;
+    memset(&stage, 0, sizeof stage);
+    int scoring = needs_scores(spec);
+    if (scoring) {
+        if (stage_init(&stage, spec, src, err) != 0) {
+            stage_free(&stage);
             free(field_column);
             free(typed);
             free(cols);
             mg_source_free(src);
             return input_error(report, "model", err->msg);
         }
-        env.score_task = mg_scoring_task(scoring);
-        env.nscores = mg_scoring_noutputs(scoring);
-        env.score_source = mg_scoring_describe(scoring);
-        env.class_labels = mg_scoring_class_labels(scoring);
-        env.model = mg_scoring_model(scoring);
-        env.binding = mg_scoring_binding(scoring);
+        env.score_task = mg_scoring_task(stage.candidate);
+        env.nscores = mg_scoring_noutputs(stage.candidate);
+        env.score_source = mg_scoring_describe(stage.candidate);
+        env.class_labels = mg_scoring_class_labels(stage.candidate);
+        env.model = mg_scoring_model(stage.candidate);
+        env.binding = mg_scoring_binding(stage.candidate);
+        if (stage.champion) {
+            env.has_champion = 1;
+            env.champion_source = mg_scoring_describe(stage.champion);
+            if (mg_scoring_noutputs(stage.champion) != env.nscores) {
+                mg_error_set(err, "the baseline model gives %zu outputs per row, the model %zu: they cannot be compared",
+                             mg_scoring_noutputs(stage.champion), env.nscores);
+                stage_free(&stage);
+                free(field_column);
+                free(typed);
+                free(cols);
+                mg_source_free(src);
+                return input_error(report, "model", err->msg);
+            }
+        }
     }
 
     json_t *baseline = NULL;
     if (spec->baseline_path) {
         baseline = load_baseline(spec, err);
         if (!baseline) {
-            mg_scoring_free(scoring);
+            stage_free(&stage);
             free(field_column);
             free(typed);
             free(cols);
@@ -260,7 +354,8 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
     }
 
     running_check *rc = mg_xcalloc(spec->nchecks + 1, sizeof *rc);
-    score_dispatch dispatch = {rc, spec->nchecks};
+    stage.checks = rc;
+    stage.nchecks = spec->nchecks;
     for (size_t i = 0; i < spec->nchecks; i++) {
         const mg_check_spec *cs = &spec->checks[i];
         mg_check *c = &rc[i].check;
@@ -334,10 +429,10 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
             }
         }
         if (scoring)
-            mg_scoring_push(scoring, &row, dispatch_scored, &dispatch);
+            stage_push(&stage, &row);
     }
     if (scoring)
-        mg_scoring_flush(scoring, dispatch_scored, &dispatch);
+        stage_flush(&stage);
     report->facts.rows_read = rows;
 
     for (size_t i = 0; i < spec->nchecks; i++) {
@@ -355,7 +450,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
     }
     free(rc);
     json_decref(baseline);
-    mg_scoring_free(scoring);
+    stage_free(&stage);
     free(field_column);
     free(typed);
     free(cols);
