@@ -31,6 +31,7 @@ parity_case binary_logitraw binary 1
 parity_case reg_squarederror regression 1
 parity_case reg_logistic unit 1
 parity_case multi_softprob multiclass 3
+parity_case dart_logistic binary 1
 
 case_begin "multi:softmax: argmax of p_* is xgboost's class"
 run_mgate score "$M/xgb/multi_softmax/model.json" "$M/data/multiclass_missing.csv"

@@ -199,6 +199,12 @@ static void test_score_xgb_multi_softmax_parity(void **s)
     }
 }
 
+static void test_score_xgb_dart_parity(void **s)
+{
+    (void)s;
+    check_parity("dart_logistic", "binary");
+}
+
 static void test_score_xgb_text_value_is_row_error(void **s)
 {
     (void)s;
@@ -361,7 +367,7 @@ static void test_score_xgb_unknown_objective_and_booster(void **s)
     expect_load_error("{\"learner\": {\"gradient_booster\": {\"name\": \"gblinear\"}}}",
                       "booster 'gblinear' is not supported");
     expect_load_error("{\"learner\": {\"gradient_booster\": {\"name\": \"dart\"}}}",
-                      "booster 'dart' is not supported");
+                      "learner.gradient_booster.gbtree: missing for a 'dart' booster");
 }
 
 static void test_score_xgb_unreachable_nodes(void **s)
@@ -412,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_score_xgb_reg_logistic_parity),
         cmocka_unit_test(test_score_xgb_multi_softprob_parity),
         cmocka_unit_test(test_score_xgb_multi_softmax_parity),
+        cmocka_unit_test(test_score_xgb_dart_parity),
         cmocka_unit_test(test_score_xgb_text_value_is_row_error),
         cmocka_unit_test(test_score_xgb_minimal_model_scores),
         cmocka_unit_test(test_score_xgb_truncated_json),
