@@ -31,6 +31,7 @@
  * one chunk while the rest of the record is parsed and counted.
  */
 #include <csv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,9 +104,44 @@ static int never_space(unsigned char c)
     return 0;
 }
 
+/*
+ * libcsv's field buffer allocator: like realloc, but the bytes it adds are
+ * zero, so a byte past a field's end is either zero or left by a quoted
+ * field (see "Quoted fields" above), never uninitialised memory.  The
+ * buffer's size is kept in a header before it.
+ */
+#define ZBUF_HEADER 16
+
+static void *zeroing_realloc(void *p, size_t n)
+{
+    unsigned char *base = NULL;
+    size_t old = 0;
+    if (p) {
+        base = (unsigned char *)p - ZBUF_HEADER;
+        memcpy(&old, base, sizeof old);
+    }
+    if (n > SIZE_MAX - ZBUF_HEADER)
+        return NULL;
+    unsigned char *grown = realloc(base, n + ZBUF_HEADER);
+    if (!grown)
+        return NULL;
+    memcpy(grown, &n, sizeof n);
+    if (n > old)
+        memset(grown + ZBUF_HEADER + old, 0, n - old);
+    return grown + ZBUF_HEADER;
+}
+
+static void zeroing_free(void *p)
+{
+    if (p)
+        free((unsigned char *)p - ZBUF_HEADER);
+}
+
 static void parser_init(csv_reader *r)
 {
     csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL);
+    csv_set_realloc_func(&r->p, zeroing_realloc);
+    csv_set_free_func(&r->p, zeroing_free);
     csv_set_delim(&r->p, r->delim);
     csv_set_space_func(&r->p, never_space);
     csv_set_blk_size(&r->p, 16 * 1024);
