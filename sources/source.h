@@ -44,6 +44,11 @@ typedef struct mg_source_options {
      * are the keys of the first valid object, in file order. */
     const char *const *columns;
     size_t ncolumns;
+    /* CSV only: when set, a quote inside an unquoted field (a"b) makes the
+     * record MALFORMED; by default it is kept as a literal character, as
+     * most CSV readers do.  Characters after a closing quote ("a"b) and an
+     * unterminated quoted field are MALFORMED either way. */
+    int strict_quotes;
 } mg_source_options;
 
 typedef enum mg_source_status {

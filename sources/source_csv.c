@@ -9,8 +9,10 @@
  * complete.  A record that starts while the parser is idle starts at the
  * segment start, which gives its line and byte offset.
  *
- * libcsv settings: strict mode (a stray quote is a MALFORMED record),
- * strict end of file (an unterminated quoted field is MALFORMED), spaces
+ * libcsv settings: strict mode (characters after a closing quote make a
+ * MALFORMED record; a quote inside an unquoted field too with
+ * opts->strict_quotes, else we put it back as data and go on), strict end
+ * of file (an unterminated quoted field is MALFORMED), spaces
  * kept as data (RFC 4180: spaces belong to the field), and
  * CSV_EMPTY_IS_NULL so an empty unquoted field (NULL) differs from "".
  *
@@ -19,7 +21,7 @@
  * its field buffer just after the data (it backs entry_pos over it).  We
  * read that byte and then zero the bytes the field used, so a stale quote
  * from an earlier field can never be mistaken for a closing quote (an
- * unquoted field cannot hold a quote in strict mode).
+ * unquoted field holding a quote kept as data is zeroed the same way).
  *
  * Limits.  libcsv's field buffer grows without bound.  After each segment
  * (at most one chunk) we look at parser.entry_pos; once the field or the
@@ -29,6 +31,7 @@
  * one chunk while the rest of the record is parsed and counted.
  */
 #include <csv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +91,8 @@ typedef struct csv_reader {
     size_t nfields, fields_cap;
     size_t store_limit;
     int header_mode;
+    int strict_quotes;  /* opts->strict_quotes */
+    int literal_quote;  /* the current field holds a quote kept as data */
 
     mg_value *values;
     unsigned long index;
@@ -99,9 +104,44 @@ static int never_space(unsigned char c)
     return 0;
 }
 
+/*
+ * libcsv's field buffer allocator: like realloc, but the bytes it adds are
+ * zero, so a byte past a field's end is either zero or left by a quoted
+ * field (see "Quoted fields" above), never uninitialised memory.  The
+ * buffer's size is kept in a header before it.
+ */
+#define ZBUF_HEADER 16
+
+static void *zeroing_realloc(void *p, size_t n)
+{
+    unsigned char *base = NULL;
+    size_t old = 0;
+    if (p) {
+        base = (unsigned char *)p - ZBUF_HEADER;
+        memcpy(&old, base, sizeof old);
+    }
+    if (n > SIZE_MAX - ZBUF_HEADER)
+        return NULL;
+    unsigned char *grown = realloc(base, n + ZBUF_HEADER);
+    if (!grown)
+        return NULL;
+    memcpy(grown, &n, sizeof n);
+    if (n > old)
+        memset(grown + ZBUF_HEADER + old, 0, n - old);
+    return grown + ZBUF_HEADER;
+}
+
+static void zeroing_free(void *p)
+{
+    if (p)
+        free((unsigned char *)p - ZBUF_HEADER);
+}
+
 static void parser_init(csv_reader *r)
 {
     csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL);
+    csv_set_realloc_func(&r->p, zeroing_realloc);
+    csv_set_free_func(&r->p, zeroing_free);
     csv_set_delim(&r->p, r->delim);
     csv_set_space_func(&r->p, never_space);
     csv_set_blk_size(&r->p, 16 * 1024);
@@ -150,6 +190,14 @@ static void on_field(void *data, size_t len, void *ctx)
         record_start(r);
     size_t idx = r->rec_nfields++;
     int quoted = 0;
+    if (data && r->literal_quote) {
+        /* Unquoted; its quotes must not look like a later closing quote. */
+        r->literal_quote = 0;
+        size_t room = csv_get_buffer_size(&r->p);
+        store_field(r, idx, data, len, 0);
+        memset(data, 0, len < room ? len + 1 : room);
+        return;
+    }
     if (data) {
         unsigned char *b = data;
         if (len == 0) {
@@ -256,6 +304,7 @@ static void on_parse_error(csv_reader *r, const unsigned char *seg, size_t n)
     r->rec_active = 0;
     csv_free(&r->p);
     parser_init(r);
+    r->literal_quote = 0;
 }
 
 /* Feeds one segment (or reads a chunk, or finishes at end of file).
@@ -307,13 +356,26 @@ static int feed(csv_reader *r, mg_error *err)
     r->seg_start = r->chunk_off + r->chunk_pos;
     r->seg_end = r->seg_start + seglen;
 
-    size_t n = csv_parse(&r->p, seg, seglen, on_field, on_record, r);
-    if (n < seglen) {
+    size_t done = 0;
+    while (done < seglen) {
+        done += csv_parse(&r->p, seg + done, seglen - done, on_field, on_record, r);
+        if (done == seglen)
+            break;
         int code = csv_error(&r->p);
         if (code != CSV_EPARSE)
             return mg_error_set(err, "%s:%lu: cannot parse CSV: %s", src->path, r->line,
                                 csv_strerror(code));
-        on_parse_error(r, seg, n);
+        if (!r->strict_quotes && !r->p.quoted && seg[done] == '"') {
+            /* A quote inside an unquoted field: keep it as data and go on.
+             * libcsv checked the room for one more byte before reading it. */
+            r->p.entry_buf[r->p.entry_pos++] = '"';
+            r->p.status = CSV_SUCCESS;
+            r->literal_quote = 1;
+            done++;
+            continue;
+        }
+        on_parse_error(r, seg, done);
+        break;
     }
     r->chunk_pos += seglen;
     src->bytes_read = r->seg_end;
@@ -486,6 +548,7 @@ int mg_source_csv_open(mg_source *src, const mg_source_options *opts, mg_error *
     csv_reader *r = mg_xcalloc(1, sizeof *r);
     r->src = src;
     r->delim = (unsigned char)delim;
+    r->strict_quotes = opts->strict_quotes;
     r->max_field = src->limits.max_field_bytes;
     r->max_row = src->limits.max_row_bytes;
     r->chunk = mg_xmalloc(MG_SOURCE_CHUNK);

@@ -43,10 +43,11 @@ static const char *write_file(const char *name, const char *data, size_t len)
     return path;
 }
 
-static mg_source *open_text(const char *name, const char *text, const mg_limits *limits)
+static mg_source *open_strict(const char *name, const char *text, const mg_limits *limits,
+                              int strict_quotes)
 {
     const char *path = write_file(name, text, strlen(text));
-    mg_source_options opts = {0};
+    mg_source_options opts = {.strict_quotes = strict_quotes};
     if (limits)
         opts.limits = *limits;
     mg_error err = {{0}};
@@ -54,6 +55,11 @@ static mg_source *open_text(const char *name, const char *text, const mg_limits 
     if (!src)
         fail_msg("open failed: %s", err.msg);
     return src;
+}
+
+static mg_source *open_text(const char *name, const char *text, const mg_limits *limits)
+{
+    return open_strict(name, text, limits, 0);
 }
 
 static mg_source_status next(mg_source *src, mg_row *row)
@@ -476,7 +482,7 @@ static void test_source_csv_malformed_quote_resyncs(void **state)
                        "5,\"multi\nline\"z\n" /* lines 6-7: junk on line 7 */
                        "6,\"é\"!\n"           /* line 8: column counts characters */
                        "7,end\n";
-    mg_source *src = open_text("bad.csv", text, NULL);
+    mg_source *src = open_strict("bad.csv", text, NULL, 1);
     mg_row row;
     assert_int_equal(next(src, &row), MG_SOURCE_ROW);
     assert_int_equal(next(src, &row), MG_SOURCE_BAD_ROW);
@@ -507,6 +513,30 @@ static void test_source_csv_malformed_quote_resyncs(void **state)
     assert_int_equal(row.line, 9);
     assert_text(&row.values[1], "end");
     assert_int_equal(row.index, 6);
+    assert_int_equal(next(src, &row), MG_SOURCE_END);
+    mg_source_free(src);
+}
+
+static void test_source_csv_quote_in_unquoted_field_kept_by_default(void **state)
+{
+    (void)state;
+    mg_source *src = open_text("lenient.csv", "a,b,c\n5'10\",\"q\"\"\",x\"\"y\"\nab\"c,d,\"\"\nz,w,v\n", NULL);
+    mg_row row;
+    assert_int_equal(next(src, &row), MG_SOURCE_ROW);
+    assert_text(&row.values[0], "5'10\"");
+    assert_int_equal(row.values[0].quoted, 0);
+    assert_text(&row.values[1], "q\"");
+    assert_int_equal(row.values[1].quoted, 1);
+    assert_text(&row.values[2], "x\"\"y\"");
+    assert_int_equal(row.values[2].quoted, 0);
+    assert_int_equal(next(src, &row), MG_SOURCE_ROW);
+    assert_text(&row.values[0], "ab\"c");
+    /* Later short unquoted fields are not taken as quoted (stale quotes). */
+    assert_int_equal(row.values[1].quoted, 0);
+    assert_int_equal(row.values[2].quoted, 1);
+    assert_int_equal(next(src, &row), MG_SOURCE_ROW);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(row.values[i].quoted, 0);
     assert_int_equal(next(src, &row), MG_SOURCE_END);
     mg_source_free(src);
 }
@@ -587,6 +617,7 @@ int main(void)
         cmocka_unit_test(test_source_csv_max_rows),
         cmocka_unit_test(test_source_csv_max_file_bytes),
         cmocka_unit_test(test_source_csv_malformed_quote_resyncs),
+        cmocka_unit_test(test_source_csv_quote_in_unquoted_field_kept_by_default),
         cmocka_unit_test(test_source_csv_unterminated_quote_at_eof),
         cmocka_unit_test(test_source_csv_open_errors),
         cmocka_unit_test(test_source_csv_format_from_path),
