@@ -32,6 +32,9 @@ typedef struct load_ctx {
     const char *path;
     mg_error *err;
     int doctype_seen;
+    size_t ndata_fields; /* fields from the DataDictionary (the rest are outputs) */
+    int *used_line; /* per field: line of a first use by the scoring logic, 0 if none */
+    size_t used_cap;
     char xml_err[512];
     int xml_line;
 } load_ctx;
@@ -134,6 +137,23 @@ static int need_field(load_ctx *c, const xmlNode *n, int *out)
     return 0;
 }
 
+/* need_field for fields the scoring logic reads: remembers the first use,
+ * so that pm_check_inputs can refuse fields that would always be missing. */
+static int use_field(load_ctx *c, const xmlNode *n, int *out)
+{
+    if (need_field(c, n, out) != 0)
+        return -1;
+    if ((size_t)*out >= c->used_cap) {
+        size_t old = c->used_cap;
+        c->used_line = mg_xgrow(c->used_line, &c->used_cap, (size_t)*out + 1,
+                                sizeof *c->used_line);
+        memset(c->used_line + old, 0, (c->used_cap - old) * sizeof *c->used_line);
+    }
+    if (!c->used_line[*out])
+        c->used_line[*out] = line_of(n);
+    return 0;
+}
+
 static int label_index(pm_doc *d, const char *s)
 {
     for (size_t i = 0; i < d->nlabels; i++)
@@ -170,7 +190,7 @@ static int load_pred(load_ctx *c, const xmlNode *n, pm_pred *p, int depth)
                                           "greaterThan", "greaterOrEqual", "isMissing",
                                           "isNotMissing"};
         p->kind = PP_SIMPLE;
-        if (need_field(c, n, &p->field) != 0)
+        if (use_field(c, n, &p->field) != 0)
             return -1;
         const char *op = attr(n, "operator");
         p->op = -1;
@@ -194,7 +214,7 @@ static int load_pred(load_ctx *c, const xmlNode *n, pm_pred *p, int depth)
     }
     if (is_el(n, "SimpleSetPredicate")) {
         p->kind = PP_SET;
-        if (need_field(c, n, &p->field) != 0)
+        if (use_field(c, n, &p->field) != 0)
             return -1;
         const char *op = attr(n, "booleanOperator");
         if (!op || (strcmp(op, "isIn") != 0 && strcmp(op, "isNotIn") != 0))
@@ -503,7 +523,7 @@ static int load_regression_model(load_ctx *c, pm_model *m, const xmlNode *n)
                 t->num = mg_xgrow(t->num, &ncap, t->nnum + 1, sizeof *t->num);
                 pm_numpred *np = &t->num[t->nnum++];
                 double e;
-                if (need_field(c, p, &np->field) != 0 ||
+                if (use_field(c, p, &np->field) != 0 ||
                     need_double(c, p, "coefficient", &np->coef) != 0 ||
                     opt_double(c, p, "exponent", 1, &e) != 0)
                     return -1;
@@ -516,7 +536,7 @@ static int load_regression_model(load_ctx *c, pm_model *m, const xmlNode *n)
                 pm_catpred *cp = &t->cat[t->ncat++];
                 cp->value = NULL;
                 const char *v = attr(p, "value");
-                if (need_field(c, p, &cp->field) != 0 ||
+                if (use_field(c, p, &cp->field) != 0 ||
                     need_double(c, p, "coefficient", &cp->coef) != 0)
                     return -1;
                 if (!v)
@@ -1079,6 +1099,7 @@ static pm_doc *parse_document(load_ctx *c, xmlDocPtr xdoc)
         if (is_el(k, "DataDictionary")) {
             have_dict = 1;
             rc = load_dictionary(c, k);
+            c->ndata_fields = d->nfields;
         } else if (is_el(k, "TransformationDictionary")) {
             for (const xmlNode *t = k->children; t && rc == 0; t = t->next)
                 if (t->type == XML_ELEMENT_NODE && !is_el(t, "Extension"))
@@ -1105,6 +1126,21 @@ static pm_doc *parse_document(load_ctx *c, xmlDocPtr xdoc)
     }
     if (rc == 0 && d->ninputs == 0)
         rc = fail_at(c, model, "the model has no active MiningField%s%s", "", "");
+    /* A DataField read by a predicate or predictor must be an input of the
+     * top-level model (or be computed, as OutputFields are); otherwise it
+     * would always be missing. */
+    for (size_t f = 0; rc == 0 && f < c->used_cap && f < d->nfields; f++) {
+        if (!c->used_line[f] || d->fields[f].name == NULL)
+            continue;
+        int is_input = 0, is_output;
+        for (size_t i = 0; i < d->ninputs; i++)
+            is_input |= d->inputs[i].field == (int)f;
+        is_output = f >= c->ndata_fields;
+        if (!is_input && !is_output)
+            rc = mg_error_set(c->err, "%s:%d: field '%s' is used by the model but is not an "
+                                      "active MiningField of the top-level model",
+                              c->path, c->used_line[f], d->fields[f].name);
+    }
     if (rc == 0 && d->top->classification && d->nlabels < 2)
         rc = fail_at(c, model, "a classification model needs at least two classes%s%s", "", "");
     if (rc != 0) {
@@ -1179,5 +1215,6 @@ mg_model *mg_pmml_load(const char *path, mg_error *err)
     if (xdoc)
         xmlFreeDoc(xdoc);
     xmlFreeParserCtxt(ctxt);
+    free(c.used_line);
     return m;
 }

@@ -298,6 +298,7 @@ static int int_elem(json_t *arr, size_t i, long long *out)
 }
 
 typedef struct load_ctx {
+    const char *trees_path; /* JSON path of the model object holding the trees */
     const char *path;
     mg_error *err;
     char where[160]; /* JSON path of the current tree */
@@ -310,7 +311,7 @@ typedef struct load_ctx {
 static int load_tree(load_ctx *c, xgb_model *x, json_t *tree, size_t t, long nfeature,
                      size_t *cap)
 {
-    snprintf(c->where, sizeof c->where, "learner.gradient_booster.model.trees[%zu]", t);
+    snprintf(c->where, sizeof c->where, "%s.trees[%zu]", c->trees_path, t);
     if (!json_is_object(tree))
         return TREE_ERR(c, ": expected an object%s", "");
     double dn = -1;
@@ -435,7 +436,7 @@ static mg_model *xgb_fail(mg_model *m)
 
 mg_model *mg_xgb_from_json(json_t *root, const char *path, mg_error *err)
 {
-    load_ctx c = {path, err, ""};
+    load_ctx c = {"learner.gradient_booster.model", path, err, ""};
     mg_model *m = mg_model_alloc(&xgb_ops, MG_MODEL_XGBOOST);
     xgb_model *x = mg_xcalloc(1, sizeof *x);
     m->impl = x;
@@ -451,9 +452,21 @@ mg_model *mg_xgb_from_json(json_t *root, const char *path, mg_error *err)
         mg_error_set(err, "%s: learner.gradient_booster.name: missing", path);
         return xgb_fail(m);
     }
-    if (strcmp(bname, "gbtree") != 0) {
+    json_t *dart_w = NULL;
+    if (strcmp(bname, "dart") == 0) {
+        /* DART at prediction time: a gbtree whose tree i is scaled by
+         * weight_drop[i]. */
+        dart_w = json_object_get(gb, "weight_drop");
+        gb = json_object_get(gb, "gbtree");
+        c.trees_path = "learner.gradient_booster.gbtree.model";
+        if (!json_is_object(gb)) {
+            mg_error_set(err, "%s: learner.gradient_booster.gbtree: missing for a 'dart' booster",
+                         path);
+            return xgb_fail(m);
+        }
+    } else if (strcmp(bname, "gbtree") != 0) {
         mg_error_set(err, "%s: learner.gradient_booster.name: booster '%s' is not supported "
-                          "(only 'gbtree')", path, bname);
+                          "(only 'gbtree' and 'dart')", path, bname);
         return xgb_fail(m);
     }
     json_t *lmp = json_object_get(learner, "learner_model_param");
@@ -554,19 +567,23 @@ mg_model *mg_xgb_from_json(json_t *root, const char *path, mg_error *err)
     json_t *trees = get_path(gb, tk, 2);
     json_t *info = get_path(gb, ik, 2);
     if (!json_is_array(trees)) {
-        mg_error_set(err, "%s: learner.gradient_booster.model.trees: missing or not an array",
-                     path);
+        mg_error_set(err, "%s: %s.trees: missing or not an array", path, c.trees_path);
         return xgb_fail(m);
     }
     if (!json_is_array(info) || json_array_size(info) != json_array_size(trees)) {
-        mg_error_set(err, "%s: learner.gradient_booster.model.tree_info: expected an array of "
-                          "%zu entries (one per tree)", path, json_array_size(trees));
+        mg_error_set(err, "%s: %s.tree_info: expected an array of %zu entries (one per tree)",
+                     path, c.trees_path, json_array_size(trees));
         return xgb_fail(m);
     }
     x->ntrees = json_array_size(trees);
     if (x->ntrees > (size_t)XGB_MAX_TREES) {
-        mg_error_set(err, "%s: learner.gradient_booster.model.trees: %zu trees exceeds the "
-                          "limit of %ld", path, x->ntrees, XGB_MAX_TREES);
+        mg_error_set(err, "%s: %s.trees: %zu trees exceeds the limit of %ld", path, c.trees_path,
+                     x->ntrees, XGB_MAX_TREES);
+        return xgb_fail(m);
+    }
+    if (bname[0] == 'd' && (!json_is_array(dart_w) || json_array_size(dart_w) != x->ntrees)) {
+        mg_error_set(err, "%s: learner.gradient_booster.weight_drop: expected an array of %zu "
+                          "numbers (one per tree)", path, x->ntrees);
         return xgb_fail(m);
     }
     x->roots = mg_xcalloc(x->ntrees + 1, sizeof *x->roots);
@@ -575,14 +592,28 @@ mg_model *mg_xgb_from_json(json_t *root, const char *path, mg_error *err)
     for (size_t t = 0; t < x->ntrees; t++) {
         long long g;
         if (int_elem(info, t, &g) != 0 || g < 0 || (size_t)g >= x->ngroups) {
-            mg_error_set(err, "%s: learner.gradient_booster.model.tree_info[%zu]: expected a "
-                              "group in [0, %zu)", path, t, x->ngroups);
+            mg_error_set(err, "%s: %s.tree_info[%zu]: expected a group in [0, %zu)", path,
+                         c.trees_path, t, x->ngroups);
             return xgb_fail(m);
         }
         x->groups[t] = (int32_t)g;
         x->roots[t] = (int32_t)x->nnodes;
         if (load_tree(&c, x, json_array_get(trees, t), t, (long)m->nfeatures, &cap) != 0)
             return xgb_fail(m);
+        if (dart_w) {
+            json_t *w = json_array_get(dart_w, t);
+            if (!json_is_number(w)) {
+                mg_error_set(err, "%s: learner.gradient_booster.weight_drop[%zu]: expected a "
+                                  "number", path, t);
+                return xgb_fail(m);
+            }
+            /* xgboost multiplies the tree's float prediction by the float
+             * weight: the same product, taken once here. */
+            float wf = (float)json_number_value(w);
+            for (size_t i = (size_t)x->roots[t]; i < x->nnodes; i++)
+                if (x->nodes[i].left < 0)
+                    x->nodes[i].value = wf * x->nodes[i].value;
+        }
     }
     x->fvec = mg_xcalloc(m->nfeatures + 1, sizeof *x->fvec);
     x->margin = mg_xcalloc(x->ngroups, sizeof *x->margin);

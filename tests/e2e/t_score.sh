@@ -31,6 +31,15 @@ parity_case binary_logitraw binary 1
 parity_case reg_squarederror regression 1
 parity_case reg_logistic unit 1
 parity_case multi_softprob multiclass 3
+parity_case dart_logistic binary 1
+
+case_begin "JSON Lines data (null = missing) matches xgboost"
+run_mgate score "$M/xgb/binary_logistic/model.json" "$M/data/binary_missing.jsonl" -o "$TMP/out.csv"
+expect_rc 0
+res=$(max_diff "$TMP/out.csv" "$M/xgb/binary_logistic/pred_missing.csv" 1)
+expect_eq "${res% *}" 200 "rows"
+expect_near "${res#* }" 0 1e-6 "max abs diff"
+case_end
 
 case_begin "multi:softmax: argmax of p_* is xgboost's class"
 run_mgate score "$M/xgb/multi_softmax/model.json" "$M/data/multiclass_missing.csv"

@@ -392,6 +392,17 @@ static void test_score_pmml_malformed_xml_has_line(void **s)
           "<MiningSchema><MiningField name=\"nope\"/></MiningSchema></TreeModel></PMML>", fp);
     fclose(fp);
     expect_fail(path, "field 'nope' is not declared");
+    /* A field the tree reads that is not an input would always be missing. */
+    fp = fopen(path, "w");
+    fputs("<PMML version=\"4.4\"><DataDictionary><DataField name=\"x\" optype=\"continuous\"/>"
+          "<DataField name=\"z\" optype=\"continuous\"/></DataDictionary>\n"
+          "<TreeModel functionName=\"regression\"><MiningSchema><MiningField name=\"x\"/>"
+          "</MiningSchema>\n<Node score=\"1\"><True/>\n<Node score=\"2\">"
+          "<SimplePredicate field=\"z\" operator=\"lessThan\" value=\"1\"/></Node></Node>"
+          "</TreeModel></PMML>", fp);
+    fclose(fp);
+    expect_fail(path, "bad.pmml:4: field 'z' is used by the model but is not an active "
+                      "MiningField of the top-level model");
 }
 
 int main(void)
