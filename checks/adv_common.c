@@ -250,6 +250,14 @@ static json_t *text_json(const char *t, size_t len)
     return s ? s : json_string("");
 }
 
+/* Whole numbers as JSON integers, others as reals. */
+static json_t *number_json(double x)
+{
+    if (x == floor(x) && fabs(x) < 9007199254740992.0 && !(x == 0 && signbit(x)))
+        return json_integer((json_int_t)x);
+    return json_real(x);
+}
+
 json_t *adv_value_json(const mg_value *v)
 {
     double d;
@@ -262,11 +270,11 @@ json_t *adv_value_json(const mg_value *v)
         return json_boolean(v->num != 0);
     case MG_VALUE_NUMBER:
         if (isfinite(v->num))
-            return json_real(v->num);
+            return number_json(v->num);
         return text_json(v->text, v->len); /* JSON has no NaN/Inf: as text */
     case MG_VALUE_TEXT:
         if (v->len && mg_value_to_double(v, &d) == 0 && isfinite(d))
-            return json_real(d);
+            return number_json(d);
         return text_json(v->text, v->len);
     default:
         return text_json(v->text, v->len);
@@ -298,7 +306,7 @@ char *adv_case_line(const char *id, json_t *input, json_t *expect, const char *t
         json_object_set_new(o, "tags", json_pack("[s]", tag));
     if (note)
         json_object_set_new(o, "note", text_json(note, strlen(note)));
-    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
     json_decref(o);
     return s ? s : mg_xstrdup("{}");
 }
@@ -604,12 +612,29 @@ int adv_perturb(adv_variant *v, const mg_row *base, const adv_bound *b, long col
     return 0;
 }
 
-void adv_judge(mg_check *c, uint64_t count, uint64_t tries, const char *what)
+void adv_judge(mg_check *c, uint64_t count, uint64_t tries, const char *what, const char *unit)
 {
     uint64_t rows = c->rows;
     c->rows = tries;
     mg_check_judge(c, count, what);
     c->rows = rows;
-    /* mg_check_judge calls the tries "rows"; name them as what they are. */
-    mg_result_prop_number(c->result, "tries", (double)tries);
+    mg_result *res = c->result;
+    mg_result_prop_number(res, "tries", (double)tries);
+    /* mg_check_judge speaks of rows; these are tries (variants, pairs). */
+    double rate = tries ? (double)count / (double)tries : 0.0;
+    char bound[96];
+    if (c->has_max_count && c->has_max_rate)
+        snprintf(bound, sizeof bound, "max_count %llu, max_rate %g", (unsigned long long)c->max_count,
+                 c->max_rate);
+    else if (c->has_max_rate)
+        snprintf(bound, sizeof bound, "max_rate %g", c->max_rate);
+    else
+        snprintf(bound, sizeof bound, "max_count %llu",
+                 (unsigned long long)(c->has_max_count ? c->max_count : 0));
+    if (count == 0)
+        mg_result_set_message(res, "no %s in %llu %s", what, (unsigned long long)tries, unit);
+    else
+        mg_result_set_message(res, "%llu %s (rate %.4g of %llu %s) %s %s", (unsigned long long)count, what,
+                              rate, (unsigned long long)tries, unit,
+                              res->status == MG_STATUS_FAIL ? "exceeds" : "within", bound);
 }

@@ -101,7 +101,7 @@ static void inv_finish(mg_check *c)
         }
         adv_variant_free(&v);
     }
-    adv_judge(c, bad, tries, "row-feature pairs whose score changed");
+    adv_judge(c, bad, tries, "row-feature pairs whose score changed", "pairs tried");
     mg_result_prop_number(res, "max_score_change", worst);
     mg_result_prop_number(res, "tolerance", tol);
     mg_result_prop_number(res, "trials", (double)trials);
@@ -327,7 +327,7 @@ static void mono_finish(mg_check *c)
             bad += violated;
         }
     }
-    adv_judge(c, bad, tries, "row-feature pairs where the score moves the wrong way");
+    adv_judge(c, bad, tries, "row-feature pairs where the score moves the wrong way", "pairs tried");
     mg_result_prop_number(res, "grid", (double)grid);
     mg_result_prop_number(res, "max_wrong_way_change", worst);
     mg_result_prop_number(res, "tolerance", tol);

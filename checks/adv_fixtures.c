@@ -10,6 +10,7 @@
 
 #include "checks/adv_cases.h"
 #include "checks/adv_checks.h"
+#include "checks/adv_common.h"
 #include "common/xmem.h"
 
 static int fx_validate(const json_t *o, const char **key, char *msg, size_t size)
@@ -85,10 +86,7 @@ static void fx_finish(mg_check *c)
         else
             res->examples_total++;
     }
-    uint64_t rows = c->rows;
-    c->rows = ncases;
-    mg_check_judge(c, bad, "fixture cases that differ from their expectation");
-    c->rows = rows;
+    adv_judge(c, bad, ncases, "fixture cases that differ from their expectation", "cases");
     mg_result_prop_number(res, "cases", (double)ncases);
     mg_result_prop_number(res, "files", (double)cs.nfiles);
     mg_result_prop_number(res, "tolerance", tol);

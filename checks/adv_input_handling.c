@@ -254,7 +254,7 @@ static void ih_finish(mg_check *c)
         }
         adv_variant_free(&var);
     }
-    adv_judge(c, bad, tries, "variants not handled as declared");
+    adv_judge(c, bad, tries, "variants not handled as declared", "variants");
     mg_result_prop_number(res, "variants_scored", (double)scored);
     mg_result_prop_number(res, "variants_rejected", (double)rejected);
     mg_result_prop_number(res, "non_finite", (double)nonfinite);

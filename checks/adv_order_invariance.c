@@ -122,7 +122,7 @@ static void ord_finish(mg_check *c)
         free(line);
     }
     free(flagged);
-    adv_judge(c, changed, compared, "scores that changed with the order or repetition of rows");
+    adv_judge(c, changed, compared, "scores that changed with the order or repetition of rows", "scores compared");
     mg_result_prop_number(res, "duplicates", (double)ndup);
     mg_result_prop_number(res, "max_score_change", worst);
     mg_result_prop_number(res, "tolerance", tol);
