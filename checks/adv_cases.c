@@ -293,14 +293,14 @@ int adv_case_compare(const adv_case_model *cm, const json_t *expect, const adv_c
     int bad = 0;
     const json_t *sc = json_object_get(expect, "score");
     if (json_is_number(sc) && !(fabs(r->out[0] - json_number_value(sc)) <= tol)) {
-        o += (size_t)snprintf(diff + o, size - o, "score %.17g, expected %.17g ± %g", r->out[0],
+        o += (size_t)snprintf(diff + o, size - o, "score %.10g, expected %.10g ± %g", r->out[0],
                               json_number_value(sc), tol);
         bad = 1;
     } else if (json_is_array(sc)) {
         for (size_t i = 0; i < json_array_size(sc) && o < size; i++) {
             double w = json_number_value(json_array_get(sc, i));
             if (i >= r->k || !(fabs(r->out[i] - w) <= tol)) {
-                o += (size_t)snprintf(diff + o, size - o, "%sscore[%zu] %.17g, expected %.17g ± %g", bad ? "; " : "",
+                o += (size_t)snprintf(diff + o, size - o, "%sscore[%zu] %.10g, expected %.10g ± %g", bad ? "; " : "",
                                       i, i < r->k ? r->out[i] : NAN, w, tol);
                 bad = 1;
             }
