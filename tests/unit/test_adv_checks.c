@@ -146,7 +146,7 @@ static void test_adv_invariance_catches_a_leaking_feature(void **state)
     run r = run_gate("bad.json", chk);
     const mg_result *res = result(&r, "invariance");
     assert_int_equal(res->status, MG_STATUS_FAIL);
-    assert_true(any_example(res, "'z' '7' -> 50 moved the score"));
+    assert_true(any_example(res, "'z' '7' -> ") && any_example(res, "moved the score"));
     run_free(&r);
     r = run_gate("sound.json", chk);
     assert_int_equal(result(&r, "invariance")->status, MG_STATUS_PASS);
