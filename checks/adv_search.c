@@ -25,6 +25,7 @@
 #include "checks/adv_checks.h"
 #include "checks/adv_common.h"
 #include "common/atomic_file.h"
+#include "common/mkdirs.h"
 #include "common/xmem.h"
 
 static int srch_validate(const json_t *o, const char **key, char *msg, size_t size)
@@ -307,7 +308,7 @@ static void srch_finish(mg_check *c)
                                                       : mg_xasprintf("%s/%s", c->env->spec_dir, p);
         mg_atomic_file af;
         mg_error err = {{0}};
-        int ok = mg_atomic_open(&af, path, &err) == 0;
+        int ok = mg_mkdirs_for(path, &err) == 0 && mg_atomic_open(&af, path, &err) == 0;
         if (ok) {
             for (size_t i = 0; i < json_array_size(cands); i++)
                 fprintf(af.fp, "%s\n", json_string_value(json_array_get(cands, i)));

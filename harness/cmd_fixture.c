@@ -23,6 +23,7 @@
 #include "checks/adv_cases.h"
 #include "checks/adv_common.h"
 #include "common/atomic_file.h"
+#include "common/mkdirs.h"
 #include "common/xmem.h"
 #include "harness/commands.h"
 #include "harness/spec.h"
@@ -210,16 +211,9 @@ static char *target_file(const fx_ctx *x, const char *to)
  * folder when needed. */
 static int write_lines(const char *path, char *const *lines, size_t n)
 {
-    char *dir = mg_xstrdup(path);
-    char *slash = strrchr(dir, '/');
-    if (slash && slash != dir) {
-        *slash = '\0';
-        mkdir(dir, 0755); /* one level: the cases folder */
-    }
-    free(dir);
     mg_atomic_file af;
     mg_error err = {{0}};
-    if (mg_atomic_open(&af, path, &err) != 0) {
+    if (mg_mkdirs_for(path, &err) != 0 || mg_atomic_open(&af, path, &err) != 0) {
         fprintf(stderr, "mgate: error: %s\n", err.msg);
         return -1;
     }
