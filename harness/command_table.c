@@ -21,6 +21,7 @@ static const char version_usage[] =
 const mg_command mg_commands[] = {
     {"run", cmd_run, "run a gate spec: data checks, metrics, adversarial checks", cmd_run_usage},
     {"baseline", cmd_baseline, "write every metric of the gate's model as a baseline", cmd_baseline_usage},
+    {"fixture", cmd_fixture, "add or update fixture cases (expected outputs of chosen inputs)", cmd_fixture_usage},
     {"score", cmd_score, "score a CSV or JSON Lines file with a model", cmd_score_usage},
     {"help", cmd_help, "show help for mgate or one command", help_usage},
     {"version", cmd_version, "print the version", version_usage},

@@ -25,12 +25,14 @@ typedef struct mg_command {
 int cmd_run(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
+int cmd_fixture(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 extern const char cmd_run_usage[];
 extern const char cmd_score_usage[];
 extern const char cmd_baseline_usage[];
+extern const char cmd_fixture_usage[];
 
 /* The table, NULL-name terminated. */
 extern const mg_command mg_commands[];

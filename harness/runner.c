@@ -299,6 +299,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
     env.typed = typed;
     env.limits = &spec->limits;
     env.examples = spec->examples;
+    env.spec_dir = spec->dir;
     for (int r = 0; r < MG_ROLE_COUNT; r++) {
         env.role_name[r] = spec->roles[r];
         env.role_column[r] = spec->roles[r] ? mg_source_column_index(src, spec->roles[r]) : -1;

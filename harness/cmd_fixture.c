@@ -1,0 +1,485 @@
+/*
+ * cmd_fixture.c - `mgate fixture add|update`: authoring fixture cases.
+ *
+ *   add GATE.json (--row FILE:LINE | --json '{...}') [--id ID] [--tag T]
+ *       [--note TEXT] [--to FILE]
+ *     scores the input with the gate's model and appends a case recording
+ *     the model's current output, printing the case.
+ *   update GATE.json [--dry-run]
+ *     re-scores every case, prints each expectation that changes
+ *     (old -> new) and then rewrites the case files (atomically); with
+ *     --dry-run only prints.
+ *
+ * The cases are those of the gate's `fixtures` check ("path", relative to
+ * the spec).  Nothing is overwritten without being shown first.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "checks/adv_cases.h"
+#include "checks/adv_common.h"
+#include "common/atomic_file.h"
+#include "common/mkdirs.h"
+#include "common/xmem.h"
+#include "harness/commands.h"
+#include "harness/spec.h"
+#include "score/model.h"
+
+const char cmd_fixture_usage[] =
+    "usage: mgate fixture add GATE.json (--row FILE:LINE | --json '{...}') [--id ID]\n"
+    "                         [--tag TAG] [--note TEXT] [--to FILE]\n"
+    "       mgate fixture update GATE.json [--dry-run]\n"
+    "\n"
+    "Fixture cases are JSON Lines under the path of the gate's \"fixtures\" check:\n"
+    "  {\"id\": \"...\", \"input\": {...}, \"expect\": {\"label\": 1, \"score\": 0.93,\n"
+    "   \"tolerance\": 1e-06}, \"tags\": [\"edge\"], \"note\": \"why / ticket\"}\n"
+    "\n"
+    "add     scores the input (a data row at FILE:LINE, or a JSON object of field\n"
+    "        values) with the gate's model and appends a case that records the\n"
+    "        model's current output, for review.  The case is printed.  It goes to\n"
+    "        --to FILE, else the check's path when it is a file, else cases.jsonl\n"
+    "        in the check's folder.  --tag defaults to \"regression\".\n"
+    "update  re-scores every case after an intended model change and prints each\n"
+    "        expectation that changes (old -> new), then rewrites the case files\n"
+    "        atomically.  --dry-run prints without writing.\n"
+    "\n"
+    "exit status: 0 done, 2 usage or input error, 3 internal error.\n";
+
+typedef struct fx_ctx {
+    mg_spec *spec;
+    char *cases_path;   /* resolved check path */
+    double tol, threshold;
+    mg_model *model;
+    adv_case_model cm;
+} fx_ctx;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "mgate: error: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "; see 'mgate fixture --help'\n");
+    return MG_EXIT_USAGE;
+}
+
+static void ctx_free(fx_ctx *x)
+{
+    adv_case_model_free(&x->cm);
+    mg_model_free(x->model);
+    free(x->cases_path);
+    mg_spec_free(x->spec);
+}
+
+/* Loads the spec, finds its fixtures check, loads and binds the model. */
+static int ctx_open(fx_ctx *x, const char *spec_path)
+{
+    memset(x, 0, sizeof *x);
+    mg_spec_errors errs;
+    x->spec = mg_spec_load(spec_path, &errs);
+    if (!x->spec) {
+        for (size_t i = 0; i < errs.count; i++)
+            fprintf(stderr, "mgate: error: %s\n", errs.msg[i]);
+        mg_spec_errors_free(&errs);
+        return MG_EXIT_USAGE;
+    }
+    const mg_check_spec *fx = NULL;
+    for (size_t i = 0; i < x->spec->nchecks && !fx; i++)
+        if (x->spec->checks[i].def && strcmp(x->spec->checks[i].def->name, "fixtures") == 0)
+            fx = &x->spec->checks[i];
+    if (!fx) {
+        fprintf(stderr, "mgate: error: %s: the gate has no \"fixtures\" check; add "
+                        "{\"check\": \"fixtures\", \"path\": \"cases/\"} to its checks\n", spec_path);
+        return MG_EXIT_USAGE;
+    }
+    x->cases_path = adv_fixtures_path(fx->options, x->spec->dir);
+    const json_t *t = json_object_get(fx->options, "tolerance");
+    x->tol = json_is_number(t) ? json_number_value(t) : 1e-6;
+    const json_t *th = json_object_get(fx->options, "threshold");
+    x->threshold = json_is_number(th) ? json_number_value(th) : 0.5;
+    if (!x->spec->model.path && !x->spec->model.command) {
+        fprintf(stderr, "mgate: error: %s: fixture cases need a \"model\" to score them\n", spec_path);
+        return MG_EXIT_USAGE;
+    }
+    mg_model_spec ms;
+    memset(&ms, 0, sizeof ms);
+    ms.path = x->spec->model.path;
+    ms.command = (const char *const *)x->spec->model.command;
+    ms.timeout_seconds = x->spec->model.timeout_seconds;
+    ms.batch_size = x->spec->model.batch_size;
+    if (x->spec->model.format)
+        ms.format = strcmp(x->spec->model.format, "xgboost") == 0  ? MG_MODEL_XGBOOST
+                    : strcmp(x->spec->model.format, "linear") == 0 ? MG_MODEL_LINEAR
+                                                                   : MG_MODEL_PMML;
+    mg_error err = {{0}};
+    x->model = mg_model_load(&ms, &err);
+    if (!x->model || adv_case_model_init(&x->cm, x->model, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return MG_EXIT_USAGE;
+    }
+    return MG_EXIT_PASS;
+}
+
+/* Reads the data row at FILE:LINE as a JSON object of the model's features.
+ * Returns a new reference or NULL after printing why. */
+static json_t *row_input(fx_ctx *x, const char *arg)
+{
+    const char *colon = strrchr(arg, ':');
+    char *end = NULL;
+    unsigned long line = colon ? strtoul(colon + 1, &end, 10) : 0;
+    if (!colon || colon == arg || !end || *end || line == 0) {
+        usage_error("'--row %s': expected FILE:LINE, e.g. data.csv:17", arg);
+        return NULL;
+    }
+    char *file = mg_xstrndup(arg, (size_t)(colon - arg));
+    mg_source_options so;
+    memset(&so, 0, sizeof so);
+    so.limits = x->spec->limits;
+    so.delimiter = x->spec->delimiter;
+    /* JSON Lines: extract the model's features (the first object's keys otherwise). */
+    if (mg_format_from_path(file) == MG_FORMAT_JSONL) {
+        so.columns = (const char *const *)x->cm.columns;
+        so.ncolumns = x->cm.ncolumns;
+    }
+    mg_error err = {{0}};
+    mg_source *src = mg_source_open(file, &so, &err);
+    if (!src) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        free(file);
+        return NULL;
+    }
+    json_t *input = NULL;
+    mg_row row;
+    for (;;) {
+        mg_source_status st = mg_source_next(src, &row, &err);
+        if (st == MG_SOURCE_ERROR) {
+            fprintf(stderr, "mgate: error: %s\n", err.msg);
+            break;
+        }
+        if (st == MG_SOURCE_END) {
+            fprintf(stderr, "mgate: error: %s:%lu: no data row starts on that line\n", file, line);
+            break;
+        }
+        if (st == MG_SOURCE_BAD_ROW) {
+            const mg_source_problem_info *p = mg_source_problem(src);
+            if (p->line == line) {
+                fprintf(stderr, "mgate: error: %s:%lu: the row cannot be read\n", file, line);
+                break;
+            }
+            continue;
+        }
+        if (row.line < line)
+            continue;
+        if (row.line > line) {
+            fprintf(stderr, "mgate: error: %s:%lu: no data row starts on that line (the header, or inside a "
+                            "quoted field?)\n", file, line);
+            break;
+        }
+        input = json_object();
+        for (size_t i = 0; i < x->cm.ncolumns; i++) {
+            long c = mg_source_column_index(src, x->cm.columns[i]);
+            if (c < 0 || (size_t)c >= row.nvalues)
+                continue;
+            json_t *v = adv_value_json(&row.values[c]);
+            if (v)
+                json_object_set_new(input, x->cm.columns[i], v);
+        }
+        break;
+    }
+    mg_source_free(src);
+    free(file);
+    return input;
+}
+
+/* The file a new case goes to. */
+static char *target_file(const fx_ctx *x, const char *to)
+{
+    if (to)
+        return mg_xstrdup(to);
+    struct stat st;
+    size_t n = strlen(x->cases_path);
+    int is_dir = (stat(x->cases_path, &st) == 0 && S_ISDIR(st.st_mode)) ||
+                 (n && x->cases_path[n - 1] == '/');
+    if (!is_dir)
+        return mg_xstrdup(x->cases_path);
+    return mg_xasprintf("%s%scases.jsonl", x->cases_path, x->cases_path[n - 1] == '/' ? "" : "/");
+}
+
+/* Writes `lines` (each without newline) to path atomically, creating the
+ * folder when needed. */
+static int write_lines(const char *path, char *const *lines, size_t n)
+{
+    mg_atomic_file af;
+    mg_error err = {{0}};
+    if (mg_mkdirs_for(path, &err) != 0 || mg_atomic_open(&af, path, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        fprintf(af.fp, "%s\n", lines[i]);
+    if (mg_atomic_commit(&af, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int fixture_add(int argc, char **argv)
+{
+    const char *spec_path = NULL, *row = NULL, *jsn = NULL, *id = NULL, *tag = "regression", *note = NULL,
+               *to = NULL;
+    for (int i = 2; i < argc; i++) {
+        const char **slot = NULL;
+        if (!strcmp(argv[i], "--row"))
+            slot = &row;
+        else if (!strcmp(argv[i], "--json"))
+            slot = &jsn;
+        else if (!strcmp(argv[i], "--id"))
+            slot = &id;
+        else if (!strcmp(argv[i], "--tag"))
+            slot = &tag;
+        else if (!strcmp(argv[i], "--note"))
+            slot = &note;
+        else if (!strcmp(argv[i], "--to"))
+            slot = &to;
+        else if (argv[i][0] == '-' && argv[i][1])
+            return usage_error("unknown option '%s'", argv[i]);
+        else if (!spec_path)
+            spec_path = argv[i];
+        else
+            return usage_error("unexpected argument '%s'", argv[i]);
+        if (slot) {
+            if (i + 1 >= argc)
+                return usage_error("'%s' needs a value", argv[i]);
+            *slot = argv[++i];
+        }
+    }
+    if (!spec_path || (!row == !jsn))
+        return usage_error("%s", "give GATE.json and one of --row FILE:LINE or --json '{...}'");
+    fx_ctx x;
+    int status = ctx_open(&x, spec_path);
+    json_t *input = NULL;
+    adv_cases cs;
+    memset(&cs, 0, sizeof cs);
+    char *file = NULL, *line = NULL, *gen_id = NULL;
+    if (status != MG_EXIT_PASS)
+        goto out;
+    status = MG_EXIT_USAGE;
+    if (jsn) {
+        json_error_t je;
+        input = json_loads(jsn, JSON_REJECT_DUPLICATES, &je);
+        if (!input || !json_is_object(input)) {
+            fprintf(stderr, "mgate: error: --json:%d:%d: %s\n", je.line, je.column,
+                    input ? "expected an object of field values" : je.text);
+            goto out;
+        }
+    } else if (!(input = row_input(&x, row))) {
+        goto out;
+    }
+    /* Existing cases: the new id must be new. */
+    mg_error err = {{0}};
+    char **files = NULL;
+    size_t nfiles = 0;
+    if (adv_case_files(x.cases_path, 1, &files, &nfiles, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        goto out;
+    }
+    for (size_t i = 0; i < nfiles; i++)
+        free(files[i]);
+    free(files);
+    if (nfiles && adv_cases_load(&cs, x.cases_path, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        goto out;
+    }
+    if (!id) {
+        /* case-N with the first free N */
+        for (size_t n = cs.n + 1;; n++) {
+            free(gen_id);
+            gen_id = mg_xasprintf("case-%zu", n);
+            int taken = 0;
+            for (size_t i = 0; i < cs.n; i++)
+                taken |= cs.c[i].id && !strcmp(cs.c[i].id, gen_id);
+            if (!taken)
+                break;
+        }
+        id = gen_id;
+    }
+    for (size_t i = 0; i < cs.n; i++)
+        if (cs.c[i].id && !strcmp(cs.c[i].id, id)) {
+            fprintf(stderr, "mgate: error: %s:%lu: a case with id '%s' exists; choose another --id\n", cs.c[i].file,
+                    cs.c[i].line, id);
+            goto out;
+        }
+    adv_case_result r;
+    adv_case_score(&x.cm, input, &r);
+    if (r.broken) {
+        fprintf(stderr, "mgate: error: the scorer broke on this input: %s\n", r.why);
+        goto out;
+    }
+    if (r.scored && !r.finite) {
+        fprintf(stderr, "mgate: error: the model scores this input %g: a non-finite score cannot be an "
+                        "expectation\n", r.out[0]);
+        goto out;
+    }
+    json_t *expect = adv_case_expect_now(&x.cm, &r, x.tol, x.threshold);
+    char default_note[128];
+    if (!note) {
+        snprintf(default_note, sizeof default_note, "recorded by mgate fixture add%s%s; review before committing",
+                 row ? " from " : "", row ? row : "");
+        note = default_note;
+    }
+    line = adv_case_line(id, input, expect, tag, note);
+    json_decref(expect);
+    file = target_file(&x, to);
+    /* Append: the file's current lines, then the new one. */
+    char **lines = NULL;
+    size_t nl = 0, cap = 0;
+    for (size_t i = 0; i < cs.n; i++)
+        if (!strcmp(cs.c[i].file, file)) {
+            lines = mg_xgrow(lines, &cap, nl + 1, sizeof *lines);
+            lines[nl++] = cs.c[i].raw;
+        }
+    lines = mg_xgrow(lines, &cap, nl + 1, sizeof *lines);
+    lines[nl++] = line;
+    int w = write_lines(file, lines, nl);
+    free(lines);
+    if (w != 0) {
+        status = MG_EXIT_INTERNAL;
+        goto out;
+    }
+    printf("added case '%s' to %s:%zu%s\n  %s\n", id, file, nl,
+           r.scored ? "" : " (the model rejects this input; recorded as expected)", line);
+    if (!r.scored)
+        printf("  the model said: %s\n", r.why);
+    status = MG_EXIT_PASS;
+out:
+    free(gen_id);
+    free(line);
+    free(file);
+    json_decref(input);
+    adv_cases_free(&cs);
+    ctx_free(&x);
+    return status;
+}
+
+/* A short form of an expectation for the change list. */
+static char *expect_text(const json_t *e)
+{
+    if (!e)
+        return mg_xstrdup("(none)");
+    json_t *copy = json_deep_copy(e);
+    json_object_del(copy, "tolerance");
+    char *s = json_dumps(copy, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    json_decref(copy);
+    return s ? s : mg_xstrdup("?");
+}
+
+static int fixture_update(int argc, char **argv)
+{
+    const char *spec_path = NULL;
+    int dry = 0;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--dry-run"))
+            dry = 1;
+        else if (argv[i][0] == '-' && argv[i][1])
+            return usage_error("unknown option '%s'", argv[i]);
+        else if (!spec_path)
+            spec_path = argv[i];
+        else
+            return usage_error("unexpected argument '%s'", argv[i]);
+    }
+    if (!spec_path)
+        return usage_error("%s", "give GATE.json");
+    fx_ctx x;
+    int status = ctx_open(&x, spec_path);
+    adv_cases cs;
+    memset(&cs, 0, sizeof cs);
+    char **newraw = NULL;
+    if (status != MG_EXIT_PASS)
+        goto out;
+    status = MG_EXIT_USAGE;
+    mg_error err = {{0}};
+    if (adv_cases_load(&cs, x.cases_path, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        goto out;
+    }
+    newraw = mg_xcalloc(cs.n + 1, sizeof *newraw);
+    size_t changed = 0, ncases = 0;
+    char diff[1024];
+    for (size_t i = 0; i < cs.n; i++) {
+        adv_case *k = &cs.c[i];
+        if (!k->obj)
+            continue;
+        ncases++;
+        adv_case_result r;
+        adv_case_score(&x.cm, json_object_get(k->obj, "input"), &r);
+        const json_t *old = json_object_get(k->obj, "expect");
+        if (adv_case_compare(&x.cm, old, &r, x.tol, x.threshold, diff, sizeof diff) == 0)
+            continue;
+        if (r.broken || (r.scored && !r.finite)) {
+            fprintf(stderr, "mgate: error: %s:%lu: case '%s': %s; not recordable as an expectation\n", k->file,
+                    k->line, k->id, r.broken ? r.why : "a non-finite score");
+            goto out;
+        }
+        const json_t *ot = json_object_get(old, "tolerance");
+        json_t *now = adv_case_expect_now(&x.cm, &r, json_is_number(ot) ? json_number_value(ot) : x.tol,
+                                          x.threshold);
+        char *a = expect_text(old), *b = expect_text(now);
+        printf("%s:%lu: case '%s': %s -> %s\n    (%s)\n", k->file, k->line, k->id, a, b, diff);
+        free(a);
+        free(b);
+        json_object_set_new(k->obj, "expect", now);
+        newraw[i] = json_dumps(k->obj, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        changed++;
+    }
+    if (changed == 0) {
+        printf("%zu cases: no expectation changed\n", ncases);
+        status = MG_EXIT_PASS;
+        goto out;
+    }
+    if (dry) {
+        printf("%zu of %zu cases would change (dry run: nothing written)\n", changed, ncases);
+        status = MG_EXIT_PASS;
+        goto out;
+    }
+    /* Rewrite each file that has a change; unchanged lines stay as they were. */
+    for (size_t f = 0; f < cs.nfiles; f++) {
+        char **lines = mg_xcalloc(cs.n + 1, sizeof *lines);
+        size_t nl = 0;
+        int any = 0;
+        for (size_t i = 0; i < cs.n; i++) {
+            if (strcmp(cs.c[i].file, cs.files[f]) != 0)
+                continue;
+            any |= newraw[i] != NULL;
+            lines[nl++] = newraw[i] ? newraw[i] : cs.c[i].raw;
+        }
+        int w = any ? write_lines(cs.files[f], lines, nl) : 0;
+        free(lines);
+        if (w != 0) {
+            status = MG_EXIT_INTERNAL;
+            goto out;
+        }
+    }
+    printf("%zu of %zu cases updated\n", changed, ncases);
+    status = MG_EXIT_PASS;
+out:
+    for (size_t i = 0; newraw && i < cs.n; i++)
+        free(newraw[i]);
+    free(newraw);
+    adv_cases_free(&cs);
+    ctx_free(&x);
+    return status;
+}
+
+int cmd_fixture(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("%s", "expected 'add' or 'update'");
+    if (!strcmp(argv[1], "add"))
+        return fixture_add(argc, argv);
+    if (!strcmp(argv[1], "update"))
+        return fixture_update(argc, argv);
+    return usage_error("unknown subcommand '%s' (expected 'add' or 'update')", argv[1]);
+}
