@@ -71,15 +71,23 @@ mg_result *mg_report_add(mg_report *r, const char *group, const char *name, cons
     return res;
 }
 
+/* printf into a new string. */
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *s = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+    vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, fmt, again);
+    va_end(again);
+    return s;
+}
+
 void mg_result_set_message(mg_result *res, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *s = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+    char *s = vformat(fmt, ap);
     va_end(ap);
     free(res->message);
     res->message = s;
@@ -130,11 +138,7 @@ void mg_result_example(mg_result *res, size_t keep, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *s = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+    char *s = vformat(fmt, ap);
     va_end(ap);
     res->examples = mg_xgrow(res->examples, &res->examples_cap, res->nexamples + 1,
                              sizeof *res->examples);

@@ -239,6 +239,11 @@ static int stage_init(score_stage *st, const mg_spec *spec, const mg_source *src
         if (!st->champion)
             return -1;
     }
+    if (st->champion && mg_scoring_noutputs(st->champion) != mg_scoring_noutputs(st->candidate)) {
+        mg_error_set(err, "the baseline model gives %zu outputs per row, the model %zu: they cannot be compared",
+                     mg_scoring_noutputs(st->champion), mg_scoring_noutputs(st->candidate));
+        return -1;
+    }
     st->batch = mg_scoring_batch_size(st->candidate);
     if (st->champion && mg_scoring_batch_size(st->champion) > st->batch)
         st->batch = mg_scoring_batch_size(st->champion);
@@ -308,15 +313,14 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
 
     score_stage stage;
     memset(&stage, 0, sizeof stage);
+    json_t *baseline = NULL;
+    running_check *rc = NULL;
+    mg_run_outcome outcome = MG_RUN_JUDGED;
     int scoring = needs_scores(spec);
     if (scoring) {
         if (stage_init(&stage, spec, src, err) != 0) {
-            stage_free(&stage);
-            free(field_column);
-            free(typed);
-            free(cols);
-            mg_source_free(src);
-            return input_error(report, "model", err->msg);
+            outcome = input_error(report, "model", err->msg);
+            goto done;
         }
         env.score_task = mg_scoring_task(stage.candidate);
         env.nscores = mg_scoring_noutputs(stage.candidate);
@@ -327,35 +331,20 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
         if (stage.champion) {
             env.has_champion = 1;
             env.champion_source = mg_scoring_describe(stage.champion);
-            if (mg_scoring_noutputs(stage.champion) != env.nscores) {
-                mg_error_set(err, "the baseline model gives %zu outputs per row, the model %zu: they cannot be compared",
-                             mg_scoring_noutputs(stage.champion), env.nscores);
-                stage_free(&stage);
-                free(field_column);
-                free(typed);
-                free(cols);
-                mg_source_free(src);
-                return input_error(report, "model", err->msg);
-            }
         }
     }
 
-    json_t *baseline = NULL;
     if (spec->baseline_path) {
         baseline = load_baseline(spec, err);
         if (!baseline) {
-            stage_free(&stage);
-            free(field_column);
-            free(typed);
-            free(cols);
-            mg_source_free(src);
-            return input_error(report, "baseline", err->msg);
+            outcome = input_error(report, "baseline", err->msg);
+            goto done;
         }
         env.baseline_metrics = json_object_get(baseline, "metrics");
         env.baseline_path = spec->baseline_path;
     }
 
-    running_check *rc = mg_xcalloc(spec->nchecks + 1, sizeof *rc);
+    rc = mg_xcalloc(spec->nchecks + 1, sizeof *rc);
     stage.checks = rc;
     stage.nchecks = spec->nchecks;
     for (size_t i = 0; i < spec->nchecks; i++) {
@@ -387,7 +376,6 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
      * scaled, so timing does not cost more than the checks themselves. */
     uint64_t records = 0, rows = 0;
     mg_row row;
-    mg_run_outcome outcome = MG_RUN_JUDGED;
     for (;;) {
         mg_source_status st = mg_source_next(src, &row, err);
         if (st == MG_SOURCE_END)
@@ -450,6 +438,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
             c->def->free_state(c);
         c->result->seconds = rc[i].seconds;
     }
+done:
     free(rc);
     json_decref(baseline);
     stage_free(&stage);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json_kind.h"
 #include "common/suggest.h"
 #include "common/xmem.h"
 #include "harness/json_locate.h"
@@ -65,20 +66,6 @@ static void errorf(loader *L, int at_key, const char *fmt, ...)
     L->errs->msg[L->errs->count++] = mg_xasprintf("%s:%d:%d: %s: %s", L->file, line, col, where, what);
 }
 
-static const char *json_kind(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL: return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    case JSON_NULL: return "null";
-    }
-    return "?";
-}
 
 /* Every key of obj must be in allowed; reports the others with a suggestion. */
 static void check_keys(loader *L, const json_t *obj, const char *const *allowed, const char *what)
@@ -112,7 +99,7 @@ static int get_string(loader *L, const json_t *obj, const char *key, const char 
     push_key(L, key);
     int rc = 1;
     if (!json_is_string(v)) {
-        errorf(L, 0, "expected a string, found %s", json_kind(v));
+        errorf(L, 0, "expected a string, found %s", mg_json_kind(v));
         rc = -1;
     } else if (json_string_length(v) == 0) {
         errorf(L, 0, "expected a non-empty string");
@@ -132,7 +119,7 @@ static int get_number(loader *L, const json_t *obj, const char *key, double *out
     push_key(L, key);
     int rc = 1;
     if (!json_is_number(v)) {
-        errorf(L, 0, "expected a number, found %s", json_kind(v));
+        errorf(L, 0, "expected a number, found %s", mg_json_kind(v));
         rc = -1;
     } else {
         *out = json_number_value(v);
@@ -149,7 +136,7 @@ static int get_count(loader *L, const json_t *obj, const char *key, uint64_t *ou
     push_key(L, key);
     int rc = 1;
     if (!json_is_integer(v) || json_integer_value(v) < 0) {
-        errorf(L, 0, "expected a whole number >= 0, found %s", json_is_integer(v) ? "a negative number" : json_kind(v));
+        errorf(L, 0, "expected a whole number >= 0, found %s", json_is_integer(v) ? "a negative number" : mg_json_kind(v));
         rc = -1;
     } else {
         *out = (uint64_t)json_integer_value(v);
@@ -166,7 +153,7 @@ static int get_bool(loader *L, const json_t *obj, const char *key, int *out)
     push_key(L, key);
     int rc = 1;
     if (!json_is_boolean(v)) {
-        errorf(L, 0, "expected true or false, found %s", json_kind(v));
+        errorf(L, 0, "expected true or false, found %s", mg_json_kind(v));
         rc = -1;
     } else {
         *out = json_is_true(v);
@@ -200,7 +187,7 @@ static void load_data(loader *L, mg_spec *s, const json_t *data)
                                        "key", "prediction", "baseline_prediction", NULL};
     push_key(L, "data");
     if (!json_is_object(data)) {
-        errorf(L, 0, "expected an object with at least \"path\", found %s", json_kind(data));
+        errorf(L, 0, "expected an object with at least \"path\", found %s", mg_json_kind(data));
         pop(L);
         return;
     }
@@ -272,7 +259,7 @@ static int get_bound(loader *L, const json_t *f, const char *key, mg_field_type 
         /* parsed */
     } else {
         errorf(L, 0, "expected a number%s, found %s",
-               type == MG_TYPE_TIMESTAMP ? " or an RFC 3339 timestamp" : "", json_kind(v));
+               type == MG_TYPE_TIMESTAMP ? " or an RFC 3339 timestamp" : "", mg_json_kind(v));
         rc = -1;
     }
     pop(L);
@@ -286,7 +273,7 @@ static void load_field(loader *L, mg_field_spec *fs, const char *name, const jso
     fs->name = mg_xstrdup(name);
     fs->required = 1;
     if (!json_is_object(f)) {
-        errorf(L, 0, "expected an object such as {\"type\": \"number\"}, found %s", json_kind(f));
+        errorf(L, 0, "expected an object such as {\"type\": \"number\"}, found %s", mg_json_kind(f));
         return;
     }
     check_keys(L, f, keys, "a schema field");
@@ -327,7 +314,7 @@ static void load_field(loader *L, mg_field_spec *fs, const char *name, const jso
     if (vals) {
         push_key(L, "values");
         if (!json_is_array(vals) || json_array_size(vals) == 0) {
-            errorf(L, 0, "expected a non-empty list of allowed values, found %s", json_kind(vals));
+            errorf(L, 0, "expected a non-empty list of allowed values, found %s", mg_json_kind(vals));
         } else {
             fs->values = mg_xcalloc(json_array_size(vals), sizeof *fs->values);
             for (size_t i = 0; i < json_array_size(vals); i++) {
@@ -340,7 +327,7 @@ static void load_field(loader *L, mg_field_spec *fs, const char *name, const jso
                     fs->values[fs->nvalues++] = mg_xasprintf("%.17g", json_real_value(v));
                 else {
                     push_index(L, i);
-                    errorf(L, 0, "expected a string or number, found %s", json_kind(v));
+                    errorf(L, 0, "expected a string or number, found %s", mg_json_kind(v));
                     pop(L);
                 }
             }
@@ -353,7 +340,7 @@ static void load_schema(loader *L, mg_spec *s, const json_t *schema)
 {
     push_key(L, "schema");
     if (!json_is_object(schema)) {
-        errorf(L, 0, "expected an object mapping field names to their rules, found %s", json_kind(schema));
+        errorf(L, 0, "expected an object mapping field names to their rules, found %s", mg_json_kind(schema));
         pop(L);
         return;
     }
@@ -374,7 +361,7 @@ static void load_limits(loader *L, mg_spec *s, const json_t *limits)
                                        "max_rows", "max_file_bytes", NULL};
     push_key(L, "limits");
     if (!json_is_object(limits)) {
-        errorf(L, 0, "expected an object, found %s", json_kind(limits));
+        errorf(L, 0, "expected an object, found %s", mg_json_kind(limits));
         pop(L);
         return;
     }
@@ -409,31 +396,31 @@ static void check_option_value(loader *L, const mg_opt_def *def, const json_t *v
     switch (def->kind) {
     case MG_OPT_NUMBER:
         if (!json_is_number(v))
-            errorf(L, 0, "expected a number, found %s", json_kind(v));
+            errorf(L, 0, "expected a number, found %s", mg_json_kind(v));
         break;
     case MG_OPT_COUNT:
         if (!json_is_integer(v) || json_integer_value(v) < 0)
-            errorf(L, 0, "expected a whole number >= 0, found %s", json_kind(v));
+            errorf(L, 0, "expected a whole number >= 0, found %s", mg_json_kind(v));
         break;
     case MG_OPT_RATE:
         if (!json_is_number(v) || !(json_number_value(v) >= 0 && json_number_value(v) <= 1))
             errorf(L, 0, "expected a rate between 0 and 1 (e.g. 0.01 for 1%%), found %s",
-                   json_is_number(v) ? "a number outside [0, 1]" : json_kind(v));
+                   json_is_number(v) ? "a number outside [0, 1]" : mg_json_kind(v));
         break;
     case MG_OPT_STRING:
         if (!json_is_string(v))
-            errorf(L, 0, "expected a string, found %s", json_kind(v));
+            errorf(L, 0, "expected a string, found %s", mg_json_kind(v));
         break;
     case MG_OPT_STRINGS:
         if (json_is_array(v) && json_array_size(v) > 0) {
             for (size_t i = 0; i < json_array_size(v); i++)
                 if (!json_is_string(json_array_get(v, i))) {
                     push_index(L, i);
-                    errorf(L, 0, "expected a column name, found %s", json_kind(json_array_get(v, i)));
+                    errorf(L, 0, "expected a column name, found %s", mg_json_kind(json_array_get(v, i)));
                     pop(L);
                 }
         } else if (!json_is_string(v)) {
-            errorf(L, 0, "expected a column name or a list of them, found %s", json_kind(v));
+            errorf(L, 0, "expected a column name or a list of them, found %s", mg_json_kind(v));
         }
         break;
     case MG_OPT_DURATION:
@@ -442,11 +429,11 @@ static void check_option_value(loader *L, const mg_opt_def *def, const json_t *v
         break;
     case MG_OPT_BOOL:
         if (!json_is_boolean(v))
-            errorf(L, 0, "expected true or false, found %s", json_kind(v));
+            errorf(L, 0, "expected true or false, found %s", mg_json_kind(v));
         break;
     case MG_OPT_OBJECT:
         if (!json_is_object(v))
-            errorf(L, 0, "expected an object, found %s", json_kind(v));
+            errorf(L, 0, "expected an object, found %s", mg_json_kind(v));
         break;
     case MG_OPT_CUSTOM:
         break;
@@ -456,7 +443,7 @@ static void check_option_value(loader *L, const mg_opt_def *def, const json_t *v
 static void load_check(loader *L, mg_spec *s, const json_t *c, mg_check_spec *cs)
 {
     if (!json_is_object(c)) {
-        errorf(L, 0, "expected an object such as {\"check\": \"missing\"}, found %s", json_kind(c));
+        errorf(L, 0, "expected an object such as {\"check\": \"missing\"}, found %s", mg_json_kind(c));
         return;
     }
     const char *type = NULL;
@@ -557,7 +544,7 @@ static void load_checks(loader *L, mg_spec *s, const json_t *checks)
     if (checks) {
         push_key(L, "checks");
         if (!json_is_array(checks)) {
-            errorf(L, 0, "expected a list of checks, found %s", json_kind(checks));
+            errorf(L, 0, "expected a list of checks, found %s", mg_json_kind(checks));
         } else {
             for (size_t i = 0; i < n; i++) {
                 push_index(L, i);
@@ -608,7 +595,7 @@ static void load_reports(loader *L, mg_spec *s, const json_t *reports)
     static const char *const keys[] = {"junit", "json", "summary", "examples", NULL};
     push_key(L, "reports");
     if (!json_is_object(reports)) {
-        errorf(L, 0, "expected an object, found %s", json_kind(reports));
+        errorf(L, 0, "expected an object, found %s", mg_json_kind(reports));
         pop(L);
         return;
     }
@@ -639,7 +626,7 @@ static void load_model(loader *L, mg_spec *s, const json_t *model, const char *s
     }
     if (!json_is_object(model)) {
         errorf(L, 0, "expected a model path or an object with \"path\" or \"command\", found %s",
-               json_kind(model));
+               mg_json_kind(model));
         pop(L);
         return;
     }
@@ -669,7 +656,7 @@ static void load_model(loader *L, mg_spec *s, const json_t *model, const char *s
                 const json_t *a = json_array_get(cmd, i);
                 if (!json_is_string(a)) {
                     push_index(L, i);
-                    errorf(L, 0, "expected a string, found %s", json_kind(a));
+                    errorf(L, 0, "expected a string, found %s", mg_json_kind(a));
                     pop(L);
                     ref->command[i] = mg_xstrdup("");
                 } else {
@@ -723,7 +710,7 @@ static void load_baseline(loader *L, mg_spec *s, const json_t *b)
         }
     } else {
         errorf(L, 0, "expected a baseline path or {\"path\": ..., \"on_mismatch\": \"error\"|\"warn\"}, found %s",
-               json_kind(b));
+               mg_json_kind(b));
     }
     pop(L);
 }
@@ -785,7 +772,7 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
     loader L = {path, text, len, {0, {{0}}}, errs};
 
     if (!json_is_object(root)) {
-        errorf(&L, 0, "expected the gate spec to be an object, found %s", json_kind(root));
+        errorf(&L, 0, "expected the gate spec to be an object, found %s", mg_json_kind(root));
     } else {
         static const char *const keys[] = {"name", "description", "data", "schema", "limits", "checks",
                                            "reports", "model", "baseline_model", "baseline", NULL};
@@ -796,7 +783,7 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
         const json_t *desc = json_object_get(root, "description");
         if (desc && !json_is_string(desc)) {
             push_key(&L, "description");
-            errorf(&L, 0, "expected a string, found %s", json_kind(desc));
+            errorf(&L, 0, "expected a string, found %s", mg_json_kind(desc));
             pop(&L);
         }
         const json_t *data = json_object_get(root, "data");

@@ -29,6 +29,7 @@
 #include "common/atomic_file.h"
 #include "common/xmem.h"
 #include "harness/commands.h"
+#include "common/strbuf.h"
 #include "reports/num_text.h"
 #include "reports/writers.h"
 #include "reports/xml_text.h"
@@ -289,23 +290,12 @@ static void write_properties(jw *j, const mg_report *r, const plan *p, size_t s)
 }
 
 /* A growing string for element bodies. */
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s)
-{
-    size_t n = strlen(s);
-    b->s = mg_xgrow(b->s, &b->cap, b->len + n + 1, 1);
-    memcpy(b->s + b->len, s, n + 1);
-    b->len += n;
-}
+typedef mg_strbuf sbuf;
 
 static void sb_add_clean(sbuf *b, const char *raw, int flags)
 {
     char *clean = mg_text_clean(raw, MG_TEXT_XML | flags);
-    sb_add(b, clean);
+    mg_strbuf_add(b, clean);
     free(clean);
 }
 
@@ -313,13 +303,13 @@ static void sb_add_clean(sbuf *b, const char *raw, int flags)
 static void sb_figures(sbuf *b, const mg_result *res, const char *indent)
 {
     for (size_t q = 0; q < res->nprops; q++) {
-        sb_add(b, indent);
+        mg_strbuf_add(b, indent);
         sb_add_clean(b, res->props[q].key, MG_TEXT_ONE_LINE);
-        sb_add(b, "=");
+        mg_strbuf_add(b, "=");
         char *value = prop_value(&res->props[q]);
-        sb_add(b, value);
+        mg_strbuf_add(b, value);
         free(value);
-        sb_add(b, "\n");
+        mg_strbuf_add(b, "\n");
     }
 }
 
@@ -341,21 +331,21 @@ static void write_problem(jw *j, const mg_result *res, const char *element)
     sbuf b = {0};
     if (res->message && *res->message) {
         sb_add_clean(&b, res->message, 0);
-        sb_add(&b, "\n");
+        mg_strbuf_add(&b, "\n");
     }
     for (size_t e = 0; e < res->nexamples; e++) {
         sb_add_clean(&b, res->examples[e], 0);
-        sb_add(&b, "\n");
+        mg_strbuf_add(&b, "\n");
     }
     if (res->examples_total > res->nexamples) {
         char more[64];
         snprintf(more, sizeof more, "... and %llu more\n",
                  (unsigned long long)(res->examples_total - res->nexamples));
-        sb_add(&b, more);
+        mg_strbuf_add(&b, more);
     }
     if (res->nprops > 0) {
         if (b.len > 0)
-            sb_add(&b, "\n");
+            mg_strbuf_add(&b, "\n");
         sb_figures(&b, res, "");
     }
     if (b.s)
@@ -403,10 +393,10 @@ static void write_system_out(jw *j, const mg_report *r, const plan *p, size_t s)
         const mg_result *res = r->results[i];
         if (p->suite_of[i] != s || res->nprops == 0)
             continue;
-        sb_add(&b, p->name[i]);
-        sb_add(&b, ": ");
-        sb_add(&b, mg_status_name(res->status));
-        sb_add(&b, "\n");
+        mg_strbuf_add(&b, p->name[i]);
+        mg_strbuf_add(&b, ": ");
+        mg_strbuf_add(&b, mg_status_name(res->status));
+        mg_strbuf_add(&b, "\n");
         sb_figures(&b, res, "  ");
     }
     el_start(j, "system-out");

@@ -29,6 +29,7 @@
 #include "common/atomic_file.h"
 #include "common/xmem.h"
 #include "harness/commands.h"
+#include "common/strbuf.h"
 #include "reports/num_text.h"
 #include "reports/writers.h"
 #include "reports/xml_text.h"
@@ -38,24 +39,7 @@
 /* Examples listed per failed check. */
 #define EXAMPLES_SHOWN 5
 
-typedef struct md {
-    char *s;
-    size_t len, cap;
-} md;
-
-static void put(md *m, const char *s)
-{
-    size_t n = strlen(s);
-    m->s = mg_xgrow(m->s, &m->cap, m->len + n + 1, 1);
-    memcpy(m->s + m->len, s, n + 1);
-    m->len += n;
-}
-
-static void putc_md(md *m, char c)
-{
-    char s[2] = {c, '\0'};
-    put(m, s);
-}
+typedef mg_strbuf md;
 
 /*
  * Inline text from data: valid UTF-8, on one line (a line break becomes
@@ -71,14 +55,14 @@ static void put_inline(md *m, const char *raw, size_t max)
         if (*p == '\r' && p[1] == '\n')
             continue;
         if (*p == '\n' || *p == '\r') {
-            put(m, "<br>");
+            mg_strbuf_add(m, "<br>");
         } else if (*p == '\t') {
-            putc_md(m, ' ');
+            mg_strbuf_addc(m, ' ');
         } else if (strchr("\\`*_[]<>|&~#!", *p)) {
-            putc_md(m, '\\');
-            putc_md(m, *p);
+            mg_strbuf_addc(m, '\\');
+            mg_strbuf_addc(m, *p);
         } else {
-            putc_md(m, *p);
+            mg_strbuf_addc(m, *p);
         }
     }
     free(clean);
@@ -104,7 +88,7 @@ static void put_prop(md *m, const mg_result *res, const char *key)
         return;
     if (pr->is_number) {
         char buf[MG_NUM_BUF];
-        put(m, mg_num_text(pr->number, buf));
+        mg_strbuf_add(m, mg_num_text(pr->number, buf));
     } else {
         put_inline(m, pr->text, CELL_MAX);
     }
@@ -118,7 +102,7 @@ static void put_prop_short(md *m, const mg_result *res, const char *key)
         return;
     char buf[64];
     snprintf(buf, sizeof buf, "%.4g", pr->number);
-    put(m, buf);
+    mg_strbuf_add(m, buf);
 }
 
 /* Every metric of the task, from the all_metrics result, with the baseline
@@ -131,16 +115,16 @@ static void put_metrics(md *m, const mg_report *r)
             all = r->results[i];
     if (!all)
         return;
-    put(m, "| metric | value | baseline |\n|---|---:|---:|\n");
+    mg_strbuf_add(m, "| metric | value | baseline |\n|---|---:|---:|\n");
     for (size_t i = 0; i < all->nprops; i++) {
         const mg_prop *p = &all->props[i];
         if (!p->is_number || strncmp(p->key, "metric.", 7) != 0)
             continue;
         char buf[64];
-        put(m, "| ");
+        mg_strbuf_add(m, "| ");
         put_inline(m, p->key + 7, CELL_MAX);
         snprintf(buf, sizeof buf, " | %.6g | ", p->number);
-        put(m, buf);
+        mg_strbuf_add(m, buf);
         for (size_t j = 0; j < r->nresults; j++) {
             const mg_result *res = r->results[j];
             const mg_prop *name = mg_result_prop(res, "metric");
@@ -149,9 +133,9 @@ static void put_metrics(md *m, const mg_report *r)
                 break;
             }
         }
-        put(m, " |\n");
+        mg_strbuf_add(m, " |\n");
     }
-    put(m, "\n");
+    mg_strbuf_add(m, "\n");
 }
 
 static void put_facts(md *m, const mg_report *r)
@@ -159,34 +143,34 @@ static void put_facts(md *m, const mg_report *r)
     const mg_run_facts *f = &r->facts;
     char buf[MG_NUM_BUF];
     if (f->spec_path) {
-        put(m, "spec ");
+        mg_strbuf_add(m, "spec ");
         put_inline(m, f->spec_path, 0);
-        put(m, " · ");
+        mg_strbuf_add(m, " · ");
     }
     if (f->data_path) {
-        put(m, "data ");
+        mg_strbuf_add(m, "data ");
         put_inline(m, f->data_path, 0);
         char rows[64];
         snprintf(rows, sizeof rows, " (%llu rows", (unsigned long long)f->rows_read);
-        put(m, rows);
+        mg_strbuf_add(m, rows);
         if (f->data_sha256) {
-            put(m, ", sha256 ");
+            mg_strbuf_add(m, ", sha256 ");
             put_inline(m, f->data_sha256, 0);
         }
-        put(m, ") · ");
+        mg_strbuf_add(m, ") · ");
     }
     if (f->model_path) {
-        put(m, "model ");
+        mg_strbuf_add(m, "model ");
         put_inline(m, f->model_path, 0);
-        put(m, " · ");
+        mg_strbuf_add(m, " · ");
     }
     if (f->started_at) {
-        put(m, "started ");
+        mg_strbuf_add(m, "started ");
         put_inline(m, f->started_at, 0);
-        put(m, " UTC · ");
+        mg_strbuf_add(m, " UTC · ");
     }
-    put(m, mg_seconds_text(f->seconds, buf));
-    put(m, " s · mgate " MGATE_VERSION "\n\n");
+    mg_strbuf_add(m, mg_seconds_text(f->seconds, buf));
+    mg_strbuf_add(m, " s · mgate " MGATE_VERSION "\n\n");
 }
 
 /* Result indexes grouped by suite (groups in order of first appearance,
@@ -215,25 +199,25 @@ static size_t *suite_order(const mg_report *r)
 
 static void put_table(md *m, const mg_report *r, const size_t *order)
 {
-    put(m, "| suite | check | status | value | count | rate | threshold | message |\n");
-    put(m, "|---|---|---|---:|---:|---:|---:|---|\n");
+    mg_strbuf_add(m, "| suite | check | status | value | count | rate | threshold | message |\n");
+    mg_strbuf_add(m, "|---|---|---|---:|---:|---:|---:|---|\n");
     for (size_t k = 0; k < r->nresults; k++) {
         const mg_result *res = r->results[order[k]];
-        put(m, "| ");
+        mg_strbuf_add(m, "| ");
         put_inline(m, res->group, CELL_MAX);
-        put(m, " | ");
+        mg_strbuf_add(m, " | ");
         put_inline(m, res->name, CELL_MAX);
-        put(m, " | ");
-        put(m, icon(res->status));
-        put(m, " ");
-        put(m, mg_status_name(res->status));
-        put(m, " | ");
+        mg_strbuf_add(m, " | ");
+        mg_strbuf_add(m, icon(res->status));
+        mg_strbuf_add(m, " ");
+        mg_strbuf_add(m, mg_status_name(res->status));
+        mg_strbuf_add(m, " | ");
         put_prop_short(m, res, "value");
-        put(m, " | ");
+        mg_strbuf_add(m, " | ");
         put_prop(m, res, "count");
-        put(m, " | ");
+        mg_strbuf_add(m, " | ");
         put_prop_short(m, res, "rate");
-        put(m, " | ");
+        mg_strbuf_add(m, " | ");
         /* The limit, whichever way the check names it. */
         if (mg_result_prop(res, "threshold"))
             put_prop(m, res, "threshold");
@@ -241,12 +225,12 @@ static void put_table(md *m, const mg_report *r, const size_t *order)
             put_prop(m, res, "max_rate");
         else
             put_prop(m, res, "max_count");
-        put(m, " | ");
+        mg_strbuf_add(m, " | ");
         if (res->message)
             put_inline(m, res->message, CELL_MAX);
-        put(m, " |\n");
+        mg_strbuf_add(m, " |\n");
     }
-    put(m, "\n");
+    mg_strbuf_add(m, "\n");
 }
 
 /* Longest run of backticks in s, so a fence can be made longer than it. */
@@ -264,21 +248,21 @@ static size_t backtick_run(const char *s)
 static void put_fence(md *m, size_t len)
 {
     for (size_t i = 0; i < len; i++)
-        putc_md(m, '`');
+        mg_strbuf_addc(m, '`');
 }
 
 static void put_problem(md *m, const mg_result *res)
 {
-    put(m, "### ");
-    put(m, icon(res->status));
-    put(m, " ");
+    mg_strbuf_add(m, "### ");
+    mg_strbuf_add(m, icon(res->status));
+    mg_strbuf_add(m, " ");
     put_inline(m, res->group, CELL_MAX);
-    put(m, " / ");
+    mg_strbuf_add(m, " / ");
     put_inline(m, res->name, CELL_MAX);
-    put(m, "\n\n");
+    mg_strbuf_add(m, "\n\n");
     if (res->message) {
         put_inline(m, res->message, 0);
-        put(m, "\n\n");
+        mg_strbuf_add(m, "\n\n");
     }
     if (res->nexamples == 0)
         return;
@@ -292,10 +276,10 @@ static void put_problem(md *m, const mg_result *res)
             fence = run + 1;
     }
     put_fence(m, fence);
-    put(m, "text\n");
+    mg_strbuf_add(m, "text\n");
     for (size_t e = 0; e < shown; e++) {
-        put(m, clean[e]);
-        put(m, "\n");
+        mg_strbuf_add(m, clean[e]);
+        mg_strbuf_add(m, "\n");
         free(clean[e]);
     }
     free(clean);
@@ -303,10 +287,10 @@ static void put_problem(md *m, const mg_result *res)
         char more[64];
         snprintf(more, sizeof more, "... and %llu more\n",
                  (unsigned long long)(res->examples_total - shown));
-        put(m, more);
+        mg_strbuf_add(m, more);
     }
     put_fence(m, fence);
-    put(m, "\n\n");
+    mg_strbuf_add(m, "\n\n");
 }
 
 /* The whole summary as one string; the caller frees. */
@@ -314,13 +298,13 @@ static char *render(const mg_report *r)
 {
     md m = {0};
     mg_status verdict = mg_report_verdict(r);
-    put(&m, "## ");
-    put(&m, icon(verdict));
-    put(&m, " mgate: ");
+    mg_strbuf_add(&m, "## ");
+    mg_strbuf_add(&m, icon(verdict));
+    mg_strbuf_add(&m, " mgate: ");
     put_inline(&m, r->facts.gate_name ? r->facts.gate_name : "gate", CELL_MAX);
-    put(&m, " ");
-    put(&m, mg_status_name(verdict));
-    put(&m, "\n\n");
+    mg_strbuf_add(&m, " ");
+    mg_strbuf_add(&m, mg_status_name(verdict));
+    mg_strbuf_add(&m, "\n\n");
     put_facts(&m, r);
     char counts[200];
     size_t errors = mg_report_count(r, MG_STATUS_ERROR);
@@ -329,7 +313,7 @@ static char *render(const mg_report *r)
              r->nresults == 1 ? "" : "s", mg_report_count(r, MG_STATUS_PASS),
              mg_report_count(r, MG_STATUS_FAIL), errors, errors == 1 ? "" : "s",
              mg_report_count(r, MG_STATUS_SKIP));
-    put(&m, counts);
+    mg_strbuf_add(&m, counts);
     size_t *order = suite_order(r);
     if (r->nresults > 0)
         put_table(&m, r, order);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json_kind.h"
 #include "common/xmem.h"
 #include "sources/source_impl.h"
 
@@ -104,19 +105,6 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
-static const char *kind_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL: return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    case JSON_NULL: return "null";
-    default: return "an object";
-    }
-}
 
 /* Reads the next line as an object.  Returns ROW (j->obj set), BAD_ROW,
  * END or ERROR. */
@@ -156,7 +144,7 @@ static mg_source_status read_object(mg_source *src, unsigned long *line_no, mg_e
         }
         if (!json_is_object(v)) {
             mg_source_set_problem(src, MG_PROBLEM_MALFORMED, *line_no, 1, NULL, 0,
-                                  "found %s, expected a JSON object per line", kind_name(v));
+                                  "found %s, expected a JSON object per line", mg_json_kind(v));
             json_decref(v);
             return MG_SOURCE_BAD_ROW;
         }
