@@ -10,7 +10,7 @@
 
 const char *mg_role_name(mg_role r)
 {
-    static const char *const names[MG_ROLE_COUNT] = {"label", "id", "time", "key", "prediction"};
+    static const char *const names[MG_ROLE_COUNT] = {"label", "id", "time", "key", "prediction", "baseline_prediction"};
     return r < MG_ROLE_COUNT ? names[r] : "?";
 }
 

@@ -28,10 +28,36 @@ typedef enum mg_role {
     MG_ROLE_TIME,
     MG_ROLE_KEY,
     MG_ROLE_PREDICTION,
+    MG_ROLE_BASELINE_PREDICTION, /* the champion's scores, for champion vs challenger */
     MG_ROLE_COUNT
 } mg_role;
 
 const char *mg_role_name(mg_role r); /* "label", "id", ... */
+
+/* A schema field's value in the current row, read once by the runner and
+ * shared by the checks (so a number is parsed once, not once per check). */
+typedef enum mg_typed_state {
+    MG_TYPED_NO_COLUMN = 0, /* the field is not in the data */
+    MG_TYPED_MISSING,       /* absent, null or empty */
+    MG_TYPED_OK,            /* of the declared type; num holds it (0 for strings) */
+    MG_TYPED_WRONG          /* not of the declared type; expected says what was */
+} mg_typed_state;
+
+typedef struct mg_typed {
+    mg_typed_state state;
+    double num;
+    const char *expected;
+} mg_typed;
+
+/* The scores of one row: the candidate's (nscores values, or NULL when the
+ * row could not be scored, with the reason in why) and, when the spec names
+ * a champion (baseline_model or data.baseline_prediction), the champion's. */
+typedef struct mg_scored {
+    const double *scores;
+    const char *why;
+    const double *champion;   /* NULL without a champion, or when unscorable */
+    const char *champion_why;
+} mg_scored;
 
 /* What every check sees of the run; owned by the runner. */
 typedef struct mg_check_env {
@@ -40,6 +66,7 @@ typedef struct mg_check_env {
     const mg_field_spec *fields;  /* the spec's schema */
     size_t nfields;
     const long *field_column;     /* per field: source column index, or -1 */
+    const mg_typed *typed;        /* per field, for the current row */
     const char *role_name[MG_ROLE_COUNT]; /* column names, NULL when unset */
     long role_column[MG_ROLE_COUNT];      /* source column index, or -1 */
     const mg_limits *limits;
@@ -50,6 +77,8 @@ typedef struct mg_check_env {
     int score_task;               /* an mg_model_task */
     size_t nscores;               /* outputs per row */
     const char *score_source;     /* "model 'm.json'" or "column 'score'" */
+    int has_champion;             /* champion scores come with every row */
+    const char *champion_source;
     const char *const *class_labels; /* multiclass models: label of output k, or NULL */
     /* The model itself, for checks that score rows of their own making
      * (adversarial variants, fixture cases); NULL when scores come from a
@@ -104,9 +133,8 @@ typedef struct mg_check_def {
     void (*begin)(mg_check *c);
     void (*row)(mg_check *c, const mg_row *row);
     void (*problem)(mg_check *c, const mg_source_problem_info *p);
-    /* For MG_NEEDS_SCORES checks: a row with its scores (nscores values),
-     * or scores == NULL when the row could not be scored (why: in `why`). */
-    void (*scored)(mg_check *c, const mg_row *row, const double *scores, const char *why);
+    /* For MG_NEEDS_SCORES checks: a row with its scores; see mg_scored. */
+    void (*scored)(mg_check *c, const mg_row *row, const struct mg_scored *s);
     void (*finish)(mg_check *c);
     void (*free_state)(mg_check *c);
 } mg_check_def;

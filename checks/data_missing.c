@@ -30,9 +30,12 @@ static void missing_row(mg_check *c, const mg_row *row)
         const mg_field_spec *fs = &env->fields[f];
         if (!fs->required)
             continue;
+        mg_typed_state ts = env->typed[f].state;
+        if (ts == MG_TYPED_OK || ts == MG_TYPED_WRONG)
+            continue;
         long col = env->field_column[f];
         const mg_value *v = col >= 0 ? &row->values[col] : NULL;
-        int missing = !v || v->kind == MG_VALUE_ABSENT || (!fs->nullable && mg_value_is_missing(v));
+        int missing = !v || v->kind == MG_VALUE_ABSENT || !fs->nullable;
         if (!missing)
             continue;
         s->per_field[f]++;

@@ -31,15 +31,18 @@ static int in_values(const mg_field_spec *fs, const mg_value *v)
     return 0;
 }
 
-/* Describes the first range violation of v into why; returns 1 if any. */
-static int violation(const mg_field_spec *fs, const mg_value *v, char *why, size_t size)
+/* Describes the first range violation of v into why; returns 1 if any.
+ * typed is the runner's reading of v as the field's type. */
+static int violation(const mg_field_spec *fs, const mg_value *v, const mg_typed *typed, char *why, size_t size)
 {
     char buf[96];
     if (fs->has_min || fs->has_max) {
-        double num;
+        double num = typed->num;
         const char *expected;
-        mg_field_type t = fs->type == MG_TYPE_ANY ? MG_TYPE_NUMBER : fs->type;
-        if (mg_value_as_type(v, t, &num, &expected) == 0) {
+        /* An untyped field with bounds is read as a number here. */
+        int ok = fs->type == MG_TYPE_ANY ? mg_value_as_type(v, MG_TYPE_NUMBER, &num, &expected) == 0
+                                         : typed->state == MG_TYPED_OK;
+        if (ok) {
             if (fs->has_min && num < fs->min) {
                 snprintf(why, size, "found %s, expected at least %.17g",
                          mg_value_quote(v, buf, sizeof buf), fs->min);
@@ -75,14 +78,15 @@ static void ranges_row(mg_check *c, const mg_row *row)
     int offended = 0;
     for (size_t f = 0; f < env->nfields; f++) {
         const mg_field_spec *fs = &env->fields[f];
-        long col = env->field_column[f];
-        if (col < 0 || !(fs->has_min || fs->has_max || fs->nvalues || fs->has_max_length))
+        if (!(fs->has_min || fs->has_max || fs->nvalues || fs->has_max_length))
             continue;
-        const mg_value *v = &row->values[col];
-        if (mg_value_is_missing(v))
+        const mg_typed *t = &env->typed[f];
+        /* Missing values are the missing check's; wrong types the types check's. */
+        if (t->state == MG_TYPED_NO_COLUMN || t->state == MG_TYPED_MISSING || t->state == MG_TYPED_WRONG)
             continue;
+        const mg_value *v = &row->values[env->field_column[f]];
         char why[256];
-        if (!violation(fs, v, why, sizeof why))
+        if (!violation(fs, v, t, why, sizeof why))
             continue;
         s->per_field[f]++;
         offended = 1;

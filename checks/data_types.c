@@ -28,16 +28,10 @@ static void types_row(mg_check *c, const mg_row *row)
     int offended = 0;
     for (size_t f = 0; f < env->nfields; f++) {
         const mg_field_spec *fs = &env->fields[f];
-        long col = env->field_column[f];
-        if (fs->type == MG_TYPE_ANY || col < 0)
+        if (env->typed[f].state != MG_TYPED_WRONG)
             continue;
-        const mg_value *v = &row->values[col];
-        if (mg_value_is_missing(v))
-            continue;
-        double num;
-        const char *expected = "";
-        if (mg_value_as_type(v, fs->type, &num, &expected) == 0)
-            continue;
+        const mg_value *v = &row->values[env->field_column[f]];
+        const char *expected = env->typed[f].expected;
         s->per_field[f]++;
         offended = 1;
         char buf[96];

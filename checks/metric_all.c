@@ -47,8 +47,10 @@ static void all_begin(mg_check *c)
         s->problem = mg_xstrdup(err.msg);
 }
 
-static void all_scored(mg_check *c, const mg_row *row, const double *scores, const char *why)
+static void all_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
 {
+    const double *scores = sc->scores;
+    const char *why = sc->why;
     all_state *s = c->state;
     (void)why;
     if (s->problem)

@@ -18,6 +18,7 @@
 #include "checks/check.h"
 #include "checks/metric_checks.h"
 #include "checks/metrics.h"
+#include "checks/stats.h"
 #include "common/xmem.h"
 
 typedef struct metric_state {
@@ -26,6 +27,11 @@ typedef struct metric_state {
     mg_model_task task;
     uint64_t unusable;   /* rows without a usable label or score */
     char *problem;       /* set when the check cannot run */
+    /* Champion vs challenger: both models' scores per row, in memory (the
+     * paired bootstrap resamples rows), and the comparison. */
+    mg_paired *paired;
+    int compared;
+    mg_bootstrap_result boot;
 } metric_state;
 
 static const char *metric_name(const mg_check *c)
@@ -71,8 +77,15 @@ static void metric_begin(mg_check *c)
     o.class_names = s->task == MG_TASK_MULTICLASS ? env->class_labels : NULL;
     mg_error err = {{0}};
     s->acc = mg_metrics_new(s->task, &o, &err);
-    if (!s->acc)
+    if (!s->acc) {
         s->problem = mg_xstrdup(err.msg);
+        return;
+    }
+    if (env->has_champion) {
+        s->paired = mg_paired_new(s->task, &o, &err);
+        if (!s->paired)
+            s->problem = mg_xstrdup(err.msg);
+    }
 }
 
 /* Reads a binary label: 0/1, true/false. */
@@ -97,8 +110,26 @@ static void unusable(mg_check *c, const mg_row *row, const char *field, const ch
     mg_check_example(c, row->line, field, "%s", what);
 }
 
-static void metric_scored(mg_check *c, const mg_row *row, const double *scores, const char *why)
+/* A row the candidate scored but the champion could not is unusable for the
+ * comparison, and said so. */
+static int champion_ok(mg_check *c, const mg_row *row, const mg_scored *sc)
 {
+    metric_state *s = c->state;
+    if (sc->champion)
+        return 1;
+    s->unusable++;
+    if (c->result->nexamples < c->env->examples)
+        mg_result_example(c->result, c->env->examples, "%s (the baseline model, line %lu)",
+                          sc->champion_why ? sc->champion_why : "not scored", row->line);
+    else
+        c->result->examples_total++;
+    return 0;
+}
+
+static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
+{
+    const double *scores = sc->scores;
+    const char *why = sc->why;
     metric_state *s = c->state;
     if (s->problem)
         return;
@@ -125,6 +156,8 @@ static void metric_scored(mg_check *c, const mg_row *row, const double *scores, 
             return;
         }
         rc = mg_metrics_add_binary(s->acc, y, scores[0]);
+        if (rc == 0 && s->paired && champion_ok(c, row, sc))
+            mg_paired_add_binary(s->paired, y, sc->champion[0], scores[0]);
     } else if (s->task == MG_TASK_REGRESSION) {
         double y;
         if (mg_value_to_double(lv, &y) != 0 || !isfinite(y)) {
@@ -134,12 +167,23 @@ static void metric_scored(mg_check *c, const mg_row *row, const double *scores, 
             return;
         }
         rc = mg_metrics_add_regression(s->acc, y, scores[0]);
+        if (rc == 0 && s->paired && champion_ok(c, row, sc))
+            mg_paired_add_regression(s->paired, y, sc->champion[0], scores[0]);
     } else {
         double y;
-        if (env->class_labels)
-            rc = mg_metrics_add_multiclass_named(s->acc, lv->text, scores);
-        else if (mg_value_to_double(lv, &y) == 0 && y >= 0 && y == floor(y) && y < (double)env->nscores)
-            rc = mg_metrics_add_multiclass(s->acc, (int)y, scores);
+        int k = -1;
+        if (env->class_labels) {
+            for (size_t i = 0; env->class_labels[i]; i++)
+                if (strcmp(env->class_labels[i], lv->text) == 0)
+                    k = (int)i;
+        } else if (mg_value_to_double(lv, &y) == 0 && y >= 0 && y == floor(y) && y < (double)env->nscores) {
+            k = (int)y;
+        }
+        if (k >= 0) {
+            rc = mg_metrics_add_multiclass(s->acc, k, scores);
+            if (rc == 0 && s->paired && champion_ok(c, row, sc))
+                mg_paired_add_multiclass(s->paired, k, sc->champion, scores);
+        }
         if (rc != 0) {
             char what[200];
             snprintf(what, sizeof what, "found %s, expected one of the model's %zu classes",
@@ -188,13 +232,18 @@ static void judge(mg_check *c, double value)
     }
 
     const json_t *bv = c->env->baseline_metrics ? json_object_get(c->env->baseline_metrics, name) : NULL;
+    json_t *champion_value = s->compared ? json_real(s->boot.champion) : NULL;
+    if (champion_value)
+        bv = champion_value;
     if ((has_drop || has_inc) && !json_is_number(bv)) {
         res->status = MG_STATUS_ERROR;
         mg_result_set_message(res, "%s %.6g: no baseline value for '%s'%s%s", name, value, name,
-                              c->env->baseline_path ? " in " : " (the spec names no \"baseline\")",
+                              c->env->baseline_path ? " in " : " (the spec names no \"baseline\" or \"baseline_model\")",
                               c->env->baseline_path ? c->env->baseline_path : "");
         return;
     }
+    double significance = 0;
+    int has_sig = opt_number(c, "significance", &significance);
     if (json_is_number(bv)) {
         double base = json_number_value(bv);
         double drop = base - value, rise = value - base;
@@ -212,21 +261,41 @@ static void judge(mg_check *c, double value)
                 mg_result_prop_number(res, "threshold", limit);
         }
         double shown = relative ? moved / scale : moved;
-        if ((has_drop || has_inc) && shown > limit) {
+        /* The interval of the worsening (drop, or rise for lower-is-better). */
+        char ci[160] = "";
+        int significant = 1;
+        if (s->compared) {
+            double lo = has_inc || !higher ? s->boot.lower : -s->boot.upper;
+            double hi = has_inc || !higher ? s->boot.upper : -s->boot.lower;
+            snprintf(ci, sizeof ci, ", %g%% CI of %s [%.6g, %.6g]", s->boot.confidence * 100,
+                     higher ? "drop" : "rise", lo, hi);
+            /* Significant: the whole interval lies on the worse side of 0. */
+            significant = lo > 0;
+            mg_result_prop_number(res, "significant", significant);
+        }
+        if ((has_drop || has_inc) && shown > limit && has_sig && !significant) {
+            if (!failed)
+                snprintf(why, sizeof why, "%s %.6g %s %.6g from %s %.6g, over %s %.6g but not significant at %g%s",
+                         name, value, has_drop ? "dropped" : "rose", moved, s->compared ? "champion" : "baseline",
+                         base, has_drop ? "max_drop" : "max_increase", limit, significance, ci);
+        } else if ((has_drop || has_inc) && shown > limit) {
             used += (size_t)snprintf(why + used, sizeof why - used,
-                                     "%s%s %.6g %s %.6g%s from baseline %.6g (%s %.6g%s)",
+                                     "%s%s %.6g %s %.6g%s from %s %.6g (%s %.6g%s%s)",
                                      used ? "; " : "", name, value, has_drop ? "dropped" : "rose",
-                                     relative ? shown * 100 : shown, relative ? "%" : "", base,
+                                     relative ? shown * 100 : shown, relative ? "%" : "",
+                                     s->compared ? "champion" : "baseline", base,
                                      has_drop ? "max_drop" : "max_increase", relative ? limit * 100 : limit,
-                                     relative ? "%" : "");
+                                     relative ? "%" : "", ci);
             failed = 1;
         } else if (failed) {
-            used += (size_t)snprintf(why + used, sizeof why - used, " (baseline %.6g, %s %.6g)", base,
-                                     (higher ? drop : rise) > 0 ? "worse by" : "better by", fabs(drop));
+            used += (size_t)snprintf(why + used, sizeof why - used, " (%s %.6g, %s %.6g%s)",
+                                     s->compared ? "champion" : "baseline", base,
+                                     (higher ? drop : rise) > 0 ? "worse by" : "better by", fabs(drop), ci);
+        } else if (!(has_drop || has_inc) || shown <= limit) {
+            snprintf(why, sizeof why, "%s %.6g (%s %.6g, %s %.6g%s)", name, value,
+                     s->compared ? "champion" : "baseline", base,
+                     (higher ? drop : rise) > 0 ? "worse by" : "better by", fabs(drop), ci);
         }
-        if (!failed)
-            snprintf(why, sizeof why, "%s %.6g (baseline %.6g, %s %.6g)", name, value, base,
-                     (higher ? drop : rise) > 0 ? "worse by" : "better by", fabs(drop));
     } else if (!failed) {
         if (has_min && has_max)
             snprintf(why, sizeof why, "%s %.6g within [%.6g, %.6g]", name, value, min, max);
@@ -239,6 +308,7 @@ static void judge(mg_check *c, double value)
     }
     res->status = failed ? MG_STATUS_FAIL : MG_STATUS_PASS;
     mg_result_set_message(res, "%s", why);
+    json_decref(champion_value);
 }
 
 static void metric_finish(mg_check *c)
@@ -268,6 +338,34 @@ static void metric_finish(mg_check *c)
         mg_result_set_message(res, "%s cannot be computed: %s", s->info->name, err.msg);
         return;
     }
+    if (s->paired) {
+        mg_bootstrap_options bo;
+        mg_bootstrap_options_init(&bo);
+        double d;
+        if (opt_number(c, "resamples", &d))
+            bo.resamples = (unsigned)d;
+        if (opt_number(c, "seed", &d))
+            bo.seed = (uint64_t)d;
+        if (opt_number(c, "significance", &d))
+            bo.confidence = 1 - d;
+        if (opt_number(c, "confidence", &d))
+            bo.confidence = d;
+        if (mg_paired_bootstrap(s->paired, s->info->name, &bo, &s->boot, &err) != 0) {
+            res->status = MG_STATUS_ERROR;
+            mg_result_set_message(res, "%s: the comparison with the champion failed: %s", s->info->name, err.msg);
+            return;
+        }
+        s->compared = 1;
+        mg_result_prop_text(res, "champion_from", c->env->champion_source);
+        mg_result_prop_number(res, "champion", s->boot.champion);
+        mg_result_prop_number(res, "ci_lower", s->boot.lower);
+        mg_result_prop_number(res, "ci_upper", s->boot.upper);
+        mg_result_prop_number(res, "confidence", s->boot.confidence);
+        mg_result_prop_number(res, "resamples", bo.resamples);
+        mg_result_prop_number(res, "resamples_used", s->boot.used);
+        mg_result_prop_number(res, "seed", (double)bo.seed);
+        mg_result_prop_number(res, "paired_rows", (double)mg_paired_rows(s->paired));
+    }
     judge(c, value);
     if (s->unusable && res->status == MG_STATUS_PASS) {
         res->status = MG_STATUS_FAIL;
@@ -285,6 +383,7 @@ static void metric_free(mg_check *c)
     if (!s)
         return;
     mg_metrics_free(s->acc);
+    mg_paired_free(s->paired);
     free(s->problem);
     free(s);
 }
@@ -334,7 +433,8 @@ static int metric_validate(const json_t *o, const char **key, char *msg, size_t 
 static const mg_opt_def metric_options[] = {
     {"metric", MG_OPT_STRING},   {"min", MG_OPT_NUMBER},      {"max", MG_OPT_NUMBER},
     {"max_drop", MG_OPT_NUMBER}, {"max_increase", MG_OPT_NUMBER}, {"relative", MG_OPT_BOOL},
-    {"threshold", MG_OPT_NUMBER}, {NULL, 0},
+    {"threshold", MG_OPT_NUMBER}, {"significance", MG_OPT_RATE}, {"confidence", MG_OPT_RATE},
+    {"resamples", MG_OPT_COUNT},  {"seed", MG_OPT_COUNT}, {NULL, 0},
 };
 
 const mg_check_def mg_check_metric = {

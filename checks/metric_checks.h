@@ -8,5 +8,6 @@
 
 extern const mg_check_def mg_check_metric;
 extern const mg_check_def mg_check_all_metrics;
+extern const mg_check_def mg_check_champion;
 
 #endif

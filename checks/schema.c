@@ -119,6 +119,14 @@ static int text_is_integer(const char *s, size_t len, double *out)
     for (size_t j = i; j < len; j++)
         if (!isdigit((unsigned char)s[j]))
             return -1;
+    if (len - i <= 15) {
+        /* Exact in a double: no need for strtod. */
+        double v = 0;
+        for (size_t j = i; j < len; j++)
+            v = v * 10 + (s[j] - '0');
+        *out = s[0] == '-' ? -v : v;
+        return 0;
+    }
     errno = 0;
     char *end;
     double v = strtod(s, &end);

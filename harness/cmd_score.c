@@ -1,14 +1,298 @@
-/* cmd_score.c - `mgate score MODEL DATA [-o OUT]` (placeholder until the scoring core lands). */
+/*
+ * cmd_score.c - `mgate score MODEL DATA [-o OUT] [--id COL] [--format csv|jsonl]`:
+ * scores every row of a data file and writes one CSV line per data row, in
+ * input order: the id (when the data has one), then `prediction` (binary:
+ * probability of the positive class; regression: the value) or one `p_<class>`
+ * column per class.  Rows that cannot be scored get empty predictions and a
+ * warning on stderr.  Exit 0: all rows scored; 1: some could not be; 2:
+ * usage, model or data error (nothing written to -o).
+ */
+#include <csv.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "common/xmem.h"
 #include "harness/commands.h"
+#include "score/model.h"
+#include "sources/source.h"
 
-const char cmd_score_usage[] = "usage: mgate score MODEL DATA [-o OUT]\n";
+const char cmd_score_usage[] =
+    "usage: mgate score MODEL DATA [-o OUT] [--id COL] [--format csv|jsonl]\n"
+    "\n"
+    "Scores every row of DATA (CSV or JSON Lines) with MODEL and writes CSV:\n"
+    "an id column (the data's 'id' column, or --id COL), then 'prediction'\n"
+    "(binary: probability of the positive class; regression: the value) or,\n"
+    "for multiclass models, one 'p_<class>' column per class.\n"
+    "\n"
+    "MODEL is detected from its content: XGBoost JSON (Booster.save_model),\n"
+    "linear/logistic JSON ({\"type\": ...}) or PMML 4.x.\n"
+    "\n"
+    "options:\n"
+    "  -o OUT           write to OUT (atomically) instead of stdout\n"
+    "  --id COL         the id column (default: 'id' when the data has one)\n"
+    "  --format F       data format, csv or jsonl (default: from the extension)\n"
+    "\n"
+    "Rows that cannot be scored get empty predictions and a warning\n"
+    "'mgate: warning: FILE:LINE: ...'.  Exit status: 0 all rows scored,\n"
+    "1 some rows could not be scored, 2 usage, model or data error.\n";
+
+#define BATCH 256
+
+/* Writes one CSV field: plain when it needs no quoting, else via libcsv. */
+static void put_field(FILE *fp, const char *s, size_t len, int first)
+{
+    if (!first)
+        fputc(',', fp);
+    int quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    if (quote)
+        csv_fwrite(fp, s, len);
+    else
+        fwrite(s, 1, len, fp);
+}
+
+typedef struct pending {
+    mg_row *row;        /* owned copy, or NULL for a bad record */
+    unsigned long line; /* for bad records */
+} pending;
+
+typedef struct score_run {
+    mg_model *model;
+    mg_binding *binding;
+    const char *data_path;
+    FILE *out;
+    long id_col;
+    size_t nout;
+    unsigned long unscored;
+    pending batch[BATCH];
+    size_t n;
+    mg_row rows[BATCH];
+    double *preds;
+    unsigned char ok[BATCH];
+} score_run;
+
+static void write_line(score_run *r, const mg_row *row, const double *pred)
+{
+    const char *id = "";
+    size_t idlen = 0;
+    if (r->id_col >= 0 && row && (size_t)r->id_col < row->nvalues) {
+        id = row->values[r->id_col].text;
+        idlen = row->values[r->id_col].len;
+    }
+    int first = 1;
+    if (r->id_col >= 0) {
+        put_field(r->out, id, idlen, 1);
+        first = 0;
+    }
+    for (size_t k = 0; k < r->nout; k++) {
+        if (!first)
+            fputc(',', r->out);
+        first = 0;
+        if (pred)
+            fprintf(r->out, "%.17g", pred[k]);
+    }
+    fputc('\n', r->out);
+}
+
+/* Scores and writes the pending batch.  Returns 0, or -1 when the model
+ * failed as a whole (message printed). */
+static int flush_batch(score_run *r)
+{
+    size_t ngood = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->batch[i].row)
+            r->rows[ngood++] = *r->batch[i].row;
+    mg_error err = {{0}}, row_err = {{0}};
+    if (ngood > 0 && mg_model_score_batch(r->model, r->binding, r->rows, ngood, r->preds, r->ok,
+                                          &row_err, &err) < 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return -1;
+    }
+    size_t g = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        mg_row *row = r->batch[i].row;
+        if (!row) {
+            write_line(r, NULL, NULL);
+            continue;
+        }
+        if (r->ok[g]) {
+            write_line(r, row, r->preds + g * r->nout);
+        } else {
+            /* The batch reports one message; ask for this row's own. */
+            mg_error e = {{0}};
+            double tmp[r->nout];
+            if (mg_model_score_row(r->model, r->binding, row, tmp, &e) == 0)
+                snprintf(e.msg, sizeof e.msg, "%s", row_err.msg);
+            fprintf(stderr, "mgate: warning: %s:%lu: row not scored: %s\n", r->data_path,
+                    row->line, e.msg);
+            r->unscored++;
+            write_line(r, row, NULL);
+        }
+        g++;
+    }
+    for (size_t i = 0; i < r->n; i++)
+        mg_row_free(r->batch[i].row);
+    r->n = 0;
+    return 0;
+}
+
+static int usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "mgate: error: ");
+    fprintf(stderr, msg, arg);
+    fprintf(stderr, "\n%s", "usage: mgate score MODEL DATA [-o OUT] [--id COL] "
+                            "[--format csv|jsonl]; see 'mgate score --help'\n");
+    return MG_EXIT_USAGE;
+}
 
 int cmd_score(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "mgate: error: 'score' is not available in this build\n");
-    return MG_EXIT_USAGE;
+    const char *model_path = NULL, *data_path = NULL, *out_path = NULL, *id_name = NULL;
+    mg_format format = MG_FORMAT_AUTO;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--id") == 0 || strcmp(a, "--format") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("'%s' needs a value", a);
+            const char *v = argv[++i];
+            if (a[1] == 'o')
+                out_path = v;
+            else if (strcmp(a, "--id") == 0)
+                id_name = v;
+            else if (strcmp(v, "csv") == 0)
+                format = MG_FORMAT_CSV;
+            else if (strcmp(v, "jsonl") == 0)
+                format = MG_FORMAT_JSONL;
+            else
+                return usage_error("'--format %s': expected csv or jsonl", v);
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("'%s' is not an option of 'mgate score'", a);
+        } else if (!model_path) {
+            model_path = a;
+        } else if (!data_path) {
+            data_path = a;
+        } else {
+            return usage_error("unexpected argument '%s'", a);
+        }
+    }
+    if (!model_path || !data_path)
+        return usage_error("%s", "MODEL and DATA are required");
+
+    mg_error err = {{0}};
+    mg_model_spec spec = {0};
+    spec.path = model_path;
+    mg_model *model = mg_model_load(&spec, &err);
+    if (!model) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return MG_EXIT_USAGE;
+    }
+    mg_source_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.format = format;
+    mg_source *src = mg_source_open(data_path, &opts, &err);
+    if (!src) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        mg_model_free(model);
+        return MG_EXIT_USAGE;
+    }
+    int rc = MG_EXIT_USAGE;
+    score_run r;
+    memset(&r, 0, sizeof r);
+    r.model = model;
+    r.data_path = data_path;
+    r.nout = mg_model_noutputs(model);
+    r.preds = mg_xcalloc(BATCH * r.nout, sizeof *r.preds);
+    mg_atomic_file af;
+    memset(&af, 0, sizeof af);
+    size_t ncols = mg_source_ncolumns(src);
+    const char **cols = mg_xcalloc(ncols + 1, sizeof *cols);
+    for (size_t i = 0; i < ncols; i++)
+        cols[i] = mg_source_column(src, i);
+    r.binding = mg_binding_new(model, cols, ncols, &err);
+    if (!r.binding) {
+        fprintf(stderr, "mgate: error: %s: %s\n", data_path, err.msg);
+        goto out;
+    }
+    r.id_col = mg_source_column_index(src, id_name ? id_name : "id");
+    if (id_name && r.id_col < 0) {
+        fprintf(stderr, "mgate: error: %s: no column '%s' for --id\n", data_path, id_name);
+        goto out;
+    }
+    if (out_path) {
+        if (mg_atomic_open(&af, out_path, &err) != 0) {
+            fprintf(stderr, "mgate: error: %s\n", err.msg);
+            goto out;
+        }
+        r.out = af.fp;
+    } else {
+        r.out = stdout;
+    }
+    /* Header. */
+    int first = 1;
+    if (r.id_col >= 0) {
+        const char *h = mg_source_column(src, (size_t)r.id_col);
+        put_field(r.out, h, strlen(h), 1);
+        first = 0;
+    }
+    if (mg_model_get_task(model) == MG_TASK_MULTICLASS) {
+        for (size_t k = 0; k < r.nout; k++) {
+            const char *label = mg_model_class_label(model, k);
+            char *h = mg_xasprintf("p_%s", label ? label : "");
+            put_field(r.out, h, strlen(h), first);
+            first = 0;
+            free(h);
+        }
+    } else {
+        put_field(r.out, "prediction", 10, first);
+    }
+    fputc('\n', r.out);
+
+    for (;;) {
+        mg_row row;
+        mg_source_status st = mg_source_next(src, &row, &err);
+        if (st == MG_SOURCE_END)
+            break;
+        if (st == MG_SOURCE_ERROR) {
+            fprintf(stderr, "mgate: error: %s\n", err.msg);
+            goto out;
+        }
+        if (st == MG_SOURCE_BAD_ROW) {
+            const mg_source_problem_info *p = mg_source_problem(src);
+            fprintf(stderr, "mgate: warning: %s:%lu: %s\n", data_path, p->line, p->message);
+            if (p->kind == MG_PROBLEM_TOO_MANY_ROWS || p->kind == MG_PROBLEM_FILE_TOO_BIG)
+                continue;
+            r.unscored++;
+            r.batch[r.n++] = (pending){NULL, p->line};
+        } else {
+            r.batch[r.n++] = (pending){mg_row_dup(&row), row.line};
+        }
+        if (r.n == BATCH && flush_batch(&r) != 0)
+            goto out;
+    }
+    if (flush_batch(&r) != 0)
+        goto out;
+    if (out_path) {
+        if (mg_atomic_commit(&af, &err) != 0) {
+            fprintf(stderr, "mgate: error: %s\n", err.msg);
+            rc = MG_EXIT_INTERNAL;
+            goto out;
+        }
+    }
+    rc = r.unscored ? MG_EXIT_FAIL : MG_EXIT_PASS;
+out:
+    if (rc != MG_EXIT_PASS && rc != MG_EXIT_FAIL && out_path)
+        mg_atomic_abort(&af);
+    for (size_t i = 0; i < r.n; i++)
+        mg_row_free(r.batch[i].row);
+    free(cols);
+    free(r.preds);
+    mg_binding_free(r.binding);
+    mg_source_free(src);
+    mg_model_free(model);
+    return rc;
 }

@@ -1,5 +1,6 @@
 #include "harness/runner.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,22 @@ static mg_run_outcome input_error(mg_report *report, const char *what, const cha
     return MG_RUN_INPUT_ERROR;
 }
 
+/* The data's fingerprint is computed on a second thread while the checks
+ * read the file: on two cores it costs no wall time. */
+typedef struct hash_job {
+    const char *path;
+    char hex[65];
+    mg_error err;
+    int rc;
+} hash_job;
+
+static void *hash_file(void *arg)
+{
+    hash_job *job = arg;
+    job->rc = mg_sha256_file(job->path, job->hex, &job->err);
+    return NULL;
+}
+
 /* JSONL sources need the column list: schema fields, then role columns. */
 static const char **jsonl_columns(const mg_spec *spec, size_t *n)
 {
@@ -68,9 +85,10 @@ static const char **jsonl_columns(const mg_spec *spec, size_t *n)
     return cols;
 }
 
-/* Loads the baseline's metrics; checks that it was computed on the same
- * data.  Returns the parsed baseline (caller decrefs) or NULL with err. */
-static json_t *load_baseline(const mg_spec *spec, const char *data_sha256, mg_error *err)
+/* Loads the baseline's metrics.  Returns the parsed baseline (caller
+ * decrefs) or NULL with err.  Its data fingerprint is checked by
+ * check_baseline_data once the data's own is known. */
+static json_t *load_baseline(const mg_spec *spec, mg_error *err)
 {
     json_error_t jerr;
     json_t *b = json_load_file(spec->baseline_path, JSON_REJECT_DUPLICATES, &jerr);
@@ -88,19 +106,50 @@ static json_t *load_baseline(const mg_spec *spec, const char *data_sha256, mg_er
         json_decref(b);
         return NULL;
     }
+    return b;
+}
+
+/* Reads every schema field of the row once for all checks. */
+static void type_row(const mg_spec *spec, const long *field_column, const mg_row *row, mg_typed *typed)
+{
+    for (size_t f = 0; f < spec->nfields; f++) {
+        mg_typed *t = &typed[f];
+        long col = field_column[f];
+        if (col < 0) {
+            t->state = MG_TYPED_NO_COLUMN;
+            continue;
+        }
+        const mg_value *v = &row->values[col];
+        if (mg_value_is_missing(v)) {
+            t->state = MG_TYPED_MISSING;
+            continue;
+        }
+        t->expected = NULL;
+        t->state = mg_value_as_type(v, spec->fields[f].type, &t->num, &t->expected) == 0 ? MG_TYPED_OK
+                                                                                           : MG_TYPED_WRONG;
+    }
+}
+
+/* Was the baseline computed on this data?  Returns 0, or -1 with err when
+ * it was not and the spec makes that an error (else a warning). */
+static int check_baseline_data(const mg_spec *spec, const char *data_sha256, mg_error *err)
+{
+    json_t *b = json_load_file(spec->baseline_path, 0, NULL);
     const char *sha = json_string_value(json_object_get(json_object_get(b, "facts"), "data_sha256"));
+    int rc = 0;
     if (sha && strcmp(sha, data_sha256) != 0) {
         if (!spec->baseline_mismatch_warns) {
             mg_error_set(err, "%s: the baseline was computed on other data (data sha256 %.12s…, this data %.12s…); "
                               "regenerate it with 'mgate baseline', or set baseline.on_mismatch to \"warn\"",
                          spec->baseline_path, sha, data_sha256);
-            json_decref(b);
-            return NULL;
+            rc = -1;
+        } else {
+            fprintf(stderr, "mgate: warning: %s: the baseline was computed on other data (sha256 %.12s…, this data %.12s…)\n",
+                    spec->baseline_path, sha, data_sha256);
         }
-        fprintf(stderr, "mgate: warning: %s: the baseline was computed on other data (sha256 %.12s…, this data %.12s…)\n",
-                spec->baseline_path, sha, data_sha256);
     }
-    return b;
+    json_decref(b);
+    return rc;
 }
 
 typedef struct running_check {
@@ -109,21 +158,99 @@ typedef struct running_check {
     int skip; /* could not start: result already says why */
 } running_check;
 
-typedef struct score_dispatch {
+/* Rows waiting for their batch to be scored, and the scorers. */
+typedef struct score_stage {
+    mg_scoring *candidate, *champion;
+    size_t batch;               /* rows per batch: the larger of the two */
+    mg_row **queue;             /* copies, when batch > 1 */
+    const mg_row **rows;
+    size_t queued;
+    double *out, *champion_out;
+    const char **why, **champion_why;
     running_check *checks;
-    size_t n;
-} score_dispatch;
+    size_t nchecks;
+} score_stage;
 
-/* Hands a scored row to every check that wants scores. */
-static void dispatch_scored(void *ctx, const mg_row *row, const double *scores, const char *why)
+static void stage_flush(score_stage *st)
 {
-    score_dispatch *d = ctx;
-    for (size_t i = 0; i < d->n; i++) {
-        running_check *r = &d->checks[i];
-        if (r->skip || !r->check.def->scored)
-            continue;
-        r->check.def->scored(&r->check, row, scores, why);
+    if (st->queued == 0)
+        return;
+    size_t n = st->queued;
+    mg_scoring_score(st->candidate, st->rows, n, st->out, st->why);
+    if (st->champion)
+        mg_scoring_score(st->champion, st->rows, n, st->champion_out, st->champion_why);
+    size_t k = mg_scoring_noutputs(st->candidate);
+    size_t kc = st->champion ? mg_scoring_noutputs(st->champion) : 0;
+    for (size_t r = 0; r < n; r++) {
+        mg_scored sc = {st->why[r] ? NULL : st->out + r * k, st->why[r], NULL, NULL};
+        if (st->champion) {
+            sc.champion = st->champion_why[r] ? NULL : st->champion_out + r * kc;
+            sc.champion_why = st->champion_why[r];
+        }
+        for (size_t i = 0; i < st->nchecks; i++) {
+            running_check *rc = &st->checks[i];
+            if (!rc->skip && rc->check.def->scored)
+                rc->check.def->scored(&rc->check, st->rows[r], &sc);
+        }
     }
+    if (st->batch > 1)
+        for (size_t r = 0; r < n; r++)
+            mg_row_free(st->queue[r]);
+    st->queued = 0;
+}
+
+static void stage_push(score_stage *st, const mg_row *row)
+{
+    if (st->batch == 1) {
+        st->rows[0] = row; /* borrowed: scored before the next read */
+        st->queued = 1;
+    } else {
+        st->queue[st->queued] = mg_row_dup(row);
+        st->rows[st->queued] = st->queue[st->queued];
+        st->queued++;
+    }
+    if (st->queued == st->batch)
+        stage_flush(st);
+}
+
+static void stage_free(score_stage *st)
+{
+    for (size_t r = 0; st->batch > 1 && r < st->queued; r++)
+        mg_row_free(st->queue[r]);
+    free(st->queue);
+    free(st->rows);
+    free(st->out);
+    free(st->champion_out);
+    free(st->why);
+    free(st->champion_why);
+    mg_scoring_free(st->candidate);
+    mg_scoring_free(st->champion);
+}
+
+/* Sets up scoring for the spec; 0, or -1 with err. */
+static int stage_init(score_stage *st, const mg_spec *spec, const mg_source *src, mg_error *err)
+{
+    st->candidate = mg_scoring_new(&spec->model, spec->roles[MG_ROLE_PREDICTION], "prediction", spec, src, err);
+    if (!st->candidate)
+        return -1;
+    if (spec->baseline_model.path || spec->baseline_model.command || spec->roles[MG_ROLE_BASELINE_PREDICTION]) {
+        st->champion = mg_scoring_new(&spec->baseline_model, spec->roles[MG_ROLE_BASELINE_PREDICTION],
+                                      "baseline model", spec, src, err);
+        if (!st->champion)
+            return -1;
+    }
+    st->batch = mg_scoring_batch_size(st->candidate);
+    if (st->champion && mg_scoring_batch_size(st->champion) > st->batch)
+        st->batch = mg_scoring_batch_size(st->champion);
+    st->queue = mg_xcalloc(st->batch, sizeof *st->queue);
+    st->rows = mg_xcalloc(st->batch, sizeof *st->rows);
+    st->out = mg_xcalloc(st->batch * mg_scoring_noutputs(st->candidate), sizeof *st->out);
+    st->why = mg_xcalloc(st->batch, sizeof *st->why);
+    if (st->champion) {
+        st->champion_out = mg_xcalloc(st->batch * mg_scoring_noutputs(st->champion), sizeof *st->champion_out);
+        st->champion_why = mg_xcalloc(st->batch, sizeof *st->champion_why);
+    }
+    return 0;
 }
 
 static int needs_scores(const mg_spec *spec)
@@ -134,16 +261,9 @@ static int needs_scores(const mg_spec *spec)
     return 0;
 }
 
-mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err)
+/* Reads the data once through every check. */
+static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error *err)
 {
-    double t0 = now_seconds();
-    fill_facts(spec, report);
-
-    char hex[65];
-    if (mg_sha256_file(spec->data_path, hex, err) != 0)
-        return input_error(report, "data", err->msg);
-    report->facts.data_sha256 = mg_xstrdup(hex);
-
     mg_source_options so;
     memset(&so, 0, sizeof so);
     so.format = spec->format;
@@ -166,6 +286,7 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
 
     /* Bind schema fields and roles to columns once. */
     long *field_column = mg_xcalloc(spec->nfields + 1, sizeof *field_column);
+    mg_typed *typed = mg_xcalloc(spec->nfields + 1, sizeof *typed);
     for (size_t i = 0; i < spec->nfields; i++)
         field_column[i] = mg_source_column_index(src, spec->fields[i].name);
     mg_check_env env;
@@ -175,6 +296,7 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
     env.fields = spec->fields;
     env.nfields = spec->nfields;
     env.field_column = field_column;
+    env.typed = typed;
     env.limits = &spec->limits;
     env.examples = spec->examples;
     env.spec_dir = spec->dir;
@@ -183,29 +305,47 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
         env.role_column[r] = spec->roles[r] ? mg_source_column_index(src, spec->roles[r]) : -1;
     }
 
-    mg_scoring *scoring = NULL;
-    if (needs_scores(spec)) {
-        scoring = mg_scoring_new(spec, src, err);
-        if (!scoring) {
+    score_stage stage;
+    memset(&stage, 0, sizeof stage);
+    int scoring = needs_scores(spec);
+    if (scoring) {
+        if (stage_init(&stage, spec, src, err) != 0) {
+            stage_free(&stage);
             free(field_column);
+            free(typed);
             free(cols);
             mg_source_free(src);
             return input_error(report, "model", err->msg);
         }
-        env.score_task = mg_scoring_task(scoring);
-        env.nscores = mg_scoring_noutputs(scoring);
-        env.score_source = mg_scoring_describe(scoring);
-        env.class_labels = mg_scoring_class_labels(scoring);
-        env.model = mg_scoring_model(scoring);
-        env.binding = mg_scoring_binding(scoring);
+        env.score_task = mg_scoring_task(stage.candidate);
+        env.nscores = mg_scoring_noutputs(stage.candidate);
+        env.score_source = mg_scoring_describe(stage.candidate);
+        env.class_labels = mg_scoring_class_labels(stage.candidate);
+        env.model = mg_scoring_model(stage.candidate);
+        env.binding = mg_scoring_binding(stage.candidate);
+        if (stage.champion) {
+            env.has_champion = 1;
+            env.champion_source = mg_scoring_describe(stage.champion);
+            if (mg_scoring_noutputs(stage.champion) != env.nscores) {
+                mg_error_set(err, "the baseline model gives %zu outputs per row, the model %zu: they cannot be compared",
+                             mg_scoring_noutputs(stage.champion), env.nscores);
+                stage_free(&stage);
+                free(field_column);
+                free(typed);
+                free(cols);
+                mg_source_free(src);
+                return input_error(report, "model", err->msg);
+            }
+        }
     }
 
     json_t *baseline = NULL;
     if (spec->baseline_path) {
-        baseline = load_baseline(spec, hex, err);
+        baseline = load_baseline(spec, err);
         if (!baseline) {
-            mg_scoring_free(scoring);
+            stage_free(&stage);
             free(field_column);
+            free(typed);
             free(cols);
             mg_source_free(src);
             return input_error(report, "baseline", err->msg);
@@ -215,7 +355,8 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
     }
 
     running_check *rc = mg_xcalloc(spec->nchecks + 1, sizeof *rc);
-    score_dispatch dispatch = {rc, spec->nchecks};
+    stage.checks = rc;
+    stage.nchecks = spec->nchecks;
     for (size_t i = 0; i < spec->nchecks; i++) {
         const mg_check_spec *cs = &spec->checks[i];
         mg_check *c = &rc[i].check;
@@ -274,6 +415,7 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
         }
         records++;
         rows++;
+        type_row(spec, field_column, &row, typed);
         for (size_t i = 0; i < spec->nchecks; i++) {
             mg_check *c = &rc[i].check;
             c->rows = records;
@@ -288,10 +430,10 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
             }
         }
         if (scoring)
-            mg_scoring_push(scoring, &row, dispatch_scored, &dispatch);
+            stage_push(&stage, &row);
     }
     if (scoring)
-        mg_scoring_flush(scoring, dispatch_scored, &dispatch);
+        stage_flush(&stage);
     report->facts.rows_read = rows;
 
     for (size_t i = 0; i < spec->nchecks; i++) {
@@ -309,10 +451,38 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
     }
     free(rc);
     json_decref(baseline);
-    mg_scoring_free(scoring);
+    stage_free(&stage);
     free(field_column);
+    free(typed);
     free(cols);
     mg_source_free(src);
+    return outcome;
+}
+
+mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err)
+{
+    double t0 = now_seconds();
+    fill_facts(spec, report);
+    hash_job job;
+    memset(&job, 0, sizeof job);
+    job.path = spec->data_path;
+    pthread_t hasher;
+    int threaded = pthread_create(&hasher, NULL, hash_file, &job) == 0;
+    if (!threaded)
+        hash_file(&job);
+
+    mg_run_outcome outcome = run_pass(spec, report, err);
+
+    if (threaded)
+        pthread_join(hasher, NULL);
+    if (job.rc == 0) {
+        report->facts.data_sha256 = mg_xstrdup(job.hex);
+        if (outcome == MG_RUN_JUDGED && spec->baseline_path && check_baseline_data(spec, job.hex, err) != 0)
+            outcome = input_error(report, "baseline", err->msg);
+    } else if (outcome == MG_RUN_JUDGED) {
+        *err = job.err;
+        outcome = input_error(report, "data", err->msg);
+    }
     report->facts.seconds = now_seconds() - t0;
     return outcome;
 }

@@ -1,10 +1,11 @@
 /*
  * scoring.h - turns data rows into scores for the checks that need them.
  *
- * Scores come from the spec's model (native formats score row by row;
- * an external scorer gets rows in batches of model.batch_size, so rows are
- * copied until their batch is scored), or from the data's prediction column.
- * Scored rows are handed on in input order through a callback.
+ * A scorer reads scores from a model (native formats, or an external scorer
+ * fed in batches) or from a column of the data.  The runner scores rows in
+ * batches of mg_scoring_batch_size() (1 unless an external scorer wants
+ * more), candidate and champion on the same rows, and hands the checks each
+ * row with both.
  */
 #ifndef MG_HARNESS_SCORING_H
 #define MG_HARNESS_SCORING_H
@@ -15,29 +16,29 @@
 
 typedef struct mg_scoring mg_scoring;
 
-/* Called once per row: scores (noutputs values) or NULL with why. */
-typedef void (*mg_scored_fn)(void *ctx, const mg_row *row, const double *scores, const char *why);
-
-/* Sets up scoring for spec over src.  NULL with err when the model cannot
- * be loaded or bound, or the prediction column is not in the data. */
-mg_scoring *mg_scoring_new(const mg_spec *spec, const mg_source *src, mg_error *err);
+/* A scorer from `model` (when it names a path or command) or else from the
+ * data column `column`.  `what` names it in messages ("model", "baseline
+ * model").  NULL with err when the model cannot be loaded or bound, or the
+ * column is not in the data. */
+mg_scoring *mg_scoring_new(const mg_model_ref *model, const char *column, const char *what,
+                           const mg_spec *spec, const mg_source *src, mg_error *err);
 void mg_scoring_free(mg_scoring *s);
 
 size_t mg_scoring_noutputs(const mg_scoring *s);
-int mg_scoring_task(const mg_scoring *s);        /* an mg_model_task, or -1 when unknown */
+int mg_scoring_task(const mg_scoring *s);             /* an mg_model_task, or -1 when unknown */
 const char *mg_scoring_describe(const mg_scoring *s); /* "model 'x.json' (xgboost)" */
+size_t mg_scoring_batch_size(const mg_scoring *s);
 /* Multiclass models: the class label of each output (NULL-terminated,
  * borrowed), or NULL when the model names none. */
 const char *const *mg_scoring_class_labels(const mg_scoring *s);
-
 /* The loaded model and its binding to the data's columns (NULL when scores
  * come from a column).  Borrowed. */
 struct mg_model *mg_scoring_model(const mg_scoring *s);
 const struct mg_binding *mg_scoring_binding(const mg_scoring *s);
 
-/* Scores a row (or queues it for its batch) and emits what is ready. */
-void mg_scoring_push(mg_scoring *s, const mg_row *row, mg_scored_fn emit, void *ctx);
-/* Scores and emits the rows still queued. */
-void mg_scoring_flush(mg_scoring *s, mg_scored_fn emit, void *ctx);
+/* Scores n rows (n <= batch size): out gets n * noutputs values; why[i] is
+ * NULL for a scored row, else why it could not be scored (valid until the
+ * next call). */
+void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double *out, const char **why);
 
 #endif

@@ -197,7 +197,7 @@ char *mg_spec_resolve(const mg_spec *spec, const char *rel)
 static void load_data(loader *L, mg_spec *s, const json_t *data)
 {
     static const char *const keys[] = {"path", "format", "delimiter", "label", "id", "time",
-                                       "key", "prediction", NULL};
+                                       "key", "prediction", "baseline_prediction", NULL};
     push_key(L, "data");
     if (!json_is_object(data)) {
         errorf(L, 0, "expected an object with at least \"path\", found %s", json_kind(data));
@@ -626,12 +626,12 @@ static void load_reports(loader *L, mg_spec *s, const json_t *reports)
     pop(L);
 }
 
-static void load_model(loader *L, mg_spec *s, const json_t *model)
+static void load_model(loader *L, mg_spec *s, const json_t *model, const char *section, mg_model_ref *ref)
 {
     static const char *const keys[] = {"path", "format", "command", "timeout", "batch_size", NULL};
-    push_key(L, "model");
+    push_key(L, section);
     if (json_is_string(model)) {
-        s->model.path = mg_spec_resolve(s, json_string_value(model));
+        ref->path = mg_spec_resolve(s, json_string_value(model));
         pop(L);
         return;
     }
@@ -641,10 +641,10 @@ static void load_model(loader *L, mg_spec *s, const json_t *model)
         pop(L);
         return;
     }
-    check_keys(L, model, keys, "model");
+    check_keys(L, model, keys, section);
     const char *p = NULL;
     if (get_string(L, model, "path", &p) == 1)
-        s->model.path = mg_spec_resolve(s, p);
+        ref->path = mg_spec_resolve(s, p);
     const char *f = NULL;
     if (get_string(L, model, "format", &f) == 1) {
         if (strcmp(f, "xgboost") && strcmp(f, "linear") && strcmp(f, "pmml")) {
@@ -652,7 +652,7 @@ static void load_model(loader *L, mg_spec *s, const json_t *model)
             errorf(L, 0, "unknown model format '%s'; expected \"xgboost\", \"linear\" or \"pmml\"", f);
             pop(L);
         } else {
-            s->model.format = mg_xstrdup(f);
+            ref->format = mg_xstrdup(f);
         }
     }
     const json_t *cmd = json_object_get(model, "command");
@@ -662,24 +662,24 @@ static void load_model(loader *L, mg_spec *s, const json_t *model)
             errorf(L, 0, "expected the scorer's argv as a list of strings, e.g. [\"python3\", \"score.py\"]");
         } else {
             size_t n = json_array_size(cmd);
-            s->model.command = mg_xcalloc(n + 1, sizeof *s->model.command);
+            ref->command = mg_xcalloc(n + 1, sizeof *ref->command);
             for (size_t i = 0; i < n; i++) {
                 const json_t *a = json_array_get(cmd, i);
                 if (!json_is_string(a)) {
                     push_index(L, i);
                     errorf(L, 0, "expected a string, found %s", json_kind(a));
                     pop(L);
-                    s->model.command[i] = mg_xstrdup("");
+                    ref->command[i] = mg_xstrdup("");
                 } else {
-                    s->model.command[i] = mg_xstrdup(json_string_value(a));
+                    ref->command[i] = mg_xstrdup(json_string_value(a));
                 }
             }
         }
         pop(L);
     }
-    if (s->model.path && s->model.command)
+    if (ref->path && ref->command)
         errorf(L, 0, "give either \"path\" or \"command\", not both");
-    if (!s->model.path && !s->model.command && !json_object_get(model, "path") && !cmd)
+    if (!ref->path && !ref->command && !json_object_get(model, "path") && !cmd)
         errorf(L, 0, "missing \"path\" (a model file) or \"command\" (an external scorer)");
     double t;
     if (get_number(L, model, "timeout", &t) == 1) {
@@ -688,11 +688,11 @@ static void load_model(loader *L, mg_spec *s, const json_t *model)
             errorf(L, 0, "expected a positive number of seconds");
             pop(L);
         }
-        s->model.timeout_seconds = t;
+        ref->timeout_seconds = t;
     }
     uint64_t b;
     if (get_count(L, model, "batch_size", &b) == 1)
-        s->model.batch_size = (size_t)b;
+        ref->batch_size = (size_t)b;
     pop(L);
 }
 
@@ -785,8 +785,8 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
     if (!json_is_object(root)) {
         errorf(&L, 0, "expected the gate spec to be an object, found %s", json_kind(root));
     } else {
-        static const char *const keys[] = {"name", "description", "data", "schema", "limits",
-                                           "checks", "reports", "model", "baseline", NULL};
+        static const char *const keys[] = {"name", "description", "data", "schema", "limits", "checks",
+                                           "reports", "model", "baseline_model", "baseline", NULL};
         check_keys(&L, root, keys, "the gate spec");
         const char *name = NULL;
         get_string(&L, root, "name", &name);
@@ -807,7 +807,9 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
         if (json_object_get(root, "limits"))
             load_limits(&L, s, json_object_get(root, "limits"));
         if (json_object_get(root, "model"))
-            load_model(&L, s, json_object_get(root, "model"));
+            load_model(&L, s, json_object_get(root, "model"), "model", &s->model);
+        if (json_object_get(root, "baseline_model"))
+            load_model(&L, s, json_object_get(root, "baseline_model"), "baseline_model", &s->baseline_model);
         if (json_object_get(root, "baseline"))
             load_baseline(&L, s, json_object_get(root, "baseline"));
         load_checks(&L, s, json_object_get(root, "checks"));
@@ -838,12 +840,15 @@ void mg_spec_free(mg_spec *s)
     free(s->checks);
     for (int r = 0; r < MG_ROLE_COUNT; r++)
         free(s->roles[r]);
-    if (s->model.command)
-        for (size_t i = 0; s->model.command[i]; i++)
-            free(s->model.command[i]);
-    free(s->model.command);
-    free(s->model.path);
-    free(s->model.format);
+    mg_model_ref *refs[] = {&s->model, &s->baseline_model};
+    for (size_t r = 0; r < 2; r++) {
+        if (refs[r]->command)
+            for (size_t i = 0; refs[r]->command[i]; i++)
+                free(refs[r]->command[i]);
+        free(refs[r]->command);
+        free(refs[r]->path);
+        free(refs[r]->format);
+    }
     free(s->path);
     free(s->dir);
     free(s->name);

@@ -52,6 +52,7 @@ typedef struct mg_spec {
     size_t examples;         /* examples kept per check (default 5) */
     char *junit_path, *json_path, *summary_path; /* resolved, NULL when unset */
     mg_model_ref model;      /* model.path/command; both NULL when none */
+    mg_model_ref baseline_model; /* the champion, scored beside the model; NULL paths when none */
     char *baseline_path;     /* resolved; NULL when the spec names no baseline */
     int baseline_mismatch_warns; /* 1: other data sha256 is a warning, 0: an error */
 } mg_spec;

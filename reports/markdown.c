@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,11 +94,12 @@ static const char *icon(mg_status s)
     return "";
 }
 
-/* A figure for a table cell, or nothing when the result lacks it. */
+/* A figure for a table cell, or nothing when the result lacks it or it is
+ * NaN (checks use NaN for "no such limit"). */
 static void put_prop(md *m, const mg_result *res, const char *key)
 {
     const mg_prop *pr = mg_result_prop(res, key);
-    if (!pr)
+    if (!pr || (pr->is_number && isnan(pr->number)))
         return;
     if (pr->is_number) {
         char buf[MG_NUM_BUF];

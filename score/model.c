@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/xmem.h"
 #include "score/model_internal.h"
@@ -47,8 +48,17 @@ static int first_byte(const char *path, mg_error *err)
     return c;
 }
 
+/* JSON models are parsed whole in memory: refuse absurd sizes up front. */
+#define MG_MAX_JSON_MODEL_BYTES (1024L << 20)
+
 static mg_model *load_json(const char *path, mg_model_format want, mg_error *err)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && st.st_size > MG_MAX_JSON_MODEL_BYTES) {
+        mg_error_set(err, "%s: model file is over the %ld MB limit for JSON models", path,
+                     MG_MAX_JSON_MODEL_BYTES >> 20);
+        return NULL;
+    }
     json_error_t jerr;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {

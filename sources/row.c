@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,49 @@ int mg_value_is_missing(const mg_value *v)
     }
 }
 
+/*
+ * Exact fast path for plain decimals ("-12.375"): with at most 15
+ * significant digits the digits form an integer that is exact in a double,
+ * and 10^k for k <= 22 is exact too, so one division gives the correctly
+ * rounded result (Clinger's fast path), the same double strtod returns.
+ * Anything else (exponents, more digits, inf/nan) goes to strtod.
+ */
+static int fast_decimal(const char *s, size_t len, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    size_t i = 0;
+    int neg = 0;
+    if (i < len && (s[i] == '-' || s[i] == '+'))
+        neg = s[i++] == '-';
+    uint64_t mant = 0;
+    int digits = 0, frac = 0, seen_dot = 0, any = 0;
+    for (; i < len; i++) {
+        char ch = s[i];
+        if (ch >= '0' && ch <= '9') {
+            any = 1;
+            if (mant == 0 && ch == '0') {
+                frac += seen_dot;
+                continue; /* leading zeros are not significant */
+            }
+            if (++digits > 15)
+                return -1;
+            mant = mant * 10 + (uint64_t)(ch - '0');
+            frac += seen_dot;
+        } else if (ch == '.' && !seen_dot) {
+            seen_dot = 1;
+        } else {
+            return -1;
+        }
+    }
+    if (!any || frac > 22)
+        return -1;
+    double d = (double)mant / pow10[frac];
+    *out = neg ? -d : d;
+    return 0;
+}
+
 int mg_value_to_double(const mg_value *v, double *out)
 {
     if (v->kind == MG_VALUE_NUMBER || v->kind == MG_VALUE_BOOL) {
@@ -35,6 +79,8 @@ int mg_value_to_double(const mg_value *v, double *out)
     if (s == end)
         return -1;
     /* strtod accepts hex floats; data files never mean those. */
+    if (fast_decimal(s, (size_t)(end - s), out) == 0)
+        return 0;
     const char *digits = (*s == '+' || *s == '-') ? s + 1 : s;
     if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
         return -1;

@@ -3,6 +3,7 @@
  * (limits on rows and file size), and the accessors.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,13 @@ size_t mg_source_read(mg_source *src, char *buf, size_t n)
 
 mg_source *mg_source_open(const char *path, const mg_source_options *opts, mg_error *err)
 {
+    static const mg_source_options defaults;
+    if (!opts)
+        opts = &defaults;
+    if (!path) {
+        mg_error_set(err, "no data path given");
+        return NULL;
+    }
     mg_format format = opts->format ? opts->format : mg_format_from_path(path);
     if (format == MG_FORMAT_AUTO) {
         mg_error_set(err, "'%s': cannot tell the data format from the extension; name it (csv or jsonl)", path);

@@ -73,6 +73,8 @@ typedef struct mg_source_problem_info {
 
 typedef struct mg_source mg_source;
 
+/* Opens path for reading; opts NULL means the defaults (format from the
+ * extension, no limits). */
 mg_source *mg_source_open(const char *path, const mg_source_options *opts, mg_error *err);
 void mg_source_free(mg_source *src);
 

@@ -10,8 +10,8 @@
  *    discard what it holds (entry_pos = 0, which leaves its quoting state
  *    intact) and skip the record, so a 100 MB field costs no more memory
  *    than the limit plus one chunk.
- * Strict mode: a stray quote is a malformed record at its line; reading
- * resumes at the next line.
+ * Quoting is lenient (see csv_options); a quoted field still open at the
+ * end of the file is a malformed record at the line where it started.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +19,18 @@
 #include "common/xmem.h"
 #include "sources/source_impl.h"
 
-static const unsigned char csv_options = CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL;
+/* Lenient quoting, as Python's csv module and pandas read: a quote inside
+ * an unquoted field (37.8"N) is text.  A quoted field left open at the end
+ * of the file is still an error: see field_left_open. */
+static const unsigned char csv_options = CSV_EMPTY_IS_NULL;
+
+/* libcsv reports an unterminated quoted field only in strict mode, so we
+ * read its public state: inside a quoted field that has begun (pstate 2,
+ * FIELD_BEGUN in libcsv.c) when the input ends. */
+static int field_left_open(const struct csv_parser *p)
+{
+    return p->quoted && p->pstate == 2;
+}
 
 /* Keep fields exactly as written: no space is trimmed. */
 static int never_space(unsigned char c)
@@ -33,6 +44,8 @@ static void parser_init(csv_state *c, char delimiter)
     csv_init(&c->parser, csv_options);
     csv_set_delim(&c->parser, (unsigned char)delimiter);
     csv_set_space_func(&c->parser, never_space);
+    /* libcsv grows its field buffer linearly, by 128 bytes by default. */
+    csv_set_blk_size(&c->parser, MG_CHUNK);
 }
 
 static void record_reset(csv_state *c)
@@ -53,8 +66,12 @@ static void on_field(void *data, size_t len, void *ctx)
     mg_source *src = ctx;
     csv_state *c = &src->csv;
     size_t index = c->nfields++;
-    if (c->field_too_big || c->row_too_big)
+    if (c->field_too_big || c->row_too_big) {
+        /* The tail of the oversize field, after what was discarded. */
+        if (c->field_too_big && index == c->big_column)
+            c->big_size += len;
         return;
+    }
     if (src->limits.max_field_bytes && len > src->limits.max_field_bytes) {
         c->field_too_big = 1;
         c->big_column = index;
@@ -177,16 +194,16 @@ static mg_source_status deliver(mg_source *src, mg_row *row)
     return MG_SOURCE_ROW;
 }
 
-/* After a strict-mode error: start over at the next line. */
+/* libcsv stopped inside a segment (it could not grow its buffer): report
+ * the record and start over at the next line. */
 static mg_source_status malformed(mg_source *src, unsigned long col)
 {
     csv_state *c = &src->csv;
+    const char *why = csv_strerror(csv_error(&c->parser));
     unsigned char delim = csv_get_delim(&c->parser);
     csv_free(&c->parser);
     parser_init(c, (char)delim);
-    mg_source_set_problem(src, MG_PROBLEM_MALFORMED, c->line, col, NULL, 0,
-                          "malformed CSV: a quote inside an unquoted field, or text after a closing quote; "
-                          "expected RFC 4180 quoting (\"a \"\"quoted\"\" field\")");
+    mg_source_set_problem(src, MG_PROBLEM_MALFORMED, c->line, col, NULL, 0, "unreadable CSV record: %s", why);
     /* Skip the rest of this line. */
     for (;;) {
         if (c->chunk_pos == c->chunk_len) {
@@ -242,7 +259,7 @@ static mg_source_status read_record(mg_source *src, mg_error *err)
     while (!c->rec_done) {
         if (c->chunk_pos == c->chunk_len) {
             if (c->eof) {
-                if (csv_fini(&c->parser, on_field, on_record, src) != 0) {
+                if (field_left_open(&c->parser) || csv_fini(&c->parser, on_field, on_record, src) != 0) {
                     mg_source_set_problem(src, MG_PROBLEM_MALFORMED, c->rec_line, 0, NULL, 0,
                                           "malformed CSV: a quoted field is not closed before the end of the file");
                     unsigned char delim = csv_get_delim(&c->parser);

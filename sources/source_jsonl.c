@@ -193,8 +193,12 @@ int mg_jsonl_open(mg_source *src, const char *const *columns, size_t ncolumns, m
         mg_source_status st = read_object(src, &line, err);
         if (st == MG_SOURCE_ERROR)
             return -1;
-        if (st == MG_SOURCE_END)
-            return mg_error_set(err, "'%s': no JSON object found: expected one object per line", src->path);
+        if (st == MG_SOURCE_END) {
+            /* Not one valid object: no columns, and every line will be
+             * reported as malformed when read. */
+            set_columns(src, NULL, 0);
+            break;
+        }
         if (st == MG_SOURCE_BAD_ROW)
             continue;
         size_t n = json_object_size(j->obj);

@@ -29,7 +29,7 @@ typedef struct tcsv {
     int has_header;
 } tcsv;
 
-static void tcsv_field(void *s, size_t len, void *data)
+static inline void tcsv_field(void *s, size_t len, void *data)
 {
     tcsv *t = data;
     t->cells = mg_xgrow(t->cells, &t->cap, t->ncells + 1, sizeof *t->cells);
@@ -37,7 +37,7 @@ static void tcsv_field(void *s, size_t len, void *data)
     t->cur_fields++;
 }
 
-static void tcsv_record(int c, void *data)
+static inline void tcsv_record(int c, void *data)
 {
     (void)c;
     tcsv *t = data;
@@ -49,7 +49,7 @@ static void tcsv_record(int c, void *data)
 
 /* Reads path; when has_header, the first record is the header.  Every row
  * gets ncols values (ragged rows are padded with ABSENT). */
-static tcsv *tcsv_read(const char *path, int has_header)
+static inline tcsv *tcsv_read(const char *path, int has_header)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp)
@@ -97,7 +97,7 @@ static tcsv *tcsv_read(const char *path, int has_header)
     return t;
 }
 
-static void tcsv_free(tcsv *t)
+static inline void tcsv_free(tcsv *t)
 {
     if (!t)
         return;
@@ -111,7 +111,7 @@ static void tcsv_free(tcsv *t)
 }
 
 /* Value of cell (r, c) as a double (reference files are plain numbers). */
-static double tcsv_num(const tcsv *t, size_t r, size_t c)
+static inline double tcsv_num(const tcsv *t, size_t r, size_t c)
 {
     return strtod(t->rows[r].values[c].text, NULL);
 }

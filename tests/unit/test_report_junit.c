@@ -263,6 +263,39 @@ static void test_report_junit_empty_report_validates(void **state)
     mg_report_free(r);
 }
 
+/* Missing or malformed facts still give a file both schemas accept: the
+ * timestamp falls back to the time of writing, the hostname to localhost. */
+static void test_report_junit_missing_facts_get_fallbacks(void **state)
+{
+    (void)state;
+    mg_report *r = mg_report_new();
+    r->facts.started_at = mg_xstrdup("2026-02-30T10:00:00"); /* no such day */
+    r->facts.hostname = mg_xstrdup("  ");
+    mg_report_add(r, "data", "a", "missing")->status = MG_STATUS_FAIL;
+    char *dir;
+    xmlDocPtr doc = write_and_parse(r, &dir);
+    assert_int_equal(validate(doc, JUNIT_XSD), 0);
+    char *ts = xp_string(doc, "//testsuite/@timestamp");
+    assert_string_not_equal(ts, "2026-02-30T10:00:00");
+    regex_t re;
+    assert_int_equal(regcomp(&re, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$",
+                             REG_EXTENDED | REG_NOSUB), 0);
+    assert_int_equal(regexec(&re, ts, 0, NULL, 0), 0);
+    regfree(&re);
+    free(ts);
+    assert_xp(doc, "//testsuite/@hostname", "localhost");
+    assert_xp(doc, "/testsuites/@name", "mgate");
+    assert_xp(doc, "//failure/@message", "check failed");
+    assert_xp(doc, "//property[@name='model_path']/@value", ""); /* absent, not empty */
+    assert_xp_count(doc, "//property[@name='model_path']", 0);
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    while (root->properties)
+        xmlRemoveProp(root->properties);
+    assert_int_equal(validate(doc, STRICT_XSD), 0);
+    done(doc, dir);
+    mg_report_free(r);
+}
+
 /* The strict Ant schema forbids attributes on <testsuites>, which the brief
  * wants and readers use; everything else must satisfy it. */
 static void test_report_junit_strict_schema_but_root_attributes(void **state)
@@ -619,6 +652,7 @@ int main(void)
         cmocka_unit_test(test_num_text_seconds),
         cmocka_unit_test(test_report_junit_validates_against_xsd),
         cmocka_unit_test(test_report_junit_empty_report_validates),
+        cmocka_unit_test(test_report_junit_missing_facts_get_fallbacks),
         cmocka_unit_test(test_report_junit_strict_schema_but_root_attributes),
         cmocka_unit_test(test_report_junit_counts_and_suites),
         cmocka_unit_test(test_report_junit_failure_text_has_examples),

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +234,26 @@ static void test_report_markdown_failed_checks_list_examples(void **state)
     mg_report_free(r);
 }
 
+static void test_report_markdown_nan_figure_is_blank(void **state)
+{
+    (void)state;
+    mg_report *r = mg_report_new();
+    mg_result *res = mg_report_add(r, "metrics", "auc_vs_baseline", "metric");
+    mg_result_prop_number(res, "threshold", NAN); /* "no absolute bound" */
+    mg_result_prop_number(res, "rate", INFINITY);
+    mg_result_prop_text(res, "count", "n/a");
+    char *text = render(r);
+    char *cells[MAX_CELLS];
+    size_t n = find_row(text, "metrics", "auc_vs_baseline", cells);
+    assert_int_equal(n, 7);
+    assert_string_equal(cells[3], "n/a");
+    assert_string_equal(cells[4], "inf");
+    assert_string_equal(cells[5], "");
+    free_cells(cells, n);
+    free(text);
+    mg_report_free(r);
+}
+
 static void test_report_markdown_long_message_cut_in_cell_only(void **state)
 {
     (void)state;
@@ -321,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_report_markdown_table_rows),
         cmocka_unit_test(test_report_markdown_escapes_pipes_and_newlines),
         cmocka_unit_test(test_report_markdown_failed_checks_list_examples),
+        cmocka_unit_test(test_report_markdown_nan_figure_is_blank),
         cmocka_unit_test(test_report_markdown_long_message_cut_in_cell_only),
         cmocka_unit_test(test_report_markdown_append_keeps_existing),
         cmocka_unit_test(test_report_markdown_write_keeps_old_file_on_failure),

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "score/model.h"
 #include "score_testutil.h"
 
@@ -199,6 +201,12 @@ static void test_score_xgb_multi_softmax_parity(void **s)
     }
 }
 
+static void test_score_xgb_dart_parity(void **s)
+{
+    (void)s;
+    check_parity("dart_logistic", "binary");
+}
+
 static void test_score_xgb_text_value_is_row_error(void **s)
 {
     (void)s;
@@ -361,7 +369,7 @@ static void test_score_xgb_unknown_objective_and_booster(void **s)
     expect_load_error("{\"learner\": {\"gradient_booster\": {\"name\": \"gblinear\"}}}",
                       "booster 'gblinear' is not supported");
     expect_load_error("{\"learner\": {\"gradient_booster\": {\"name\": \"dart\"}}}",
-                      "booster 'dart' is not supported");
+                      "learner.gradient_booster.gbtree: missing for a 'dart' booster");
 }
 
 static void test_score_xgb_unreachable_nodes(void **s)
@@ -402,6 +410,76 @@ static void test_score_xgb_base_score_v2_layout(void **s)
     mg_model_free(m);
 }
 
+/* Every prefix of a real model (at 97 cut points) fails cleanly. */
+static void test_score_xgb_truncations_fail_cleanly(void **s)
+{
+    (void)s;
+    FILE *fp = fopen("fixtures/models/xgb/binary_logistic/model.json", "rb");
+    assert_non_null(fp);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf, fp);
+    fclose(fp);
+    char path[128];
+    snprintf(path, sizeof path, "%s/cut.json", tmpdir);
+    for (size_t k = 1; k < 98; k++) {
+        size_t cut = n * k / 98;
+        fp = fopen(path, "wb");
+        fwrite(buf, 1, cut, fp);
+        fclose(fp);
+        mg_error err = {{0}};
+        mg_model *m = load(path, &err);
+        if (m)
+            fail_msg("a model cut at byte %zu loaded", cut);
+        assert_non_null(strstr(err.msg, "cut.json"));
+    }
+}
+
+/* Random child indices in a real model: each variant loads (and then
+ * scores every row without crashing or looping) or fails with a message. */
+static void test_score_xgb_mutated_children_never_crash(void **s)
+{
+    (void)s;
+    json_error_t je;
+    json_t *orig = json_load_file("fixtures/models/xgb/binary_logistic/model.json", 0, &je);
+    assert_non_null(orig);
+    tcsv *d = tcsv_read("fixtures/models/data/binary_missing.csv", 1);
+    char path[128];
+    snprintf(path, sizeof path, "%s/mut.json", tmpdir);
+    srand(12345);
+    int loaded = 0, refused = 0;
+    for (int iter = 0; iter < 200; iter++) {
+        json_t *root = json_deep_copy(orig);
+        json_t *trees = json_object_get(json_object_get(json_object_get(json_object_get(
+                                            root, "learner"), "gradient_booster"), "model"),
+                                        "trees");
+        json_t *tree = json_array_get(trees, (size_t)rand() % json_array_size(trees));
+        const char *which = rand() % 2 ? "left_children" : "right_children";
+        json_t *arr = json_object_get(tree, which);
+        size_t i = (size_t)rand() % json_array_size(arr);
+        json_array_set_new(arr, i, json_integer(rand() % 40 - 2));
+        json_dump_file(root, path, 0);
+        json_decref(root);
+        mg_error err = {{0}};
+        mg_model *m = load(path, &err);
+        if (!m) {
+            refused++;
+            assert_non_null(strstr(err.msg, "mut.json: learner.gradient_booster.model.trees["));
+            continue;
+        }
+        loaded++;
+        mg_binding *b = mg_binding_new(m, (const char *const *)d->header, d->ncols, &err);
+        double out;
+        for (size_t r = 0; r < d->nrows; r++)
+            assert_int_equal(mg_model_score_row(m, b, &d->rows[r], &out, &err), 0);
+        mg_binding_free(b);
+        mg_model_free(m);
+    }
+    printf("  mutated models: %d refused, %d still proper trees\n", refused, loaded);
+    assert_true(refused > 100);
+    json_decref(orig);
+    tcsv_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -412,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_score_xgb_reg_logistic_parity),
         cmocka_unit_test(test_score_xgb_multi_softprob_parity),
         cmocka_unit_test(test_score_xgb_multi_softmax_parity),
+        cmocka_unit_test(test_score_xgb_dart_parity),
         cmocka_unit_test(test_score_xgb_text_value_is_row_error),
         cmocka_unit_test(test_score_xgb_minimal_model_scores),
         cmocka_unit_test(test_score_xgb_truncated_json),
@@ -422,6 +501,8 @@ int main(void)
         cmocka_unit_test(test_score_xgb_unknown_objective_and_booster),
         cmocka_unit_test(test_score_xgb_unreachable_nodes),
         cmocka_unit_test(test_score_xgb_base_score_v2_layout),
+        cmocka_unit_test(test_score_xgb_truncations_fail_cleanly),
+        cmocka_unit_test(test_score_xgb_mutated_children_never_crash),
     };
     return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
 }

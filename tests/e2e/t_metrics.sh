@@ -1,0 +1,128 @@
+#!/bin/sh
+# End-to-end: the accuracy gate.  Metric values against scikit-learn's
+# (fixtures/demo/reference_metrics.json, written by reference_metrics.py),
+# baselines, and champion vs challenger.
+. "$(dirname "$0")/lib.sh"
+
+DEMO="$ROOT/fixtures/demo"
+cp "$DEMO/transactions.csv" "$TMP/t.csv"
+REF="$DEMO/reference_metrics.json"
+
+case_begin "every binary metric equals scikit-learn's to 1e-9"
+cat >"$TMP/m.json" <<'JSON'
+{"data": {"path": "t.csv", "label": "is_fraud", "prediction": "score"},
+ "checks": [{"check": "metric", "metric": "roc_auc", "min": 0.5}]}
+JSON
+run_mgate run "$TMP/m.json" --json "$TMP/m-report.json"
+expect_rc 0
+for m in accuracy balanced_accuracy precision recall f1 roc_auc average_precision log_loss brier; do
+    got=$(jqr "$TMP/m-report.json" ".results[] | select(.name==\"all_metrics\") | .properties[\"metric.$m\"]")
+    want=$(jqr "$REF" ".metrics.$m")
+    expect_near "$got" "$want" 1e-9 "$m"
+done
+for k in tn fp fn tp; do
+    expect_eq "$(jqr "$TMP/m-report.json" ".results[] | select(.name==\"all_metrics\") | .properties[\"confusion.$k\"]")" \
+        "$(jqr "$REF" ".confusion.$k")" "confusion $k"
+done
+case_end
+
+case_begin "a metric under its bound fails with a one-line message and the figures"
+cat >"$TMP/min.json" <<'JSON'
+{"data": {"path": "t.csv", "label": "is_fraud", "prediction": "score"},
+ "checks": [{"check": "metric", "metric": "roc_auc", "min": 0.95}]}
+JSON
+run_mgate run "$TMP/min.json" --junit "$TMP/min.xml" --json "$TMP/min-report.json"
+expect_rc 1
+expect_stdout_contains "FAIL  metrics/roc_auc: roc_auc 0.880392 < min 0.95"
+expect_junit_valid "$TMP/min.xml"
+expect_eq "$(xpath "$TMP/min.xml" 'string(//testcase[@name="roc_auc"]/failure/@type)')" "metric" "failure type"
+expect_eq "$(jqr "$TMP/min-report.json" '.results[] | select(.name=="roc_auc") | .properties.threshold')" "0.95" "threshold"
+expect_eq "$(jqr "$TMP/min-report.json" '.results[] | select(.name=="roc_auc") | .properties.n')" "3002" "n"
+case_end
+
+case_begin "a misspelt metric and a drop bound on a lower-is-better metric are spec errors"
+printf '{"data": {"path": "t.csv", "label": "is_fraud", "prediction": "score"},\n "checks": [{"check": "metric", "metric": "roc_acu"}]}\n' >"$TMP/typo.json"
+run_mgate run "$TMP/typo.json"
+expect_rc 2
+expect_stderr_contains "typo.json:2:43: checks[0].metric: unknown metric 'roc_acu'; did you mean 'roc_auc'?"
+printf '{"data": {"path": "t.csv", "label": "is_fraud", "prediction": "score"},\n "checks": [{"check": "metric", "metric": "log_loss", "max_drop": 0.1}]}\n' >"$TMP/dir.json"
+run_mgate run "$TMP/dir.json"
+expect_rc 2
+expect_stderr_contains "'log_loss' is better when lower"
+case_end
+
+case_begin "baseline: written by 'mgate baseline', gated on, and refused for other data"
+printf '{"data": {"path": "t.csv", "label": "is_fraud", "prediction": "champion_score"}}\n' >"$TMP/champ.json"
+run_mgate baseline "$TMP/champ.json" -o "$TMP/base.json"
+expect_rc 0
+expect_eq "$(jqr "$TMP/base.json" '.facts.data_sha256')" "$(sha256sum "$TMP/t.csv" | cut -d' ' -f1)" "baseline data sha"
+expect_eq "$(jqr "$TMP/base.json" '.metrics | length')" "10" "baseline metric count"
+cat >"$TMP/gb.json" <<'JSON'
+{"data": {"path": "t.csv", "label": "is_fraud", "prediction": "score"}, "baseline": "base.json",
+ "checks": [{"check": "metric", "metric": "roc_auc", "max_drop": 0.0},
+            {"check": "metric", "metric": "recall", "max_drop": 0.5, "relative": true}]}
+JSON
+run_mgate run "$TMP/gb.json" --json "$TMP/gb-report.json"
+expect_rc 0
+expect_near "$(jqr "$TMP/gb-report.json" '.results[] | select(.name=="roc_auc") | .properties.baseline')" \
+    "$(jqr "$TMP/base.json" '.metrics.roc_auc')" 1e-12 "baseline value"
+# Re-running the baseline over an existing file shows what changes.
+run_mgate baseline "$TMP/m.json" -o "$TMP/base.json"
+expect_rc 0
+expect_stdout_contains "replacing $TMP/base.json:"
+expect_stdout_contains "roc_auc"
+# Other data: an error, or a warning when the spec says so.
+head -n 2000 "$TMP/t.csv" >"$TMP/t.csv.new" && mv "$TMP/t.csv.new" "$TMP/t.csv"
+run_mgate run "$TMP/gb.json"
+expect_rc 2
+expect_stderr_contains "the baseline was computed on other data"
+sed 's|"baseline": "base.json"|"baseline": {"path": "base.json", "on_mismatch": "warn"}|' "$TMP/gb.json" >"$TMP/gw.json"
+run_mgate run "$TMP/gw.json"
+[ "$RC" = 0 ] || [ "$RC" = 1 ] || fail "exit $RC with on_mismatch warn"
+expect_stderr_contains "warning"
+cp "$DEMO/transactions.csv" "$TMP/t.csv"
+case_end
+
+# A challenger whose scores are inverted on every third row: a real regression.
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print $0 ",bad"; next } { print $0 "," ((NR % 3 == 0) ? 1 - $11 : $11) }' \
+    "$DEMO/transactions.csv" >"$TMP/cc.csv"
+
+case_begin "champion vs challenger: a real regression fails, significantly"
+cat >"$TMP/cc.json" <<'JSON'
+{"data": {"path": "cc.csv", "label": "is_fraud", "prediction": "bad", "baseline_prediction": "score"},
+ "checks": [{"check": "metric", "metric": "roc_auc", "max_drop": 0.01, "significance": 0.05, "seed": 3},
+            {"check": "champion", "significance": 0.05}]}
+JSON
+run_mgate run "$TMP/cc.json" --json "$TMP/cc-report.json" --junit "$TMP/cc.xml"
+expect_rc 1
+expect_stdout_contains "95% CI of drop ["
+expect_junit_valid "$TMP/cc.xml"
+lo=$(jqr "$TMP/cc-report.json" '.results[] | select(.name=="roc_auc") | .properties.ci_upper')
+awk -v u="$lo" 'BEGIN { exit !(u < 0) }' || fail "the interval of the difference should exclude 0 (upper $lo)"
+expect_eq "$(jqr "$TMP/cc-report.json" '.results[] | select(.name=="champion") | .status')" "failed" "champion check"
+r2w=$(jqr "$TMP/cc-report.json" '.results[] | select(.name=="champion") | .properties.right_to_wrong')
+[ "${r2w:-0}" -gt 100 ] || fail "right-to-wrong flips: $r2w"
+case_end
+
+case_begin "champion vs challenger: a drop within noise on a small set passes with its interval"
+head -n 301 "$TMP/cc.csv" >"$TMP/small.csv"
+cat >"$TMP/small.json" <<'JSON'
+{"data": {"path": "small.csv", "label": "is_fraud", "prediction": "score", "baseline_prediction": "champion_score"},
+ "checks": [{"check": "metric", "metric": "roc_auc", "max_drop": 0.001, "significance": 0.05, "resamples": 500},
+            {"check": "champion", "significance": 0.05}]}
+JSON
+run_mgate run "$TMP/small.json" --json "$TMP/small-report.json"
+expect_rc 0
+expect_stdout_contains "but not significant at 0.05"
+expect_eq "$(jqr "$TMP/small-report.json" '.results[] | select(.name=="roc_auc") | .properties.resamples')" "500" "resamples"
+# The same drop without significance fails: the option is what keeps small sets from flaking.
+sed 's/, "significance": 0.05, "resamples": 500//' "$TMP/small.json" >"$TMP/small-strict.json"
+run_mgate run "$TMP/small-strict.json"
+expect_rc 1
+# Reproducible: the same seed gives the same interval.
+run_mgate run "$TMP/small.json" --json "$TMP/small-report2.json"
+expect_eq "$(jqr "$TMP/small-report2.json" '.results[] | select(.name=="roc_auc") | .properties.ci_lower')" \
+    "$(jqr "$TMP/small-report.json" '.results[] | select(.name=="roc_auc") | .properties.ci_lower')" "seeded interval"
+case_end
+
+finish

@@ -1,0 +1,128 @@
+#!/bin/sh
+# End-to-end tests of `mgate score`: parity with xgboost/sklearn on every
+# shipped reference model, output layout, row-level warnings, exit statuses.
+. "$(dirname "$0")/lib.sh"
+M="$ROOT/fixtures/models"
+
+# max_diff OUT REF K: largest |out - ref| over K prediction columns (OUT has
+# an id column and a header; REF has neither).  Prints "rows maxdiff".
+max_diff() {
+    tail -n +2 "$1" >"$TMP/body"
+    paste -d, "$TMP/body" "$2" | awk -F, -v k="$3" '
+        { for (j = 1; j <= k; j++) { d = $(1 + j) - $(1 + k + j); if (d < 0) d = -d; if (d > m) m = d } n++ }
+        END { printf "%d %.3g\n", n, m + 0 }'
+}
+
+parity_case() { # name task k
+    for kind in clean missing; do
+        case_begin "score $1 ($kind) matches xgboost"
+        run_mgate score "$M/xgb/$1/model.json" "$M/data/$2_$kind.csv" -o "$TMP/out.csv"
+        expect_rc 0
+        expect_stderr_empty
+        res=$(max_diff "$TMP/out.csv" "$M/xgb/$1/pred_$kind.csv" "$3")
+        expect_eq "${res% *}" 200 "rows"
+        expect_near "${res#* }" 0 1e-6 "max abs diff"
+        case_end
+    done
+}
+
+parity_case binary_logistic binary 1
+parity_case binary_logitraw binary 1
+parity_case reg_squarederror regression 1
+parity_case reg_logistic unit 1
+parity_case multi_softprob multiclass 3
+parity_case dart_logistic binary 1
+
+case_begin "JSON Lines data (null = missing) matches xgboost"
+run_mgate score "$M/xgb/binary_logistic/model.json" "$M/data/binary_missing.jsonl" -o "$TMP/out.csv"
+expect_rc 0
+res=$(max_diff "$TMP/out.csv" "$M/xgb/binary_logistic/pred_missing.csv" 1)
+expect_eq "${res% *}" 200 "rows"
+expect_near "${res#* }" 0 1e-6 "max abs diff"
+case_end
+
+case_begin "multi:softmax: argmax of p_* is xgboost's class"
+run_mgate score "$M/xgb/multi_softmax/model.json" "$M/data/multiclass_missing.csv"
+expect_rc 0
+expect_eq "$(head -n 1 "$OUT_FILE")" "id,p_0,p_1,p_2" "header"
+tail -n +2 "$OUT_FILE" | awk -F, '{ b = 0; for (j = 1; j <= 2; j++) if ($(j + 2) > $(b + 2)) b = j; print b }' >"$TMP/cls"
+cmp -s "$TMP/cls" "$M/xgb/multi_softmax/pred_missing.csv" || fail "classes differ from xgboost's"
+case_end
+
+case_begin "linear models match sklearn"
+run_mgate score "$M/linear/logistic.json" "$M/data/binary_clean.csv" -o "$TMP/l.csv"
+expect_rc 0
+res=$(max_diff "$TMP/l.csv" "$M/linear/pred_logistic.csv" 1)
+expect_near "${res#* }" 0 1e-12 "logistic max abs diff"
+run_mgate score "$M/linear/linear.json" "$M/data/regression_clean.csv" -o "$TMP/l.csv"
+expect_rc 0
+res=$(max_diff "$TMP/l.csv" "$M/linear/pred_linear.csv" 1)
+expect_near "${res#* }" 0 1e-9 "linear max abs diff"
+case_end
+
+case_begin "unnamed features bind to f<i> columns"
+sed '1s/.*/id,label,f0,f1,f2,f3,f4,f5,f6,f7/' "$M/data/binary_missing.csv" >"$TMP/f.csv"
+run_mgate score "$M/xgb/binary_unnamed/model.json" "$TMP/f.csv" -o "$TMP/out.csv"
+expect_rc 0
+res=$(max_diff "$TMP/out.csv" "$M/xgb/binary_unnamed/pred_missing.csv" 1)
+expect_near "${res#* }" 0 1e-6 "max abs diff"
+case_end
+
+case_begin "unscorable rows: empty prediction, warning with file:line, exit 1"
+{ head -n 3 "$M/data/binary_clean.csv"; echo '1999,0,abc,1,1,1,1,1,1,1'; sed -n 4p "$M/data/binary_clean.csv"; } >"$TMP/bad.csv"
+run_mgate score "$M/xgb/binary_logistic/model.json" "$TMP/bad.csv"
+expect_rc 1
+expect_stderr_contains "mgate: warning: $TMP/bad.csv:4: row not scored: feature 'age': expected a number, found 'abc'"
+expect_eq "$(sed -n 4p "$OUT_FILE")" "1999," "unscored line"
+expect_eq "$(wc -l <"$OUT_FILE" | tr -d ' ')" 5 "line count"
+case_end
+
+case_begin "--id picks the id column; without id no id column"
+run_mgate score "$M/pmml/softmax.pmml" "$M/data/binary_clean.csv"
+expect_rc 2
+expect_stderr_contains "model features not found in the data: 'x1', 'x2'"
+printf 'name,x1,x2\n"a, b",1,0.5\nc,,1\n' >"$TMP/s.csv"
+run_mgate score "$M/pmml/softmax.pmml" "$TMP/s.csv" --id name
+expect_rc 1
+expect_eq "$(head -n 1 "$OUT_FILE")" "name,p_a,p_b,p_c" "header"
+expect_eq "$(sed -n 2p "$OUT_FILE" | cut -c1-7)" '"a, b",' "quoted id"
+# softmax(1.5, 1, 0), computed independently
+want=$(awk 'BEGIN { s = exp(1.5) + exp(1) + 1; printf "%.17g", exp(1.5) / s }')
+got=$(sed -n 2p "$OUT_FILE" | awk -F, '{ print $3 }')
+expect_near "$got" "$want" 1e-15 "p_a"
+expect_eq "$(sed -n 3p "$OUT_FILE")" "c,,," "row with a missing value"
+expect_stderr_contains "s.csv:3: row not scored: field 'x1': missing value"
+printf 'x1,x2\n1,0.5\n' >"$TMP/s.csv"
+run_mgate score "$M/pmml/softmax.pmml" "$TMP/s.csv"
+expect_rc 0
+expect_eq "$(head -n 1 "$OUT_FILE")" "p_a,p_b,p_c" "header without id"
+case_end
+
+case_begin "-o is written atomically and not at all on a model error"
+run_mgate score "$M/pmml/xxe_passwd.pmml" "$M/data/binary_clean.csv" -o "$TMP/none.csv"
+expect_rc 2
+expect_stderr_contains "a DOCTYPE is not allowed"
+expect_no_file "$TMP/none.csv"
+grep -q 'root:' "$ERR_FILE" && fail "/etc/passwd leaked"
+ls "$TMP" | grep -q 'none.csv.tmp' && fail "temporary file left behind"
+case_end
+
+case_begin "usage errors exit 2"
+run_mgate score "$M/linear/logistic.json"
+expect_rc 2
+expect_stderr_contains "MODEL and DATA are required"
+run_mgate score "$M/linear/logistic.json" "$M/data/binary_clean.csv" --format xml
+expect_rc 2
+expect_stderr_contains "'--format xml': expected csv or jsonl"
+run_mgate score "$M/linear/logistic.json" "$M/data/binary_clean.csv" --id nope
+expect_rc 2
+expect_stderr_contains "no column 'nope' for --id"
+run_mgate score /nonexistent/model.json "$M/data/binary_clean.csv"
+expect_rc 2
+expect_stderr_contains "/nonexistent/model.json: cannot open model"
+run_mgate score --help
+expect_rc 0
+expect_stdout_contains "usage: mgate score MODEL DATA"
+case_end
+
+finish
