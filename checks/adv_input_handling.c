@@ -199,8 +199,11 @@ static void ih_finish(mg_check *c)
     int stop = 0;
     for (size_t r = 0; r < s->sample.n && !stop; r++) {
         const mg_row *row = s->sample.rows[r];
-        if (adv_score(m, c->env->binding, row, NULL, base, why, sizeof why) != ADV_SCORED)
-            continue; /* the variants are of rows that score */
+        int sb = adv_score_base(c, s, row, base);
+        if (sb < 0)
+            break; /* the scorer broke */
+        if (sb == 0)
+            continue; /* only rows the model scores are varied */
         adv_variant var;
         adv_variant_init(&var, row);
         for (size_t fi = 0; fi < s->nf && !stop; fi++) {
@@ -261,6 +264,7 @@ static void ih_finish(mg_check *c)
     mg_result_prop_number(res, "crashes", (double)crashes);
     if (nonfinite || crashes)
         res->status = MG_STATUS_FAIL; /* never tolerated, whatever max_count says */
+    adv_end(c);
     if (crashes)
         mg_result_set_message(res, "the scorer broke on a hostile variant (stopped trying): %llu of %llu "
                                    "variants not handled as declared",

@@ -241,10 +241,13 @@ static void srch_finish(mg_check *c)
     double change_sum = 0, change_min = INFINITY;
     json_t *cands = json_array();
     char why[1024], rid[80];
-    for (size_t r = 0; r < s->sample.n; r++) {
+    for (size_t r = 0; r < s->sample.n && !s->broke; r++) {
         const mg_row *row = s->sample.rows[r];
-        if (adv_score(m, c->env->binding, row, NULL, base, why, sizeof why) != ADV_SCORED)
-            continue;
+        int sb = adv_score_base(c, s, row, base);
+        if (sb < 0)
+            break; /* the scorer broke */
+        if (sb == 0)
+            continue; /* only rows the model scores are varied */
         int d0 = adv_decision(x.task, base, x.k, x.threshold);
         adv_variant v;
         adv_variant_init(&v, row);
@@ -253,6 +256,8 @@ static void srch_finish(mg_check *c)
         int got = attack(&x, row, &v, base, d0, &change, &score, why, sizeof why);
         if (got < 0) {
             broken++;
+            if (!s->broke && strstr(why, "score is") != why)
+                s->broke = mg_xstrdup(why);
             adv_example(c, row, NULL, "the scorer failed during the search: %s", why);
         } else if (got > 0) {
             found++;
@@ -323,6 +328,7 @@ static void srch_finish(mg_check *c)
         free(path);
     }
     json_decref(cands);
+    adv_end(c);
     free(base);
     free(x.b);
 }

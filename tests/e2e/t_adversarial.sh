@@ -129,4 +129,58 @@ expect_stderr_contains "bad.json:"
 expect_stderr_contains "unknown variant 'inff'"
 case_end
 
+# External scorers (JSON Lines protocol): the checks must turn a crash, a
+# hang or hidden state into a failed check, never a crash or hang of mgate.
+PY=/usr/bin/python3
+SC="$SRC/scorers"
+# ext_gate SCORER CHECK-TYPE: one check, the scorer as the model, 2 s timeout.
+ext_gate() {
+    jq --arg s "$SC/$1.py" --arg py "$PY" --arg c "$2" '.model = {"command": [$py, $s], "timeout": 2}
+        | .checks = [.checks[] | select(.check == $c)]
+        | .reports = {"junit": "out/junit.xml", "json": "out/report.json"}' "$G/gate.json" >"$G/g.json"
+}
+
+if [ -x "$PY" ]; then
+case_begin "order_invariance: an external scorer that keeps state between rows fails, per id"
+ext_gate stateful order_invariance
+run_mgate run "$G/g.json"
+expect_rc 1
+expect_eq "$(result order_invariance .status)" failed "status"
+expect_stdout_contains "in data order,"
+expect_stdout_contains "after shuffling and repeating rows"
+case_end
+
+case_begin "order_invariance and input_handling pass a sound external scorer"
+ext_gate sound order_invariance
+run_mgate run "$G/g.json"
+expect_rc 0
+ext_gate sound input_handling
+run_mgate run "$G/g.json"
+expect_rc 0
+expect_junit_valid "$G/out/junit.xml"
+case_end
+
+case_begin "input_handling: a scorer that crashes on an empty field fails with the variant and its stderr"
+ext_gate crash_on_empty input_handling
+run_mgate run "$G/g.json"
+expect_rc 1
+expect_no_crash
+expect_stdout_contains "(variant missing): the scorer broke"
+expect_stdout_contains "exited with status 3"
+expect_stdout_contains "empty field 'amount'"
+expect_stdout_contains "rows.csv:"
+case_end
+
+case_begin "input_handling: a scorer that hangs on a 1 MB string fails after one timeout"
+ext_gate hang_on_long input_handling
+start=$(date +%s)
+run_mgate run "$G/g.json"
+took=$(( $(date +%s) - start ))
+expect_rc 1
+expect_stdout_contains "(variant long_string): the scorer broke"
+expect_stdout_contains "no complete reply within 2 s"
+[ "$took" -lt 30 ] || fail "took ${took}s: the check should stop after the first timeout"
+case_end
+fi
+
 finish
