@@ -174,14 +174,13 @@ const char *adv_outcome_name(adv_outcome o)
     return "?";
 }
 
+/* A batch-level failure of an external scorer (it exited, was killed, timed
+ * out, or broke the protocol): score/external.c words those as
+ * "external scorer 'NAME'...", while a row it refuses is
+ * "external scorer: why".  Native models never fail that way. */
 static int speaks_of_crash(const char *msg)
 {
-    static const char *const words[] = {"crash", "timed out", "timeout", "exited", "signal",
-                                        "died", "broken pipe", "not running", NULL};
-    for (size_t i = 0; words[i]; i++)
-        if (strstr(msg, words[i]))
-            return 1;
-    return 0;
+    return strstr(msg, "external scorer '") != NULL;
 }
 
 adv_outcome adv_score(mg_model *m, const mg_binding *b, const mg_row *row, const mg_row *probe,

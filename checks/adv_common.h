@@ -98,8 +98,9 @@ const char *adv_outcome_name(adv_outcome o); /* "score", "non-finite", "reject",
 
 /*
  * Scores one row into out (noutputs values).  A -1 from the model is a
- * clean rejection unless the message speaks of a crash, a timeout or a dead
- * process, or `probe` (a row known to score) no longer scores afterwards.
+ * clean rejection unless it is a batch-level failure of an external scorer
+ * (it crashed, hung, died or broke the protocol), or `probe` (a row known
+ * to score, may be NULL) no longer scores afterwards.
  * msg (size bytes) receives the model's message for REJECTED and BROKEN.
  */
 adv_outcome adv_score(mg_model *m, const mg_binding *b, const mg_row *row, const mg_row *probe,
