@@ -174,7 +174,7 @@ void adv_free(mg_check *c);
  */
 adv_state *adv_ready(mg_check *c);
 
- /*
+/*
  * Scores a sampled row before varying it.  Returns 1 when it scored
  * (finite), 0 when the row is to be skipped (the model refuses it), or -1
  * when the scorer broke: s->broke records why and an example names the
