@@ -88,7 +88,8 @@ static void inv_finish(mg_check *c)
                 mg_value_quote(&v.values[col], vq, sizeof vq);
                 json_t *in = adv_row_input(s->f, s->nf, &v.row);
                 char cid[160], rid[80];
-                snprintf(cid, sizeof cid, "invariance-%s-%s", adv_row_id(c->env, row, rid, sizeof rid), s->f[b[j].feature].name);
+                snprintf(cid, sizeof cid, "invariance-%s-%s", adv_row_id(c->env, row, rid, sizeof rid),
+                         s->f[b[j].feature].name);
                 char *line = adv_case_line(cid, in, NULL, "adversarial",
                                            "changing this feature must not change the score");
                 json_decref(in);
@@ -312,7 +313,8 @@ static void mono_finish(mg_check *c)
                     violated = 1;
                     json_t *in = adv_row_input(s->f, s->nf, &var.row);
                     char cid[160], rid[80];
-                    snprintf(cid, sizeof cid, "monotonic-%s-%s", adv_row_id(c->env, row, rid, sizeof rid), f->name);
+                    snprintf(cid, sizeof cid, "monotonic-%s-%s", adv_row_id(c->env, row, rid, sizeof rid),
+                             f->name);
                     char *line = adv_case_line(cid, in, NULL, "adversarial",
                                                mf[j].sign > 0 ? "score must not fall as this feature rises"
                                                               : "score must not rise as this feature rises");
