@@ -129,6 +129,24 @@ expect_stderr_contains "bad.json:"
 expect_stderr_contains "unknown variant 'inff'"
 case_end
 
+case_begin "reordered columns and unknown extra fields do not change a native model's scores"
+# Features are bound by name: the same rows with the columns reversed and an
+# extra column, as CSV and as JSON Lines, score the same.
+awk -F, 'BEGIN { OFS = "," } { extra = (NR == 1) ? "extra" : "junk" NR; print $5, $4, extra, $3, $2, $1 }' \
+    "$G/rows.csv" >"$G/reordered.csv"
+jq -R -c 'split(",") as $f | {label: $f[4], zip: ($f[3] | tonumber? // .), extra_field: "x",
+          age: ($f[2] | tonumber? // .), amount: ($f[1] | tonumber? // .), id: $f[0]}' "$G/rows.csv" |
+    tail -n +2 >"$G/rows.jsonl"
+run_mgate score "$G/sound.json" "$G/rows.csv" -o "$G/a.csv"
+expect_rc 0
+run_mgate score "$G/sound.json" "$G/reordered.csv" -o "$G/b.csv"
+expect_rc 0
+run_mgate score "$G/sound.json" "$G/rows.jsonl" -o "$G/c.csv"
+expect_rc 0
+cmp -s "$G/a.csv" "$G/b.csv" || fail "reordered columns changed the scores"
+cmp -s "$G/a.csv" "$G/c.csv" || fail "JSON Lines with an extra field changed the scores"
+case_end
+
 # External scorers (JSON Lines protocol): the checks must turn a crash, a
 # hang or hidden state into a failed check, never a crash or hang of mgate.
 PY=/usr/bin/python3
