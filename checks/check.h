@@ -88,6 +88,8 @@ typedef struct mg_check_env {
     /* The baseline's "metrics" object (borrowed), NULL when the spec names none. */
     const json_t *baseline_metrics;
     const char *baseline_path;
+    /* The report, for checks that add results of their own (metric slices). */
+    struct mg_report *report;
     /* Folder of the spec file, for paths in check options (fixture cases). */
     const char *spec_dir;
 } mg_check_env;
@@ -101,7 +103,8 @@ typedef enum mg_opt_kind {
     MG_OPT_STRINGS,      /* a string or a list of strings */
     MG_OPT_DURATION,     /* seconds as a number, or "90s", "5m", "2h", "1d" */
     MG_OPT_BOOL,
-    MG_OPT_OBJECT        /* a JSON object; its members are checked by `validate` */
+    MG_OPT_OBJECT,       /* a JSON object; its members are checked by `validate` */
+    MG_OPT_CUSTOM        /* any JSON value, checked by the check's `validate` */
 } mg_opt_kind;
 
 typedef struct mg_opt_def {

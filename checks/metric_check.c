@@ -17,6 +17,7 @@
 
 #include "checks/check.h"
 #include "checks/metric_checks.h"
+#include "checks/metric_slices.h"
 #include "checks/metrics.h"
 #include "checks/stats.h"
 #include "common/xmem.h"
@@ -30,6 +31,7 @@ typedef struct metric_state {
     /* Champion vs challenger: both models' scores per row, in memory (the
      * paired bootstrap resamples rows), and the comparison. */
     mg_paired *paired;
+    mg_slices *slices;   /* NULL without slice_by */
     int compared;
     mg_bootstrap_result boot;
 } metric_state;
@@ -81,6 +83,9 @@ static void metric_begin(mg_check *c)
         s->problem = mg_xstrdup(err.msg);
         return;
     }
+    s->slices = mg_slices_new(c, s->task, &o, &s->problem);
+    if (s->problem)
+        return;
     if (env->has_champion) {
         s->paired = mg_paired_new(s->task, &o, &err);
         if (!s->paired)
@@ -156,6 +161,9 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
             return;
         }
         rc = mg_metrics_add_binary(s->acc, y, scores[0]);
+        mg_metrics *sl = rc == 0 && s->slices ? mg_slices_for_row(s->slices, row) : NULL;
+        if (sl)
+            mg_metrics_add_binary(sl, y, scores[0]);
         if (rc == 0 && s->paired && champion_ok(c, row, sc))
             mg_paired_add_binary(s->paired, y, sc->champion[0], scores[0]);
     } else if (s->task == MG_TASK_REGRESSION) {
@@ -167,6 +175,9 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
             return;
         }
         rc = mg_metrics_add_regression(s->acc, y, scores[0]);
+        mg_metrics *sl = rc == 0 && s->slices ? mg_slices_for_row(s->slices, row) : NULL;
+        if (sl)
+            mg_metrics_add_regression(sl, y, scores[0]);
         if (rc == 0 && s->paired && champion_ok(c, row, sc))
             mg_paired_add_regression(s->paired, y, sc->champion[0], scores[0]);
     } else {
@@ -181,6 +192,9 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
         }
         if (k >= 0) {
             rc = mg_metrics_add_multiclass(s->acc, k, scores);
+            mg_metrics *sl = rc == 0 && s->slices ? mg_slices_for_row(s->slices, row) : NULL;
+            if (sl)
+                mg_metrics_add_multiclass(sl, k, scores);
             if (rc == 0 && s->paired && champion_ok(c, row, sc))
                 mg_paired_add_multiclass(s->paired, k, sc->champion, scores);
         }
@@ -367,6 +381,10 @@ static void metric_finish(mg_check *c)
         mg_result_prop_number(res, "paired_rows", (double)mg_paired_rows(s->paired));
     }
     judge(c, value);
+    if (s->slices) {
+        size_t failed = mg_slices_report(s->slices, c, s->info->name);
+        mg_result_prop_number(res, "slices_failed", (double)failed);
+    }
     if (s->unusable && res->status == MG_STATUS_PASS) {
         res->status = MG_STATUS_FAIL;
         char *old = res->message;
@@ -384,6 +402,7 @@ static void metric_free(mg_check *c)
         return;
     mg_metrics_free(s->acc);
     mg_paired_free(s->paired);
+    mg_slices_free(s->slices);
     free(s->problem);
     free(s);
 }
@@ -420,6 +439,24 @@ static int metric_validate(const json_t *o, const char **key, char *msg, size_t 
         snprintf(msg, size, "'%s' is better when higher: a rise is an improvement; bound its fall with max_drop", name);
         return -1;
     }
+    const json_t *bins = json_object_get(o, "slice_bins");
+    if (bins) {
+        int ok = json_is_array(bins) && json_array_size(bins) > 0;
+        for (size_t i = 0; ok && i < json_array_size(bins); i++) {
+            const json_t *e = json_array_get(bins, i);
+            ok = json_is_number(e) && (i == 0 || json_number_value(e) > json_number_value(json_array_get(bins, i - 1)));
+        }
+        if (!ok) {
+            *key = "slice_bins";
+            snprintf(msg, size, "expected ascending bin edges, e.g. [18, 30, 65]");
+            return -1;
+        }
+        if (!json_object_get(o, "slice_by")) {
+            *key = "slice_bins";
+            snprintf(msg, size, "slice_bins needs slice_by: the numeric column to bin");
+            return -1;
+        }
+    }
     double mn = 0, mx = 0;
     const json_t *vmin = json_object_get(o, "min"), *vmax = json_object_get(o, "max");
     if (json_is_number(vmin) && json_is_number(vmax) && (mn = json_number_value(vmin)) > (mx = json_number_value(vmax))) {
@@ -434,7 +471,9 @@ static const mg_opt_def metric_options[] = {
     {"metric", MG_OPT_STRING},   {"min", MG_OPT_NUMBER},      {"max", MG_OPT_NUMBER},
     {"max_drop", MG_OPT_NUMBER}, {"max_increase", MG_OPT_NUMBER}, {"relative", MG_OPT_BOOL},
     {"threshold", MG_OPT_NUMBER}, {"significance", MG_OPT_RATE}, {"confidence", MG_OPT_RATE},
-    {"resamples", MG_OPT_COUNT},  {"seed", MG_OPT_COUNT}, {NULL, 0},
+    {"resamples", MG_OPT_COUNT},  {"seed", MG_OPT_COUNT}, {"slice_by", MG_OPT_STRING},
+    {"slice_bins", MG_OPT_CUSTOM}, {"min_slice_size", MG_OPT_COUNT}, {"slice_min", MG_OPT_NUMBER},
+    {"slice_max", MG_OPT_NUMBER}, {NULL, 0},
 };
 
 const mg_check_def mg_check_metric = {

@@ -12,15 +12,13 @@
 
 static const mg_check_def *const registry[] = {
     &mg_check_missing, &mg_check_types, &mg_check_ranges, &mg_check_limits,
-    &mg_check_format,  &mg_check_order, &mg_check_duplicates, &mg_check_metric, &mg_check_all_metrics,
-    &mg_check_champion,
+    &mg_check_format,  &mg_check_order, &mg_check_duplicates, &mg_check_metric, &mg_check_all_metrics, &mg_check_champion,
     &mg_check_fixtures, &mg_check_input_handling, &mg_check_order_invariance, &mg_check_robustness,
     &mg_check_invariance, &mg_check_monotonic, &mg_check_adversarial_search, NULL,
 };
 
 static const char *const names[] = {
-    "missing", "types", "ranges", "limits", "format", "order", "duplicates", "metric", "all_metrics",
-    "champion",
+    "missing", "types", "ranges", "limits", "format", "order", "duplicates", "metric", "all_metrics", "champion",
     "fixtures", "input_handling", "order_invariance", "robustness", "invariance", "monotonic",
     "adversarial_search", NULL,
 };

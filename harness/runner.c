@@ -300,6 +300,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
     env.limits = &spec->limits;
     env.examples = spec->examples;
     env.spec_dir = spec->dir;
+    env.report = report;
     for (int r = 0; r < MG_ROLE_COUNT; r++) {
         env.role_name[r] = spec->roles[r];
         env.role_column[r] = spec->roles[r] ? mg_source_column_index(src, spec->roles[r]) : -1;

@@ -448,6 +448,8 @@ static void check_option_value(loader *L, const mg_opt_def *def, const json_t *v
         if (!json_is_object(v))
             errorf(L, 0, "expected an object, found %s", json_kind(v));
         break;
+    case MG_OPT_CUSTOM:
+        break;
     }
 }
 

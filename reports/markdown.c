@@ -5,7 +5,8 @@
  *   ## ❌ mgate: GATE failed
  *   facts line
  *   counts line
- *   | suite | check | status | count | rate | threshold | message |
+ *   | suite | check | status | value | count | rate | threshold | message |
+ *   then, when the report has an all_metrics result, a table of every metric
  *   ...one row per result...
  *   ### ❌ suite / check        (for each failed or errored check)
  *   message
@@ -109,6 +110,50 @@ static void put_prop(md *m, const mg_result *res, const char *key)
     }
 }
 
+/* A figure rounded for people (the JSON report keeps every digit). */
+static void put_prop_short(md *m, const mg_result *res, const char *key)
+{
+    const mg_prop *pr = mg_result_prop(res, key);
+    if (!pr || !pr->is_number || isnan(pr->number))
+        return;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.4g", pr->number);
+    put(m, buf);
+}
+
+/* Every metric of the task, from the all_metrics result, with the baseline
+ * where a metric check compared against one. */
+static void put_metrics(md *m, const mg_report *r)
+{
+    const mg_result *all = NULL;
+    for (size_t i = 0; i < r->nresults; i++)
+        if (strcmp(r->results[i]->check, "all_metrics") == 0)
+            all = r->results[i];
+    if (!all)
+        return;
+    put(m, "| metric | value | baseline |\n|---|---:|---:|\n");
+    for (size_t i = 0; i < all->nprops; i++) {
+        const mg_prop *p = &all->props[i];
+        if (!p->is_number || strncmp(p->key, "metric.", 7) != 0)
+            continue;
+        char buf[64];
+        put(m, "| ");
+        put_inline(m, p->key + 7, CELL_MAX);
+        snprintf(buf, sizeof buf, " | %.6g | ", p->number);
+        put(m, buf);
+        for (size_t j = 0; j < r->nresults; j++) {
+            const mg_result *res = r->results[j];
+            const mg_prop *name = mg_result_prop(res, "metric");
+            if (strcmp(res->check, "metric") == 0 && name && !name->is_number && strcmp(name->text, p->key + 7) == 0) {
+                put_prop_short(m, res, "baseline");
+                break;
+            }
+        }
+        put(m, " |\n");
+    }
+    put(m, "\n");
+}
+
 static void put_facts(md *m, const mg_report *r)
 {
     const mg_run_facts *f = &r->facts;
@@ -170,8 +215,8 @@ static size_t *suite_order(const mg_report *r)
 
 static void put_table(md *m, const mg_report *r, const size_t *order)
 {
-    put(m, "| suite | check | status | count | rate | threshold | message |\n");
-    put(m, "|---|---|---|---:|---:|---:|---|\n");
+    put(m, "| suite | check | status | value | count | rate | threshold | message |\n");
+    put(m, "|---|---|---|---:|---:|---:|---:|---|\n");
     for (size_t k = 0; k < r->nresults; k++) {
         const mg_result *res = r->results[order[k]];
         put(m, "| ");
@@ -183,9 +228,11 @@ static void put_table(md *m, const mg_report *r, const size_t *order)
         put(m, " ");
         put(m, mg_status_name(res->status));
         put(m, " | ");
+        put_prop_short(m, res, "value");
+        put(m, " | ");
         put_prop(m, res, "count");
         put(m, " | ");
-        put_prop(m, res, "rate");
+        put_prop_short(m, res, "rate");
         put(m, " | ");
         /* The limit, whichever way the check names it. */
         if (mg_result_prop(res, "threshold"))
@@ -286,6 +333,7 @@ static char *render(const mg_report *r)
     size_t *order = suite_order(r);
     if (r->nresults > 0)
         put_table(&m, r, order);
+    put_metrics(&m, r);
     for (size_t k = 0; k < r->nresults; k++) {
         const mg_result *res = r->results[order[k]];
         if (res->status == MG_STATUS_FAIL || res->status == MG_STATUS_ERROR)

@@ -125,4 +125,23 @@ expect_eq "$(jqr "$TMP/small-report2.json" '.results[] | select(.name=="roc_auc"
     "$(jqr "$TMP/small-report.json" '.results[] | select(.name=="roc_auc") | .properties.ci_lower')" "seeded interval"
 case_end
 
+case_begin "slices: roc_auc per country equals scikit-learn's; a weak slice fails, a small one is not judged"
+cp "$DEMO/transactions.csv" "$TMP/t.csv"
+cat >"$TMP/sl.json" <<'JSON'
+{"data": {"path": "t.csv", "label": "is_fraud", "prediction": "score"},
+ "checks": [{"check": "metric", "metric": "roc_auc", "slice_by": "country", "slice_min": 0.82, "min_slice_size": 100}]}
+JSON
+run_mgate run "$TMP/sl.json" --json "$TMP/sl-report.json" --junit "$TMP/sl.xml"
+expect_rc 1
+expect_junit_valid "$TMP/sl.xml"
+for c in CH DE ES FR GB IT NL US; do
+    got=$(jqr "$TMP/sl-report.json" ".results[] | select(.name==\"roc_auc [country=$c]\") | .properties.value")
+    expect_near "$got" "$(jqr "$REF" ".roc_auc_by_country.$c")" 1e-9 "roc_auc for $c"
+done
+expect_eq "$(jqr "$TMP/sl-report.json" '.results[] | select(.name=="roc_auc [country=FR]") | .status')" "failed" "FR slice"
+expect_stdout_contains "roc_auc 0.803993 < min 0.82 on the 376 rows where country is FR"
+expect_eq "$(jqr "$TMP/sl-report.json" '.results[] | select(.name=="roc_auc [country=(missing)]") | .status')" "skipped" "small slice"
+expect_eq "$(xpath "$TMP/sl.xml" 'count(//testcase[@name="roc_auc [country=(missing)]"]/skipped)')" "1" "skipped in JUnit"
+case_end
+
 finish

@@ -141,26 +141,40 @@ static void assert_cell_number(const char *cell, const mg_result *res, const cha
     assert_true(v == p->number);
 }
 
+static void assert_cell_rounded(const char *cell, const mg_result *res, const char *key)
+{
+    const mg_prop *p = mg_result_prop(res, key);
+    if (!p || !p->is_number || isnan(p->number)) {
+        assert_string_equal(cell, "");
+        return;
+    }
+    double v = strtod(cell, NULL);
+    if (!(fabs(v - p->number) <= 5e-4 * fabs(p->number) || v == p->number))
+        fail_msg("cell '%s' is not %s %.17g to 4 digits", cell, key, p->number);
+}
+
 static void test_report_markdown_table_rows(void **state)
 {
     (void)state;
     mg_report *r = fixture_report();
     char *text = render(r);
-    assert_non_null(strstr(text, "| suite | check | status | count | rate | threshold | message |\n"));
+    assert_non_null(strstr(text, "| suite | check | status | value | count | rate | threshold | message |\n"));
     for (size_t i = 0; i < r->nresults; i++) {
         const mg_result *res = r->results[i];
         if (strcmp(res->name, "nasty") == 0)
             continue; /* its text is checked below */
         char *cells[MAX_CELLS];
         size_t n = find_row(text, res->group, res->name, cells);
-        if (n != 7)
+        if (n != 8)
             fail_msg("row %s/%s: %zu cells", res->group, res->name, n);
         assert_non_null(strstr(cells[2], mg_status_name(res->status)));
-        assert_cell_number(cells[3], res, "count");
-        assert_cell_number(cells[4], res, "rate");
+        assert_cell_rounded(cells[3], res, "value");
+        assert_cell_number(cells[4], res, "count");
+        /* Rates are rounded to 4 significant digits for people. */
+        assert_cell_rounded(cells[5], res, "rate");
         /* The limit: threshold, else max_rate. */
-        assert_cell_number(cells[5], res, mg_result_prop(res, "threshold") ? "threshold" : "max_rate");
-        assert_string_equal(cells[6], res->message ? res->message : "");
+        assert_cell_number(cells[6], res, mg_result_prop(res, "threshold") ? "threshold" : "max_rate");
+        assert_string_equal(cells[7], res->message ? res->message : "");
         free_cells(cells, n);
     }
     free(text);
@@ -175,16 +189,16 @@ static void test_report_markdown_escapes_pipes_and_newlines(void **state)
     res->status = MG_STATUS_FAIL;
     mg_result_set_message(res, "| starts with a pipe, *stars*, `tick`, [link](x) and\r\nCRLF |");
     char *text = render(r);
-    /* Still one row of 7 cells, with the text intact once unescaped. */
+    /* Still one row of 8 cells, with the text intact once unescaped. */
     char *cells[MAX_CELLS];
     size_t n = find_row(text, "data|x", "a|b<br>c", cells);
-    assert_int_equal(n, 7);
-    assert_string_equal(cells[6], "| starts with a pipe, *stars*, `tick`, [link](x) and<br>CRLF |");
+    assert_int_equal(n, 8);
+    assert_string_equal(cells[7], "| starts with a pipe, *stars*, `tick`, [link](x) and<br>CRLF |");
     free_cells(cells, n);
     /* The nasty message: its pipe and <&> are escaped, its line break is <br>. */
     n = find_row(text, "data", "nasty", cells);
-    assert_int_equal(n, 7);
-    assert_non_null(strstr(cells[6], "<&> | pipe<br>second line"));
+    assert_int_equal(n, 8);
+    assert_non_null(strstr(cells[7], "<&> | pipe<br>second line"));
     assert_non_null(strstr(text, "\\<\\&\\> \\| pipe<br>second line"));
     free_cells(cells, n);
     free(text);
@@ -245,10 +259,11 @@ static void test_report_markdown_nan_figure_is_blank(void **state)
     char *text = render(r);
     char *cells[MAX_CELLS];
     size_t n = find_row(text, "metrics", "auc_vs_baseline", cells);
-    assert_int_equal(n, 7);
-    assert_string_equal(cells[3], "n/a");
-    assert_string_equal(cells[4], "inf");
-    assert_string_equal(cells[5], "");
+    assert_int_equal(n, 8);
+    assert_string_equal(cells[3], "");
+    assert_string_equal(cells[4], "n/a");
+    assert_string_equal(cells[5], "inf");
+    assert_string_equal(cells[6], "");
     free_cells(cells, n);
     free(text);
     mg_report_free(r);
@@ -267,9 +282,9 @@ static void test_report_markdown_long_message_cut_in_cell_only(void **state)
     char *text = render(r);
     char *cells[MAX_CELLS];
     size_t n = find_row(text, "data", "long", cells);
-    assert_int_equal(n, 7);
-    assert_true(strlen(cells[6]) <= 200);
-    assert_non_null(strstr(cells[6], "..."));
+    assert_int_equal(n, 8);
+    assert_true(strlen(cells[7]) <= 200);
+    assert_non_null(strstr(cells[7], "..."));
     free_cells(cells, n);
     assert_non_null(strstr(text, msg)); /* whole in the failure section */
     free(text);
