@@ -236,8 +236,13 @@ static void ih_finish(mg_check *c)
                 if (fail) {
                     bad++;
                     char found[1100];
-                    if (o == ADV_NONFINITE)
-                        snprintf(found, sizeof found, "the score is %g", out[0]);
+                    if (o == ADV_NONFINITE) {
+                        size_t q = 0;
+                        while (q + 1 < k && isfinite(out[q]))
+                            q++;
+                        snprintf(found, sizeof found, "output %zu is %s", q,
+                                 isnan(out[q]) ? "NaN" : out[q] > 0 ? "Infinity" : "-Infinity");
+                    }
                     else if (o == ADV_BROKEN)
                         snprintf(found, sizeof found, "the scorer broke: %s", why);
                     else if (o == ADV_SCORED)

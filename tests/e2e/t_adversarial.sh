@@ -54,7 +54,7 @@ case_begin "input_handling: Inf leaking out of an overflowing model fails, namin
 gate_with overflow.json input_handling
 run_mgate run "$G/g.json"
 expect_rc 1
-expect_stdout_contains "(variant 1e308): the score is inf"
+expect_stdout_contains "(variant 1e308): output 0 is Infinity"
 expect_stdout_contains "rows.csv:"
 [ "$(result input_handling '.properties.non_finite')" != 0 ] ||
     fail "non_finite should be counted"
