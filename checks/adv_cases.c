@@ -213,7 +213,8 @@ void adv_case_score(const adv_case_model *cm, const json_t *input, adv_case_resu
     size_t k = mg_model_noutputs(cm->model);
     r->k = k > 64 ? 64 : k;
     adv_json_row jr;
-    if (adv_json_row_init(&jr, input, (const char *const *)cm->columns, cm->ncolumns, r->why, sizeof r->why) != 0) {
+    if (adv_json_row_init(&jr, input, (const char *const *)cm->columns, cm->ncolumns, r->why,
+                          sizeof r->why) != 0) {
         adv_json_row_free(&jr);
         return;
     }

@@ -174,14 +174,13 @@ const char *adv_outcome_name(adv_outcome o)
     return "?";
 }
 
+/* A batch-level failure of an external scorer (it exited, was killed, timed
+ * out, or broke the protocol): score/external.c words those as
+ * "external scorer 'NAME'...", while a row it refuses is
+ * "external scorer: why".  Native models never fail that way. */
 static int speaks_of_crash(const char *msg)
 {
-    static const char *const words[] = {"crash", "timed out", "timeout", "exited", "signal",
-                                        "died", "broken pipe", "not running", NULL};
-    for (size_t i = 0; words[i]; i++)
-        if (strstr(msg, words[i]))
-            return 1;
-    return 0;
+    return strstr(msg, "external scorer '") != NULL;
 }
 
 adv_outcome adv_score(mg_model *m, const mg_binding *b, const mg_row *row, const mg_row *probe,
@@ -417,6 +416,7 @@ void adv_free(mg_check *c)
     adv_sample_free(&s->sample);
     adv_features_free(s->f, s->nf);
     free(s->own);
+    free(s->broke);
     free(s);
     c->state = NULL;
 }
@@ -442,6 +442,31 @@ adv_state *adv_ready(mg_check *c)
     adv_sample_sort(&s->sample);
     s->f = adv_features(c->env, &s->nf);
     return s;
+}
+
+int adv_score_base(mg_check *c, adv_state *s, const mg_row *row, double *out)
+{
+    char why[MG_ERROR_MAX];
+    adv_outcome o = adv_score(c->env->model, c->env->binding, row, NULL, out, why, sizeof why);
+    if (o == ADV_SCORED)
+        return 1;
+    if (o != ADV_BROKEN)
+        return 0;
+    if (!s->broke) {
+        s->broke = mg_xstrdup(why);
+        adv_example(c, row, NULL, "scoring the row itself: %s", why);
+    }
+    return -1;
+}
+
+void adv_end(mg_check *c)
+{
+    adv_state *s = c->state;
+    if (!s || !s->broke)
+        return;
+    c->result->status = MG_STATUS_FAIL;
+    mg_result_set_message(c->result, "the scorer broke, the check stopped: %s", s->broke);
+    mg_result_prop_number(c->result, "crashes", 1);
 }
 
 void adv_example(mg_check *c, const mg_row *row, const char *case_line, const char *fmt, ...)

@@ -98,8 +98,9 @@ const char *adv_outcome_name(adv_outcome o); /* "score", "non-finite", "reject",
 
 /*
  * Scores one row into out (noutputs values).  A -1 from the model is a
- * clean rejection unless the message speaks of a crash, a timeout or a dead
- * process, or `probe` (a row known to score) no longer scores afterwards.
+ * clean rejection unless it is a batch-level failure of an external scorer
+ * (it crashed, hung, died or broke the protocol), or `probe` (a row known
+ * to score, may be NULL) no longer scores afterwards.
  * msg (size bytes) receives the model's message for REJECTED and BROKEN.
  */
 adv_outcome adv_score(mg_model *m, const mg_binding *b, const mg_row *row, const mg_row *probe,
@@ -155,6 +156,7 @@ typedef struct adv_state {
     adv_feature *f;   /* filled by adv_ready */
     size_t nf;
     void *own;        /* the check's own extra state (freed with free) */
+    char *broke;      /* set when the scorer broke (crashed, hung, died) */
 } adv_state;
 
 /* begin: a reservoir of option `sample` rows (default def_sample), option
@@ -171,6 +173,16 @@ void adv_free(mg_check *c);
  * rows).  Records seed and rows_sampled as properties.
  */
 adv_state *adv_ready(mg_check *c);
+
+/*
+ * Scores a sampled row before varying it.  Returns 1 when it scored
+ * (finite), 0 when the row is to be skipped (the model refuses it), or -1
+ * when the scorer broke: s->broke records why and an example names the
+ * row; the caller stops and calls adv_end.
+ */
+int adv_score_base(mg_check *c, adv_state *s, const mg_row *row, double *out);
+/* End of finish: a broken scorer fails the check, whatever was counted. */
+void adv_end(mg_check *c);
 
 /* Adds an example: "ROWID: what" followed by a fixture line for the row. */
 void adv_example(mg_check *c, const mg_row *row, const char *case_line, const char *fmt, ...)

@@ -56,13 +56,16 @@ static void inv_finish(mg_check *c)
     uint64_t tries = 0, bad = 0, broken = 0;
     double worst = 0;
     char catbuf[40], why[512];
-    for (size_t r = 0; r < s->sample.n; r++) {
+    for (size_t r = 0; r < s->sample.n && !s->broke; r++) {
         const mg_row *row = s->sample.rows[r];
-        if (adv_score(m, bind, row, NULL, base, why, sizeof why) != ADV_SCORED)
-            continue; /* only rows the model scores can show a change */
+        int sb = adv_score_base(c, s, row, base);
+        if (sb < 0)
+            break; /* the scorer broke */
+        if (sb == 0)
+            continue; /* only rows the model scores are varied */
         adv_variant v;
         adv_variant_init(&v, row);
-        for (size_t j = 0; j < nb; j++) {
+        for (size_t j = 0; j < nb && !s->broke; j++) {
             long col = s->f[b[j].feature].column;
             int violated = 0;
             for (uint64_t t = 0; t < trials && !violated; t++) {
@@ -78,12 +81,15 @@ static void inv_finish(mg_check *c)
                     continue;
                 violated = 1;
                 broken += o == ADV_BROKEN;
+                if (o == ADV_BROKEN && !s->broke)
+                    s->broke = mg_xstrdup(why);
                 char vq[96], oq[96];
                 mg_value_quote(&row->values[col], oq, sizeof oq);
                 mg_value_quote(&v.values[col], vq, sizeof vq);
                 json_t *in = adv_row_input(s->f, s->nf, &v.row);
                 char cid[160], rid[80];
-                snprintf(cid, sizeof cid, "invariance-%s-%s", adv_row_id(c->env, row, rid, sizeof rid), s->f[b[j].feature].name);
+                snprintf(cid, sizeof cid, "invariance-%s-%s", adv_row_id(c->env, row, rid, sizeof rid),
+                         s->f[b[j].feature].name);
                 char *line = adv_case_line(cid, in, NULL, "adversarial",
                                            "changing this feature must not change the score");
                 json_decref(in);
@@ -102,6 +108,7 @@ static void inv_finish(mg_check *c)
         adv_variant_free(&v);
     }
     adv_judge(c, bad, tries, "row-feature pairs whose score changed", "pairs tried");
+    adv_end(c);
     mg_result_prop_number(res, "max_score_change", worst);
     mg_result_prop_number(res, "tolerance", tol);
     mg_result_prop_number(res, "trials", (double)trials);
@@ -279,7 +286,7 @@ static void mono_finish(mg_check *c)
         const adv_feature *f = &s->f[mf[j].feature];
         if (!(lo < hi) || !isfinite(lo) || !isfinite(hi))
             continue; /* no range to walk */
-        for (size_t r = 0; r < s->sample.n; r++) {
+        for (size_t r = 0; r < s->sample.n && !s->broke; r++) {
             const mg_row *row = s->sample.rows[r];
             adv_variant var;
             adv_variant_init(&var, row);
@@ -291,6 +298,8 @@ static void mono_finish(mg_check *c)
                 adv_outcome o = adv_score(m, c->env->binding, &var.row, row, out, why, sizeof why);
                 if (o == ADV_REJECTED)
                     break; /* another feature of this row is unusable */
+                if (o == ADV_BROKEN && !s->broke)
+                    s->broke = mg_xstrdup(why);
                 const char *wrong = NULL;
                 double drop = 0;
                 if (o == ADV_SCORED && !isnan(prev)) {
@@ -304,7 +313,8 @@ static void mono_finish(mg_check *c)
                     violated = 1;
                     json_t *in = adv_row_input(s->f, s->nf, &var.row);
                     char cid[160], rid[80];
-                    snprintf(cid, sizeof cid, "monotonic-%s-%s", adv_row_id(c->env, row, rid, sizeof rid), f->name);
+                    snprintf(cid, sizeof cid, "monotonic-%s-%s", adv_row_id(c->env, row, rid, sizeof rid),
+                             f->name);
                     char *line = adv_case_line(cid, in, NULL, "adversarial",
                                                mf[j].sign > 0 ? "score must not fall as this feature rises"
                                                               : "score must not rise as this feature rises");
@@ -328,6 +338,7 @@ static void mono_finish(mg_check *c)
         }
     }
     adv_judge(c, bad, tries, "row-feature pairs where the score moves the wrong way", "pairs tried");
+    adv_end(c);
     mg_result_prop_number(res, "grid", (double)grid);
     mg_result_prop_number(res, "max_wrong_way_change", worst);
     mg_result_prop_number(res, "tolerance", tol);

@@ -6,6 +6,7 @@
  * declares per variant ("score", "reject" or "any", the default).  A NaN or
  * an Inf coming out, or a scorer that crashes or hangs, always fails; after
  * the scorer breaks the check stops trying (so a hang costs one timeout).
+ * The 1 MB string is tried on the first row that scores only.
  */
 #include <math.h>
 #include <stdio.h>
@@ -197,10 +198,15 @@ static void ih_finish(mg_check *c)
     uint64_t tries = 0, bad = 0, scored = 0, rejected = 0, nonfinite = 0, crashes = 0;
     char why[1024], rid[80];
     int stop = 0;
+    uint64_t base_rows = 0;
     for (size_t r = 0; r < s->sample.n && !stop; r++) {
         const mg_row *row = s->sample.rows[r];
-        if (adv_score(m, c->env->binding, row, NULL, base, why, sizeof why) != ADV_SCORED)
-            continue; /* the variants are of rows that score */
+        int sb = adv_score_base(c, s, row, base);
+        if (sb < 0)
+            break; /* the scorer broke */
+        if (sb == 0)
+            continue; /* only rows the model scores are varied */
+        base_rows++;
         adv_variant var;
         adv_variant_init(&var, row);
         for (size_t fi = 0; fi < s->nf && !stop; fi++) {
@@ -209,6 +215,10 @@ static void ih_finish(mg_check *c)
             size_t col = (size_t)s->f[fi].column;
             for (long vi = 0; variants[vi].name && !stop; vi++) {
                 if (!wanted(vlist, variants[vi].name))
+                    continue;
+                /* 1 MB per try: on the first row that scores only, so a wide
+                 * model with an external scorer is not sent gigabytes. */
+                if (!strcmp(variants[vi].name, "long_string") && base_rows > 1)
                     continue;
                 int exp = def_exp;
                 const json_t *e = json_object_get(ex, variants[vi].name);
@@ -226,8 +236,13 @@ static void ih_finish(mg_check *c)
                 if (fail) {
                     bad++;
                     char found[1100];
-                    if (o == ADV_NONFINITE)
-                        snprintf(found, sizeof found, "the score is %g", out[0]);
+                    if (o == ADV_NONFINITE) {
+                        size_t q = 0;
+                        while (q + 1 < k && isfinite(out[q]))
+                            q++;
+                        snprintf(found, sizeof found, "output %zu is %s", q,
+                                 isnan(out[q]) ? "NaN" : out[q] > 0 ? "Infinity" : "-Infinity");
+                    }
                     else if (o == ADV_BROKEN)
                         snprintf(found, sizeof found, "the scorer broke: %s", why);
                     else if (o == ADV_SCORED)
@@ -261,6 +276,7 @@ static void ih_finish(mg_check *c)
     mg_result_prop_number(res, "crashes", (double)crashes);
     if (nonfinite || crashes)
         res->status = MG_STATUS_FAIL; /* never tolerated, whatever max_count says */
+    adv_end(c);
     if (crashes)
         mg_result_set_message(res, "the scorer broke on a hostile variant (stopped trying): %llu of %llu "
                                    "variants not handled as declared",

@@ -62,14 +62,17 @@ static void rob_finish(mg_check *c)
     double worst = 0;
     char (*cat)[40] = mg_xcalloc(nb ? nb : 1, sizeof *cat);
     char why[512], rid[80];
-    for (size_t r = 0; r < s->sample.n; r++) {
+    for (size_t r = 0; r < s->sample.n && !s->broke; r++) {
         const mg_row *row = s->sample.rows[r];
-        if (adv_score(m, c->env->binding, row, NULL, base, why, sizeof why) != ADV_SCORED)
-            continue;
+        int sb = adv_score_base(c, s, row, base);
+        if (sb < 0)
+            break; /* the scorer broke */
+        if (sb == 0)
+            continue; /* only rows the model scores are varied */
         int d0 = adv_decision(task, base, k, threshold);
         adv_variant v;
         adv_variant_init(&v, row);
-        for (uint64_t t = 0; t < trials; t++) {
+        for (uint64_t t = 0; t < trials && !s->broke; t++) {
             int changed = 0;
             for (size_t j = 0; j < nb; j++)
                 changed |= adv_perturb(&v, row, &b[j], s->f[b[j].feature].column, &rng, cat[j]) == 0;
@@ -88,6 +91,8 @@ static void rob_finish(mg_check *c)
             flips += flip;
             if (o != ADV_SCORED)
                 failures++;
+            if (o == ADV_BROKEN && !s->broke)
+                s->broke = mg_xstrdup(why);
             if (flip || over || o != ADV_SCORED) {
                 json_t *in = adv_row_input(s->f, s->nf, &v.row);
                 char cid[128];
@@ -142,6 +147,7 @@ static void rob_finish(mg_check *c)
         mg_result_prop_number(res, "max_flip_rate", json_number_value(mfr));
     if (json_is_number(msc))
         mg_result_prop_number(res, "max_score_change_allowed", json_number_value(msc));
+    adv_end(c);
     free(cat);
     free(base);
     free(out);

@@ -77,10 +77,11 @@ typedef struct search_ctx {
 } search_ctx;
 
 /* Attacks one row.  Returns 1 when the decision flipped (v holds the
- * attack, *change its size), 0 when not, -1 when the scorer failed
+ * attack, *change its size, *score its first output, *d1 its decision),
+ * 0 when not, -1 when the scorer failed
  * (why says how). */
 static int attack(search_ctx *x, const mg_row *row, adv_variant *v, const double *base, int d0,
-                  double *change, double *score, char *why, size_t wsize)
+                  double *change, double *score, int *d1, char *why, size_t wsize)
 {
     mg_model *m = x->c->env->model;
     const mg_binding *bind = x->c->env->binding;
@@ -185,6 +186,7 @@ static int attack(search_ctx *x, const mg_row *row, adv_variant *v, const double
         /* Re-score the final point for the report. */
         adv_score(m, bind, &v->row, row, out, why, wsize);
         *score = out[0];
+        *d1 = adv_decision(x->task, out, x->k, x->threshold);
         double ch = 0;
         for (size_t j = 0; j < nb; j++) {
             if (x->b[j].values)
@@ -241,18 +243,24 @@ static void srch_finish(mg_check *c)
     double change_sum = 0, change_min = INFINITY;
     json_t *cands = json_array();
     char why[1024], rid[80];
-    for (size_t r = 0; r < s->sample.n; r++) {
+    for (size_t r = 0; r < s->sample.n && !s->broke; r++) {
         const mg_row *row = s->sample.rows[r];
-        if (adv_score(m, c->env->binding, row, NULL, base, why, sizeof why) != ADV_SCORED)
-            continue;
+        int sb = adv_score_base(c, s, row, base);
+        if (sb < 0)
+            break; /* the scorer broke */
+        if (sb == 0)
+            continue; /* only rows the model scores are varied */
         int d0 = adv_decision(x.task, base, x.k, x.threshold);
         adv_variant v;
         adv_variant_init(&v, row);
         double change = 0, score = 0;
+        int d1 = d0;
         attacked++;
-        int got = attack(&x, row, &v, base, d0, &change, &score, why, sizeof why);
+        int got = attack(&x, row, &v, base, d0, &change, &score, &d1, why, sizeof why);
         if (got < 0) {
             broken++;
+            if (!s->broke && strstr(why, "score is") != why)
+                s->broke = mg_xstrdup(why);
             adv_example(c, row, NULL, "the scorer failed during the search: %s", why);
         } else if (got > 0) {
             found++;
@@ -263,7 +271,7 @@ static void srch_finish(mg_check *c)
             snprintf(cid, sizeof cid, "attack-%s", adv_row_id(c->env, row, rid, sizeof rid));
             snprintf(note, sizeof note, "adversarial_search (seed %llu): a change of %.3g of the allowed "
                                         "radius flips the decision %d -> %d; expected: the original decision",
-                     (unsigned long long)s->seed, change, d0, adv_decision(x.task, &score, 1, x.threshold));
+                     (unsigned long long)s->seed, change, d0, d1);
             json_t *expect = json_pack("{s:i}", "label", d0);
             char *line = adv_case_line(cid, in, expect, "adversarial", note);
             json_array_append_new(cands, json_string(line));
@@ -323,6 +331,7 @@ static void srch_finish(mg_check *c)
         free(path);
     }
     json_decref(cands);
+    adv_end(c);
     free(base);
     free(x.b);
 }

@@ -200,8 +200,11 @@ static char *target_file(const fx_ctx *x, const char *to)
         return mg_xstrdup(to);
     struct stat st;
     size_t n = strlen(x->cases_path);
-    int is_dir = (stat(x->cases_path, &st) == 0 && S_ISDIR(st.st_mode)) ||
-                 (n && x->cases_path[n - 1] == '/');
+    int exists = stat(x->cases_path, &st) == 0;
+    /* A folder: one that exists, a path ending in '/', or a new path not
+     * named *.jsonl. */
+    int is_dir = (exists && S_ISDIR(st.st_mode)) || (n && x->cases_path[n - 1] == '/') ||
+                 (!exists && (n < 6 || strcmp(x->cases_path + n - 6, ".jsonl") != 0));
     if (!is_dir)
         return mg_xstrdup(x->cases_path);
     return mg_xasprintf("%s%scases.jsonl", x->cases_path, x->cases_path[n - 1] == '/' ? "" : "/");

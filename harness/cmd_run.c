@@ -29,6 +29,9 @@ const char cmd_run_usage[] =
     "\n"
     "data checks: missing, types, ranges, limits, format, order, duplicates\n"
     "(format and limits always run).\n"
+    "adversarial checks (need a model): input_handling, order_invariance,\n"
+    "robustness, invariance, monotonic, adversarial_search; fixture cases:\n"
+    "fixtures (see 'mgate help fixture').\n"
     "\n"
     "exit status: 0 gate passed, 1 gate failed, 2 usage/spec/input error,\n"
     "3 internal error.\n";

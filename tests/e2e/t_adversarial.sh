@@ -54,7 +54,7 @@ case_begin "input_handling: Inf leaking out of an overflowing model fails, namin
 gate_with overflow.json input_handling
 run_mgate run "$G/g.json"
 expect_rc 1
-expect_stdout_contains "(variant 1e308): the score is inf"
+expect_stdout_contains "(variant 1e308): output 0 is Infinity"
 expect_stdout_contains "rows.csv:"
 [ "$(result input_handling '.properties.non_finite')" != 0 ] ||
     fail "non_finite should be counted"
@@ -128,5 +128,77 @@ expect_rc 2
 expect_stderr_contains "bad.json:"
 expect_stderr_contains "unknown variant 'inff'"
 case_end
+
+case_begin "reordered columns and unknown extra fields do not change a native model's scores"
+# Features are bound by name: the same rows with the columns reversed and an
+# extra column, as CSV and as JSON Lines, score the same.
+awk -F, 'BEGIN { OFS = "," } { extra = (NR == 1) ? "extra" : "junk" NR; print $5, $4, extra, $3, $2, $1 }' \
+    "$G/rows.csv" >"$G/reordered.csv"
+jq -R -c 'split(",") as $f | {label: $f[4], zip: ($f[3] | tonumber? // .), extra_field: "x",
+          age: ($f[2] | tonumber? // .), amount: ($f[1] | tonumber? // .), id: $f[0]}' "$G/rows.csv" |
+    tail -n +2 >"$G/rows.jsonl"
+run_mgate score "$G/sound.json" "$G/rows.csv" -o "$G/a.csv"
+expect_rc 0
+run_mgate score "$G/sound.json" "$G/reordered.csv" -o "$G/b.csv"
+expect_rc 0
+run_mgate score "$G/sound.json" "$G/rows.jsonl" -o "$G/c.csv"
+expect_rc 0
+cmp -s "$G/a.csv" "$G/b.csv" || fail "reordered columns changed the scores"
+cmp -s "$G/a.csv" "$G/c.csv" || fail "JSON Lines with an extra field changed the scores"
+case_end
+
+# External scorers (JSON Lines protocol): the checks must turn a crash, a
+# hang or hidden state into a failed check, never a crash or hang of mgate.
+PY=/usr/bin/python3
+SC="$SRC/scorers"
+# ext_gate SCORER CHECK-TYPE: one check, the scorer as the model, 2 s timeout.
+ext_gate() {
+    jq --arg s "$SC/$1.py" --arg py "$PY" --arg c "$2" '.model = {"command": [$py, $s], "timeout": 2}
+        | .checks = [.checks[] | select(.check == $c)]
+        | .reports = {"junit": "out/junit.xml", "json": "out/report.json"}' "$G/gate.json" >"$G/g.json"
+}
+
+if [ -x "$PY" ]; then
+case_begin "order_invariance: an external scorer that keeps state between rows fails, per id"
+ext_gate stateful order_invariance
+run_mgate run "$G/g.json"
+expect_rc 1
+expect_eq "$(result order_invariance .status)" failed "status"
+expect_stdout_contains "in data order,"
+expect_stdout_contains "after shuffling and repeating rows"
+case_end
+
+case_begin "order_invariance and input_handling pass a sound external scorer"
+ext_gate sound order_invariance
+run_mgate run "$G/g.json"
+expect_rc 0
+ext_gate sound input_handling
+run_mgate run "$G/g.json"
+expect_rc 0
+expect_junit_valid "$G/out/junit.xml"
+case_end
+
+case_begin "input_handling: a scorer that crashes on an empty field fails with the variant and its stderr"
+ext_gate crash_on_empty input_handling
+run_mgate run "$G/g.json"
+expect_rc 1
+expect_no_crash
+expect_stdout_contains "(variant missing): the scorer broke"
+expect_stdout_contains "exited with status 3"
+expect_stdout_contains "empty field 'amount'"
+expect_stdout_contains "rows.csv:"
+case_end
+
+case_begin "input_handling: a scorer that hangs on a 1 MB string fails after one timeout"
+ext_gate hang_on_long input_handling
+start=$(date +%s)
+run_mgate run "$G/g.json"
+took=$(( $(date +%s) - start ))
+expect_rc 1
+expect_stdout_contains "(variant long_string): the scorer broke"
+expect_stdout_contains "no complete reply within 2 s"
+[ "$took" -lt 30 ] || fail "took ${took}s: the check should stop after the first timeout"
+case_end
+fi
 
 finish

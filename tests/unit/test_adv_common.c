@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "checks/adv_cases.h"
 #include "checks/adv_common.h"
@@ -185,6 +186,54 @@ static void test_adv_score_outcomes(void **state)
     mg_model_free(m);
 }
 
+/* A scorer that refuses text and dies on a missing value. */
+static const char crash_scorer[] =
+    "import json, sys\n"
+    "print(json.dumps({'features': ['x'], 'task': 'binary'}), flush=True)\n"
+    "for line in sys.stdin:\n"
+    "    m = json.loads(line)\n"
+    "    if 'batch' in m: continue\n"
+    "    x = m['features']['x']\n"
+    "    if x is None: sys.exit(4)\n"
+    "    if isinstance(x, str): print(json.dumps({'error': 'text'}), flush=True); continue\n"
+    "    print(json.dumps({'prediction': 0.25}), flush=True)\n";
+
+static void test_adv_score_tells_crash_from_refusal(void **state)
+{
+    (void)state;
+    if (access("/usr/bin/python3", X_OK) != 0)
+        skip();
+    const char *argv[] = {"/usr/bin/python3", tu_write("crash.py", crash_scorer), NULL};
+    mg_model_spec ms;
+    memset(&ms, 0, sizeof ms);
+    ms.command = argv;
+    ms.timeout_seconds = 5;
+    mg_error err = {{0}};
+    mg_model *m = mg_model_load(&ms, &err);
+    if (!m)
+        fail_msg("scorer: %s", err.msg);
+    const char *cols[] = {"x"};
+    mg_binding *b = mg_binding_new(m, cols, 1, &err);
+    assert_non_null(b);
+    double out[1];
+    char msg[1024];
+    mg_value v = num(2, "2");
+    mg_row ok = make_row(&v, 1, 0);
+    assert_int_equal(adv_score(m, b, &ok, NULL, out, msg, sizeof msg), ADV_SCORED);
+    assert_true(out[0] == 0.25);
+    mg_value t = txt("abc");
+    mg_row r = make_row(&t, 1, 0);
+    assert_int_equal(adv_score(m, b, &r, &ok, out, msg, sizeof msg), ADV_REJECTED);
+    mg_value absent = {MG_VALUE_ABSENT, "", 0, 0, 0};
+    r = make_row(&absent, 1, 0);
+    assert_int_equal(adv_score(m, b, &r, &ok, out, msg, sizeof msg), ADV_BROKEN);
+    assert_non_null(strstr(msg, "exited with status 4"));
+    /* Dead for good: even the valid row now reports the break. */
+    assert_int_equal(adv_score(m, b, &ok, NULL, out, msg, sizeof msg), ADV_BROKEN);
+    mg_binding_free(b);
+    mg_model_free(m);
+}
+
 static void test_adv_bounds_validate_messages(void **state)
 {
     (void)state;
@@ -337,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_adv_value_json_kinds),
         cmocka_unit_test(test_adv_json_row_lays_out_columns),
         cmocka_unit_test(test_adv_score_outcomes),
+        cmocka_unit_test(test_adv_score_tells_crash_from_refusal),
         cmocka_unit_test(test_adv_bounds_validate_messages),
         cmocka_unit_test(test_adv_perturb_stays_in_bounds),
         cmocka_unit_test(test_adv_cases_load_reports_position),
