@@ -189,7 +189,12 @@ adv_outcome adv_score(mg_model *m, const mg_binding *b, const mg_row *row, const
     mg_error err = {{0}};
     if (size)
         msg[0] = '\0';
-    if (mg_model_score_row(m, b, row, out, &err) != 0) {
+    int rc = mg_model_score_row(m, b, row, out, &err);
+    if (rc == MG_SCORE_NONFINITE) {
+        snprintf(msg, size, "%s", err.msg);
+        return ADV_NONFINITE;
+    }
+    if (rc != 0) {
         snprintf(msg, size, "%s", err.msg);
         if (speaks_of_crash(err.msg))
             return ADV_BROKEN;

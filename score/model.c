@@ -263,11 +263,35 @@ int mg_feature_number(const mg_model *m, const mg_binding *b, const mg_row *row,
     return 0;
 }
 
+/*
+ * A model never hands out NaN or an infinity: an output that is not finite
+ * (0 * Inf in a linear model, an overflowing softmax on a 1e308 input, an
+ * external scorer's NaN) makes the row unscorable, with the reason.
+ */
+static int outputs_finite(const mg_model *m, const double *out, mg_error *err)
+{
+    for (size_t k = 0; k < m->noutputs; k++)
+        if (!isfinite(out[k]))
+            return mg_error_set(err, "the model's output %zu is %s, not a finite number; an input value is "
+                                     "probably out of the range the model handles (NaN, infinite or huge)",
+                                k, isnan(out[k]) ? "NaN" : "infinite");
+    return 0;
+}
+
+static int score_row_raw(mg_model *m, const mg_binding *b, const mg_row *row, double *out, mg_error *err);
+
 int mg_model_score_row(mg_model *m, const mg_binding *b, const mg_row *row, double *out,
                        mg_error *err)
 {
     if (b->nfeatures != m->nfeatures)
         return mg_error_set(err, "binding does not belong to this model");
+    if (score_row_raw(m, b, row, out, err) != 0)
+        return -1;
+    return outputs_finite(m, out, err) == 0 ? 0 : MG_SCORE_NONFINITE;
+}
+
+static int score_row_raw(mg_model *m, const mg_binding *b, const mg_row *row, double *out, mg_error *err)
+{
     if (m->ops->score_row)
         return m->ops->score_row(m, b, row, out, err);
     /* Batch-only back ends score one row as a batch of one. */
@@ -289,14 +313,29 @@ long mg_model_score_batch(mg_model *m, const mg_binding *b, const mg_row *rows, 
 {
     if (b->nfeatures != m->nfeatures)
         return mg_error_set(err, "binding does not belong to this model");
-    if (m->ops->score_batch)
-        return m->ops->score_batch(m, b, rows, n, out, ok, row_err, err);
+    if (m->ops->score_batch) {
+        long scored = m->ops->score_batch(m, b, rows, n, out, ok, row_err, err);
+        if (scored < 0)
+            return scored;
+        int first = row_err ? row_err->msg[0] == '\0' : 0;
+        for (size_t r = 0; r < n; r++) {
+            mg_error e;
+            if (!ok[r] || outputs_finite(m, out + r * m->noutputs, &e) == 0)
+                continue;
+            ok[r] = 0;
+            scored--;
+            if (first)
+                memcpy(row_err->msg, e.msg, sizeof e.msg);
+            first = 0;
+        }
+        return scored;
+    }
     long scored = 0;
     int first = 1;
     for (size_t r = 0; r < n; r++) {
         double *o = out + r * m->noutputs;
         mg_error e;
-        if (m->ops->score_row(m, b, &rows[r], o, &e) == 0) {
+        if (m->ops->score_row(m, b, &rows[r], o, &e) == 0 && outputs_finite(m, o, &e) == 0) {
             ok[r] = 1;
             scored++;
             continue;

@@ -71,8 +71,14 @@ mg_binding *mg_binding_new(const mg_model *m, const char *const *columns, size_t
                            mg_error *err);
 void mg_binding_free(mg_binding *b);
 
+/* mg_model_score_row's status when the model computed an output that is not
+ * finite (NaN or an infinity): the row counts as unscorable, out holds the
+ * raw outputs for diagnosis, and err says which output. */
+#define MG_SCORE_NONFINITE (-2)
+
 /*
- * Scores one row: writes mg_model_noutputs() values to out.  Missing values
+ * Scores one row: writes mg_model_noutputs() values to out.  Never hands out
+ * NaN or an infinity as a score: see MG_SCORE_NONFINITE.  Missing values
  * (absent, null, empty, NaN) follow the model's missing-value rules.  A value
  * the model cannot use (text in a numeric feature, for instance) makes the
  * row unscorable: returns -1 with err naming the feature and what was found.
@@ -82,8 +88,8 @@ int mg_model_score_row(mg_model *m, const mg_binding *b, const mg_row *row, doub
 
 /*
  * Scores n rows: out holds n * noutputs values, row-major.  ok[i] is set to 1
- * for a scored row and 0 for one that could not be scored (its outputs are
- * NaN); row_err, when not NULL, receives the message of the first failure.
+ * for a scored row and 0 for one that could not be scored, or whose outputs
+ * were not finite; row_err, when not NULL, receives the message of the first failure.
  * Returns the number of rows scored, or -1 when the whole batch failed
  * (an external scorer crashed or timed out; err says so, with its stderr tail).
  */
