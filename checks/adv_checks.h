@@ -1,7 +1,7 @@
 /*
  * adv_checks.h - the adversarial checks (group "adversarial") and the
  * fixture-case check (group "fixtures").  Each scores rows of its own making
- * with the gate's model; see notes/README.adversarial.md.
+ * with the gate's model; see README.md, "Adversarial and edge-case checks".
  */
 #ifndef MG_CHECKS_ADV_CHECKS_H
 #define MG_CHECKS_ADV_CHECKS_H

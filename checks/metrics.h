@@ -27,7 +27,7 @@
  * Sums use Neumaier's compensated summation, so values hold to 1e-9 of
  * sklearn's on millions of rows.
  *
- * Definitions (see notes/README.metrics.md for the sklearn calls they match):
+ * Definitions (see README.md, "Accuracy gate", for the sklearn calls they match):
  *   - binary predicted class: positive when score >= threshold (default
  *     0.5), as `(p >= t).astype(int)` in numpy;
  *   - precision, recall, f1: zero_division = 0 (a 0/0 ratio is 0);

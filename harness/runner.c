@@ -1,5 +1,6 @@
 #include "harness/runner.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,9 +314,19 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
 
     score_stage stage;
     memset(&stage, 0, sizeof stage);
+
     json_t *baseline = NULL;
     running_check *rc = NULL;
     mg_run_outcome outcome = MG_RUN_JUDGED;
+    /* A model the spec names must exist even when no check scores with it:
+     * a typo in its path must not pass unnoticed. */
+    const char *model_files[] = {spec->model.path, spec->baseline_model.path};
+    for (size_t i = 0; i < 2; i++)
+        if (model_files[i] && access(model_files[i], R_OK) != 0) {
+            mg_error_set(err, "'%s': cannot read the model: %s", model_files[i], strerror(errno));
+            outcome = input_error(report, "model", err->msg);
+            goto done;
+        }
     int scoring = needs_scores(spec);
     if (scoring) {
         if (stage_init(&stage, spec, src, err) != 0) {

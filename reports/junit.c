@@ -2,7 +2,7 @@
  * junit.c - the JUnit XML report, written with libxml2's xmlTextWriter.
  *
  * Shape (valid against Jenkins xunit's junit-10.xsd; see
- * notes/README.reports.md for the reasons):
+ * README.md, "Reports", for the reasons):
  *
  *   <testsuites name tests failures errors time>
  *     <testsuite name="mgate.GROUP" tests failures errors skipped time

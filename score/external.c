@@ -1,6 +1,6 @@
 /*
  * external.c - external scorers: a command that speaks mgate's JSON Lines
- * scorer protocol on its stdin/stdout (documented in notes/README.score.md).
+ * scorer protocol on its stdin/stdout (documented in README.md, "External scorers").
  *
  *   start      mgate starts the command once per run (posix_spawnp, argv as
  *              given, no shell).  The scorer first writes one line that

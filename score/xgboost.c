@@ -510,7 +510,7 @@ mg_model *mg_xgb_from_json(json_t *root, const char *path, mg_error *err)
         x->base_margin = -logf(1.0f / bsf - 1.0f);
     } else if (strcmp(obj, "binary:logitraw") == 0) {
         /* Predictions are raw margins, not probabilities: reported as a
-         * regression-style output (see notes/README.score.md).  xgboost
+         * regression-style output (see README.md, "XGBoost JSON").  xgboost
          * (checked against 1.7.4) uses base_score itself as the margin. */
         m->task = MG_TASK_REGRESSION;
         x->transform = XGB_IDENTITY;

@@ -25,7 +25,8 @@ typedef struct mg_value {
     const char *text; /* NUL-terminated; "" for ABSENT and NULL */
     size_t len;       /* bytes of text, which may hold NUL bytes from the data */
     double num;       /* for NUMBER and BOOL */
-    int quoted;       /* CSV: the field was quoted (so "" is an empty string, not empty) */
+    int quoted;       /* an empty CSV field that was quoted ("" is an empty string, not a
+                       * missing value); JSON strings.  0 for non-empty CSV fields. */
 } mg_value;
 
 typedef struct mg_row {

@@ -132,7 +132,7 @@ mg_source_status mg_source_next(mg_source *src, mg_row *row, mg_error *err)
         return MG_SOURCE_END;
     if (src->limits.max_rows && src->rows >= src->limits.max_rows) {
         src->finished = 1;
-        mg_source_set_problem(src, MG_PROBLEM_TOO_MANY_ROWS, 0, 0, NULL, src->rows,
+        mg_source_set_problem(src, MG_PROBLEM_TOO_MANY_ROWS, src->last_line + 1, 0, NULL, src->rows,
                               "found more than max_rows %llu rows: the rest was not read",
                               (unsigned long long)src->limits.max_rows);
         return MG_SOURCE_BAD_ROW;
@@ -141,8 +141,7 @@ mg_source_status mg_source_next(mg_source *src, mg_row *row, mg_error *err)
                                                        : mg_jsonl_next(src, row, err);
     if (st == MG_SOURCE_ROW) {
         row->index = src->rows++;
-        if (src->limits.max_rows && src->rows == src->limits.max_rows)
-            src->problem.line = row->line; /* for the TOO_MANY_ROWS report */
+        src->last_line = row->line;
     } else if (st == MG_SOURCE_END || st == MG_SOURCE_ERROR) {
         src->finished = 1;
     }

@@ -61,6 +61,7 @@ struct mg_source {
     size_t ncolumns, header_columns;
     mg_value *values;      /* ncolumns, for the current row */
     uint64_t rows;         /* data rows handed out */
+    unsigned long last_line; /* line of the last row handed out */
     int finished;          /* END returned or about to be */
     int file_too_big;      /* report FILE_TOO_BIG once, then END */
     int too_many_reported;

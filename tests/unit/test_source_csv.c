@@ -133,6 +133,7 @@ static void test_source_csv_max_rows_columns_file(void **state)
     assert_int_equal(mg_source_next(s, &row, &err), MG_SOURCE_ROW);
     assert_int_equal(mg_source_next(s, &row, &err), MG_SOURCE_BAD_ROW);
     assert_int_equal(mg_source_problem(s)->kind, MG_PROBLEM_TOO_MANY_ROWS);
+    assert_int_equal(mg_source_problem(s)->line, 4); /* the first record not read */
     assert_int_equal(mg_source_next(s, &row, &err), MG_SOURCE_END);
     mg_source_free(s);
 
