@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "common/xmem.h"
 
@@ -27,10 +28,28 @@ static mg_key_entry *probe(mg_key_entry *slots, size_t cap, mg_key128 key)
     }
 }
 
+/* A zeroed slot array.  Large tables are asked for huge pages: lookups hit
+ * random slots, and with 4 KiB pages most of them would miss the TLB. */
+static mg_key_entry *slots_new(size_t cap)
+{
+    size_t bytes = cap * sizeof(mg_key_entry);
+    const size_t huge = 2u << 20;
+    if (bytes < 2 * huge)
+        return mg_xcalloc(cap, sizeof(mg_key_entry));
+    void *p = NULL;
+    if (posix_memalign(&p, huge, bytes) != 0)
+        return mg_xcalloc(cap, sizeof(mg_key_entry));
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    memset(p, 0, bytes);
+    return p;
+}
+
 static void grow(mg_keytable *t)
 {
     size_t cap = t->cap ? t->cap * 2 : 1024;
-    mg_key_entry *slots = mg_xcalloc(cap, sizeof *slots);
+    mg_key_entry *slots = slots_new(cap);
     for (size_t i = 0; i < t->cap; i++)
         if (t->slots[i].line != 0)
             *probe(slots, cap, t->slots[i].key) = t->slots[i];

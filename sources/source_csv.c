@@ -87,11 +87,14 @@ static void on_field(void *data, size_t len, void *ctx)
     /* Columns past max_columns are counted but not kept. */
     if (src->limits.max_columns && index >= src->limits.max_columns && src->columns)
         return;
-    c->rec = mg_xgrow(c->rec, &c->rec_cap, c->rec_len + len + 1, 1);
+    /* Capacity is checked here first: this runs once per field. */
+    if (c->rec_len + len + 1 > c->rec_cap)
+        c->rec = mg_xgrow(c->rec, &c->rec_cap, c->rec_len + len + 1, 1);
     if (len)
         memcpy(c->rec + c->rec_len, data, len);
     c->rec[c->rec_len + len] = '\0';
-    c->fields = mg_xgrow(c->fields, &c->fields_cap, index + 1, sizeof *c->fields);
+    if (index + 1 > c->fields_cap)
+        c->fields = mg_xgrow(c->fields, &c->fields_cap, index + 1, sizeof *c->fields);
     c->fields[index].off = c->rec_len;
     c->fields[index].len = len;
     c->fields[index].is_null = data == NULL;
@@ -286,9 +289,12 @@ static mg_source_status read_record(mg_source *src, mg_error *err)
             }
         }
         const char *seg = c->chunk + c->chunk_pos;
-        size_t avail = c->chunk_len - c->chunk_pos, len = 0;
-        while (len < avail && seg[len] != '\n' && seg[len] != '\r')
-            len++;
+        size_t avail = c->chunk_len - c->chunk_pos, len;
+        /* The next line end: '\n', or a '\r' before it (memchr is vectorised). */
+        const char *nl = memchr(seg, '\n', avail);
+        const char *cr = memchr(seg, '\r', nl ? (size_t)(nl - seg) : avail);
+        const char *stop = cr ? cr : nl;
+        len = stop ? (size_t)(stop - seg) : avail;
         int ends_line = len < avail && seg[len] == '\n';
         if (len < avail)
             len++; /* include the terminator */
