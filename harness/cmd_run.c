@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/mkdirs.h"
+#include "checks/check.h"
 #include "harness/commands.h"
 #include "harness/runner.h"
 #include "harness/spec.h"
@@ -27,14 +28,23 @@ const char cmd_run_usage[] =
     "  --summary FILE   Markdown summary (for people)\n"
     "  --quiet          print only failures and the verdict\n"
     "\n"
-    "data checks: missing, types, ranges, limits, format, order, duplicates\n"
-    "(format and limits always run).\n"
-    "adversarial checks (need a model): input_handling, order_invariance,\n"
-    "robustness, invariance, monotonic, adversarial_search; fixture cases:\n"
-    "fixtures (see 'mgate help fixture').\n"
-    "\n"
     "exit status: 0 gate passed, 1 gate failed, 2 usage/spec/input error,\n"
     "3 internal error.\n";
+
+/* The check types, from the registry, grouped by suite: `mgate help run`. */
+void cmd_run_help_checks(FILE *out)
+{
+    static const char *const groups[] = {"data", "metrics", "adversarial", "fixtures"};
+    fprintf(out, "\ncheck types (the spec's \"check\"; format and limits always run):\n");
+    for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
+        fprintf(out, "  %s:\n", groups[g]);
+        for (const char *const *n = mg_check_names(); *n; n++) {
+            const mg_check_def *d = mg_check_find(*n);
+            if (strcmp(d->group, groups[g]) == 0)
+                fprintf(out, "    %-19s %s\n", d->name, d->summary);
+        }
+    }
+}
 
 typedef struct run_args {
     const char *spec;

@@ -19,14 +19,22 @@ static const char version_usage[] =
     "Prints mgate's version.\n";
 
 const mg_command mg_commands[] = {
-    {"run", cmd_run, "run a gate spec: data checks, metrics, adversarial checks", cmd_run_usage},
-    {"baseline", cmd_baseline, "write every metric of the gate's model as a baseline", cmd_baseline_usage},
-    {"fixture", cmd_fixture, "add or update fixture cases (expected outputs of chosen inputs)", cmd_fixture_usage},
-    {"score", cmd_score, "score a CSV or JSON Lines file with a model", cmd_score_usage},
-    {"help", cmd_help, "show help for mgate or one command", help_usage},
-    {"version", cmd_version, "print the version", version_usage},
-    {NULL, NULL, NULL, NULL},
+    {"run", cmd_run, "run a gate spec: data checks, metrics, adversarial checks", cmd_run_usage,
+     cmd_run_help_checks},
+    {"baseline", cmd_baseline, "write every metric of the gate's model as a baseline", cmd_baseline_usage, NULL},
+    {"fixture", cmd_fixture, "add or update fixture cases (expected outputs of chosen inputs)", cmd_fixture_usage, NULL},
+    {"score", cmd_score, "score a CSV or JSON Lines file with a model", cmd_score_usage, NULL},
+    {"help", cmd_help, "show help for mgate or one command", help_usage, NULL},
+    {"version", cmd_version, "print the version", version_usage, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
 };
+
+void mg_command_print_help(const mg_command *c, FILE *out)
+{
+    fputs(c->usage, out);
+    if (c->more_help)
+        c->more_help(out);
+}
 
 const mg_command *mg_command_find(const char *name)
 {
@@ -59,7 +67,7 @@ int cmd_help(int argc, char **argv)
             fprintf(stderr, "mgate: error: '%s' is not a command; see 'mgate help'\n", argv[1]);
             return MG_EXIT_USAGE;
         }
-        fputs(c->usage, stdout);
+        mg_command_print_help(c, stdout);
         return MG_EXIT_PASS;
     }
     printf("usage: mgate <command> [<args>]\n\n"

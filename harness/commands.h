@@ -7,6 +7,8 @@
 #ifndef MG_HARNESS_COMMANDS_H
 #define MG_HARNESS_COMMANDS_H
 
+#include <stdio.h>
+
 /* Exit statuses: "checks failed" is kept apart from "gate could not run". */
 typedef enum mg_exit {
     MG_EXIT_PASS = 0,     /* every check passed */
@@ -20,7 +22,12 @@ typedef struct mg_command {
     int (*run)(int argc, char **argv);
     const char *summary;  /* one line for `mgate help` */
     const char *usage;    /* full help text for `mgate help CMD` / `CMD --help` */
+    void (*more_help)(FILE *out); /* prints what follows usage from live tables, or NULL */
 } mg_command;
+
+/* Prints a command's full help: its usage text, then its generated part. */
+void mg_command_print_help(const mg_command *c, FILE *out);
+void cmd_run_help_checks(FILE *out);
 
 int cmd_run(int argc, char **argv);
 int cmd_score(int argc, char **argv);

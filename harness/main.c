@@ -24,7 +24,7 @@ int main(int argc, char **argv)
         return MG_EXIT_USAGE;
     }
     if (mg_wants_help(argc - 1, argv + 1)) {
-        fputs(cmd->usage, stdout);
+        mg_command_print_help(cmd, stdout);
         return MG_EXIT_PASS;
     }
     /* Initialise libxml2 once: its cleanup below only runs after this. */
