@@ -668,3 +668,19 @@ void adv_judge(mg_check *c, uint64_t count, uint64_t tries, const char *what, co
                               rate, (unsigned long long)tries, unit,
                               res->status == MG_STATUS_FAIL ? "exceeds" : "within", bound);
 }
+
+adv_bound *adv_ready_bounds(mg_check *c, adv_state **state, size_t *n)
+{
+    adv_state *s = adv_ready(c);
+    if (!s)
+        return NULL;
+    char msg[512];
+    adv_bound *b = adv_bounds_parse(json_object_get(c->options, "features"), s->f, s->nf, n, msg, sizeof msg);
+    if (!b) {
+        c->result->status = MG_STATUS_ERROR;
+        mg_result_set_message(c->result, "%s", msg);
+        return NULL;
+    }
+    *state = s;
+    return b;
+}

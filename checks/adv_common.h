@@ -207,6 +207,9 @@ int adv_bounds_validate(const json_t *obj, char *msg, size_t size);
  * (free with free()), or NULL with msg naming an unknown feature. */
 adv_bound *adv_bounds_parse(const json_t *obj, const adv_feature *f, size_t nf, size_t *n,
                             char *msg, size_t size);
+/* The check's sampled state and its "features" bounds, ready for work; or
+ * NULL when the check cannot go on (its result then says why). */
+adv_bound *adv_ready_bounds(mg_check *c, adv_state **state, size_t *n);
 /* Radius of numeric change allowed around x. */
 double adv_bound_radius(const adv_bound *b, double x);
 /* Clamps x into the bound's min/max. */

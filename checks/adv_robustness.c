@@ -35,19 +35,12 @@ static int rob_validate(const json_t *o, const char **key, char *msg, size_t siz
 
 static void rob_finish(mg_check *c)
 {
-    adv_state *s = adv_ready(c);
-    if (!s)
+    adv_state *s = NULL;
+    size_t nb = 0;
+    adv_bound *b = adv_ready_bounds(c, &s, &nb);
+    if (!b)
         return;
     mg_result *res = c->result;
-    char msg[512];
-    size_t nb = 0;
-    adv_bound *b = adv_bounds_parse(json_object_get(c->options, "features"), s->f, s->nf, &nb, msg,
-                                    sizeof msg);
-    if (!b) {
-        res->status = MG_STATUS_ERROR;
-        mg_result_set_message(res, "%s", msg);
-        return;
-    }
     uint64_t trials = adv_opt_count(c, "trials", 10);
     double threshold = adv_opt_number(c, "threshold", 0.5);
     const json_t *mfr = json_object_get(c->options, "max_flip_rate");

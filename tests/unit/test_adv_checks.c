@@ -15,6 +15,7 @@
 
 #include "harness/runner.h"
 #include "harness/spec.h"
+#include "support/gate_run.h"
 #include "support/tmpfiles.h"
 
 static const char data_csv[] =
@@ -35,11 +36,6 @@ static const char bad_model[] =
     "{\"type\": \"logistic\", \"features\": [\"x\", \"y\", \"z\"], \"weights\": [-0.5, 0.01, 3], "
     "\"bias\": -20, \"missing\": \"zero\"}";
 
-typedef struct run {
-    mg_spec *spec;
-    mg_report *report;
-} run;
-
 static char *spec_text(const char *model, const char *checks)
 {
     size_t n = strlen(model) + strlen(checks) + 512;
@@ -51,7 +47,7 @@ static char *spec_text(const char *model, const char *checks)
     return s;
 }
 
-static run run_gate(const char *model, const char *checks)
+static tu_gate run_gate(const char *model, const char *checks)
 {
     tu_write("adv.csv", data_csv);
     tu_write("sound.json", sound_model);
@@ -59,40 +55,9 @@ static run run_gate(const char *model, const char *checks)
     tu_write("overflow.json", "{\"type\": \"linear\", \"features\": [\"x\", \"y\", \"z\"], "
                               "\"weights\": [10, 1, 1], \"bias\": 0, \"missing\": \"zero\"}");
     char *text = spec_text(model, checks);
-    mg_spec_errors errs;
-    run r = {0};
-    r.spec = mg_spec_load(tu_write("gate.json", text), &errs);
+    tu_gate g = tu_gate_run(tu_write("gate.json", text));
     free(text);
-    if (!r.spec)
-        fail_msg("spec: %s", errs.msg[0]);
-    r.report = mg_report_new();
-    mg_error err = {{0}};
-    if (mg_run_gate(r.spec, r.report, &err) != MG_RUN_JUDGED)
-        fail_msg("run: %s", err.msg);
-    return r;
-}
-
-static void run_free(run *r)
-{
-    mg_report_free(r->report);
-    mg_spec_free(r->spec);
-}
-
-static const mg_result *result(const run *r, const char *check)
-{
-    for (size_t i = 0; i < r->report->nresults; i++)
-        if (strcmp(r->report->results[i]->check, check) == 0)
-            return r->report->results[i];
-    fail_msg("no result of check '%s'", check);
-    return NULL;
-}
-
-static double prop(const mg_result *res, const char *key)
-{
-    const mg_prop *p = mg_result_prop(res, key);
-    if (!p || !p->is_number)
-        fail_msg("result '%s' has no number '%s'", res->name, key);
-    return p->number;
+    return g;
 }
 
 static int any_example(const mg_result *res, const char *needle)
@@ -125,17 +90,17 @@ static void test_adv_monotonic_catches_a_falling_model(void **state)
 {
     (void)state;
     const char *chk = "{\"check\": \"monotonic\", \"features\": {\"x\": \"increasing\"}, \"grid\": 5}";
-    run r = run_gate("bad.json", chk);
-    const mg_result *res = result(&r, "monotonic");
+    tu_gate r = run_gate("bad.json", chk);
+    const mg_result *res = tu_result(&r, "monotonic", 1);
     assert_int_equal(res->status, MG_STATUS_FAIL);
-    assert_true(prop(res, "count") == 6); /* every sampled row */
-    assert_true(prop(res, "rows_sampled") == 6);
+    assert_true(tu_prop(res, "count") == 6); /* every sampled row */
+    assert_true(tu_prop(res, "rows_sampled") == 6);
     assert_true(any_example(res, "'x' declared increasing: score falls"));
     assert_true(any_example(res, "as a fixture case: {\"id\":\"monotonic-a-x\""));
-    run_free(&r);
+    tu_gate_free(&r);
     r = run_gate("sound.json", chk);
-    assert_int_equal(result(&r, "monotonic")->status, MG_STATUS_PASS);
-    run_free(&r);
+    assert_int_equal(tu_result(&r, "monotonic", 1)->status, MG_STATUS_PASS);
+    tu_gate_free(&r);
 }
 
 static void test_adv_invariance_catches_a_leaking_feature(void **state)
@@ -143,40 +108,40 @@ static void test_adv_invariance_catches_a_leaking_feature(void **state)
     (void)state;
     const char *chk = "{\"check\": \"invariance\", \"features\": {\"z\": {\"values\": [1, 50]}}, "
                       "\"tolerance\": 1e-6}";
-    run r = run_gate("bad.json", chk);
-    const mg_result *res = result(&r, "invariance");
+    tu_gate r = run_gate("bad.json", chk);
+    const mg_result *res = tu_result(&r, "invariance", 1);
     assert_int_equal(res->status, MG_STATUS_FAIL);
     assert_true(any_example(res, "'z' '7' -> ") && any_example(res, "moved the score"));
-    run_free(&r);
+    tu_gate_free(&r);
     r = run_gate("sound.json", chk);
-    assert_int_equal(result(&r, "invariance")->status, MG_STATUS_PASS);
-    run_free(&r);
+    assert_int_equal(tu_result(&r, "invariance", 1)->status, MG_STATUS_PASS);
+    tu_gate_free(&r);
 }
 
 static void test_adv_input_handling_fails_on_inf_and_declared_rejections(void **state)
 {
     (void)state;
-    run r = run_gate("overflow.json", "{\"check\": \"input_handling\", \"variants\": [\"1e308\", \"missing\"]}");
-    const mg_result *res = result(&r, "input_handling");
+    tu_gate r = run_gate("overflow.json", "{\"check\": \"input_handling\", \"variants\": [\"1e308\", \"missing\"]}");
+    const mg_result *res = tu_result(&r, "input_handling", 1);
     assert_int_equal(res->status, MG_STATUS_FAIL);
-    assert_true(prop(res, "non_finite") > 0);
+    assert_true(tu_prop(res, "non_finite") > 0);
     assert_true(any_example(res, "(variant 1e308): output 0 is Infinity"));
-    run_free(&r);
+    tu_gate_free(&r);
     /* The sound model scores missing values (missing: zero), so declaring
      * they must be rejected fails, and declaring "score" passes. */
     r = run_gate("sound.json", "{\"check\": \"input_handling\", \"variants\": \"missing\", "
                                "\"expect\": {\"missing\": \"reject\"}}");
-    res = result(&r, "input_handling");
+    res = tu_result(&r, "input_handling", 1);
     assert_int_equal(res->status, MG_STATUS_FAIL);
     assert_true(any_example(res, "expected a rejection"));
-    run_free(&r);
+    tu_gate_free(&r);
     r = run_gate("sound.json", "{\"check\": \"input_handling\", \"expect\": {\"missing\": \"score\", "
                                "\"wrong_type\": \"reject\", \"long_string\": \"reject\"}}");
-    res = result(&r, "input_handling");
+    res = tu_result(&r, "input_handling", 1);
     assert_int_equal(res->status, MG_STATUS_PASS);
     /* 6 rows x 3 features x 11 variants, and the 1 MB string on the first row only */
-    assert_true(prop(res, "tries") == 6 * 3 * 11 + 3);
-    run_free(&r);
+    assert_true(tu_prop(res, "tries") == 6 * 3 * 11 + 3);
+    tu_gate_free(&r);
 }
 
 static void test_adv_robustness_and_search_gate_on_flips(void **state)
@@ -188,21 +153,21 @@ static void test_adv_robustness_and_search_gate_on_flips(void **state)
     const char *srch = "{\"check\": \"adversarial_search\", \"features\": {\"z\": {\"abs\": 2}}, \"steps\": 4}";
     char both[512];
     snprintf(both, sizeof both, "%s, %s", rob, srch);
-    run r = run_gate("bad.json", both);
-    const mg_result *res = result(&r, "robustness");
+    tu_gate r = run_gate("bad.json", both);
+    const mg_result *res = tu_result(&r, "robustness", 1);
     assert_int_equal(res->status, MG_STATUS_FAIL);
-    assert_true(prop(res, "flip_rate") > 0.1);
-    assert_true(prop(res, "seed") == 4);
-    res = result(&r, "adversarial_search");
+    assert_true(tu_prop(res, "flip_rate") > 0.1);
+    assert_true(tu_prop(res, "seed") == 4);
+    res = tu_result(&r, "adversarial_search", 1);
     assert_int_equal(res->status, MG_STATUS_FAIL);
-    assert_true(prop(res, "successes") > 0);
-    assert_true(prop(res, "smallest_change") <= 1.0);
+    assert_true(tu_prop(res, "successes") > 0);
+    assert_true(tu_prop(res, "smallest_change") <= 1.0);
     assert_true(any_example(res, "\"tags\":[\"adversarial\"]"));
-    run_free(&r);
+    tu_gate_free(&r);
     r = run_gate("sound.json", both);
-    assert_int_equal(result(&r, "robustness")->status, MG_STATUS_PASS);
-    assert_int_equal(result(&r, "adversarial_search")->status, MG_STATUS_PASS);
-    run_free(&r);
+    assert_int_equal(tu_result(&r, "robustness", 1)->status, MG_STATUS_PASS);
+    assert_int_equal(tu_result(&r, "adversarial_search", 1)->status, MG_STATUS_PASS);
+    tu_gate_free(&r);
 }
 
 static void test_adv_results_are_reproducible(void **state)
@@ -210,26 +175,26 @@ static void test_adv_results_are_reproducible(void **state)
     (void)state;
     const char *chk = "{\"check\": \"robustness\", \"features\": {\"z\": {\"abs\": 2}, \"x\": {\"rel\": 0.5}}, "
                       "\"max_flip_rate\": 0, \"sample\": 4, \"seed\": 9}";
-    run a = run_gate("bad.json", chk), b = run_gate("bad.json", chk);
-    const mg_result *ra = result(&a, "robustness"), *rb = result(&b, "robustness");
-    assert_true(prop(ra, "flips") == prop(rb, "flips"));
-    assert_true(prop(ra, "max_score_change") == prop(rb, "max_score_change"));
+    tu_gate a = run_gate("bad.json", chk), b = run_gate("bad.json", chk);
+    const mg_result *ra = tu_result(&a, "robustness", 1), *rb = tu_result(&b, "robustness", 1);
+    assert_true(tu_prop(ra, "flips") == tu_prop(rb, "flips"));
+    assert_true(tu_prop(ra, "max_score_change") == tu_prop(rb, "max_score_change"));
     assert_int_equal(ra->nexamples, rb->nexamples);
     for (size_t i = 0; i < ra->nexamples; i++)
         assert_string_equal(ra->examples[i], rb->examples[i]);
-    run_free(&a);
-    run_free(&b);
+    tu_gate_free(&a);
+    tu_gate_free(&b);
 }
 
 static void test_adv_order_invariance_passes_a_native_model(void **state)
 {
     (void)state;
-    run r = run_gate("sound.json", "{\"check\": \"order_invariance\", \"duplicates\": 0.5}");
-    const mg_result *res = result(&r, "order_invariance");
+    tu_gate r = run_gate("sound.json", "{\"check\": \"order_invariance\", \"duplicates\": 0.5}");
+    const mg_result *res = tu_result(&r, "order_invariance", 1);
     assert_int_equal(res->status, MG_STATUS_PASS);
-    assert_true(prop(res, "duplicates") == 3);
-    assert_true(prop(res, "tries") == 9);
-    run_free(&r);
+    assert_true(tu_prop(res, "duplicates") == 3);
+    assert_true(tu_prop(res, "tries") == 9);
+    tu_gate_free(&r);
 }
 
 static void test_adv_fixtures_diff_per_case(void **state)
@@ -239,14 +204,14 @@ static void test_adv_fixtures_diff_per_case(void **state)
                             "{\"id\": \"off\", \"input\": {\"x\": 4, \"y\": 0}, \"expect\": {\"score\": 0.93, "
                             "\"tolerance\": 1e-6}}\n"
                             "{\"id\": \"txt\", \"input\": {\"x\": \"big\"}, \"expect\": {\"reject\": true}}\n");
-    run r = run_gate("sound.json", "{\"check\": \"fixtures\", \"path\": \"cases.jsonl\"}");
-    const mg_result *res = result(&r, "fixtures");
+    tu_gate r = run_gate("sound.json", "{\"check\": \"fixtures\", \"path\": \"cases.jsonl\"}");
+    const mg_result *res = tu_result(&r, "fixtures", 1);
     assert_int_equal(res->status, MG_STATUS_FAIL);
-    assert_true(prop(res, "cases") == 3);
-    assert_true(prop(res, "count") == 1);
+    assert_true(tu_prop(res, "cases") == 3);
+    assert_true(tu_prop(res, "count") == 1);
     assert_int_equal(res->nexamples, 1);
     assert_non_null(strstr(res->examples[0], "cases.jsonl:2: case 'off': score 0.5, expected 0.93 ± 1e-06"));
-    run_free(&r);
+    tu_gate_free(&r);
 }
 
 static void test_adv_spec_errors_name_the_option(void **state)
@@ -270,11 +235,11 @@ static void test_adv_spec_errors_name_the_option(void **state)
 static void test_adv_unknown_feature_is_an_error_result(void **state)
 {
     (void)state;
-    run r = run_gate("sound.json", "{\"check\": \"invariance\", \"features\": {\"nope\": {\"abs\": 1}}}");
-    const mg_result *res = result(&r, "invariance");
+    tu_gate r = run_gate("sound.json", "{\"check\": \"invariance\", \"features\": {\"nope\": {\"abs\": 1}}}");
+    const mg_result *res = tu_result(&r, "invariance", 1);
     assert_int_equal(res->status, MG_STATUS_ERROR);
     assert_non_null(strstr(res->message, "'nope' is not a feature of the model"));
-    run_free(&r);
+    tu_gate_free(&r);
 }
 
 int main(void)

@@ -12,52 +12,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/runner.h"
-#include "harness/spec.h"
+#include "support/gate_run.h"
 #include "support/tmpfiles.h"
 
-typedef struct run {
-    mg_spec *spec;
-    mg_report *report;
-} run;
-
 /* Writes data and spec, loads and runs the gate. */
-static run run_gate(const char *data_name, const char *data, const char *spec_text)
+static tu_gate run_gate(const char *data_name, const char *data, const char *spec_text)
 {
     tu_write(data_name, data);
-    mg_spec_errors errs;
-    run r = {0};
-    r.spec = mg_spec_load(tu_write("gate.json", spec_text), &errs);
-    if (!r.spec)
-        fail_msg("spec: %s", errs.msg[0]);
-    r.report = mg_report_new();
-    mg_error err = {{0}};
-    if (mg_run_gate(r.spec, r.report, &err) != MG_RUN_JUDGED)
-        fail_msg("run: %s", err.msg);
-    return r;
-}
-
-static void run_free(run *r)
-{
-    mg_report_free(r->report);
-    mg_spec_free(r->spec);
-}
-
-static const mg_result *result(const run *r, const char *name)
-{
-    for (size_t i = 0; i < r->report->nresults; i++)
-        if (strcmp(r->report->results[i]->name, name) == 0)
-            return r->report->results[i];
-    fail_msg("no result named '%s'", name);
-    return NULL;
-}
-
-static double prop(const mg_result *res, const char *key)
-{
-    const mg_prop *p = mg_result_prop(res, key);
-    if (!p || !p->is_number)
-        fail_msg("result '%s' has no number '%s'", res->name, key);
-    return p->number;
+    return tu_gate_run(tu_write("gate.json", spec_text));
 }
 
 static void assert_example(const mg_result *res, size_t i, const char *needle)
@@ -77,34 +39,34 @@ static const char people_csv[] =
 static void test_missing_counts_rows_and_names_fields(void **state)
 {
     (void)state;
-    run r = run_gate("people.csv", people_csv,
+    tu_gate r = run_gate("people.csv", people_csv,
                      "{\"data\": {\"path\": \"people.csv\"},"
                      " \"schema\": {\"name\": {}, \"age\": {\"type\": \"integer\"},"
                      "             \"email\": {\"nullable\": true}},"
                      " \"checks\": [{\"check\": \"missing\"}]}");
-    const mg_result *res = result(&r, "missing");
+    const mg_result *res = tu_result(&r, "missing", 0);
     assert_int_equal(res->status, MG_STATUS_FAIL);
     /* Rows 3 (name) and 5 (age); the quoted "" name and the nullable email are present. */
-    assert_true(prop(res, "count") == 2);
-    assert_true(prop(res, "rows") == 4);
-    assert_true(prop(res, "rate") == 0.5);
-    assert_true(prop(res, "missing.name") == 1);
+    assert_true(tu_prop(res, "count") == 2);
+    assert_true(tu_prop(res, "rows") == 4);
+    assert_true(tu_prop(res, "rate") == 0.5);
+    assert_true(tu_prop(res, "missing.name") == 1);
     assert_example(res, 0, "people.csv:3: name: found an empty field, expected a value");
     assert_example(res, 1, "people.csv:5: age:");
-    run_free(&r);
+    tu_gate_free(&r);
 }
 
 static void test_missing_column_absent_from_data(void **state)
 {
     (void)state;
-    run r = run_gate("people.csv", people_csv,
+    tu_gate r = run_gate("people.csv", people_csv,
                      "{\"data\": {\"path\": \"people.csv\"}, \"schema\": {\"phone\": {}},"
                      " \"checks\": [{\"check\": \"missing\"}]}");
-    const mg_result *res = result(&r, "missing");
+    const mg_result *res = tu_result(&r, "missing", 0);
     assert_int_equal(res->status, MG_STATUS_FAIL);
-    assert_true(prop(res, "count") == 4);
+    assert_true(tu_prop(res, "count") == 4);
     assert_non_null(strstr(res->message, "required column 'phone' is not in the data"));
-    run_free(&r);
+    tu_gate_free(&r);
 }
 
 static void test_missing_tolerance_rate_and_count(void **state)
@@ -118,12 +80,12 @@ static void test_missing_tolerance_rate_and_count(void **state)
         {"{\"data\": {\"path\": \"p.csv\"}, \"schema\": {\"name\": {}, \"age\": {}}, \"checks\": [{\"check\": \"missing\", \"max_count\": 1}]}", "fail"},
     };
     for (size_t i = 0; i < 4; i++) {
-        run r = run_gate("p.csv", people_csv, specs[i][0]);
-        const mg_result *res = result(&r, "missing");
+        tu_gate r = run_gate("p.csv", people_csv, specs[i][0]);
+        const mg_result *res = tu_result(&r, "missing", 0);
         mg_status want = strcmp(specs[i][1], "pass") == 0 ? MG_STATUS_PASS : MG_STATUS_FAIL;
         if (res->status != want)
             fail_msg("case %zu: got %s: %s", i, mg_status_name(res->status), res->message);
-        run_free(&r);
+        tu_gate_free(&r);
     }
 }
 
@@ -143,19 +105,19 @@ static void test_types_and_ranges(void **state)
         " \"flag\": {\"type\": \"boolean\"}, \"cur\": {\"values\": [\"EUR\", \"USD\"]},"
         " \"code\": {\"type\": \"string\", \"max_length\": 2}},"
         " \"checks\": [{\"check\": \"types\"}, {\"check\": \"ranges\"}]}";
-    run r = run_gate("m.csv", csv, spec);
-    const mg_result *types = result(&r, "types");
-    assert_true(prop(types, "count") == 2); /* rows 3 and 4 */
-    assert_true(prop(types, "wrong_type.qty") == 1);
+    tu_gate r = run_gate("m.csv", csv, spec);
+    const mg_result *types = tu_result(&r, "types", 0);
+    assert_true(tu_prop(types, "count") == 2); /* rows 3 and 4 */
+    assert_true(tu_prop(types, "wrong_type.qty") == 1);
     assert_example(types, 0, "m.csv:3: amount: found '12,50', expected a finite number");
     assert_example(types, 1, "m.csv:4: qty: found '4.0', expected an integer");
-    const mg_result *ranges = result(&r, "ranges");
-    assert_true(prop(ranges, "count") == 2); /* rows 4 and 5 */
+    const mg_result *ranges = tu_result(&r, "ranges", 0);
+    assert_true(tu_prop(ranges, "count") == 2); /* rows 4 and 5 */
     assert_example(ranges, 0, "m.csv:4: amount: found '-1', expected at least 0");
     assert_example(ranges, 1, "m.csv:5: qty: found '2000', expected at most 100");
-    assert_true(prop(ranges, "out_of_range.cur") == 1);
-    assert_true(prop(ranges, "out_of_range.code") == 1);
-    run_free(&r);
+    assert_true(tu_prop(ranges, "out_of_range.cur") == 1);
+    assert_true(tu_prop(ranges, "out_of_range.code") == 1);
+    tu_gate_free(&r);
 }
 
 static void test_order_per_key_with_lateness(void **state)
@@ -169,23 +131,23 @@ static void test_order_per_key_with_lateness(void **state)
         "a,2024-01-01T09:00:00Z\n"   /* line 5: 1 h late */
         "b,1704099600\n"             /* epoch 2024-01-01T09:00:00Z: same time, fine */
         "b,2024-01-01T08:00:00+00:00\n"; /* line 7: 1 h late */
-    run r = run_gate("e.csv", csv,
+    tu_gate r = run_gate("e.csv", csv,
                      "{\"data\": {\"path\": \"e.csv\", \"key\": \"k\", \"time\": \"t\"},"
                      " \"checks\": [{\"check\": \"order\", \"allowed_lateness\": \"1m\"}]}");
-    const mg_result *res = result(&r, "order");
+    const mg_result *res = tu_result(&r, "order", 0);
     assert_int_equal(res->status, MG_STATUS_FAIL);
-    assert_true(prop(res, "count") == 2);
-    assert_true(prop(res, "worst_lateness_seconds") == 3600);
-    assert_true(prop(res, "allowed_lateness_seconds") == 60);
-    assert_true(prop(res, "keys") == 2);
+    assert_true(tu_prop(res, "count") == 2);
+    assert_true(tu_prop(res, "worst_lateness_seconds") == 3600);
+    assert_true(tu_prop(res, "allowed_lateness_seconds") == 60);
+    assert_true(tu_prop(res, "keys") == 2);
     assert_example(res, 0, "e.csv:5: t:");
     assert_example(res, 0, "before the event at line 2 for key 'a'");
-    run_free(&r);
+    tu_gate_free(&r);
 
     /* Without a key, the whole file must be in order. */
     r = run_gate("e.csv", csv, "{\"data\": {\"path\": \"e.csv\", \"time\": \"t\"}, \"checks\": [{\"check\": \"order\"}]}");
-    assert_true(prop(result(&r, "order"), "count") == 5);
-    run_free(&r);
+    assert_true(tu_prop(tu_result(&r, "order", 0), "count") == 5);
+    tu_gate_free(&r);
 }
 
 static void test_duplicates_by_id_key_time_and_by(void **state)
@@ -197,40 +159,40 @@ static void test_duplicates_by_id_key_time_and_by(void **state)
         "2,a,2,x\n"
         "1,b,3,y\n"   /* line 4: id 1 again */
         "3,a,2,y\n";  /* line 5: key a + time 2 again */
-    run r = run_gate("d.csv", csv, "{\"data\": {\"path\": \"d.csv\", \"id\": \"id\"}, \"checks\": [{\"check\": \"duplicates\"}]}");
-    const mg_result *res = result(&r, "duplicates");
-    assert_true(prop(res, "count") == 1);
+    tu_gate r = run_gate("d.csv", csv, "{\"data\": {\"path\": \"d.csv\", \"id\": \"id\"}, \"checks\": [{\"check\": \"duplicates\"}]}");
+    const mg_result *res = tu_result(&r, "duplicates", 0);
+    assert_true(tu_prop(res, "count") == 1);
     assert_example(res, 0, "d.csv:4: id: found '1' again, first seen at line 2");
-    run_free(&r);
+    tu_gate_free(&r);
 
     r = run_gate("d.csv", csv, "{\"data\": {\"path\": \"d.csv\", \"key\": \"k\", \"time\": \"t\"}, \"checks\": [{\"check\": \"duplicates\"}]}");
-    res = result(&r, "duplicates");
-    assert_true(prop(res, "count") == 1);
+    res = tu_result(&r, "duplicates", 0);
+    assert_true(tu_prop(res, "count") == 1);
     assert_example(res, 0, "d.csv:5: k: found 'a' again, first seen at line 3 (same key and time)");
-    run_free(&r);
+    tu_gate_free(&r);
 
     r = run_gate("d.csv", csv, "{\"data\": {\"path\": \"d.csv\"}, \"checks\": [{\"check\": \"duplicates\", \"by\": [\"v\"]}]}");
-    assert_true(prop(result(&r, "duplicates"), "count") == 2);
-    run_free(&r);
+    assert_true(tu_prop(tu_result(&r, "duplicates", 0), "count") == 2);
+    tu_gate_free(&r);
 
     r = run_gate("d.csv", csv, "{\"data\": {\"path\": \"d.csv\"}, \"checks\": [{\"check\": \"duplicates\", \"by\": \"nope\"}]}");
-    res = result(&r, "duplicates");
+    res = tu_result(&r, "duplicates", 0);
     assert_int_equal(res->status, MG_STATUS_ERROR);
     assert_non_null(strstr(res->message, "column 'nope'"));
-    run_free(&r);
+    tu_gate_free(&r);
 }
 
 static void test_format_counts_ragged_rows_and_always_runs(void **state)
 {
     (void)state;
     const char *csv = "a,b,c\n1,2,3\n1,2\n1,2,3,4\n";
-    run r = run_gate("f.csv", csv, "{\"data\": {\"path\": \"f.csv\"}}");
-    const mg_result *res = result(&r, "format");
+    tu_gate r = run_gate("f.csv", csv, "{\"data\": {\"path\": \"f.csv\"}}");
+    const mg_result *res = tu_result(&r, "format", 0);
     assert_int_equal(res->status, MG_STATUS_FAIL);
-    assert_true(prop(res, "wrong_field_count") == 2);
+    assert_true(tu_prop(res, "wrong_field_count") == 2);
     assert_example(res, 0, "f.csv:3: found 2 fields, expected 3 as in the header");
-    assert_int_equal(result(&r, "limits")->status, MG_STATUS_PASS);
-    run_free(&r);
+    assert_int_equal(tu_result(&r, "limits", 0)->status, MG_STATUS_PASS);
+    tu_gate_free(&r);
 }
 
 static void test_limits_columns_and_field_size(void **state)
@@ -241,16 +203,16 @@ static void test_limits_columns_and_field_size(void **state)
     big[sizeof big - 1] = '\0';
     char csv[1024];
     snprintf(csv, sizeof csv, "a,b,c,d\n1,2,3,4\n1,%s,3,4\n5,6,7,8\n", big);
-    run r = run_gate("l.csv", csv,
+    tu_gate r = run_gate("l.csv", csv,
                      "{\"data\": {\"path\": \"l.csv\"}, \"limits\": {\"max_columns\": 3, \"max_field_bytes\": 100}}");
-    const mg_result *res = result(&r, "limits");
+    const mg_result *res = tu_result(&r, "limits", 0);
     assert_int_equal(res->status, MG_STATUS_FAIL);
-    assert_true(prop(res, "columns_over_max") >= 1);
-    assert_true(prop(res, "fields_too_big") == 1);
+    assert_true(tu_prop(res, "columns_over_max") >= 1);
+    assert_true(tu_prop(res, "fields_too_big") == 1);
     assert_example(res, 0, "l.csv:1: found 4 columns in the header, expected at most 3");
     /* The oversized row is skipped; the other rows are read. */
     assert_int_equal(r.report->facts.rows_read, 2);
-    run_free(&r);
+    tu_gate_free(&r);
 }
 
 static void test_jsonl_types_and_missing(void **state)
@@ -262,18 +224,18 @@ static void test_jsonl_types_and_missing(void **state)
         "{\"id\": 3, \"v\": null}\n"                /* line 3: v null, s absent */
         "not json\n"                                /* line 4: malformed */
         "{\"id\": 4, \"v\": 1, \"s\": \"b\"}\n";
-    run r = run_gate("x.jsonl", jsonl,
+    tu_gate r = run_gate("x.jsonl", jsonl,
                      "{\"data\": {\"path\": \"x.jsonl\", \"id\": \"id\"},"
                      " \"schema\": {\"v\": {\"type\": \"number\"}, \"s\": {\"type\": \"string\"}}}");
-    assert_true(prop(result(&r, "types"), "count") == 1);
-    assert_example(result(&r, "types"), 0, "x.jsonl:2: s: found 3, expected a string");
-    assert_true(prop(result(&r, "missing"), "count") == 1);
-    const mg_result *fmt = result(&r, "format");
+    assert_true(tu_prop(tu_result(&r, "types", 0), "count") == 1);
+    assert_example(tu_result(&r, "types", 0), 0, "x.jsonl:2: s: found 3, expected a string");
+    assert_true(tu_prop(tu_result(&r, "missing", 0), "count") == 1);
+    const mg_result *fmt = tu_result(&r, "format", 0);
     assert_int_equal(fmt->status, MG_STATUS_FAIL);
-    assert_true(prop(fmt, "unparsable") == 1);
+    assert_true(tu_prop(fmt, "unparsable") == 1);
     assert_example(fmt, 0, "x.jsonl:4:");
     assert_int_equal(r.report->facts.rows_read, 4);
-    run_free(&r);
+    tu_gate_free(&r);
 }
 
 int main(void)
