@@ -370,10 +370,16 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
         c->max_rate = cs->max_rate;
         c->env = &env;
         c->result = mg_report_add(report, cs->def->group, cs->name, cs->def->name);
-        if ((cs->def->needs & MG_NEEDS_TIME) && env.role_column[MG_ROLE_TIME] < 0) {
+        /* A column the check needs but the data lacks: the check cannot run. */
+        mg_role missing = MG_ROLE_COUNT;
+        if ((cs->def->needs & MG_NEEDS_TIME) && env.role_column[MG_ROLE_TIME] < 0)
+            missing = MG_ROLE_TIME;
+        else if ((cs->def->needs & MG_NEEDS_LABEL) && env.role_column[MG_ROLE_LABEL] < 0)
+            missing = MG_ROLE_LABEL;
+        if (missing != MG_ROLE_COUNT) {
             c->result->status = MG_STATUS_ERROR;
-            mg_result_set_message(c->result, "the time column '%s' (data.time) is not in '%s'",
-                                  spec->roles[MG_ROLE_TIME], spec->data_path);
+            mg_result_set_message(c->result, "the %s column '%s' (data.%s) is not in '%s'", mg_role_name(missing),
+                                  spec->roles[missing], mg_role_name(missing), spec->data_path);
             rc[i].skip = 1;
             continue;
         }

@@ -51,6 +51,14 @@ expect_rc 2
 expect_stderr_contains "'log_loss' is better when lower"
 case_end
 
+case_begin "a label column not in the data is an error testcase, not a crash"
+printf '{"data": {"path": "t.csv", "label": "no_such", "prediction": "score"}, "checks": [{"check": "metric", "metric": "roc_auc"}, {"check": "champion"}]}\n' >"$TMP/nolabel.json"
+run_mgate run "$TMP/nolabel.json" --junit "$TMP/nolabel.xml"
+expect_rc 1
+expect_stdout_contains "ERROR metrics/roc_auc: the label column 'no_such' (data.label) is not in"
+expect_junit_valid "$TMP/nolabel.xml"
+case_end
+
 case_begin "baseline: written by 'mgate baseline', gated on, and refused for other data"
 printf '{"data": {"path": "t.csv", "label": "is_fraud", "prediction": "champion_score"}}\n' >"$TMP/champ.json"
 run_mgate baseline "$TMP/champ.json" -o "$TMP/base.json"
