@@ -119,7 +119,8 @@ enum {
     MG_NEEDS_TIME = 1 << 0,       /* data.time */
     MG_NEEDS_SCHEMA = 1 << 1,     /* a non-empty schema */
     MG_NEEDS_SCORES = 1 << 2,     /* a model or data.prediction */
-    MG_NEEDS_LABEL = 1 << 3       /* data.label */
+    MG_NEEDS_LABEL = 1 << 3,      /* data.label */
+    MG_NEEDS_CHAMPION = 1 << 4    /* baseline_model or data.baseline_prediction */
 };
 
 typedef struct mg_check_def {

@@ -178,6 +178,6 @@ static const mg_opt_def champion_options[] = {
 const mg_check_def mg_check_champion = {
     "champion", "metrics",
     "rows flipped right-to-wrong against the champion, with McNemar's test",
-    champion_options, MG_NEEDS_SCORES | MG_NEEDS_LABEL,
+    champion_options, MG_NEEDS_SCORES | MG_NEEDS_LABEL | MG_NEEDS_CHAMPION,
     NULL, champion_begin, NULL, NULL, champion_scored, champion_finish, champion_free,
 };

@@ -518,6 +518,10 @@ static void load_check(loader *L, mg_spec *s, const json_t *c, mg_check_spec *cs
     if ((cs->def->needs & MG_NEEDS_SCORES) && !s->roles[MG_ROLE_PREDICTION] &&
         !json_object_get(s->root, "model"))
         errorf(L, 0, "check '%s' needs scores: give a \"model\" or set data.prediction", type);
+    if ((cs->def->needs & MG_NEEDS_CHAMPION) && !s->roles[MG_ROLE_BASELINE_PREDICTION] &&
+        !json_object_get(s->root, "baseline_model"))
+        errorf(L, 0, "check '%s' needs a champion to compare with: give \"baseline_model\" or set "
+                     "data.baseline_prediction", type);
     if ((cs->def->needs & MG_NEEDS_LABEL) && !s->roles[MG_ROLE_LABEL])
         errorf(L, 0, "check '%s' needs the label column: set data.label", type);
     if ((cs->def->needs & MG_NEEDS_SCHEMA) && s->nfields == 0)

@@ -52,7 +52,7 @@ expect_stderr_contains "'log_loss' is better when lower"
 case_end
 
 case_begin "a label column not in the data is an error testcase, not a crash"
-printf '{"data": {"path": "t.csv", "label": "no_such", "prediction": "score"}, "checks": [{"check": "metric", "metric": "roc_auc"}, {"check": "champion"}]}\n' >"$TMP/nolabel.json"
+printf '{"data": {"path": "t.csv", "label": "no_such", "prediction": "score"}, "checks": [{"check": "metric", "metric": "roc_auc"}]}\n' >"$TMP/nolabel.json"
 run_mgate run "$TMP/nolabel.json" --junit "$TMP/nolabel.xml"
 expect_rc 1
 expect_stdout_contains "ERROR metrics/roc_auc: the label column 'no_such' (data.label) is not in"
