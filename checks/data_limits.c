@@ -1,8 +1,9 @@
 /*
  * data_limits.c - the `limits` check: abnormally large input.  Fields and
  * rows over their byte limits (the source skipped them), rows past
- * max_rows, a file over max_file_bytes, and a header or record with more
- * columns than max_columns.  Each such event counts once.
+ * max_rows, a file over max_file_bytes, a header or record with more
+ * columns than max_columns, and fewer readable rows than min_rows (default
+ * 1: a gate over no data must not pass).  Each such event counts once.
  */
 #include <stdlib.h>
 
@@ -14,6 +15,7 @@ typedef struct limits_state {
     uint64_t events;
     uint64_t fields_too_big, rows_too_big, rows_too_many, columns_too_many, file_too_big;
     uint64_t largest; /* largest oversize seen, bytes */
+    uint64_t good_rows;
 } limits_state;
 
 static void limits_begin(mg_check *c)
@@ -33,6 +35,7 @@ static void limits_begin(mg_check *c)
 static void limits_row(mg_check *c, const mg_row *row)
 {
     limits_state *s = c->state;
+    s->good_rows++;
     size_t max = c->env->limits->max_columns;
     if (max && row->nfields_found > max) {
         s->events++;
@@ -62,13 +65,20 @@ static void limits_problem(mg_check *c, const mg_source_problem_info *p)
 static void limits_finish(mg_check *c)
 {
     limits_state *s = c->state;
-    mg_check_judge(c, s->events, "inputs over the size limits");
+    uint64_t min_rows = c->env->limits->min_rows;
+    if (min_rows && s->good_rows < min_rows) {
+        s->events++;
+        mg_result_example(c->result, c->env->examples, "%s: found %llu readable rows, expected at least %llu (min_rows)",
+                          c->env->data_path, (unsigned long long)s->good_rows, (unsigned long long)min_rows);
+    }
+    mg_check_judge(c, s->events, "inputs outside the size limits");
     mg_result *res = c->result;
     mg_result_prop_number(res, "fields_too_big", (double)s->fields_too_big);
     mg_result_prop_number(res, "rows_too_big", (double)s->rows_too_big);
     mg_result_prop_number(res, "rows_over_max_rows", (double)s->rows_too_many);
     mg_result_prop_number(res, "columns_over_max", (double)s->columns_too_many);
     mg_result_prop_number(res, "file_over_max_bytes", (double)s->file_too_big);
+    mg_result_prop_number(res, "min_rows", (double)c->env->limits->min_rows);
     if (s->largest)
         mg_result_prop_number(res, "largest_bytes", (double)s->largest);
 }

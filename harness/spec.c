@@ -358,7 +358,7 @@ static void load_schema(loader *L, mg_spec *s, const json_t *schema)
 static void load_limits(loader *L, mg_spec *s, const json_t *limits)
 {
     static const char *const keys[] = {"max_field_bytes", "max_row_bytes", "max_columns",
-                                       "max_rows", "max_file_bytes", NULL};
+                                       "max_rows", "max_file_bytes", "min_rows", NULL};
     push_key(L, "limits");
     if (!json_is_object(limits)) {
         errorf(L, 0, "expected an object, found %s", mg_json_kind(limits));
@@ -377,6 +377,8 @@ static void load_limits(loader *L, mg_spec *s, const json_t *limits)
         s->limits.max_rows = v;
     if (get_count(L, limits, "max_file_bytes", &v) == 1)
         s->limits.max_file_bytes = v;
+    if (get_count(L, limits, "min_rows", &v) == 1)
+        s->limits.min_rows = v;
     pop(L);
 }
 
@@ -773,6 +775,7 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
     s->limits.max_field_bytes = 1u << 20;
     s->limits.max_row_bytes = 16u << 20;
     s->limits.max_columns = 10000;
+    s->limits.min_rows = 1; /* a gate over no data must not pass */
     loader L = {path, text, len, {0, {{0}}}, errs};
 
     if (!json_is_object(root)) {

@@ -34,6 +34,7 @@ typedef struct mg_limits {
     size_t max_columns;
     uint64_t max_rows;
     uint64_t max_file_bytes;
+    uint64_t min_rows;         /* judged by the limits check, not the source */
 } mg_limits;
 
 typedef struct mg_source_options {

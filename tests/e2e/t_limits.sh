@@ -73,4 +73,15 @@ expect_rc 1
 expect_eq "$(jqr "$TMP/rr.json" '.facts.rows_read')" "100" "rows read"
 case_end
 
+case_begin "data with no rows fails the gate (min_rows, default 1)"
+printf 'id,x\n' >"$TMP/empty.csv"
+printf '{"data": {"path": "empty.csv", "id": "id"}, "schema": {"x": {"type": "number"}}}\n' >"$TMP/empty.json"
+run_mgate run "$TMP/empty.json"
+expect_rc 1
+expect_stdout_contains "found 0 readable rows, expected at least 1 (min_rows)"
+printf '{"data": {"path": "empty.csv"}, "limits": {"min_rows": 0}}\n' >"$TMP/empty0.json"
+run_mgate run "$TMP/empty0.json"
+expect_rc 0
+case_end
+
 finish
