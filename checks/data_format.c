@@ -1,8 +1,9 @@
 /*
  * data_format.c - the `format` check: records that could not be parsed (a
- * malformed JSON line, broken CSV quoting) and CSV records whose number of
- * fields differs from the header.  Always run: malformed data never passes
- * silently, even when the spec does not list this check.
+ * malformed JSON line, an unterminated CSV quote), CSV records whose number
+ * of fields differs from the header, and a header that names a column
+ * twice.  Always run: malformed data never passes silently, even when the
+ * spec does not list this check.
  */
 #include <stdlib.h>
 
@@ -16,7 +17,19 @@ typedef struct format_state {
 
 static void format_begin(mg_check *c)
 {
-    c->state = mg_xcalloc(1, sizeof(format_state));
+    format_state *s = mg_xcalloc(1, sizeof *s);
+    c->state = s;
+    /* A header naming a column twice: every check would read only the first. */
+    const mg_source *src = c->env->source;
+    size_t n = mg_source_ncolumns(src);
+    for (size_t i = 1; i < n; i++) {
+        long first = mg_source_column_index(src, mg_source_column(src, i));
+        if (first >= 0 && (size_t)first < i) {
+            s->malformed++;
+            mg_check_example(c, 1, mg_source_column(src, i),
+                             "found the column name again (columns %ld and %zu), expected unique names", first + 1, i + 1);
+        }
+    }
 }
 
 static void format_row(mg_check *c, const mg_row *row)

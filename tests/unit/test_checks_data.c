@@ -195,6 +195,16 @@ static void test_format_counts_ragged_rows_and_always_runs(void **state)
     tu_gate_free(&r);
 }
 
+static void test_format_duplicate_header_name(void **state)
+{
+    (void)state;
+    tu_gate r = run_gate("h.csv", "a,b,a\n1,2,3\n", "{\"data\": {\"path\": \"h.csv\"}}");
+    const mg_result *res = tu_result(&r, "format", 0);
+    assert_int_equal(res->status, MG_STATUS_FAIL);
+    assert_example(res, 0, "h.csv:1: a: found the column name again (columns 1 and 3)");
+    tu_gate_free(&r);
+}
+
 static void test_limits_columns_and_field_size(void **state)
 {
     (void)state;
@@ -248,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_order_per_key_with_lateness),
         cmocka_unit_test(test_duplicates_by_id_key_time_and_by),
         cmocka_unit_test(test_format_counts_ragged_rows_and_always_runs),
+        cmocka_unit_test(test_format_duplicate_header_name),
         cmocka_unit_test(test_limits_columns_and_field_size),
         cmocka_unit_test(test_jsonl_types_and_missing),
     };
