@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/sha256.h"
@@ -151,6 +152,44 @@ static int check_baseline_data(const mg_spec *spec, const char *data_sha256, mg_
     }
     json_decref(b);
     return rc;
+}
+
+/* Progress on a terminal: a line every 2 s on long runs, overwritten in
+ * place and cleared at the end.  Never in CI logs (not a terminal). */
+typedef struct progress {
+    int on, shown;
+    double next;
+    uint64_t file_bytes;
+} progress;
+
+static void progress_init(progress *p, const char *path)
+{
+    struct stat st;
+    p->on = isatty(STDERR_FILENO);
+    p->shown = 0;
+    p->next = now_seconds() + 2;
+    p->file_bytes = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
+static void progress_tick(progress *p, const mg_source *src, uint64_t rows)
+{
+    double t = now_seconds();
+    if (t < p->next)
+        return;
+    p->next = t + 2;
+    p->shown = 1;
+    uint64_t done = mg_source_bytes_read(src);
+    if (p->file_bytes)
+        fprintf(stderr, "\rmgate: %llu rows, %.0f%% of %.1f MB ", (unsigned long long)rows,
+                100.0 * (double)done / (double)p->file_bytes, (double)p->file_bytes / 1e6);
+    else
+        fprintf(stderr, "\rmgate: %llu rows ", (unsigned long long)rows);
+}
+
+static void progress_done(progress *p)
+{
+    if (p->shown)
+        fprintf(stderr, "\r%60s\r", "");
 }
 
 typedef struct running_check {
@@ -393,6 +432,8 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
      * scaled, so timing does not cost more than the checks themselves. */
     uint64_t records = 0, rows = 0;
     mg_row row;
+    progress prog;
+    progress_init(&prog, spec->data_path);
     for (;;) {
         mg_source_status st = mg_source_next(src, &row, err);
         if (st == MG_SOURCE_END)
@@ -421,6 +462,8 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
         }
         records++;
         rows++;
+        if (prog.on && (rows & 0xffff) == 0)
+            progress_tick(&prog, src, rows);
         type_row(spec, field_column, &row, typed);
         for (size_t i = 0; i < spec->nchecks; i++) {
             mg_check *c = &rc[i].check;
@@ -440,6 +483,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
     }
     if (scoring)
         stage_flush(&stage);
+    progress_done(&prog);
     report->facts.rows_read = rows;
 
     for (size_t i = 0; i < spec->nchecks; i++) {
