@@ -12,13 +12,16 @@
 #define MG_TESTS_REPORT_FIXTURE_H
 
 #include <dirent.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "checks/result.h"
+#include "common/error.h"
 #include "common/xmem.h"
 
 /* The nasty message, raw, and what it must read as once cleaned for XML on
@@ -172,6 +175,64 @@ static inline int enter_comma_locale(void)
         if (setlocale(LC_ALL, names[i]))
             return 1;
     return 0;
+}
+
+/* Every way a report write can fail leaves what was there: a temporary name
+ * too long for the folder, a read-only folder (when not root), a rename onto
+ * a folder (and no temporary file left), a missing folder.  Each failure is
+ * -1 with the path in the message.  `write` is a writer from writers.h, ext
+ * the file ending (".xml").  The caller includes cmocka first. */
+typedef int (*report_writer)(const mg_report *, const char *, mg_error *);
+
+static inline void assert_writer_keeps_old_file(report_writer write, const char *ext)
+{
+    mg_report *r = fixture_report();
+    char *dir = make_temp_dir();
+    assert_non_null(dir);
+    mg_error err = {{0}};
+    size_t elen = strlen(ext);
+    char name[NAME_MAX + 1];
+    memset(name, 'r', NAME_MAX - elen);
+    strcpy(name + NAME_MAX - elen, ext);
+    char *path = mg_xasprintf("%s/%s", dir, name);
+    write_text(path, "old");
+    assert_int_equal(write(r, path, &err), -1);
+    assert_non_null(strstr(err.msg, path));
+    char *text = slurp(path);
+    assert_string_equal(text, "old");
+    free(text);
+    free(path);
+
+    if (geteuid() != 0) {
+        path = mg_xasprintf("%s/mgate%s", dir, ext);
+        write_text(path, "old");
+        assert_int_equal(chmod(dir, 0555), 0);
+        assert_int_equal(write(r, path, &err), -1);
+        assert_int_equal(chmod(dir, 0755), 0);
+        text = slurp(path);
+        assert_string_equal(text, "old");
+        free(text);
+        free(path);
+    }
+
+    path = mg_xasprintf("%s/in-the-way%s", dir, ext);
+    assert_int_equal(mkdir(path, 0755), 0);
+    assert_int_equal(write(r, path, &err), -1);
+    assert_non_null(strstr(err.msg, path));
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(count_entries(dir, ".tmp."), 0);
+    free(path);
+
+    path = mg_xasprintf("/nonexistent-mgate-dir/x%s", ext);
+    assert_int_equal(write(r, path, &err), -1);
+    assert_non_null(strstr(err.msg, path));
+    free(path);
+
+    remove_tree(dir);
+    free(dir);
+    mg_report_free(r);
 }
 
 #endif

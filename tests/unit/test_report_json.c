@@ -218,46 +218,7 @@ static void test_report_json_numbers_are_c_locale(void **state)
 static void test_report_json_keeps_old_file_on_failure(void **state)
 {
     (void)state;
-    mg_report *r = fixture_report();
-    char *dir = make_temp_dir();
-    assert_non_null(dir);
-    mg_error err = {{0}};
-    /* No room for the temporary file's name beside the target. */
-    char name[NAME_MAX + 1];
-    memset(name, 'j', NAME_MAX - 5);
-    strcpy(name + NAME_MAX - 5, ".json");
-    char *path = mg_xasprintf("%s/%s", dir, name);
-    write_text(path, "old");
-    assert_int_equal(mg_write_json(r, path, &err), -1);
-    assert_non_null(strstr(err.msg, path));
-    char *text = slurp(path);
-    assert_string_equal(text, "old");
-    free(text);
-    free(path);
-    /* A read-only folder, when not root. */
-    if (geteuid() != 0) {
-        path = mg_xasprintf("%s/mgate.json", dir);
-        write_text(path, "old");
-        assert_int_equal(chmod(dir, 0555), 0);
-        assert_int_equal(mg_write_json(r, path, &err), -1);
-        assert_int_equal(chmod(dir, 0755), 0);
-        text = slurp(path);
-        assert_string_equal(text, "old");
-        free(text);
-        free(path);
-    }
-    /* The rename fails: the folder in the way stays, no temporary is left. */
-    path = mg_xasprintf("%s/in-the-way.json", dir);
-    assert_int_equal(mkdir(path, 0755), 0);
-    assert_int_equal(mg_write_json(r, path, &err), -1);
-    struct stat st;
-    assert_int_equal(stat(path, &st), 0);
-    assert_true(S_ISDIR(st.st_mode));
-    assert_int_equal(count_entries(dir, ".tmp."), 0);
-    free(path);
-    remove_tree(dir);
-    free(dir);
-    mg_report_free(r);
+    assert_writer_keeps_old_file(mg_write_json, ".json");
 }
 
 int main(void)

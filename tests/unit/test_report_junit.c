@@ -563,56 +563,7 @@ static void test_report_junit_numbers_are_c_locale(void **state)
 static void test_report_junit_keeps_old_file_when_folder_unwritable(void **state)
 {
     (void)state;
-    mg_report *r = fixture_report();
-    char *dir = make_temp_dir();
-    assert_non_null(dir);
-    mg_error err = {{0}};
-
-    /* 1. A temporary file cannot be made beside the target: its name would
-     *    be too long (works as root too, unlike chmod). */
-    char name[NAME_MAX + 1];
-    memset(name, 'r', NAME_MAX - 4);
-    strcpy(name + NAME_MAX - 4, ".xml");
-    char *path = mg_xasprintf("%s/%s", dir, name);
-    write_text(path, "old");
-    assert_int_equal(mg_write_junit(r, path, &err), -1);
-    assert_non_null(strstr(err.msg, path));
-    char *text = slurp(path);
-    assert_string_equal(text, "old");
-    free(text);
-    free(path);
-
-    /* 2. The folder is read-only (only meaningful when not root). */
-    if (geteuid() != 0) {
-        path = mg_xasprintf("%s/mgate.xml", dir);
-        write_text(path, "old");
-        assert_int_equal(chmod(dir, 0555), 0);
-        assert_int_equal(mg_write_junit(r, path, &err), -1);
-        assert_int_equal(chmod(dir, 0755), 0);
-        text = slurp(path);
-        assert_string_equal(text, "old");
-        free(text);
-        free(path);
-    }
-
-    /* 3. The rename fails (the target is a folder): nothing is left behind. */
-    path = mg_xasprintf("%s/as-dir.xml", dir);
-    assert_int_equal(mkdir(path, 0755), 0);
-    assert_int_equal(mg_write_junit(r, path, &err), -1);
-    assert_non_null(strstr(err.msg, path));
-    struct stat st;
-    assert_int_equal(stat(path, &st), 0);
-    assert_true(S_ISDIR(st.st_mode));
-    assert_int_equal(count_entries(dir, ".tmp."), 0);
-    free(path);
-
-    /* 4. A missing folder is an error naming the path. */
-    assert_int_equal(mg_write_junit(r, "/nonexistent-mgate-dir/x.xml", &err), -1);
-    assert_non_null(strstr(err.msg, "/nonexistent-mgate-dir/x.xml"));
-
-    remove_tree(dir);
-    free(dir);
-    mg_report_free(r);
+    assert_writer_keeps_old_file(mg_write_junit, ".xml");
 }
 
 static void test_report_junit_replaces_old_file(void **state)

@@ -326,28 +326,7 @@ static void test_report_markdown_append_keeps_existing(void **state)
 static void test_report_markdown_write_keeps_old_file_on_failure(void **state)
 {
     (void)state;
-    mg_report *r = fixture_report();
-    char *dir = make_temp_dir();
-    mg_error err = {{0}};
-    char name[NAME_MAX + 1];
-    memset(name, 'm', NAME_MAX - 3);
-    strcpy(name + NAME_MAX - 3, ".md");
-    char *path = mg_xasprintf("%s/%s", dir, name);
-    write_text(path, "old");
-    assert_int_equal(mg_write_markdown(r, path, &err), -1);
-    assert_non_null(strstr(err.msg, path));
-    char *text = slurp(path);
-    assert_string_equal(text, "old");
-    free(text);
-    free(path);
-    path = mg_xasprintf("%s/in-the-way.md", dir);
-    assert_int_equal(mkdir(path, 0755), 0);
-    assert_int_equal(mg_write_markdown(r, path, &err), -1);
-    assert_int_equal(count_entries(dir, ".tmp."), 0);
-    free(path);
-    remove_tree(dir);
-    free(dir);
-    mg_report_free(r);
+    assert_writer_keeps_old_file(mg_write_markdown, ".md");
 }
 
 int main(void)
