@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "score/model.h"
+#include "support/tmpfiles.h"
 #include "score_testutil.h"
 
 static mg_model *load(const char *path, mg_error *err)
@@ -64,27 +65,10 @@ static void test_score_linear_regression_matches_sklearn(void **s)
     assert_true(d <= 1e-9);
 }
 
-static char tmpdir[64];
-
-static int setup_tmp(void **s)
-{
-    (void)s;
-    strcpy(tmpdir, "/tmp/mgate-lin-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown_tmp(void **s)
-{
-    (void)s;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 static mg_model *load_text(const char *text, mg_error *err)
 {
     char path[128];
-    snprintf(path, sizeof path, "%s/m.json", tmpdir);
+    snprintf(path, sizeof path, "%s/m.json", tu_dir());
     FILE *fp = fopen(path, "w");
     fputs(text, fp);
     fclose(fp);
@@ -177,5 +161,5 @@ int main(void)
         cmocka_unit_test(test_score_linear_rejects_bad_models),
         cmocka_unit_test(test_score_linear_binding_names_missing_columns),
     };
-    return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

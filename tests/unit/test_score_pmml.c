@@ -16,25 +16,9 @@
 #include <unistd.h>
 
 #include "score/model.h"
+#include "support/tmpfiles.h"
 
 #define DIR "fixtures/models/pmml/"
-
-static char tmpdir[64];
-
-static int setup_tmp(void **s)
-{
-    (void)s;
-    strcpy(tmpdir, "/tmp/mgate-pmml-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown_tmp(void **s)
-{
-    (void)s;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 static mg_model *load(const char *path, mg_error *err)
 {
@@ -146,7 +130,7 @@ static void test_score_pmml_softmax_classification(void **s)
     mg_model_free(m);
 }
 
-/* Writes fixture `name` with `from` replaced by `to` into tmpdir. */
+/* Writes fixture `name` with `from` replaced by `to` into the scratch folder. */
 static char *variant(const char *name, const char *from, const char *to)
 {
     static char path[256];
@@ -158,7 +142,7 @@ static char *variant(const char *name, const char *from, const char *to)
     size_t n = fread(buf, 1, sizeof buf - 1, fp);
     fclose(fp);
     buf[n] = '\0';
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    snprintf(path, sizeof path, "%s/%s", tu_dir(), name);
     fp = fopen(path, "w");
     char *at = strstr(buf, from);
     assert_non_null(at);
@@ -319,8 +303,8 @@ static void test_score_pmml_xxe_never_reads_files(void **s)
     (void)s;
     /* A secret in a temp file, referenced as an external entity. */
     char secret[128], model[128];
-    snprintf(secret, sizeof secret, "%s/secret.txt", tmpdir);
-    snprintf(model, sizeof model, "%s/xxe.pmml", tmpdir);
+    snprintf(secret, sizeof secret, "%s/secret.txt", tu_dir());
+    snprintf(model, sizeof model, "%s/xxe.pmml", tu_dir());
     FILE *fp = fopen(secret, "w");
     fputs("TOPSECRET-4242", fp);
     fclose(fp);
@@ -352,7 +336,7 @@ static void test_score_pmml_deep_nesting_bounded(void **s)
 {
     (void)s;
     char path[128];
-    snprintf(path, sizeof path, "%s/deep.pmml", tmpdir);
+    snprintf(path, sizeof path, "%s/deep.pmml", tu_dir());
     FILE *fp = fopen(path, "w");
     fputs("<PMML version=\"4.4\"><DataDictionary><DataField name=\"x\" optype=\"continuous\"/>"
           "</DataDictionary><TreeModel functionName=\"regression\"><MiningSchema>"
@@ -382,7 +366,7 @@ static void test_score_pmml_malformed_xml_has_line(void **s)
 {
     (void)s;
     char path[128];
-    snprintf(path, sizeof path, "%s/bad.pmml", tmpdir);
+    snprintf(path, sizeof path, "%s/bad.pmml", tu_dir());
     FILE *fp = fopen(path, "w");
     fputs("<PMML version=\"4.4\">\n<DataDictionary>\n<DataField name=\"x\">\n</PMML>\n", fp);
     fclose(fp);
@@ -423,5 +407,5 @@ int main(void)
         cmocka_unit_test(test_score_pmml_deep_nesting_bounded),
         cmocka_unit_test(test_score_pmml_malformed_xml_has_line),
     };
-    return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "score/model.h"
+#include "support/tmpfiles.h"
 #include "score_testutil.h"
 
 #define TOL 1e-6
@@ -236,29 +237,12 @@ static void test_score_xgb_text_value_is_row_error(void **s)
 
 /* ---- hostile files ------------------------------------------------------ */
 
-static char tmpdir[64];
-
-static int setup_tmp(void **s)
-{
-    (void)s;
-    strcpy(tmpdir, "/tmp/mgate-xgb-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown_tmp(void **s)
-{
-    (void)s;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 /* Writes text to a temp model file and expects loading to fail with a
  * message containing want. */
 static void expect_load_error(const char *text, const char *want)
 {
     char path[128];
-    snprintf(path, sizeof path, "%s/model.json", tmpdir);
+    snprintf(path, sizeof path, "%s/model.json", tu_dir());
     FILE *fp = fopen(path, "w");
     fputs(text, fp);
     fclose(fp);
@@ -288,7 +272,7 @@ static void test_score_xgb_minimal_model_scores(void **s)
     (void)s;
     /* A hand-written one-split model: x0 < 0.5 -> -1 else 1; missing -> left. */
     char path[128];
-    snprintf(path, sizeof path, "%s/tiny.json", tmpdir);
+    snprintf(path, sizeof path, "%s/tiny.json", tu_dir());
     FILE *fp = fopen(path, "w");
     fputs(HEAD GOOD_TREE TAIL("reg:squarederror"), fp);
     fclose(fp);
@@ -385,7 +369,7 @@ static void test_score_xgb_base_score_v2_layout(void **s)
     (void)s;
     /* Newer xgboost writes base_score as "[5E-1]". */
     char path[128];
-    snprintf(path, sizeof path, "%s/v2.json", tmpdir);
+    snprintf(path, sizeof path, "%s/v2.json", tu_dir());
     FILE *fp = fopen(path, "w");
     fputs("{\"learner\": {\"feature_names\": [], \"gradient_booster\": {\"name\": \"gbtree\", "
           "\"model\": {\"tree_info\": [0], \"iteration_indptr\": [0, 1], \"trees\": [" GOOD_TREE
@@ -420,7 +404,7 @@ static void test_score_xgb_truncations_fail_cleanly(void **s)
     size_t n = fread(buf, 1, sizeof buf, fp);
     fclose(fp);
     char path[128];
-    snprintf(path, sizeof path, "%s/cut.json", tmpdir);
+    snprintf(path, sizeof path, "%s/cut.json", tu_dir());
     for (size_t k = 1; k < 98; k++) {
         size_t cut = n * k / 98;
         fp = fopen(path, "wb");
@@ -444,7 +428,7 @@ static void test_score_xgb_mutated_children_never_crash(void **s)
     assert_non_null(orig);
     tcsv *d = tcsv_read("fixtures/models/data/binary_missing.csv", 1);
     char path[128];
-    snprintf(path, sizeof path, "%s/mut.json", tmpdir);
+    snprintf(path, sizeof path, "%s/mut.json", tu_dir());
     srand(12345);
     int loaded = 0, refused = 0;
     for (int iter = 0; iter < 200; iter++) {
@@ -504,5 +488,5 @@ int main(void)
         cmocka_unit_test(test_score_xgb_truncations_fail_cleanly),
         cmocka_unit_test(test_score_xgb_mutated_children_never_crash),
     };
-    return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }
