@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "sources/source.h"
+#include "support/json_fixture.h"
 #include "support/tmpfiles.h"
 
 static mg_source *open_csv(const char *text, const mg_limits *lim, mg_error *err)
@@ -180,10 +181,7 @@ static void test_source_csv_spectrum_corpus(void **state)
         char csv_path[512], json_path[512];
         snprintf(csv_path, sizeof csv_path, "%s/%s", dir, e->d_name);
         snprintf(json_path, sizeof json_path, "../shared/corpus/csv-spectrum/json/%.*s.json", (int)(nl - 4), e->d_name);
-        json_error_t jerr;
-        json_t *want = json_load_file(json_path, 0, &jerr);
-        if (!want)
-            fail_msg("%s: %s", json_path, jerr.text);
+        json_t *want = tu_json_load(json_path);
         /* One twin is a lone object rather than a list of one. */
         if (json_is_object(want)) {
             json_t *list = json_array();

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/json_fixture.h"
 #include "checks/stats.h"
 
 #define FIXTURES "fixtures/metrics/"
@@ -26,11 +27,7 @@ static json_t *load(const char *name)
 {
     char path[512];
     snprintf(path, sizeof path, FIXTURES "%s", name);
-    json_error_t jerr;
-    json_t *j = json_load_file(path, 0, &jerr);
-    if (!j)
-        fail_msg("%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
-    return j;
+    return tu_json_load(path);
 }
 
 static int setup(void **state)
