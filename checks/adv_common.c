@@ -476,9 +476,8 @@ void adv_end(mg_check *c)
 
 void adv_example(mg_check *c, const mg_row *row, const char *case_line, const char *fmt, ...)
 {
-    mg_result *res = c->result;
-    if (res->nexamples >= c->env->examples) {
-        res->examples_total++;
+    if (c->result->nexamples >= c->env->examples) {
+        c->result->examples_total++; /* counted without formatting */
         return;
     }
     char what[1024];
@@ -487,10 +486,9 @@ void adv_example(mg_check *c, const mg_row *row, const char *case_line, const ch
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     if (case_line)
-        mg_result_example(res, c->env->examples, "%s:%lu: %s; as a fixture case: %s",
-                          c->env->data_path, row->line, what, case_line);
+        mg_check_example(c, row->line, NULL, "%s; as a fixture case: %s", what, case_line);
     else
-        mg_result_example(res, c->env->examples, "%s:%lu: %s", c->env->data_path, row->line, what);
+        mg_check_example(c, row->line, NULL, "%s", what);
 }
 
 /* ------------------------------------------------------------------ */

@@ -65,15 +65,20 @@ void mg_check_example(mg_check *c, unsigned long line, const char *field, const 
         res->examples_total++;
         return;
     }
-    char what[512];
-    va_list ap;
+    /* No fixed cap: an example may carry a whole fixture case to paste. */
+    va_list ap, again;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    char *what = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+    vsnprintf(what, (size_t)(n < 0 ? 0 : n) + 1, fmt, again);
+    va_end(again);
     if (field)
         mg_result_example(res, c->env->examples, "%s:%lu: %s: %s", c->env->data_path, line, field, what);
     else
         mg_result_example(res, c->env->examples, "%s:%lu: %s", c->env->data_path, line, what);
+    free(what);
 }
 
 const char *mg_value_quote(const mg_value *v, char *buf, size_t size)
