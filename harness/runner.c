@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "common/sha256.h"
-#include "harness/scoring.h"
 #include "common/xmem.h"
+#include "harness/scoring.h"
 
 static double now_seconds(void)
 {
@@ -88,8 +88,8 @@ static const char **jsonl_columns(const mg_spec *spec, size_t *n)
 }
 
 /* Loads the baseline's metrics.  Returns the parsed baseline (caller
- * decrefs) or NULL with err.  Its data fingerprint is checked by
- * check_baseline_data once the data's own is known. */
+ * decrefs) or NULL with err.  The data fingerprint it records is checked
+ * by check_baseline_data once the data's own is known. */
 static json_t *load_baseline(const mg_spec *spec, mg_error *err)
 {
     json_error_t jerr;
@@ -132,12 +132,11 @@ static void type_row(const mg_spec *spec, const long *field_column, const mg_row
     }
 }
 
-/* Was the baseline computed on this data?  Returns 0, or -1 with err when
- * it was not and the spec makes that an error (else a warning). */
-static int check_baseline_data(const mg_spec *spec, const char *data_sha256, mg_error *err)
+/* Was the baseline computed on this data?  sha is the data sha256 the
+ * baseline records (NULL when it records none).  Returns 0, or -1 with err
+ * when it was not and the spec makes that an error (else a warning). */
+static int check_baseline_data(const mg_spec *spec, const char *sha, const char *data_sha256, mg_error *err)
 {
-    json_t *b = json_load_file(spec->baseline_path, 0, NULL);
-    const char *sha = json_string_value(json_object_get(json_object_get(b, "facts"), "data_sha256"));
     int rc = 0;
     if (sha && strcmp(sha, data_sha256) != 0) {
         if (!spec->baseline_mismatch_warns) {
@@ -150,7 +149,6 @@ static int check_baseline_data(const mg_spec *spec, const char *data_sha256, mg_
                     spec->baseline_path, sha, data_sha256);
         }
     }
-    json_decref(b);
     return rc;
 }
 
@@ -307,7 +305,7 @@ static int needs_scores(const mg_spec *spec)
 }
 
 /* Reads the data once through every check. */
-static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error *err)
+static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char **baseline_sha, mg_error *err)
 {
     mg_source_options so;
     memset(&so, 0, sizeof so);
@@ -391,6 +389,9 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, mg_error 
             goto done;
         }
         env.baseline_metrics = json_object_get(baseline, "metrics");
+        const char *sha = json_string_value(json_object_get(json_object_get(baseline, "facts"), "data_sha256"));
+        if (sha)
+            *baseline_sha = mg_xstrdup(sha);
         env.baseline_path = spec->baseline_path;
     }
 
@@ -522,18 +523,20 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
     if (!threaded)
         hash_file(&job);
 
-    mg_run_outcome outcome = run_pass(spec, report, err);
+    char *baseline_sha = NULL; /* recorded by the baseline, checked once the data's is known */
+    mg_run_outcome outcome = run_pass(spec, report, &baseline_sha, err);
 
     if (threaded)
         pthread_join(hasher, NULL);
     if (job.rc == 0) {
         report->facts.data_sha256 = mg_xstrdup(job.hex);
-        if (outcome == MG_RUN_JUDGED && spec->baseline_path && check_baseline_data(spec, job.hex, err) != 0)
+        if (outcome == MG_RUN_JUDGED && baseline_sha && check_baseline_data(spec, baseline_sha, job.hex, err) != 0)
             outcome = input_error(report, "baseline", err->msg);
     } else if (outcome == MG_RUN_JUDGED) {
         *err = job.err;
         outcome = input_error(report, "data", err->msg);
     }
+    free(baseline_sha);
     report->facts.seconds = now_seconds() - t0;
     return outcome;
 }
