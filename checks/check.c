@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/xmem.h"
 
@@ -120,6 +121,27 @@ const char *mg_value_quote(const mg_value *v, char *buf, size_t size)
         buf[o++] = '\'';
     buf[o] = '\0';
     return buf;
+}
+
+long mg_label_class(const mg_check_env *env, mg_model_task task, const mg_value *v)
+{
+    double y;
+    if (task == MG_TASK_BINARY) {
+        if (mg_value_to_double(v, &y) == 0 && (y == 0 || y == 1))
+            return (long)y;
+        if (v->kind == MG_VALUE_TEXT && (strcasecmp(v->text, "true") == 0 || strcasecmp(v->text, "false") == 0))
+            return strcasecmp(v->text, "true") == 0;
+        return -1;
+    }
+    if (env->class_labels) {
+        for (size_t i = 0; env->class_labels[i]; i++)
+            if (strcmp(env->class_labels[i], v->text) == 0)
+                return (long)i;
+        return -1;
+    }
+    if (mg_value_to_double(v, &y) == 0 && y >= 0 && y == floor(y) && y < (double)env->nscores)
+        return (long)y;
+    return -1;
 }
 
 int mg_parse_duration(const json_t *v, double *seconds)

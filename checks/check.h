@@ -19,6 +19,7 @@
 
 #include "checks/result.h"
 #include "checks/schema.h"
+#include "score/model.h"
 #include "sources/source.h"
 
 /* Column roles named in the spec's data section. */
@@ -179,6 +180,12 @@ void mg_check_example(mg_check *c, unsigned long line, const char *field, const 
 /* Copies a value's text for an example: at most 60 characters, control
  * characters escaped, quoted.  Returns buf. */
 const char *mg_value_quote(const mg_value *v, char *buf, size_t size);
+
+/* Reads a row's label as a class for a classifier: binary 0/1 (or true/false
+ * in any case); multiclass an output index, by the model's class labels when
+ * it names them, else a whole number below nscores.
+ * Returns the class, or -1 when the value is not one. */
+long mg_label_class(const mg_check_env *env, mg_model_task task, const mg_value *v);
 
 /* Reads a duration option (number of seconds or "90s"/"5m"/"2h"/"1d").
  * Returns 0 or -1 when it is not one. */

@@ -9,7 +9,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "checks/check.h"
 #include "checks/metric_checks.h"
@@ -62,18 +61,14 @@ static void all_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
     const mg_value *lv = &row->values[c->env->role_column[MG_ROLE_LABEL]];
     double y;
     int ok = -1;
-    if (s->task == MG_TASK_BINARY) {
-        if (mg_value_to_double(lv, &y) == 0 && (y == 0 || y == 1))
-            ok = mg_metrics_add_binary(s->acc, (int)y, scores[0]);
-        else if (lv->kind == MG_VALUE_TEXT && (strcasecmp(lv->text, "true") == 0 || strcasecmp(lv->text, "false") == 0))
-            ok = mg_metrics_add_binary(s->acc, strcasecmp(lv->text, "true") == 0, scores[0]);
-    } else if (s->task == MG_TASK_REGRESSION) {
+    if (s->task == MG_TASK_REGRESSION) {
         if (mg_value_to_double(lv, &y) == 0 && isfinite(y))
             ok = mg_metrics_add_regression(s->acc, y, scores[0]);
-    } else if (c->env->class_labels) {
-        ok = mg_metrics_add_multiclass_named(s->acc, lv->text, scores);
-    } else if (mg_value_to_double(lv, &y) == 0 && y >= 0 && y == floor(y) && y < (double)c->env->nscores) {
-        ok = mg_metrics_add_multiclass(s->acc, (int)y, scores);
+    } else {
+        long k = mg_label_class(c->env, s->task, lv);
+        if (k >= 0)
+            ok = s->task == MG_TASK_BINARY ? mg_metrics_add_binary(s->acc, (int)k, scores[0])
+                                           : mg_metrics_add_multiclass(s->acc, (int)k, scores);
     }
     if (ok != 0)
         s->unusable++;

@@ -11,7 +11,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "checks/check.h"
 #include "checks/metric_checks.h"
@@ -47,36 +46,14 @@ static size_t argmax(const double *p, size_t k)
     return best;
 }
 
-/* The row's true class: 0/1 for binary, an output index for multiclass; -1 if unusable. */
-static long true_class(const mg_check *c, const mg_value *v)
-{
-    const mg_check_env *env = c->env;
-    double y;
-    if (env->nscores < 2) {
-        if (mg_value_to_double(v, &y) == 0 && (y == 0 || y == 1))
-            return (long)y;
-        if (v->kind == MG_VALUE_TEXT && (strcasecmp(v->text, "true") == 0 || strcasecmp(v->text, "false") == 0))
-            return strcasecmp(v->text, "true") == 0;
-        return -1;
-    }
-    if (env->class_labels) {
-        for (size_t i = 0; env->class_labels[i]; i++)
-            if (strcmp(env->class_labels[i], v->text) == 0)
-                return (long)i;
-        return -1;
-    }
-    if (mg_value_to_double(v, &y) == 0 && y >= 0 && y == floor(y) && y < (double)env->nscores)
-        return (long)y;
-    return -1;
-}
-
 static void champion_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
 {
     champion_state *s = c->state;
     if (s->problem)
         return;
     const mg_check_env *env = c->env;
-    long y = true_class(c, &row->values[env->role_column[MG_ROLE_LABEL]]);
+    long y = mg_label_class(env, env->nscores < 2 ? MG_TASK_BINARY : MG_TASK_MULTICLASS,
+                            &row->values[env->role_column[MG_ROLE_LABEL]]);
     if (!sc->scores || !sc->champion || y < 0) {
         s->unusable++;
         return;

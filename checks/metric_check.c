@@ -13,7 +13,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "checks/check.h"
 #include "checks/metric_checks.h"
@@ -93,21 +92,6 @@ static void metric_begin(mg_check *c)
     }
 }
 
-/* Reads a binary label: 0/1, true/false. */
-static int binary_label(const mg_value *v, int *out)
-{
-    double d;
-    if (mg_value_to_double(v, &d) == 0 && (d == 0 || d == 1)) {
-        *out = (int)d;
-        return 0;
-    }
-    if (v->kind == MG_VALUE_TEXT && (strcasecmp(v->text, "true") == 0 || strcasecmp(v->text, "false") == 0)) {
-        *out = strcasecmp(v->text, "true") == 0;
-        return 0;
-    }
-    return -1;
-}
-
 static void unusable(mg_check *c, const mg_row *row, const char *field, const char *what)
 {
     metric_state *s = c->state;
@@ -153,8 +137,8 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
     char buf[96];
     int rc = -1;
     if (s->task == MG_TASK_BINARY) {
-        int y;
-        if (binary_label(lv, &y) != 0) {
+        int y = (int)mg_label_class(env, MG_TASK_BINARY, lv);
+        if (y < 0) {
             char what[200];
             snprintf(what, sizeof what, "found %s, expected a binary label (0/1)", mg_value_quote(lv, buf, sizeof buf));
             unusable(c, row, label_name, what);
@@ -181,15 +165,7 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
         if (rc == 0 && s->paired && champion_ok(c, row, sc))
             mg_paired_add_regression(s->paired, y, sc->champion[0], scores[0]);
     } else {
-        double y;
-        int k = -1;
-        if (env->class_labels) {
-            for (size_t i = 0; env->class_labels[i]; i++)
-                if (strcmp(env->class_labels[i], lv->text) == 0)
-                    k = (int)i;
-        } else if (mg_value_to_double(lv, &y) == 0 && y >= 0 && y == floor(y) && y < (double)env->nscores) {
-            k = (int)y;
-        }
+        int k = (int)mg_label_class(env, MG_TASK_MULTICLASS, lv);
         if (k >= 0) {
             rc = mg_metrics_add_multiclass(s->acc, k, scores);
             mg_metrics *sl = rc == 0 && s->slices ? mg_slices_for_row(s->slices, row) : NULL;
