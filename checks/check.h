@@ -71,6 +71,7 @@ typedef struct mg_check_env {
     const char *role_name[MG_ROLE_COUNT]; /* column names, NULL when unset */
     long role_column[MG_ROLE_COUNT];      /* source column index, or -1 */
     const mg_limits *limits;
+    mg_time_zone time_zone;       /* data.time_zone (unset when the spec gives none) */
     size_t examples;              /* how many examples each check keeps */
     /* Scores (for checks with MG_NEEDS_SCORES): from the spec's model, or
      * from the data's prediction column (then task is binary/regression as

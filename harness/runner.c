@@ -127,8 +127,7 @@ static void type_row(const mg_spec *spec, const long *field_column, const mg_row
             continue;
         }
         t->expected = NULL;
-        t->state = mg_value_as_type(v, spec->fields[f].type, &t->num, &t->expected) == 0 ? MG_TYPED_OK
-                                                                                           : MG_TYPED_WRONG;
+        t->state = mg_value_as_field(v, &spec->fields[f], &t->num, &t->expected) == 0 ? MG_TYPED_OK : MG_TYPED_WRONG;
     }
 }
 
@@ -344,6 +343,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char **ba
     env.examples = spec->examples;
     env.spec_dir = spec->dir;
     env.report = report;
+    env.time_zone = spec->time_zone;
     for (int r = 0; r < MG_ROLE_COUNT; r++) {
         env.role_name[r] = spec->roles[r];
         env.role_column[r] = spec->roles[r] ? mg_source_column_index(src, spec->roles[r]) : -1;

@@ -179,12 +179,35 @@ char *mg_spec_resolve(const mg_spec *spec, const char *rel)
     return mg_xasprintf("%s/%s", spec->dir, rel);
 }
 
+/* "time_zone": "UTC", "Z" or a fixed offset.  Named zones are refused at
+ * load time: their offset moves with daylight saving, and the C library's
+ * tz database can only be switched process-wide (TZ/tzset).
+ * Returns get_string's codes; *tz is set only when valid. */
+static int get_time_zone(loader *L, const json_t *obj, mg_time_zone *tz)
+{
+    const char *z = NULL;
+    int rc = get_string(L, obj, "time_zone", &z);
+    if (rc != 1)
+        return rc;
+    if (mg_time_zone_parse(z, tz) == 0)
+        return 1;
+    push_key(L, "time_zone");
+    if (strchr(z, '/'))
+        errorf(L, 0, "named time zone '%s' is not supported (its offset changes with daylight saving); "
+                     "give \"UTC\" or a fixed offset such as \"+01:00\"", z);
+    else
+        errorf(L, 0, "unknown time zone '%s'; expected \"UTC\", \"Z\" or a fixed offset such as \"+02:00\" "
+                     "or \"-05:30\"", z);
+    pop(L);
+    return -1;
+}
+
 /* ---- sections ---------------------------------------------------------- */
 
 static void load_data(loader *L, mg_spec *s, const json_t *data)
 {
     static const char *const keys[] = {"path", "format", "delimiter", "label", "id", "time",
-                                       "key", "prediction", "baseline_prediction", NULL};
+                                       "key", "prediction", "baseline_prediction", "time_zone", NULL};
     push_key(L, "data");
     if (!json_is_object(data)) {
         errorf(L, 0, "expected an object with at least \"path\", found %s", mg_json_kind(data));
@@ -229,6 +252,7 @@ static void load_data(loader *L, mg_spec *s, const json_t *data)
         if (get_string(L, data, mg_role_name((mg_role)r), &col) == 1)
             s->roles[r] = mg_xstrdup(col);
     }
+    get_time_zone(L, data, &s->time_zone);
     pop(L);
 }
 
@@ -244,22 +268,33 @@ static mg_field_type parse_type(const char *t)
     return (mg_field_type)-1;
 }
 
-/* min/max: numbers, or RFC 3339 strings for timestamp fields. */
-static int get_bound(loader *L, const json_t *f, const char *key, mg_field_type type, double *out)
+/* min/max: numbers, or timestamp strings (read in the field's time zone)
+ * for timestamp fields. */
+static int get_bound(loader *L, const json_t *f, const char *key, const mg_field_spec *fs, double *out)
 {
     const json_t *v = json_object_get(f, key);
     if (!v)
         return 0;
     push_key(L, key);
     int rc = 1;
+    int ts = fs->type == MG_TYPE_TIMESTAMP;
+    int parsed = ts && json_is_string(v)
+                     ? mg_parse_timestamp(json_string_value(v), json_string_length(v), &fs->time_zone, out)
+                     : -1;
     if (json_is_number(v)) {
         *out = json_number_value(v);
-    } else if (type == MG_TYPE_TIMESTAMP && json_is_string(v) &&
-               mg_parse_rfc3339(json_string_value(v), json_string_length(v), out) == 0) {
+    } else if (parsed == 0) {
         /* parsed */
+    } else if (parsed == MG_TIME_NO_ZONE) {
+        errorf(L, 0, "found '%s', which has no timezone; add one (e.g. \"2026-01-01T00:00:00Z\") or set "
+                     "\"time_zone\" on the field or on data", json_string_value(v));
+        rc = -1;
+    } else if (ts && json_is_string(v)) {
+        errorf(L, 0, "expected a number or an RFC 3339 timestamp such as \"2026-01-01T00:00:00Z\", found '%s'",
+               json_string_value(v));
+        rc = -1;
     } else {
-        errorf(L, 0, "expected a number%s, found %s",
-               type == MG_TYPE_TIMESTAMP ? " or an RFC 3339 timestamp" : "", mg_json_kind(v));
+        errorf(L, 0, "expected a number%s, found %s", ts ? " or an RFC 3339 timestamp" : "", mg_json_kind(v));
         rc = -1;
     }
     pop(L);
@@ -269,7 +304,7 @@ static int get_bound(loader *L, const json_t *f, const char *key, mg_field_type 
 static void load_field(loader *L, mg_field_spec *fs, const char *name, const json_t *f)
 {
     static const char *const keys[] = {"type", "required", "nullable", "min", "max", "values",
-                                       "max_length", "description", NULL};
+                                       "max_length", "description", "time_zone", NULL};
     fs->name = mg_xstrdup(name);
     fs->required = 1;
     if (!json_is_object(f)) {
@@ -292,8 +327,15 @@ static void load_field(loader *L, mg_field_spec *fs, const char *name, const jso
     }
     get_bool(L, f, "required", &fs->required);
     get_bool(L, f, "nullable", &fs->nullable);
-    fs->has_min = get_bound(L, f, "min", fs->type, &fs->min) == 1;
-    fs->has_max = get_bound(L, f, "max", fs->type, &fs->max) == 1;
+    /* Before min/max, which are read in the field's zone. */
+    if (get_time_zone(L, f, &fs->time_zone) == 1 && fs->type != MG_TYPE_TIMESTAMP) {
+        push_key(L, "time_zone");
+        errorf(L, 1, "time_zone applies to timestamp fields, not %s; add \"type\": \"timestamp\"",
+               mg_field_type_name(fs->type));
+        pop(L);
+    }
+    fs->has_min = get_bound(L, f, "min", fs, &fs->min) == 1;
+    fs->has_max = get_bound(L, f, "max", fs, &fs->max) == 1;
     if (fs->has_min && fs->has_max && fs->min > fs->max) {
         push_key(L, "max");
         errorf(L, 0, "max %.17g is below min %.17g", fs->max, fs->min);
@@ -349,6 +391,7 @@ static void load_schema(loader *L, mg_spec *s, const json_t *schema)
     json_t *f;
     json_object_foreach((json_t *)schema, name, f) {
         push_key(L, name);
+        s->fields[s->nfields].time_zone = s->time_zone; /* data.time_zone unless the field says */
         load_field(L, &s->fields[s->nfields++], name, f);
         pop(L);
     }

@@ -44,6 +44,7 @@ typedef struct mg_spec {
     mg_format format;
     char delimiter;
     char *roles[MG_ROLE_COUNT]; /* column names, NULL when unset */
+    mg_time_zone time_zone;  /* data.time_zone: of data.time and timestamp fields without their own */
     mg_field_spec *fields;
     size_t nfields;
     mg_limits limits;
