@@ -648,6 +648,13 @@ void adv_judge(mg_check *c, uint64_t count, uint64_t tries, const char *what, co
     c->rows = rows;
     mg_result *res = c->result;
     mg_result_prop_number(res, "tries", (double)tries);
+    if (tries == 0) {
+        /* Nothing tried is no evidence: skipped, never passed. */
+        res->status = MG_STATUS_SKIP;
+        mg_result_set_message(res, "no %s: nothing could be tried (the model rejected every sampled row, or "
+                                   "no value could be varied)", unit);
+        return;
+    }
     /* mg_check_judge speaks of rows; these are tries (variants, pairs). */
     double rate = tries ? (double)count / (double)tries : 0.0;
     char bound[96];

@@ -144,6 +144,21 @@ long mg_label_class(const mg_check_env *env, mg_model_task task, const mg_value 
     return -1;
 }
 
+const mg_field_spec *mg_env_field(const mg_check_env *env, const char *column)
+{
+    for (size_t f = 0; column && f < env->nfields; f++)
+        if (strcmp(env->fields[f].name, column) == 0)
+            return &env->fields[f];
+    return NULL;
+}
+
+int mg_missing_allowed(const mg_field_spec *fs, const mg_value *v)
+{
+    if (!fs)
+        return 0;
+    return !fs->required || (fs->nullable && v->kind != MG_VALUE_ABSENT);
+}
+
 int mg_parse_duration(const json_t *v, double *seconds)
 {
     if (json_is_number(v)) {

@@ -188,6 +188,14 @@ const char *mg_value_quote(const mg_value *v, char *buf, size_t size);
  * Returns the class, or -1 when the value is not one. */
 long mg_label_class(const mg_check_env *env, mg_model_task task, const mg_value *v);
 
+/* The schema field named `column`, or NULL when the schema has none. */
+const mg_field_spec *mg_env_field(const mg_check_env *env, const char *column);
+
+/* Whether the schema lets a column hold the missing (absent, null or
+ * empty) value v: its field says "required": false, or "nullable": true
+ * and v is null or empty.  fs may be NULL (no field: not allowed). */
+int mg_missing_allowed(const mg_field_spec *fs, const mg_value *v);
+
 /* Reads a duration option (number of seconds or "90s"/"5m"/"2h"/"1d").
  * Returns 0 or -1 when it is not one. */
 int mg_parse_duration(const json_t *v, double *seconds);

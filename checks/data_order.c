@@ -11,7 +11,6 @@
  */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "checks/check.h"
 #include "checks/data_checks.h"
@@ -22,7 +21,7 @@ typedef struct order_state {
     mg_keytable latest; /* key -> latest time (value) and its line */
     double allowed;
     const mg_time_zone *zone;  /* of zone-less times (borrowed from the env) */
-    int null_ok, absent_ok;    /* the schema lets the time be null/empty, absent */
+    const mg_field_spec *field; /* the time column's schema field, or NULL */
     uint64_t late, unparsable, missing, skipped;
     double worst;
     unsigned long worst_line;
@@ -38,13 +37,8 @@ static void order_begin(mg_check *c)
     /* The time column's schema field, if any, says its zone and whether it
      * may be missing; else data.time_zone applies. */
     const mg_check_env *env = c->env;
-    const mg_field_spec *fs = NULL;
-    for (size_t f = 0; f < env->nfields; f++)
-        if (strcmp(env->fields[f].name, env->role_name[MG_ROLE_TIME]) == 0)
-            fs = &env->fields[f];
-    s->zone = fs && fs->type == MG_TYPE_TIMESTAMP ? &fs->time_zone : &env->time_zone;
-    s->absent_ok = fs && !fs->required;
-    s->null_ok = fs && (!fs->required || fs->nullable);
+    s->field = mg_env_field(env, env->role_name[MG_ROLE_TIME]);
+    s->zone = s->field && s->field->type == MG_TYPE_TIMESTAMP ? &s->field->time_zone : &env->time_zone;
     c->state = s;
 }
 
@@ -57,7 +51,7 @@ static int row_time(mg_check *c, const mg_value *tv, unsigned long line, double 
     char buf[96];
     const char *expected;
     if (mg_value_is_missing(tv)) {
-        if (tv->kind == MG_VALUE_ABSENT ? s->absent_ok : s->null_ok) {
+        if (mg_missing_allowed(s->field, tv)) {
             s->skipped++;
             return -1;
         }

@@ -29,6 +29,9 @@ struct mg_slices {
     slice *slices;
     size_t n, cap;
     uint64_t overflow;    /* rows past MAX_SLICES distinct values */
+    uint64_t not_numbers; /* binned column: rows whose value is not a number */
+    unsigned long first_line;
+    char first_value[96];
 };
 
 static int number_opt(const json_t *o, const char *key, double *out)
@@ -105,10 +108,19 @@ mg_metrics *mg_slices_for_row(mg_slices *s, const mg_row *row)
     char buf[96];
     const char *key;
     size_t order = 0;
-    if (s->edges) {
+    if (s->edges && mg_value_is_missing(v)) {
+        key = "(missing)"; /* as for categories; after the bins */
+        order = s->nedges + 1;
+    } else if (s->edges) {
         double x;
-        if (mg_value_to_double(v, &x) != 0 || isnan(x))
+        if (mg_value_to_double(v, &x) != 0 || isnan(x)) {
+            /* In no bin: reported as an error, never dropped in silence. */
+            if (s->not_numbers++ == 0) {
+                s->first_line = row->line;
+                mg_value_quote(v, s->first_value, sizeof s->first_value);
+            }
             return NULL;
+        }
         bin_key(s, x, buf, sizeof buf, &order);
         key = buf;
     } else {
@@ -186,6 +198,17 @@ size_t mg_slices_report(mg_slices *s, const mg_check *c, const char *metric)
             res->status = MG_STATUS_PASS;
             mg_result_set_message(res, "%s %.6g on %llu rows", metric, value, (unsigned long long)n);
         }
+    }
+    if (s->not_numbers) {
+        char name[512];
+        snprintf(name, sizeof name, "%s [%s=(not a number)]", c->name, s->column_name);
+        mg_result *res = mg_report_add(c->env->report, "metrics", name, "metric_slice");
+        res->status = MG_STATUS_ERROR;
+        mg_result_set_message(res, "'%s' (slice_by with slice_bins) is not a number in %llu rows, which are in no "
+                                   "slice; first at %s:%lu: found %s",
+                              s->column_name, (unsigned long long)s->not_numbers, c->env->data_path, s->first_line,
+                              s->first_value);
+        mg_result_prop_number(res, "rows_not_numbers", (double)s->not_numbers);
     }
     if (s->overflow) {
         mg_result *res = mg_report_add(c->env->report, "metrics", c->name, "metric_slice");
