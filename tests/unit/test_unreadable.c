@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "checks/adv_cases.h"
 #include "harness/spec.h"
+#include "score/model.h"
 #include "support/gate_run.h"
 #include "support/tmpfiles.h"
 
@@ -182,6 +184,137 @@ static void test_spec_time_zone_errors_have_positions(void **state)
     mg_spec_errors_free(&errs);
 }
 
+/* ---- the audit: other checks that skipped what they could not read ---- */
+
+/* ranges: min/max cannot judge a value that is not a number.  An untyped
+ * field (no `types` offence possible) used to pass 'abc' silently. */
+static void test_ranges_value_that_cannot_be_compared(void **state)
+{
+    (void)state;
+    tu_gate r = run_gate("r.csv", "a,b\n5,1\nabc,x\n",
+                         "{\"data\": {\"path\": \"r.csv\"},"
+                         " \"schema\": {\"a\": {\"min\": 0}, \"b\": {\"type\": \"integer\", \"max\": 9}},"
+                         " \"checks\": [{\"check\": \"ranges\"}]}");
+    const mg_result *res = tu_result(&r, "ranges", 0);
+    assert_int_equal(res->status, MG_STATUS_FAIL);
+    assert_true(tu_prop(res, "count") == 1);
+    assert_true(tu_prop(res, "out_of_range.a") == 1);
+    assert_true(tu_prop(res, "out_of_range.b") == 1);
+    assert_example(res, 0, "r.csv:3: a: found 'abc', expected a finite number to compare with min");
+    assert_example(res, 1, "r.csv:3: b: found 'x', expected an integer to compare with max");
+    tu_gate_free(&r);
+}
+
+/* duplicates: a row without its id cannot be checked; it used to pass
+ * (one empty id) or be a duplicate of the next empty one. */
+static void test_duplicates_row_without_identity(void **state)
+{
+    (void)state;
+    const char *csv = "id,k,t\n1,a,1\n,a,2\n3,,3\n";
+    tu_gate r = run_gate("d.csv", csv, "{\"data\": {\"path\": \"d.csv\", \"id\": \"id\"}, \"checks\": [{\"check\": \"duplicates\"}]}");
+    const mg_result *res = tu_result(&r, "duplicates", 0);
+    assert_int_equal(res->status, MG_STATUS_FAIL);
+    assert_true(tu_prop(res, "missing_identity") == 1);
+    assert_true(tu_prop(res, "duplicate_rows") == 0);
+    assert_example(res, 0, "d.csv:3: id: found an empty field, expected a value (a row without it cannot be checked for duplicates)");
+    tu_gate_free(&r);
+
+    r = run_gate("d.csv", csv, "{\"data\": {\"path\": \"d.csv\", \"key\": \"k\", \"time\": \"t\"}, \"checks\": [{\"check\": \"duplicates\"}]}");
+    assert_true(tu_prop(tu_result(&r, "duplicates", 0), "missing_identity") == 1);
+    assert_example(tu_result(&r, "duplicates", 0), 0, "d.csv:4: k: found an empty field");
+    tu_gate_free(&r);
+
+    /* The schema may let the column be missing: then it is part of the identity. */
+    r = run_gate("d.csv", csv, "{\"data\": {\"path\": \"d.csv\", \"id\": \"id\"}, \"schema\": {\"id\": {\"nullable\": true}},"
+                               " \"checks\": [{\"check\": \"duplicates\"}]}");
+    assert_int_equal(tu_result(&r, "duplicates", 0)->status, MG_STATUS_PASS);
+    tu_gate_free(&r);
+}
+
+/* metric slices: a binned column's value that is not a number used to put
+ * the row in no slice, silently; a missing one now has its own slice. */
+static void test_slices_binned_value_not_a_number(void **state)
+{
+    (void)state;
+    const char *csv = "y,p,age\n0,0.1,20\n1,0.9,25\n0,0.2,40\n1,0.8,45\n0,0.3,old\n1,0.7,\n";
+    tu_gate r = run_gate("s.csv", csv,
+                         "{\"data\": {\"path\": \"s.csv\", \"label\": \"y\", \"prediction\": \"p\"},"
+                         " \"checks\": [{\"check\": \"metric\", \"metric\": \"accuracy\", \"min\": 0.5,"
+                         "   \"slice_by\": \"age\", \"slice_bins\": [30], \"min_slice_size\": 1}]}");
+    const mg_result *bad = tu_result(&r, "accuracy [age=(not a number)]", 0);
+    assert_int_equal(bad->status, MG_STATUS_ERROR);
+    assert_contains(bad->message, "'age' (slice_by with slice_bins) is not a number in 1 rows");
+    assert_contains(bad->message, "s.csv:6: found 'old'");
+    assert_true(tu_prop(tu_result(&r, "accuracy [age=(missing)]", 0), "n") == 1);
+    assert_true(tu_prop(tu_result(&r, "accuracy [age=< 30]", 0), "n") == 2);
+    tu_gate_free(&r);
+}
+
+/* fixtures: one number cannot be compared with a multiclass model's
+ * probabilities (it used to be compared with class 0's only). */
+static void test_fixture_score_not_comparable(void **state)
+{
+    (void)state;
+    mg_model_spec ms;
+    memset(&ms, 0, sizeof ms);
+    ms.path = "fixtures/models/xgb/multi_softprob/model.json";
+    mg_error err = {{0}};
+    mg_model *m = mg_model_load(&ms, &err);
+    if (!m)
+        fail_msg("model: %s", err.msg);
+    adv_case_model cm;
+    assert_int_equal(adv_case_model_init(&cm, m, &err), 0);
+    json_t *in = json_pack("{s:f}", "age", 1.0);
+    adv_case_result r;
+    adv_case_score(&cm, in, &r);
+    assert_true(r.scored && r.k == 3);
+    char diff[512];
+    json_t *e = json_pack("{s:f, s:f}", "score", r.out[0], "tolerance", 1.0);
+    assert_int_equal(adv_case_compare(&cm, e, &r, 1e-6, 0.5, diff, sizeof diff), 1);
+    assert_contains(diff, "score: expected the list of the model's 3 class probabilities, found one number");
+    json_decref(e);
+    e = json_pack("{s:[f], s:f}", "score", r.out[0], "tolerance", 1.0);
+    assert_int_equal(adv_case_compare(&cm, e, &r, 1e-6, 0.5, diff, sizeof diff), 1);
+    assert_contains(diff, "found a list of 1");
+    json_decref(e);
+    json_t *now = adv_case_expect_now(&cm, &r, 1e-6, 0.5);
+    assert_int_equal(adv_case_compare(&cm, now, &r, 1e-6, 0.5, diff, sizeof diff), 0);
+    json_decref(now);
+    json_decref(in);
+    adv_case_model_free(&cm);
+    mg_model_free(m);
+}
+
+/* Adversarial checks: rows the model rejects, or values that cannot be
+ * varied, are not tried; with nothing tried the check used to pass.
+ * (monotonic: tests/e2e/t_unreadable.sh, with a scorer that rejects.) */
+static void test_adversarial_nothing_tried_is_skipped(void **state)
+{
+    (void)state;
+    /* The model rejects a missing y: every row is rejected. */
+    tu_write("rej.json", "{\"type\": \"logistic\", \"features\": [\"x\", \"y\"], \"weights\": [1, 1], \"bias\": 0}");
+    /* x is missing everywhere: scored (as 0), but cannot be varied by a relative bound. */
+    tu_write("zero.json", "{\"type\": \"logistic\", \"features\": [\"x\", \"y\"], \"weights\": [1, 1], \"bias\": 0,"
+                          " \"missing\": \"zero\"}");
+    const char *csv = "id,x,y\na,,\nb,,\n";
+    const char *checks[][3] = {
+        {"rej.json", "{\"check\": \"input_handling\"}", "input_handling"},
+        {"rej.json", "{\"check\": \"order_invariance\"}", "order_invariance"},
+        {"zero.json", "{\"check\": \"invariance\", \"features\": {\"x\": {\"rel\": 0.1}}}", "invariance"},
+    };
+    for (size_t i = 0; i < sizeof checks / sizeof *checks; i++) {
+        char spec[1024];
+        snprintf(spec, sizeof spec, "{\"data\": {\"path\": \"a.csv\", \"id\": \"id\"}, \"model\": \"%s\", \"checks\": [%s]}",
+                 checks[i][0], checks[i][1]);
+        tu_gate r = run_gate("a.csv", csv, spec);
+        const mg_result *res = tu_result(&r, checks[i][2], 0);
+        if (res->status != MG_STATUS_SKIP)
+            fail_msg("%s: status %d, message '%s'", checks[i][2], (int)res->status, res->message);
+        assert_contains(res->message, "nothing could be tried");
+        tu_gate_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -191,6 +324,11 @@ int main(void)
         cmocka_unit_test(test_order_missing_time),
         cmocka_unit_test(test_types_and_ranges_with_time_zone),
         cmocka_unit_test(test_spec_time_zone_errors_have_positions),
+        cmocka_unit_test(test_ranges_value_that_cannot_be_compared),
+        cmocka_unit_test(test_duplicates_row_without_identity),
+        cmocka_unit_test(test_slices_binned_value_not_a_number),
+        cmocka_unit_test(test_fixture_score_not_comparable),
+        cmocka_unit_test(test_adversarial_nothing_tried_is_skipped),
     };
     return cmocka_run_group_tests_name("unreadable", tests, NULL, NULL);
 }
