@@ -315,6 +315,48 @@ static void test_adversarial_nothing_tried_is_skipped(void **state)
     }
 }
 
+/* Already handled (kept by these tests): a label the metric and champion
+ * checks cannot read makes them fail, with the row. */
+static void test_metric_and_champion_unreadable_label_fail(void **state)
+{
+    (void)state;
+    const char *csv = "y,p,q\n0,0.1,0.2\n1,0.9,0.8\nyes,0.8,0.7\n0,0.2,0.1\n";
+    tu_gate r = run_gate("l.csv", csv,
+                         "{\"data\": {\"path\": \"l.csv\", \"label\": \"y\", \"prediction\": \"p\","
+                         "          \"baseline_prediction\": \"q\"},"
+                         " \"checks\": [{\"check\": \"metric\", \"metric\": \"accuracy\", \"min\": 0.5},"
+                         "              {\"check\": \"champion\"}]}");
+    const mg_result *m = tu_result(&r, "accuracy", 0);
+    assert_int_equal(m->status, MG_STATUS_FAIL);
+    assert_true(tu_prop(m, "unusable_rows") == 1);
+    assert_contains(m->message, "1 rows had no usable label or score");
+    assert_example(m, 0, "l.csv:4: y: found 'yes', expected a binary label (0/1)");
+    const mg_result *ch = tu_result(&r, "champion", 0);
+    assert_int_equal(ch->status, MG_STATUS_FAIL);
+    assert_true(tu_prop(ch, "unusable_rows") == 1);
+    assert_contains(ch->message, "1 rows could not be compared");
+    tu_gate_free(&r);
+
+    r = run_gate("t.csv", "y,p\n1.5,1.4\nabc,2\n",
+                 "{\"data\": {\"path\": \"t.csv\", \"label\": \"y\", \"prediction\": \"p\"},"
+                 " \"checks\": [{\"check\": \"metric\", \"metric\": \"rmse\", \"max\": 1}]}");
+    m = tu_result(&r, "rmse", 0);
+    assert_int_equal(m->status, MG_STATUS_FAIL);
+    assert_example(m, 0, "t.csv:3: y: found 'abc', expected a numeric target");
+    tu_gate_free(&r);
+
+    /* A feature the model cannot read: the row is unusable, and said so. */
+    tu_write("lin.json", "{\"type\": \"logistic\", \"features\": [\"x\"], \"weights\": [1], \"bias\": 0}");
+    r = run_gate("f.csv", "y,x\n1,2\n0,-2\n1,abc\n",
+                 "{\"data\": {\"path\": \"f.csv\", \"label\": \"y\"}, \"model\": \"lin.json\","
+                 " \"checks\": [{\"check\": \"metric\", \"metric\": \"accuracy\", \"min\": 0.5}]}");
+    m = tu_result(&r, "accuracy", 0);
+    assert_int_equal(m->status, MG_STATUS_FAIL);
+    assert_true(tu_prop(m, "unusable_rows") == 1);
+    assert_contains(m->examples[0], "'x'");
+    tu_gate_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_slices_binned_value_not_a_number),
         cmocka_unit_test(test_fixture_score_not_comparable),
         cmocka_unit_test(test_adversarial_nothing_tried_is_skipped),
+        cmocka_unit_test(test_metric_and_champion_unreadable_label_fail),
     };
     return cmocka_run_group_tests_name("unreadable", tests, NULL, NULL);
 }
