@@ -4,10 +4,11 @@
  * than `allowed_lateness`.  Keeps the latest time per key: memory grows
  * with the number of distinct keys (32 bytes each), not with rows.
  *
- * An event whose time cannot be read (or that has none) cannot be placed
- * in order, so it is an offence too, never skipped in silence; only a time
- * the schema allows to be missing (required: false, or nullable: true for
- * null/empty) is skipped, and counted.
+ * An event whose time cannot be read (or that has none), or that has no
+ * key, cannot be placed in order, so it is an offence too, never skipped in
+ * silence; only a time the schema allows to be missing (required: false,
+ * or nullable: true for null/empty) is skipped, and counted; a key the
+ * schema allows to be missing groups its events under the missing key.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -22,7 +23,8 @@ typedef struct order_state {
     double allowed;
     const mg_time_zone *zone;  /* of zone-less times (borrowed from the env) */
     const mg_field_spec *field; /* the time column's schema field, or NULL */
-    uint64_t late, unparsable, missing, skipped;
+    const mg_field_spec *key_field; /* data.key's, or NULL */
+    uint64_t late, unparsable, missing, skipped, missing_keys;
     double worst;
     unsigned long worst_line;
 } order_state;
@@ -38,6 +40,7 @@ static void order_begin(mg_check *c)
      * may be missing; else data.time_zone applies. */
     const mg_check_env *env = c->env;
     s->field = mg_env_field(env, env->role_name[MG_ROLE_TIME]);
+    s->key_field = mg_env_field(env, env->role_name[MG_ROLE_KEY]);
     s->zone = s->field && s->field->type == MG_TYPE_TIMESTAMP ? &s->field->time_zone : &env->time_zone;
     c->state = s;
 }
@@ -76,9 +79,18 @@ static void order_row(mg_check *c, const mg_row *row)
     double t;
     if (row_time(c, tv, row->line, &t) != 0)
         return;
+    long kc = env->role_column[MG_ROLE_KEY];
+    if (kc >= 0 && mg_value_is_missing(&row->values[kc]) && !mg_missing_allowed(s->key_field, &row->values[kc])) {
+        /* Without its key the event cannot be compared with its entity's. */
+        char buf[96];
+        s->missing_keys++;
+        mg_check_example(c, row->line, env->role_name[MG_ROLE_KEY],
+                         "found %s, expected a key (an event without one cannot be put in order)",
+                         mg_value_quote(&row->values[kc], buf, sizeof buf));
+        return;
+    }
     mg_key_hasher h;
     mg_key_hasher_init(&h);
-    long kc = env->role_column[MG_ROLE_KEY];
     if (kc >= 0)
         mg_key_hasher_add(&h, row->values[kc].text, row->values[kc].len);
     int found;
@@ -112,13 +124,16 @@ static void order_row(mg_check *c, const mg_row *row)
 static void order_finish(mg_check *c)
 {
     order_state *s = c->state;
-    uint64_t unreadable = s->unparsable + s->missing;
+    uint64_t unreadable = s->unparsable + s->missing + s->missing_keys;
     mg_check_judge(c, s->late + unreadable,
-                   unreadable ? "events out of order or without a readable time" : "events out of order");
+                   s->missing_keys ? "events out of order or without a readable time or key"
+                   : unreadable    ? "events out of order or without a readable time"
+                                   : "events out of order");
     mg_result_prop_number(c->result, "out_of_order", (double)s->late);
     mg_result_prop_number(c->result, "unparsable_times", (double)s->unparsable);
     mg_result_prop_number(c->result, "missing_times", (double)s->missing);
     mg_result_prop_number(c->result, "skipped_times", (double)s->skipped);
+    mg_result_prop_number(c->result, "missing_keys", (double)s->missing_keys);
     mg_result_prop_number(c->result, "allowed_lateness_seconds", s->allowed);
     mg_result_prop_number(c->result, "worst_lateness_seconds", s->worst);
     if (s->worst_line)

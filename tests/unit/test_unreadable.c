@@ -134,6 +134,20 @@ static void test_order_missing_time(void **state)
     assert_true(tu_prop(res, "missing_times") == 0);
     assert_true(tu_prop(res, "skipped_times") == 1);
     tu_gate_free(&r);
+
+    /* Per-key order: an event without its key cannot be compared with its
+     * entity's events (line 3 would otherwise pass as the first of key ""). */
+    const char *keyed = "k,t\na,2025-03-01T05:00:00Z\n,2025-03-01T04:00:00Z\n";
+    r = run_gate("k.csv", keyed, "{\"data\": {\"path\": \"k.csv\", \"time\": \"t\", \"key\": \"k\"}, \"checks\": [{\"check\": \"order\"}]}");
+    res = tu_result(&r, "order", 0);
+    assert_int_equal(res->status, MG_STATUS_FAIL);
+    assert_true(tu_prop(res, "missing_keys") == 1);
+    assert_example(res, 0, "k.csv:3: k: found an empty field, expected a key");
+    tu_gate_free(&r);
+    r = run_gate("k.csv", keyed, "{\"data\": {\"path\": \"k.csv\", \"time\": \"t\", \"key\": \"k\"},"
+                                 " \"schema\": {\"k\": {\"required\": false}}, \"checks\": [{\"check\": \"order\"}]}");
+    assert_int_equal(tu_result(&r, "order", 0)->status, MG_STATUS_PASS);
+    tu_gate_free(&r);
 }
 
 /* types and ranges read zone-less timestamps and bounds in the zone. */
