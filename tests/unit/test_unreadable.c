@@ -311,10 +311,16 @@ static void test_adversarial_nothing_tried_is_skipped(void **state)
     tu_write("zero.json", "{\"type\": \"logistic\", \"features\": [\"x\", \"y\"], \"weights\": [1, 1], \"bias\": 0,"
                           " \"missing\": \"zero\"}");
     const char *csv = "id,x,y\na,,\nb,,\n";
-    const char *checks[][3] = {
-        {"rej.json", "{\"check\": \"input_handling\"}", "input_handling"},
-        {"rej.json", "{\"check\": \"order_invariance\"}", "order_invariance"},
-        {"zero.json", "{\"check\": \"invariance\", \"features\": {\"x\": {\"rel\": 0.1}}}", "invariance"},
+    const char *checks[][4] = {
+        {"rej.json", "{\"check\": \"input_handling\"}", "input_handling", "nothing could be tried"},
+        {"rej.json", "{\"check\": \"order_invariance\"}", "order_invariance", "nothing could be tried"},
+        {"zero.json", "{\"check\": \"invariance\", \"features\": {\"x\": {\"rel\": 0.1}}}", "invariance",
+         "nothing could be tried"},
+        {"zero.json", "{\"check\": \"adversarial_search\", \"features\": {\"x\": {\"rel\": 0.1}}}",
+         "adversarial_search", "nothing could be tried"},
+        /* Already handled before issue 8: */
+        {"zero.json", "{\"check\": \"robustness\", \"features\": {\"x\": {\"rel\": 0.1}}, \"max_flip_rate\": 0}",
+         "robustness", "no sampled row could be perturbed"},
     };
     for (size_t i = 0; i < sizeof checks / sizeof *checks; i++) {
         char spec[1024];
@@ -324,7 +330,7 @@ static void test_adversarial_nothing_tried_is_skipped(void **state)
         const mg_result *res = tu_result(&r, checks[i][2], 0);
         if (res->status != MG_STATUS_SKIP)
             fail_msg("%s: status %d, message '%s'", checks[i][2], (int)res->status, res->message);
-        assert_contains(res->message, "nothing could be tried");
+        assert_contains(res->message, checks[i][3]);
         tu_gate_free(&r);
     }
 }
