@@ -25,6 +25,7 @@ typedef struct order_state {
     const mg_field_spec *field; /* the time column's schema field, or NULL */
     const mg_field_spec *key_field; /* data.key's, or NULL */
     uint64_t late, unparsable, missing, skipped, missing_keys;
+    int no_key_column;          /* data.key names a column the data lacks */
     double worst;
     unsigned long worst_line;
 } order_state;
@@ -42,6 +43,7 @@ static void order_begin(mg_check *c)
     s->field = mg_env_field(env, env->role_name[MG_ROLE_TIME]);
     s->key_field = mg_env_field(env, env->role_name[MG_ROLE_KEY]);
     s->zone = s->field && s->field->type == MG_TYPE_TIMESTAMP ? &s->field->time_zone : &env->time_zone;
+    s->no_key_column = env->role_name[MG_ROLE_KEY] && env->role_column[MG_ROLE_KEY] < 0;
     c->state = s;
 }
 
@@ -75,6 +77,8 @@ static void order_row(mg_check *c, const mg_row *row)
 {
     order_state *s = c->state;
     const mg_check_env *env = c->env;
+    if (s->no_key_column)
+        return;
     const mg_value *tv = &row->values[env->role_column[MG_ROLE_TIME]];
     double t;
     if (row_time(c, tv, row->line, &t) != 0)
@@ -124,6 +128,13 @@ static void order_row(mg_check *c, const mg_row *row)
 static void order_finish(mg_check *c)
 {
     order_state *s = c->state;
+    if (s->no_key_column) {
+        /* Not per key as asked: no order is judged rather than another one. */
+        c->result->status = MG_STATUS_ERROR;
+        mg_result_set_message(c->result, "the key column '%s' (data.key) is not in '%s'",
+                              c->env->role_name[MG_ROLE_KEY], c->env->data_path);
+        return;
+    }
     uint64_t unreadable = s->unparsable + s->missing + s->missing_keys;
     mg_check_judge(c, s->late + unreadable,
                    s->missing_keys ? "events out of order or without a readable time or key"

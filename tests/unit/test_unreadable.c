@@ -148,6 +148,12 @@ static void test_order_missing_time(void **state)
                                  " \"schema\": {\"k\": {\"required\": false}}, \"checks\": [{\"check\": \"order\"}]}");
     assert_int_equal(tu_result(&r, "order", 0)->status, MG_STATUS_PASS);
     tu_gate_free(&r);
+    /* A key column the data lacks is an error, not a file-wide order. */
+    r = run_gate("k.csv", keyed, "{\"data\": {\"path\": \"k.csv\", \"time\": \"t\", \"key\": \"user\"}, \"checks\": [{\"check\": \"order\"}]}");
+    res = tu_result(&r, "order", 0);
+    assert_int_equal(res->status, MG_STATUS_ERROR);
+    assert_contains(res->message, "the key column 'user' (data.key) is not in");
+    tu_gate_free(&r);
 }
 
 /* types and ranges read zone-less timestamps and bounds in the zone. */
