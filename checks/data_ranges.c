@@ -91,7 +91,7 @@ static void ranges_row(mg_check *c, const mg_row *row)
         if (t->state == MG_TYPED_NO_COLUMN || t->state == MG_TYPED_MISSING)
             continue;
         const mg_value *v = &row->values[env->field_column[f]];
-        char why[256];
+        char why[512];
         if (!violation(fs, v, t, why, sizeof why))
             continue;
         s->per_field[f]++;
