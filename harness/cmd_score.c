@@ -276,6 +276,12 @@ int cmd_score(int argc, char **argv)
     }
     if (flush_batch(&r) != 0)
         goto out;
+    /* A file that changed while it was read was not scored as it is. */
+    char data_sha256[65];
+    if (mg_source_finish(src, data_sha256, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        goto out;
+    }
     if (out_path) {
         if (mg_atomic_commit(&af, &err) != 0) {
             fprintf(stderr, "mgate: error: %s\n", err.msg);

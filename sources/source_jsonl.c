@@ -175,12 +175,16 @@ int mg_jsonl_open(mg_source *src, const char *const *columns, size_t ncolumns, m
         return 0;
     }
     /* No column list: the keys of the first valid object, in file order.
-     * Peek at it, then rewind so it is read again as the first row. */
+     * What is read to find it is kept and read again as the first rows:
+     * the input may be a pipe, which cannot be rewound. */
+    mg_source_ahead_start(src);
     for (;;) {
         unsigned long line;
         mg_source_status st = read_object(src, &line, err);
         if (st == MG_SOURCE_ERROR)
             return -1;
+        if (src->ahead.overflow)
+            break;
         if (st == MG_SOURCE_END) {
             /* Not one valid object: no columns, and every line will be
              * reported as malformed when read. */
@@ -206,8 +210,9 @@ int mg_jsonl_open(mg_source *src, const char *const *columns, size_t ncolumns, m
         clear_row(src);
         break;
     }
-    rewind(src->fp);
-    src->bytes_read = 0;
+    if (mg_source_ahead_replay(src) != 0)
+        return mg_error_set(err, "'%s': found no JSON object in the first %zu MiB to take the column names from",
+                            src->path, MG_LOOKAHEAD_MAX >> 20);
     j->len = j->pos = 0;
     j->eof = 0;
     j->line = 1;
