@@ -35,6 +35,20 @@ void mg_jsonl_close(mg_source *src)
     memset(j, 0, sizeof *j);
 }
 
+/* Makes room for need bytes, doubling, but never past what the longest
+ * line allowed needs (limit plus two chunks), so an over-long line costs
+ * max_row_bytes of memory, not twice that. */
+static void grow_buffer(jsonl_state *j, size_t need, size_t limit)
+{
+    if (need <= j->cap)
+        return;
+    size_t want = j->cap * 2 > need ? j->cap * 2 : need;
+    if (limit && want > limit + 2 * MG_CHUNK)
+        want = need > limit + 2 * MG_CHUNK ? need : limit + 2 * MG_CHUNK;
+    j->buf = mg_xrealloc(j->buf, want);
+    j->cap = want;
+}
+
 /* Makes the next line available at buf[pos .. pos+*len).  Returns 1 with a
  * line, 0 at the end, 2 when the line is over the limit (it has then been
  * skipped; *len holds its size), -1 on a read error. */
@@ -86,7 +100,7 @@ static int next_line(mg_source *src, const char **line, size_t *len, uint64_t *s
             j->pos = 0;
         }
         scan_from = j->len;
-        j->buf = mg_xgrow(j->buf, &j->cap, j->len + MG_CHUNK, 1);
+        grow_buffer(j, j->len + MG_CHUNK, limit);
         size_t got = mg_source_read(src, j->buf + j->len, MG_CHUNK);
         if (got == 0) {
             if (ferror(src->fp))
