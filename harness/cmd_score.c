@@ -28,6 +28,8 @@ const char cmd_score_usage[] =
     "(binary: probability of the positive class; regression: the value) or,\n"
     "for multiclass models, one 'p_<class>' column per class.\n"
     "\n"
+    "DATA '-' is standard input; a pipe or a FIFO works too (read once).\n"
+    "\n"
     "MODEL is detected from its content: XGBoost JSON (Booster.save_model),\n"
     "linear/logistic JSON ({\"type\": ...}) or PMML 4.x.\n"
     "\n"
