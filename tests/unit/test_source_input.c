@@ -202,7 +202,7 @@ static void rewrite_one_byte(const char *path)
 {
     /* Same size; the modification time moves on (wait for the clock to
      * tick past the open's timestamp on a coarse file system). */
-    usleep(20000);
+    usleep(100000);
     FILE *fp = fopen(path, "r+b");
     assert_non_null(fp);
     fseek(fp, 100000, SEEK_SET);
