@@ -1,8 +1,8 @@
 /*
  * source_jsonl.c - JSON Lines rows with jansson: one object per line.
  *
- * Lines are read into a buffer that never grows past max_row_bytes (plus one
- * chunk): a longer line is skipped to its end as ROW_TOO_BIG without being
+ * Lines are read into a buffer that never grows past max_row_bytes (plus two
+ * chunks): a longer line is skipped to its end as ROW_TOO_BIG without being
  * held.  A line that is not a JSON object is a MALFORMED row at that line,
  * with jansson's column and reason; reading goes on.
  */
