@@ -117,12 +117,14 @@ for fmt in csv jsonl; do
         check_full_read "$TMP/p/r.json" "$TMP/p/rows.$fmt"
         case_end
 
-        case_begin "run: $fmt piped to data.path /dev/stdin ($kind columns)"
-        sed -e "s|PATH|/dev/stdin|" -e "s|FMT|$fmt|" "$TMP/p/$kind.json" >"$TMP/p/gate.json"
-        run_piped "$TMP/p/rows.$fmt" run "$TMP/p/gate.json" --json "$TMP/p/r.json"
-        expect_rc 0
-        check_full_read "$TMP/p/r.json" "$TMP/p/rows.$fmt"
-        case_end
+        for stdin in /dev/stdin -; do
+            case_begin "run: $fmt piped to data.path '$stdin' ($kind columns)"
+            sed -e "s|PATH|$stdin|" -e "s|FMT|$fmt|" "$TMP/p/$kind.json" >"$TMP/p/gate.json"
+            run_piped "$TMP/p/rows.$fmt" run "$TMP/p/gate.json" --json "$TMP/p/r.json"
+            expect_rc 0
+            check_full_read "$TMP/p/r.json" "$TMP/p/rows.$fmt"
+            case_end
+        done
     done
 done
 
