@@ -1,13 +1,17 @@
 /*
- * cmd_score.c - `mgate score MODEL DATA [-o OUT] [--id COL] [--format csv|jsonl]`:
+ * cmd_score.c - `mgate score MODEL DATA [-o OUT] [--id COL] [--format csv|jsonl]
+ * [--max-field-bytes N] [--max-row-bytes N] [--max-columns N]`:
  * scores every row of a data file and writes one CSV line per data row, in
  * input order: the id (when the data has one), then `prediction` (binary:
  * probability of the positive class; regression: the value) or one `p_<class>`
  * column per class.  Rows that cannot be scored get empty predictions and a
- * warning on stderr.  Exit 0: all rows scored; 1: some could not be; 2:
+ * warning on stderr; so do rows over the size limits, which default to
+ * those of `mgate run` so that a huge field is never held in memory.  Exit 0: all rows scored; 1: some could not be; 2:
  * usage, model or data error (nothing written to -o).
  */
 #include <csv.h>
+#include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,7 @@
 #include "common/error.h"
 #include "common/xmem.h"
 #include "harness/commands.h"
+#include "harness/spec.h"
 #include "score/model.h"
 #include "sources/source.h"
 
@@ -35,8 +40,13 @@ const char cmd_score_usage[] =
     "  -o OUT           write to OUT (atomically) instead of stdout\n"
     "  --id COL         the id column (default: 'id' when the data has one)\n"
     "  --format F       data format, csv or jsonl (default: from the extension)\n"
+    "  --max-field-bytes N  largest field (default 1048576, as 'mgate run')\n"
+    "  --max-row-bytes N    largest record (default 16777216)\n"
+    "  --max-columns N      most columns in the header or a record (default 10000)\n"
+    "                   0 means no limit\n"
     "\n"
-    "Rows that cannot be scored get empty predictions and a warning\n"
+    "Rows that cannot be scored, and rows over a size limit (never read into\n"
+    "memory), get empty predictions and a warning\n"
     "'mgate: warning: FILE:LINE: ...'.  Exit status: 0 all rows scored,\n"
     "1 some rows could not be scored, 2 usage, model or data error.\n";
 
@@ -146,17 +156,56 @@ static int usage_error(const char *msg, const char *arg)
     fprintf(stderr, "mgate: error: ");
     fprintf(stderr, msg, arg);
     fprintf(stderr, "\n%s", "usage: mgate score MODEL DATA [-o OUT] [--id COL] "
-                            "[--format csv|jsonl]; see 'mgate score --help'\n");
+                            "[--format csv|jsonl] [--max-field-bytes N] [--max-row-bytes N] "
+                            "[--max-columns N]; see 'mgate score --help'\n");
     return MG_EXIT_USAGE;
+}
+
+/* Reads the value of a size-limit option into the matching limit.  Returns
+ * 1 when `opt` is not one, 0 when set, or -1 when the value is bad. */
+static int size_option(const char *opt, const char *value, mg_limits *limits)
+{
+    size_t *dest = strcmp(opt, "--max-field-bytes") == 0 ? &limits->max_field_bytes
+                 : strcmp(opt, "--max-row-bytes") == 0   ? &limits->max_row_bytes
+                 : strcmp(opt, "--max-columns") == 0     ? &limits->max_columns
+                                                         : NULL;
+    if (!dest)
+        return 1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(value, &end, 10);
+    if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno || v > SIZE_MAX)
+        return -1;
+    *dest = (size_t)v;
+    return 0;
+}
+
+/* A record with more fields than max_columns: written unscored. */
+static int too_many_fields(score_run *r, const mg_row *row, size_t max_columns)
+{
+    if (!max_columns || row->nfields_found <= max_columns)
+        return 0;
+    fprintf(stderr, "mgate: warning: %s:%lu: row not scored: found %zu fields, expected at most %zu "
+                    "(--max-columns)\n", r->data_path, row->line, row->nfields_found, max_columns);
+    r->unscored++;
+    r->batch[r->n++] = (pending){NULL, row->line};
+    return 1;
 }
 
 int cmd_score(int argc, char **argv)
 {
     const char *model_path = NULL, *data_path = NULL, *out_path = NULL, *id_name = NULL;
     mg_format format = MG_FORMAT_AUTO;
+    mg_limits limits;
+    mg_limits_defaults(&limits);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--id") == 0 || strcmp(a, "--format") == 0) {
+        int sized = strncmp(a, "--max-", 6) == 0 && i + 1 < argc ? size_option(a, argv[i + 1], &limits) : 1;
+        if (sized < 0)
+            return usage_error("'%s': expected a number of bytes or columns (0 = no limit)", a);
+        if (sized == 0) {
+            i++;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--id") == 0 || strcmp(a, "--format") == 0) {
             if (i + 1 >= argc)
                 return usage_error("'%s' needs a value", a);
             const char *v = argv[++i];
@@ -194,6 +243,8 @@ int cmd_score(int argc, char **argv)
     mg_source_options opts;
     memset(&opts, 0, sizeof opts);
     opts.format = format;
+    opts.limits = limits;
+    opts.limits.min_rows = 0; /* scoring no rows is not an error */
     mg_source *src = mg_source_open(data_path, &opts, &err);
     if (!src) {
         fprintf(stderr, "mgate: error: %s\n", err.msg);
@@ -213,6 +264,12 @@ int cmd_score(int argc, char **argv)
     const char **cols = mg_xcalloc(ncols + 1, sizeof *cols);
     for (size_t i = 0; i < ncols; i++)
         cols[i] = mg_source_column(src, i);
+    size_t header = mg_source_header_columns(src);
+    if (limits.max_columns && header > limits.max_columns) {
+        fprintf(stderr, "mgate: error: %s:1: found %zu columns in the header, expected at most %zu "
+                        "(--max-columns; 0 means no limit)\n", data_path, header, limits.max_columns);
+        goto out;
+    }
     r.binding = mg_binding_new(model, cols, ncols, &err);
     if (!r.binding) {
         fprintf(stderr, "mgate: error: %s: %s\n", data_path, err.msg);
@@ -268,7 +325,7 @@ int cmd_score(int argc, char **argv)
                 continue;
             r.unscored++;
             r.batch[r.n++] = (pending){NULL, p->line};
-        } else {
+        } else if (!too_many_fields(&r, &row, limits.max_columns)) {
             r.batch[r.n++] = (pending){mg_row_dup(&row), row.line};
         }
         if (r.n == BATCH && flush_batch(&r) != 0)

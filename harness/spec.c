@@ -750,6 +750,15 @@ static char *read_file(const char *path, size_t *len, mg_spec_errors *errs)
     return buf;
 }
 
+void mg_limits_defaults(mg_limits *limits)
+{
+    memset(limits, 0, sizeof *limits);
+    limits->max_field_bytes = 1u << 20;
+    limits->max_row_bytes = 16u << 20;
+    limits->max_columns = 10000;
+    limits->min_rows = 1; /* a gate over no data must not pass */
+}
+
 mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
 {
     memset(errs, 0, sizeof *errs);
@@ -772,10 +781,7 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
     s->dir = dir_of(path);
     s->root = root;
     s->examples = 5;
-    s->limits.max_field_bytes = 1u << 20;
-    s->limits.max_row_bytes = 16u << 20;
-    s->limits.max_columns = 10000;
-    s->limits.min_rows = 1; /* a gate over no data must not pass */
+    mg_limits_defaults(&s->limits);
     loader L = {path, text, len, {0, {{0}}}, errs};
 
     if (!json_is_object(root)) {

@@ -65,6 +65,11 @@ typedef struct mg_spec_errors {
     size_t total;   /* errors found (may exceed count) */
 } mg_spec_errors;
 
+/* Sets the default size limits of `mgate run` (README, "limits"), which
+ * `mgate score` shares: max_field_bytes 1 MiB, max_row_bytes 16 MiB,
+ * max_columns 10000, min_rows 1, the rest unlimited. */
+void mg_limits_defaults(mg_limits *limits);
+
 /* Loads and validates a spec.  Returns a spec the caller frees with
  * mg_spec_free, or NULL with errs filled (free with mg_spec_errors_free). */
 mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs);

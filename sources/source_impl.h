@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "common/name_index.h"
 #include "sources/source.h"
 
 #define MG_CHUNK (64 * 1024)
@@ -59,6 +60,7 @@ struct mg_source {
     uint64_t bytes_read;
     char **columns;
     size_t ncolumns, header_columns;
+    mg_name_index column_index; /* name -> first column of that name */
     mg_value *values;      /* ncolumns, for the current row */
     uint64_t rows;         /* data rows handed out */
     unsigned long last_line; /* line of the last row handed out */
