@@ -57,6 +57,10 @@ typedef struct mg_spec {
     int baseline_mismatch_warns; /* 1: other data sha256 is a warning, 0: an error */
 } mg_spec;
 
+/* The largest spec mg_spec_load reads (README, "The gate spec"): a spec is
+ * a page or two, so anything near this is the wrong file. */
+#define MG_SPEC_MAX_BYTES (16u << 20)
+
 /* Error list filled by the loader: at most MG_SPEC_MAX_ERRORS messages. */
 #define MG_SPEC_MAX_ERRORS 20
 typedef struct mg_spec_errors {
