@@ -69,4 +69,36 @@ expect_near "$(sed -n 2p "$OUT_FILE")" "$(awk -v n=$N 'BEGIN { print n * 0.001 +
 expect_near "$(sed -n 3p "$OUT_FILE")" "$(awk -v n=$N 'BEGIN { print 2 * n * 0.001 + 0.5 }')" 1e-6 "row 2"
 case_end
 
+# A PMML regression over fields c1..cN: DataFields, MiningFields and one
+# NumericPredictor each.  $1 names an extra DataField (a duplicate when given).
+wide_pmml() {
+    awk -v n=$N -v dup="$1" 'BEGIN {
+        print "<?xml version=\"1.0\"?>\n<PMML xmlns=\"http://www.dmg.org/PMML-4_4\" version=\"4.4\">\n<DataDictionary>";
+        for (i = 1; i <= n; i++) printf "<DataField name=\"c%d\" optype=\"continuous\" dataType=\"double\"/>\n", i;
+        if (dup != "") printf "<DataField name=\"%s\" optype=\"continuous\" dataType=\"double\"/>\n", dup;
+        print "<DataField name=\"y\" optype=\"continuous\" dataType=\"double\"/>\n</DataDictionary>";
+        print "<RegressionModel functionName=\"regression\">\n<MiningSchema>";
+        for (i = 1; i <= n; i++) printf "<MiningField name=\"c%d\"/>\n", i;
+        print "<MiningField name=\"y\" usageType=\"target\"/>\n</MiningSchema>\n<RegressionTable intercept=\"0.5\">";
+        for (i = 1; i <= n; i++) printf "<NumericPredictor name=\"c%d\" coefficient=\"0.001\"/>\n", i;
+        print "</RegressionTable>\n</RegressionModel>\n</PMML>";
+    }'
+}
+
+case_begin "a DataField declared twice among $N is refused quickly"
+wide_pmml c5 >"$TMP/dup.pmml"
+run_mgate_60 score "$TMP/dup.pmml" "$TMP/wide.csv" --max-columns 0
+expect_rc 2
+expect_stderr_contains "DataField 'c5' is declared twice"
+rm -f "$TMP/dup.pmml"
+case_end
+
+case_begin "a PMML model of $N fields loads, binds and scores quickly"
+wide_pmml "" >"$TMP/model.pmml"
+run_mgate_60 score "$TMP/model.pmml" "$TMP/wide.csv" --max-columns 0
+expect_rc 0
+expect_near "$(sed -n 2p "$OUT_FILE")" "$(awk -v n=$N 'BEGIN { print n * 0.001 + 0.5 }')" 1e-6 "row 1"
+rm -f "$TMP/model.pmml"
+case_end
+
 finish
