@@ -192,45 +192,88 @@ static int too_many_fields(score_run *r, const mg_row *row, size_t max_columns)
     return 1;
 }
 
-int cmd_score(int argc, char **argv)
+/* The output's header: the id column's name, then the prediction columns. */
+static void write_header(score_run *r, const mg_source *src)
 {
-    const char *model_path = NULL, *data_path = NULL, *out_path = NULL, *id_name = NULL;
-    mg_format format = MG_FORMAT_AUTO;
-    mg_limits limits;
-    mg_limits_defaults(&limits);
+    int first = 1;
+    if (r->id_col >= 0) {
+        const char *h = mg_source_column(src, (size_t)r->id_col);
+        put_field(r->out, h, strlen(h), 1);
+        first = 0;
+    }
+    if (mg_model_get_task(r->model) == MG_TASK_MULTICLASS) {
+        for (size_t k = 0; k < r->nout; k++) {
+            const char *label = mg_model_class_label(r->model, k);
+            char *h = mg_xasprintf("p_%s", label ? label : "");
+            put_field(r->out, h, strlen(h), first);
+            first = 0;
+            free(h);
+        }
+    } else {
+        put_field(r->out, "prediction", 10, first);
+    }
+    fputc('\n', r->out);
+}
+
+/* The command line of `mgate score`. */
+typedef struct score_args {
+    const char *model_path, *data_path, *out_path, *id_name;
+    mg_format format;
+    mg_limits limits; /* run's defaults unless an option sets one */
+} score_args;
+
+/* Fills a from argv.  Returns 0, or the exit status of a usage error
+ * (message printed). */
+static int parse_args(int argc, char **argv, score_args *a)
+{
+    memset(a, 0, sizeof *a);
+    mg_limits_defaults(&a->limits);
+    a->limits.min_rows = 0; /* scoring no rows is not an error */
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int sized = strncmp(a, "--max-", 6) == 0 && i + 1 < argc ? size_option(a, argv[i + 1], &limits) : 1;
+        const char *o = argv[i];
+        int sized = strncmp(o, "--max-", 6) == 0 && i + 1 < argc ? size_option(o, argv[i + 1], &a->limits) : 1;
         if (sized < 0)
-            return usage_error("'%s': expected a number of bytes or columns (0 = no limit)", a);
+            return usage_error("'%s': expected a number of bytes or columns (0 = no limit)", o);
         if (sized == 0) {
             i++;
-        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--id") == 0 || strcmp(a, "--format") == 0) {
+        } else if (strcmp(o, "-o") == 0 || strcmp(o, "--id") == 0 || strcmp(o, "--format") == 0) {
             if (i + 1 >= argc)
-                return usage_error("'%s' needs a value", a);
+                return usage_error("'%s' needs a value", o);
             const char *v = argv[++i];
-            if (a[1] == 'o')
-                out_path = v;
-            else if (strcmp(a, "--id") == 0)
-                id_name = v;
+            if (o[1] == 'o')
+                a->out_path = v;
+            else if (strcmp(o, "--id") == 0)
+                a->id_name = v;
             else if (strcmp(v, "csv") == 0)
-                format = MG_FORMAT_CSV;
+                a->format = MG_FORMAT_CSV;
             else if (strcmp(v, "jsonl") == 0)
-                format = MG_FORMAT_JSONL;
+                a->format = MG_FORMAT_JSONL;
             else
                 return usage_error("'--format %s': expected csv or jsonl", v);
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return usage_error("'%s' is not an option of 'mgate score'", a);
-        } else if (!model_path) {
-            model_path = a;
-        } else if (!data_path) {
-            data_path = a;
+        } else if (o[0] == '-' && o[1] != '\0') {
+            return usage_error("'%s' is not an option of 'mgate score'", o);
+        } else if (!a->model_path) {
+            a->model_path = o;
+        } else if (!a->data_path) {
+            a->data_path = o;
         } else {
-            return usage_error("unexpected argument '%s'", a);
+            return usage_error("unexpected argument '%s'", o);
         }
     }
-    if (!model_path || !data_path)
+    if (!a->model_path || !a->data_path)
         return usage_error("%s", "MODEL and DATA are required");
+    return 0;
+}
+
+int cmd_score(int argc, char **argv)
+{
+    score_args args;
+    int usage = parse_args(argc, argv, &args);
+    if (usage)
+        return usage;
+    const char *model_path = args.model_path, *data_path = args.data_path;
+    const char *out_path = args.out_path, *id_name = args.id_name;
+    const mg_limits limits = args.limits;
 
     mg_error err = {{0}};
     mg_model_spec spec = {0};
@@ -242,9 +285,8 @@ int cmd_score(int argc, char **argv)
     }
     mg_source_options opts;
     memset(&opts, 0, sizeof opts);
-    opts.format = format;
+    opts.format = args.format;
     opts.limits = limits;
-    opts.limits.min_rows = 0; /* scoring no rows is not an error */
     mg_source *src = mg_source_open(data_path, &opts, &err);
     if (!src) {
         fprintf(stderr, "mgate: error: %s\n", err.msg);
@@ -289,25 +331,7 @@ int cmd_score(int argc, char **argv)
     } else {
         r.out = stdout;
     }
-    /* Header. */
-    int first = 1;
-    if (r.id_col >= 0) {
-        const char *h = mg_source_column(src, (size_t)r.id_col);
-        put_field(r.out, h, strlen(h), 1);
-        first = 0;
-    }
-    if (mg_model_get_task(model) == MG_TASK_MULTICLASS) {
-        for (size_t k = 0; k < r.nout; k++) {
-            const char *label = mg_model_class_label(model, k);
-            char *h = mg_xasprintf("p_%s", label ? label : "");
-            put_field(r.out, h, strlen(h), first);
-            first = 0;
-            free(h);
-        }
-    } else {
-        put_field(r.out, "prediction", 10, first);
-    }
-    fputc('\n', r.out);
+    write_header(&r, src);
 
     for (;;) {
         mg_row row;
