@@ -27,6 +27,7 @@
 
 const char cmd_score_usage[] =
     "usage: mgate score MODEL DATA [-o OUT] [--id COL] [--format csv|jsonl]\n"
+    "                   [--max-field-bytes N] [--max-row-bytes N] [--max-columns N]\n"
     "\n"
     "Scores every row of DATA (CSV or JSON Lines) with MODEL and writes CSV:\n"
     "an id column (the data's 'id' column, or --id COL), then 'prediction'\n"
@@ -37,17 +38,18 @@ const char cmd_score_usage[] =
     "linear/logistic JSON ({\"type\": ...}) or PMML 4.x.\n"
     "\n"
     "options:\n"
-    "  -o OUT           write to OUT (atomically) instead of stdout\n"
-    "  --id COL         the id column (default: 'id' when the data has one)\n"
-    "  --format F       data format, csv or jsonl (default: from the extension)\n"
+    "  -o OUT               write to OUT (atomically) instead of stdout\n"
+    "  --id COL             the id column (default: 'id' when the data has one)\n"
+    "  --format F           data format, csv or jsonl (default: from the extension)\n"
     "  --max-field-bytes N  largest field (default 1048576, as 'mgate run')\n"
     "  --max-row-bytes N    largest record (default 16777216)\n"
     "  --max-columns N      most columns in the header or a record (default 10000)\n"
-    "                   0 means no limit\n"
+    "                       0 means no limit for each of the three\n"
     "\n"
-    "Rows that cannot be scored, and rows over a size limit (never read into\n"
-    "memory), get empty predictions and a warning\n"
-    "'mgate: warning: FILE:LINE: ...'.  Exit status: 0 all rows scored,\n"
+    "Rows that cannot be scored, and records over a size limit (skipped\n"
+    "without being held in memory), get empty predictions and a warning\n"
+    "'mgate: warning: FILE:LINE: ...'.  A header over --max-columns is an\n"
+    "error.  Exit status: 0 all rows scored,\n"
     "1 some rows could not be scored, 2 usage, model or data error.\n";
 
 #define BATCH 256
