@@ -174,17 +174,25 @@ const char *mg_model_feature_name(const mg_model *m, size_t i)
     return m->feature_names[i];
 }
 
+/* The column named name, or -1.  The index matches fingerprints; the name
+ * itself is confirmed, so a feature is never bound to another column. */
+static long find_column(const mg_name_index *index, const char *const *columns, const char *name)
+{
+    long c = mg_name_index_find(index, name);
+    return c >= 0 && strcmp(columns[c], name) == 0 ? c : -1;
+}
+
 /* The data column of feature i: by name, or for a model without names a
  * column named f<i>, else column i. */
-static long bind_feature(const mg_model *m, const mg_name_index *columns, size_t ncolumns, size_t i,
-                         char posname[32], const char **name)
+static long bind_feature(const mg_model *m, const mg_name_index *index, const char *const *columns,
+                         size_t ncolumns, size_t i, char posname[32], const char **name)
 {
     *name = m->feature_names ? m->feature_names[i] : NULL;
     if (*name)
-        return mg_name_index_find(columns, *name);
+        return find_column(index, columns, *name);
     snprintf(posname, 32, "f%zu", i);
     *name = posname;
-    long c = mg_name_index_find(columns, posname);
+    long c = find_column(index, columns, posname);
     return c < 0 && i < ncolumns ? (long)i : c;
 }
 
@@ -206,7 +214,7 @@ mg_binding *mg_binding_new(const mg_model *m, const char *const *columns, size_t
     for (size_t i = 0; i < m->nfeatures; i++) {
         char posname[32];
         const char *name;
-        long c = bind_feature(m, &index, ncolumns, i, posname, &name);
+        long c = bind_feature(m, &index, columns, ncolumns, i, posname, &name);
         b->column[i] = c;
         if (c < 0) {
             nmissing++;
