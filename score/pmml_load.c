@@ -39,6 +39,7 @@ typedef struct load_ctx {
     /* Hash indexes: a model with 100k fields must not compare every pair. */
     mg_name_index field_names; /* field name -> index in d->fields */
     mg_name_index input_names; /* names of the top model's active fields */
+    size_t fields_cap;         /* d->fields allocated, doubling (not one more each time) */
     char xml_err[512];
     int xml_line;
 } load_ctx;
@@ -758,7 +759,7 @@ static int load_output(load_ctx *c, pm_model *m, const xmlNode *n)
         if (field_index(c, name) >= 0)
             return fail_at(c, k, "OutputField '%s' repeats a field name%s", name, "");
         mg_name_index_add(&c->field_names, name, d->nfields);
-        d->fields = mg_xrealloc(d->fields, (d->nfields + 1) * sizeof *d->fields);
+        d->fields = mg_xgrow(d->fields, &c->fields_cap, d->nfields + 1, sizeof *d->fields);
         memset(&d->fields[d->nfields], 0, sizeof *d->fields);
         d->fields[d->nfields].name = mg_xstrdup(name);
         const char *opt = attr(k, "optype");
@@ -853,7 +854,7 @@ static int load_dictionary(load_ctx *c, const xmlNode *n)
         if (field_index(c, name) >= 0)
             return fail_at(c, k, "DataField '%s' is declared twice%s", name, "");
         mg_name_index_add(&c->field_names, name, d->nfields);
-        d->fields = mg_xrealloc(d->fields, (d->nfields + 1) * sizeof *d->fields);
+        d->fields = mg_xgrow(d->fields, &c->fields_cap, d->nfields + 1, sizeof *d->fields);
         pm_field *f = &d->fields[d->nfields++];
         memset(f, 0, sizeof *f);
         f->name = mg_xstrdup(name);
