@@ -5,9 +5,10 @@
  * input order: the id (when the data has one), then `prediction` (binary:
  * probability of the positive class; regression: the value) or one `p_<class>`
  * column per class.  Rows that cannot be scored get empty predictions and a
- * warning on stderr; so do rows over the size limits, which default to
- * those of `mgate run` so that a huge field is never held in memory.  Exit 0: all rows scored; 1: some could not be; 2:
- * usage, model or data error (nothing written to -o).
+ * warning on stderr; so do records over the size limits, which default to
+ * those of `mgate run` so that a huge field is never held in memory.
+ * Exit 0: all rows scored; 1: some could not be; 2: usage, model or data
+ * error (nothing written to -o).
  */
 #include <csv.h>
 #include <errno.h>
@@ -33,6 +34,8 @@ const char cmd_score_usage[] =
     "an id column (the data's 'id' column, or --id COL), then 'prediction'\n"
     "(binary: probability of the positive class; regression: the value) or,\n"
     "for multiclass models, one 'p_<class>' column per class.\n"
+    "\n"
+    "DATA '-' is standard input; a pipe or a FIFO works too (read once).\n"
     "\n"
     "MODEL is detected from its content: XGBoost JSON (Booster.save_model),\n"
     "linear/logistic JSON ({\"type\": ...}) or PMML 4.x.\n"
@@ -359,6 +362,12 @@ int cmd_score(int argc, char **argv)
     }
     if (flush_batch(&r) != 0)
         goto out;
+    /* A file that changed while it was read was not scored as it is. */
+    char data_sha256[65];
+    if (mg_source_finish(src, data_sha256, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        goto out;
+    }
     if (out_path) {
         if (mg_atomic_commit(&af, &err) != 0) {
             fprintf(stderr, "mgate: error: %s\n", err.msg);
