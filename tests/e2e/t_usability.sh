@@ -97,4 +97,35 @@ expect_eq "$(grep -c 'model features not found' "$ERR_FILE")" "1" "on stderr"
 expect_eq "$(grep -c 'model features not found' "$OUT_FILE")" "0" "on stdout"
 case_end
 
+# ---- item 9: fixture add --json with a field the model does not know ------
+
+SRC="$ROOT/fixtures/adversarial"
+mkdir -p "$TMP/fx"
+cp "$SRC"/sound.json "$SRC"/rows.csv "$TMP/fx"/
+cat >"$TMP/fx/gate.json" <<'JSON'
+{"name": "fx", "data": {"path": "rows.csv", "id": "id", "label": "label"},
+ "model": "sound.json",
+ "checks": [{"check": "fixtures", "path": "cases/"}]}
+JSON
+
+case_begin "issue 8.9: fixture add --json with a misspelt field is an error with a suggestion"
+run_mgate fixture add "$TMP/fx/gate.json" --json '{"amout": 1, "age": 30, "colour": "red"}'
+expect_rc 2
+expect_stderr_contains "mgate: error: --json: the model has no feature 'amout' (did you mean 'amount'?)"
+expect_stderr_contains "mgate: error: --json: the model has no feature 'colour'; give --allow-unknown"
+expect_no_file "$TMP/fx/cases/cases.jsonl"
+case_end
+
+case_begin "issue 8.9: --allow-unknown records the case; known fields need no flag"
+run_mgate fixture add "$TMP/fx/gate.json" --json '{"amout": 1}' --allow-unknown
+expect_rc 0
+expect_eq "$(wc -l <"$TMP/fx/cases/cases.jsonl" | tr -d ' ')" 1 "case lines"
+run_mgate fixture add "$TMP/fx/gate.json" --json '{"amount": 1, "age": 30, "zip": 5039}'
+expect_rc 0
+expect_eq "$(wc -l <"$TMP/fx/cases/cases.jsonl" | tr -d ' ')" 2 "case lines"
+# a --row takes the model's features from a wider row: no error for its other columns
+run_mgate fixture add "$TMP/fx/gate.json" --row "$TMP/fx/rows.csv:3"
+expect_rc 0
+case_end
+
 finish
