@@ -119,7 +119,13 @@ static int ctx_open(fx_ctx *x, const char *spec_path)
                                                                    : MG_MODEL_PMML;
     mg_error err = {{0}};
     x->model = mg_model_load(&ms, &err);
-    if (!x->model || adv_case_model_init(&x->cm, x->model, &err) != 0) {
+    const mg_model_ref *ref = &x->spec->model;
+    if (x->model && ref->features && ref->nfeatures != mg_model_nfeatures(x->model))
+        mg_error_set(&err, "%s: %zu columns named for the %zu features of the model", ref->features_at,
+                     ref->nfeatures, mg_model_nfeatures(x->model));
+    else if (x->model)
+        adv_case_model_init(&x->cm, x->model, (const char *const *)ref->features, &err);
+    if (!x->model || err.msg[0]) {
         fprintf(stderr, "mgate: error: %s\n", err.msg);
         return MG_EXIT_USAGE;
     }

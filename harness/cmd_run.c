@@ -170,6 +170,13 @@ int cmd_run(int argc, char **argv)
     mg_run_outcome outcome = mg_run_gate(spec, report, &err);
     if (outcome == MG_RUN_INPUT_ERROR)
         fprintf(stderr, "mgate: error: %s\n", err.msg);
+    if (report->facts.model_binding)
+        fprintf(stderr, "mgate: warning: the model names no features: bound by position: %s; check it, or name "
+                        "the columns with \"model\": {\"features\": [...]}\n", report->facts.model_binding);
+    if (report->facts.baseline_model_binding)
+        fprintf(stderr, "mgate: warning: the baseline model names no features: bound by position: %s; check it, or "
+                        "name the columns with \"baseline_model\": {\"features\": [...]}\n",
+                report->facts.baseline_model_binding);
 
     if (!a.quiet || outcome != MG_RUN_JUDGED)
         printf("gate '%s' on '%s' (%llu rows)\n", spec->name, spec->data_path,

@@ -184,23 +184,32 @@ static long find_column(const char *const *columns, size_t ncolumns, const char 
 mg_binding *mg_binding_new(const mg_model *m, const char *const *columns, size_t ncolumns,
                            mg_error *err)
 {
+    return mg_binding_new_named(m, columns, ncolumns, NULL, err);
+}
+
+mg_binding *mg_binding_new_named(const mg_model *m, const char *const *columns, size_t ncolumns,
+                                 const char *const *names, mg_error *err)
+{
     mg_binding *b = mg_xcalloc(1, sizeof *b);
     b->nfeatures = m->nfeatures;
     b->column = mg_xcalloc(m->nfeatures ? m->nfeatures : 1, sizeof *b->column);
+    b->by_position = mg_xcalloc(m->nfeatures ? m->nfeatures : 1, 1);
     char missing[MG_ERROR_MAX] = "";
     size_t nmissing = 0, used = 0;
     for (size_t i = 0; i < m->nfeatures; i++) {
         long c;
         char posname[32];
-        const char *name = m->feature_names ? m->feature_names[i] : NULL;
+        const char *name = names ? names[i] : m->feature_names ? m->feature_names[i] : NULL;
         if (name) {
             c = find_column(columns, ncolumns, name);
         } else {
             /* By position: a column named f<i> wins, else column i. */
             snprintf(posname, sizeof posname, "f%zu", i);
             c = find_column(columns, ncolumns, posname);
-            if (c < 0 && i < ncolumns)
+            if (c < 0 && i < ncolumns) {
                 c = (long)i;
+                b->by_position[i] = 1;
+            }
             name = posname;
         }
         b->column[i] = c;
@@ -228,7 +237,18 @@ void mg_binding_free(mg_binding *b)
     if (!b)
         return;
     free(b->column);
+    free(b->by_position);
     free(b);
+}
+
+long mg_binding_column(const mg_binding *b, size_t i)
+{
+    return i < b->nfeatures ? b->column[i] : -1;
+}
+
+int mg_binding_by_position(const mg_binding *b, size_t i)
+{
+    return i < b->nfeatures && b->by_position[i];
 }
 
 const mg_value *mg_binding_value(const mg_binding *b, const mg_row *row, size_t i)

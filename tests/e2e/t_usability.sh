@@ -128,4 +128,90 @@ run_mgate fixture add "$TMP/fx/gate.json" --row "$TMP/fx/rows.csv:3"
 expect_rc 0
 case_end
 
+# ---- item 6: a model without feature names binds by position -------------
+
+U="$M/xgb/binary_unnamed/model.json"
+# The same rows with the id and label columns last: position i is feature i.
+cut -d, -f3- "$M/data/binary_clean.csv" >"$TMP/g/feat.csv"
+cut -d, -f1,2 "$M/data/binary_clean.csv" | paste -d, "$TMP/g/feat.csv" - >"$TMP/g/last.csv"
+unnamed_gate() { # FILE DATA [MODEL-EXTRA]
+    cat >"$TMP/g/$1" <<JSON
+{
+  "name": "unnamed",
+  "data": {"path": "$2", "label": "label", "id": "id"},
+  "model": {"path": "$U"$3},
+  "checks": [{"check": "metric", "metric": "roc_auc", "min": 0.5}],
+  "reports": {"junit": "out/$1.xml", "json": "out/$1.report.json", "summary": "out/$1.md"}
+}
+JSON
+}
+
+case_begin "issue 8.6: positional binding onto the id and label columns is refused (exit 2)"
+unnamed_gate pos_id.json data.csv
+run_mgate run "$TMP/g/pos_id.json"
+expect_rc 2
+expect_stderr_contains "names no features, so they bind by position, and f0 would read the id column 'id' (data.id), f1 would read the label column 'label' (data.label)"
+expect_stderr_contains '"model": {"features": [...]}'
+expect_stderr_contains "(the binding: f0 -> id, f1 -> label, f2 -> age,"
+expect_eq "$(jqr "$TMP/g/out/pos_id.json.report.json" '.summary.errors')" "1" "error testcase"
+case_end
+
+case_begin "issue 8.6: positional binding is shown once on stderr and in the JSON, JUnit and Markdown reports"
+unnamed_gate pos.json last.csv
+run_mgate run "$TMP/g/pos.json"
+expect_rc 0
+want="f0 -> age, f1 -> income, f2 -> score, f3 -> tenure, f4 -> visits, f5 -> ratio, f6 -> delta, f7 -> z"
+expect_eq "$(grep -c 'mgate: warning: the model names no features: bound by position' "$ERR_FILE")" "1" "warnings on stderr"
+expect_stderr_contains "bound by position: $want;"
+expect_eq "$(jqr "$TMP/g/out/pos.json.report.json" '.facts.model_binding')" "$want" "JSON fact"
+expect_junit_valid "$TMP/g/out/pos.json.xml"
+expect_eq "$(xpath "$TMP/g/out/pos.json.xml" 'string((//property[@name="model_binding"])[1]/@value)')" "$want" "JUnit property"
+expect_file_contains "$TMP/g/out/pos.json.md" "> **Warning:** the model names no features: bound by position: f0 -\> age, f1 -\> income"
+auc_pos=$(jqr "$TMP/g/out/pos.json.report.json" '.results[] | select(.name=="roc_auc") | .properties.value')
+case_end
+
+case_begin "issue 8.6: model.features names the columns: no warning, same scores as the positional run"
+unnamed_gate named.json data.csv ', "features": ["age", "income", "score", "tenure", "visits", "ratio", "delta", "z"]'
+run_mgate run "$TMP/g/named.json"
+expect_rc 0
+grep -q 'warning' "$ERR_FILE" && fail "a warning with model.features"
+R="$TMP/g/out/named.json.report.json"
+expect_eq "$(jqr "$R" '.facts.model_binding')" "null" "no binding fact"
+expect_eq "$(jqr "$R" '.results[] | select(.name=="roc_auc") | .properties.value')" "$auc_pos" "roc_auc"
+# and the scores are the reference library's: mgate score on the reordered data
+run_mgate score "$U" "$TMP/g/last.csv" -o "$TMP/g/pred.csv"
+expect_rc 0
+expect_stderr_contains "mgate: warning: the model names no features: bound by position: f0 -> age,"
+# (the reference: xgboost's predictions, one per line, no header)
+tail -n +2 "$TMP/g/pred.csv" | cut -d, -f2 | paste -d, - "$M/xgb/binary_unnamed/pred_clean.csv" >"$TMP/g/both.csv"
+expect_eq "$(wc -l <"$TMP/g/both.csv" | tr -d ' ')" "200" "scored rows"
+expect_eq "$(awk -F, '{ d = $1 - $2; if (d < 0) d = -d; if (d > 1e-6) n++ } END { print n + 0 }' "$TMP/g/both.csv")" "0" "rows off xgboost's"
+case_end
+
+case_begin "issue 8.6: model.features is checked: count, columns (with a suggestion), kinds"
+unnamed_gate few.json data.csv ', "features": ["age", "income"]'
+run_mgate run "$TMP/g/few.json"
+expect_rc 2
+expect_stderr_contains "few.json:4:"
+expect_stderr_contains "model.features: 2 columns named for the 8 features of '$U'"
+unnamed_gate typo.json data.csv ', "features": ["age", "incme", "score", "tenure", "visits", "ratio", "delta", "z"]'
+run_mgate run "$TMP/g/typo.json"
+expect_rc 2
+expect_stderr_contains "typo.json:4:"
+expect_stderr_contains "model.features[1]: 'incme' is not a column of '$TMP/g/data.csv'; did you mean 'income'?"
+unnamed_gate kinds.json data.csv ', "features": ["age", 3, "age"]'
+run_mgate run "$TMP/g/kinds.json"
+expect_rc 2
+expect_stderr_contains "model.features[1]: expected a column name, found a number"
+expect_stderr_contains "model.features[2]: column 'age' is named twice"
+case_end
+
+case_begin "issue 8.6: columns named f0, f1, ... bind by name: no warning"
+sed '1s/.*/f0,f1,f2,f3,f4,f5,f6,f7,id,label/' "$TMP/g/last.csv" >"$TMP/g/fnames.csv"
+unnamed_gate fnames.json fnames.csv
+run_mgate run "$TMP/g/fnames.json"
+expect_rc 0
+grep -q 'warning' "$ERR_FILE" && fail "a warning for f<i> columns"
+case_end
+
 finish
