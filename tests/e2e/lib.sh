@@ -94,7 +94,7 @@ expect_file_contains() { grep -qF -- "$2" "$1" 2>/dev/null || fail "'$1' lacks '
 expect_junit_valid() {
     [ -f "$1" ] || { fail "JUnit file '$1' missing"; return; }
     if [ ! -f "$JUNIT_XSD" ]; then
-        printf '  skip the JUnit schema check in '%s': needs %s (Jenkins'"'"' JUnit schema); not found\n' "$_case" "$JUNIT_XSD"
+        printf "  skip the JUnit schema check in '%s': needs %s (Jenkins' JUnit schema); not found\n" "$_case" "$JUNIT_XSD"
         _schema_skips=$((${_schema_skips:-0} + 1))
         xmllint --noout "$1" >"$TMP/xmllint.out" 2>&1 || fail "JUnit '$1' is not XML: $(head -c 500 "$TMP/xmllint.out")"
         return
