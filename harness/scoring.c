@@ -58,7 +58,7 @@ static int check_feature_columns(const mg_model_ref *ref, size_t nfeatures, cons
  * id or the label gives scores that mean nothing. */
 static const mg_role refused_roles[] = {MG_ROLE_ID, MG_ROLE_LABEL, MG_ROLE_TIME, MG_ROLE_KEY};
 
-/* Which role column (by the spec) is column c, or MG_ROLE_COUNT. */
+/* The refused role whose column (by the spec) is named `column`, or MG_ROLE_COUNT. */
 static mg_role role_of_column(const mg_spec *spec, const char *column)
 {
     for (size_t r = 0; r < sizeof refused_roles / sizeof *refused_roles; r++)
