@@ -283,7 +283,7 @@ static void test_fixture_score_not_comparable(void **state)
     if (!m)
         fail_msg("model: %s", err.msg);
     adv_case_model cm;
-    assert_int_equal(adv_case_model_init(&cm, m, &err), 0);
+    assert_int_equal(adv_case_model_init(&cm, m, NULL, &err), 0);
     json_t *in = json_pack("{s:f}", "age", 1.0);
     adv_case_result r;
     adv_case_score(&cm, in, &r);
