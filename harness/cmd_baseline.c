@@ -20,8 +20,9 @@ const char cmd_baseline_usage[] =
     "usage: mgate baseline GATE.json [-o FILE]\n"
     "\n"
     "Scores the gate's data with its model (or reads data.prediction) and\n"
-    "writes every metric of the task to FILE (default: the spec's \"baseline\",\n"
-    "else baseline.json beside the spec) as {\"metrics\": {...}, \"facts\": {...}}.\n"
+    "writes every metric of the task to FILE (default: the spec's \"baseline\")\n"
+    "as {\"metrics\": {...}, \"facts\": {...}}.  The existing FILE is not read\n"
+    "for the run: it may be absent or computed on other data.\n"
     "Facts: data and model sha256, rows, task, mgate version.  When FILE exists,\n"
     "the metrics that change are printed before it is replaced.\n";
 
@@ -136,10 +137,18 @@ int cmd_baseline(int argc, char **argv)
         fprintf(stderr, "mgate: error: %s: a baseline needs data.label and a model (or data.prediction)\n", spec_path);
         goto out;
     }
-    if (!out) {
-        default_out = spec->baseline_path ? strdup(spec->baseline_path) : mg_spec_resolve(spec, "baseline.json");
-        out = default_out;
+    if (!out && !spec->baseline_path) {
+        fprintf(stderr, "mgate: error: %s names no \"baseline\" to write; give the file with '-o baseline.json'\n",
+                spec_path);
+        goto out;
     }
+    /* The baseline being written is never read: it may not exist yet, or
+     * hold figures from other data (which is why it is being rewritten). */
+    if (!out)
+        out = default_out = spec->baseline_path;
+    else
+        free(spec->baseline_path);
+    spec->baseline_path = NULL;
     mg_spec_only_check(spec, "all_metrics");
     r = mg_report_new();
     mg_error err = {{0}};

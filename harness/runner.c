@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checks/metrics.h"
 #include "common/sha256.h"
 #include "common/xmem.h"
 #include "harness/scoring.h"
@@ -344,6 +345,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char **ba
     env.examples = spec->examples;
     env.spec_dir = spec->dir;
     env.report = report;
+    env.positive_label = spec->positive_label;
     for (int r = 0; r < MG_ROLE_COUNT; r++) {
         env.role_name[r] = spec->roles[r];
         env.role_column[r] = spec->roles[r] ? mg_source_column_index(src, spec->roles[r]) : -1;
@@ -371,6 +373,15 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char **ba
             goto done;
         }
         env.score_task = mg_scoring_task(stage.candidate);
+        if (env.score_task < 0) {
+            env.score_task = spec->task; /* a prediction column: as the spec says, or -1 */
+        } else if (spec->task_given && env.score_task != spec->task) {
+            mg_error_set(err, "%s is a %s model, but data.task is '%s'", mg_scoring_describe(stage.candidate),
+                         mg_metric_task_name((mg_model_task)env.score_task),
+                         mg_metric_task_name((mg_model_task)spec->task));
+            outcome = input_error(report, "model", err->msg);
+            goto done;
+        }
         env.nscores = mg_scoring_noutputs(stage.candidate);
         env.score_source = mg_scoring_describe(stage.candidate);
         env.class_labels = mg_scoring_class_labels(stage.candidate);
