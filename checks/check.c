@@ -183,9 +183,10 @@ char *mg_label_hint(const mg_check_env *env, mg_model_task task, const mg_label_
         return mg_xasprintf("labels found: %s%s: more than two values, not binary labels", found,
                             s->n == MG_LABEL_SAMPLE_MAX ? ", ..." : "");
     if (task == MG_TASK_BINARY && !env->positive_label)
-        return mg_xasprintf("labels found: %s%s; binary labels are read as 0/1 or true/false: set "
-                            "data.positive_label to the label of the positive class, e.g. \"positive_label\": \"%s\"",
-                            found, s->n == MG_LABEL_SAMPLE_MAX ? ", ..." : "", s->text[0]);
+        return mg_xasprintf("labels found: %s; binary labels are read as 0/1 or true/false: set "
+                            "data.positive_label to the label of the positive class (e.g. \"positive_label\": "
+                            "\"%s\")",
+                            found, s->n == 2 ? s->text[1] : s->text[0]);
     if (task != MG_TASK_MULTICLASS)
         return mg_xasprintf("labels found: %s", found);
     char classes[400] = "";

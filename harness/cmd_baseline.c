@@ -168,8 +168,8 @@ int cmd_baseline(int argc, char **argv)
     }
     const mg_prop *bad = mg_result_prop(all, "unusable_rows");
     if (bad && bad->number > 0)
-        fprintf(stderr, "mgate: warning: %.0f rows had no usable label or score and are not in the baseline\n",
-                bad->number);
+        fprintf(stderr, "mgate: warning: %.0f rows had no usable label or score and are not in the baseline (%s)\n",
+                bad->number, all->message);
     root = baseline_json(spec, r, all);
     print_changes(out, json_object_get(root, "metrics"));
     mg_atomic_file af;
