@@ -253,7 +253,7 @@ static void test_spec_task_conflicts_are_positioned(void **state)
                     "gate.json:2:46: checks[0].task: 'regression' is a regression task, but data.task is 'binary'");
     mg_spec_errors_free(&errs);
     assert_contains(first_error("{\"data\": {\"path\": \"d.csv\", \"task\": \"regresion\"}}", &errs),
-                    "gate.json:1:38: data.task: unknown task 'regresion'; expected \"binary\", \"multiclass\" or "
+                    "gate.json:1:36: data.task: unknown task 'regresion'; expected \"binary\", \"multiclass\" or "
                     "\"regression\"");
     mg_spec_errors_free(&errs);
     assert_contains(first_error("{\"data\": {\"path\": \"d.csv\", \"label\": \"y\", \"prediction\": \"p\"},\n"
