@@ -709,6 +709,13 @@ static void resolve_task(loader *L, mg_spec *s, const json_t *checks)
     for (int t = MG_TASK_REGRESSION; t <= MG_TASK_MULTICLASS; t++)
         if (allowed == 1u << t)
             s->task = t;
+    if (s->positive_label && !(allowed & (1u << MG_TASK_BINARY))) {
+        push_key(L, "data");
+        push_key(L, "positive_label");
+        errorf(L, 1, "positive_label applies to binary labels, but %s", why);
+        pop(L);
+        pop(L);
+    }
 }
 
 static void load_reports(loader *L, mg_spec *s, const json_t *reports)

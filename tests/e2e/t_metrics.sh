@@ -236,6 +236,13 @@ printf '{"data": {"path": "reg.csv", "label": "target", "prediction": "predictio
 run_mgate run "$TMP/reg-vs.json"
 expect_rc 2
 expect_stderr_contains "checks[0].metric: 'r2' is a regression metric, but data.task is 'binary'"
+# A model's own task must agree with data.task.
+cp "$ROOT/fixtures/models/xgb/reg_squarederror/model.json" "$TMP/reg-model.json"
+cp "$ROOT/fixtures/models/data/regression_clean.csv" "$TMP/reg-clean.csv"
+printf '{"data": {"path": "reg-clean.csv", "label": "label", "task": "binary"}, "model": "reg-model.json",\n "checks": [{"check": "metric", "metric": "accuracy"}]}\n' >"$TMP/reg-model-task.json"
+run_mgate run "$TMP/reg-model-task.json"
+expect_rc 2
+expect_stderr_contains "is a regression model, but data.task is 'binary'"
 case_end
 
 # Issue 8, item 4: max_count / max_rate on metric checks bound unusable rows.

@@ -280,6 +280,11 @@ static void test_spec_positive_label(void **state)
                                 &errs),
                     "data.positive_label: positive_label applies to binary labels; data.task is 'regression'");
     mg_spec_errors_free(&errs);
+    assert_contains(first_error("{\"data\": {\"path\": \"d.csv\", \"label\": \"y\", \"prediction\": \"p\", \"positive_label\": \"yes\"},\n"
+                                " \"checks\": [{\"check\": \"metric\", \"metric\": \"rmse\"}]}", &errs),
+                    "data.positive_label: positive_label applies to binary labels, but metric 'rmse' makes the task "
+                    "regression");
+    mg_spec_errors_free(&errs);
 }
 
 /* Issue 8.4: all_metrics judges nothing, so a tolerance on it is refused. */
