@@ -150,10 +150,19 @@ void mg_label_sample_add(mg_label_sample *s, const mg_value *v)
 {
     if (s->n >= MG_LABEL_SAMPLE_MAX || mg_value_is_missing(v))
         return;
+    /* Kept as shown in examples: cut and with control characters escaped,
+     * without the quotes mg_value_quote puts around text. */
+    char buf[128];
+    const char *t = mg_value_quote(v, buf, sizeof buf);
+    size_t n = strlen(t);
+    if (v->kind == MG_VALUE_TEXT && n >= 2 && t[0] == '\'' && t[n - 1] == '\'') {
+        t++;
+        n -= 2;
+    }
     for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->text[i], v->text) == 0)
+        if (strlen(s->text[i]) == n && memcmp(s->text[i], t, n) == 0)
             return;
-    s->text[s->n++] = mg_xstrndup(v->text, v->len > 60 ? 60 : v->len);
+    s->text[s->n++] = mg_xstrndup(t, n);
 }
 
 void mg_label_sample_free(mg_label_sample *s)
