@@ -297,6 +297,22 @@ static int stage_init(score_stage *st, const mg_spec *spec, const mg_source *src
     return 0;
 }
 
+/* The task scores are judged as: the model's, which data.task must not
+ * contradict; for a prediction column the spec's (-1 when it cannot tell).
+ * Returns the task, -1, or -2 with err on a contradiction. */
+static int score_task(const mg_spec *spec, const mg_scoring *candidate, mg_error *err)
+{
+    int task = mg_scoring_task(candidate);
+    if (task < 0)
+        return spec->task;
+    if (spec->task_given && task != spec->task) {
+        mg_error_set(err, "%s is a %s model, but data.task is '%s'", mg_scoring_describe(candidate),
+                     mg_metric_task_name((mg_model_task)task), mg_metric_task_name((mg_model_task)spec->task));
+        return -2;
+    }
+    return task;
+}
+
 static int needs_scores(const mg_spec *spec)
 {
     for (size_t i = 0; i < spec->nchecks; i++)
@@ -372,13 +388,8 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char **ba
             outcome = input_error(report, "model", err->msg);
             goto done;
         }
-        env.score_task = mg_scoring_task(stage.candidate);
-        if (env.score_task < 0) {
-            env.score_task = spec->task; /* a prediction column: as the spec says, or -1 */
-        } else if (spec->task_given && env.score_task != spec->task) {
-            mg_error_set(err, "%s is a %s model, but data.task is '%s'", mg_scoring_describe(stage.candidate),
-                         mg_metric_task_name((mg_model_task)env.score_task),
-                         mg_metric_task_name((mg_model_task)spec->task));
+        env.score_task = score_task(spec, stage.candidate, err);
+        if (env.score_task == -2) {
             outcome = input_error(report, "model", err->msg);
             goto done;
         }
