@@ -97,6 +97,29 @@ static json_t *baseline_json(const mg_spec *spec, const mg_report *r, const mg_r
     return root;
 }
 
+/* Writes the baseline atomically: a failed write leaves the old file.
+ * Returns 0, or -1 after printing why. */
+static int write_baseline(const char *out, const json_t *root)
+{
+    mg_error err = {{0}};
+    mg_atomic_file af;
+    if (mg_atomic_open(&af, out, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return -1;
+    }
+    if (json_dumpf(root, af.fp, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(17)) != 0 ||
+        fputc('\n', af.fp) == EOF) {
+        mg_atomic_abort(&af);
+        fprintf(stderr, "mgate: error: '%s': writing failed\n", out);
+        return -1;
+    }
+    if (mg_atomic_commit(&af, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
 int cmd_baseline(int argc, char **argv)
 {
     const char *spec_path = NULL, *out = NULL;
@@ -172,21 +195,7 @@ int cmd_baseline(int argc, char **argv)
                 bad->number, all->message);
     root = baseline_json(spec, r, all);
     print_changes(out, json_object_get(root, "metrics"));
-    mg_atomic_file af;
-    if (mg_atomic_open(&af, out, &err) != 0) {
-        fprintf(stderr, "mgate: error: %s\n", err.msg);
-        status = MG_EXIT_INTERNAL;
-        goto out;
-    }
-    if (json_dumpf(root, af.fp, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(17)) != 0 ||
-        fputc('\n', af.fp) == EOF) {
-        mg_atomic_abort(&af);
-        fprintf(stderr, "mgate: error: '%s': writing failed\n", out);
-        status = MG_EXIT_INTERNAL;
-        goto out;
-    }
-    if (mg_atomic_commit(&af, &err) != 0) {
-        fprintf(stderr, "mgate: error: %s\n", err.msg);
+    if (write_baseline(out, root) != 0) {
         status = MG_EXIT_INTERNAL;
         goto out;
     }
