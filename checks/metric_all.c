@@ -49,6 +49,11 @@ static void all_begin(mg_check *c)
         s->task = MG_TASK_BINARY;
         s->task_assumed = 1;
     }
+    if (s->task == MG_TASK_MULTICLASS && env->nscores < 2) {
+        s->problem = mg_xasprintf("multiclass metrics need class probabilities; %s gives one score per row",
+                                  env->score_source);
+        return;
+    }
     mg_metrics_options o;
     mg_metrics_options_init(&o);
     o.nclasses = s->task == MG_TASK_MULTICLASS ? env->nscores : 0;

@@ -236,6 +236,11 @@ printf '{"data": {"path": "reg.csv", "label": "target", "prediction": "predictio
 run_mgate run "$TMP/reg-vs.json"
 expect_rc 2
 expect_stderr_contains "checks[0].metric: 'r2' is a regression metric, but data.task is 'binary'"
+# f1_macro makes the task multiclass, which one score per row cannot be.
+printf '{"data": {"path": "t.csv", "label": "is_fraud", "prediction": "score"},\n "checks": [{"check": "metric", "metric": "f1_macro"}]}\n' >"$TMP/mc-col.json"
+run_mgate run "$TMP/mc-col.json"
+expect_rc 1
+expect_stdout_contains "ERROR metrics/all_metrics: multiclass metrics need class probabilities; column 'score' gives one score per row"
 # A model's own task must agree with data.task.
 cp "$ROOT/fixtures/models/xgb/reg_squarederror/model.json" "$TMP/reg-model.json"
 cp "$ROOT/fixtures/models/data/regression_clean.csv" "$TMP/reg-clean.csv"
