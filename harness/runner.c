@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checks/metrics.h"
 #include "common/xmem.h"
 #include "harness/scoring.h"
 
@@ -277,6 +278,22 @@ static int stage_init(score_stage *st, const mg_spec *spec, const mg_source *src
     return 0;
 }
 
+/* The task scores are judged as: the model's, which data.task must not
+ * contradict; for a prediction column the spec's (-1 when it cannot tell).
+ * Returns the task, -1, or -2 with err on a contradiction. */
+static int score_task(const mg_spec *spec, const mg_scoring *candidate, mg_error *err)
+{
+    int task = mg_scoring_task(candidate);
+    if (task < 0)
+        return spec->task;
+    if (spec->task_given && task != spec->task) {
+        mg_error_set(err, "%s is a %s model, but data.task is '%s'", mg_scoring_describe(candidate),
+                     mg_metric_task_name((mg_model_task)task), mg_metric_task_name((mg_model_task)spec->task));
+        return -2;
+    }
+    return task;
+}
+
 static int needs_scores(const mg_spec *spec)
 {
     for (size_t i = 0; i < spec->nchecks; i++)
@@ -336,6 +353,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data
     env.spec_dir = spec->dir;
     env.report = report;
     env.time_zone = spec->time_zone;
+    env.positive_label = spec->positive_label;
     for (int r = 0; r < MG_ROLE_COUNT; r++) {
         env.role_name[r] = spec->roles[r];
         env.role_column[r] = spec->roles[r] ? mg_source_column_index(src, spec->roles[r]) : -1;
@@ -362,7 +380,11 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data
             outcome = input_error(report, "model", err->msg);
             goto done;
         }
-        env.score_task = mg_scoring_task(stage.candidate);
+        env.score_task = score_task(spec, stage.candidate, err);
+        if (env.score_task == -2) {
+            outcome = input_error(report, "model", err->msg);
+            goto done;
+        }
         env.nscores = mg_scoring_noutputs(stage.candidate);
         env.score_source = mg_scoring_describe(stage.candidate);
         env.class_labels = mg_scoring_class_labels(stage.candidate);

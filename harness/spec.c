@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "checks/metrics.h"
 #include "common/json_kind.h"
 #include "common/suggest.h"
 #include "common/xmem.h"
@@ -219,10 +220,50 @@ static int get_time_zone(loader *L, const json_t *obj, mg_time_zone *tz)
 
 /* ---- sections ---------------------------------------------------------- */
 
+/* "binary", "multiclass", "regression" -> mg_model_task; -1 otherwise. */
+static int parse_task(const char *name)
+{
+    for (int t = MG_TASK_REGRESSION; t <= MG_TASK_MULTICLASS; t++)
+        if (strcmp(name, mg_metric_task_name((mg_model_task)t)) == 0)
+            return t;
+    return -1;
+}
+
+/* data.task and data.positive_label: how the labels and scores are read. */
+static void load_data_task(loader *L, mg_spec *s, const json_t *data)
+{
+    const char *task = NULL;
+    if (get_string(L, data, "task", &task) == 1) {
+        s->task = parse_task(task);
+        s->task_given = s->task >= 0;
+        if (s->task < 0) {
+            push_key(L, "task");
+            errorf(L, 0, "unknown task '%s'; expected \"binary\", \"multiclass\" or \"regression\"", task);
+            pop(L);
+        }
+    }
+    const json_t *pos = json_object_get(data, "positive_label");
+    if (!pos)
+        return;
+    push_key(L, "positive_label");
+    if (json_is_string(pos) && json_string_length(pos) > 0)
+        s->positive_label = mg_xstrdup(json_string_value(pos));
+    else if (json_is_integer(pos))
+        s->positive_label = mg_xasprintf("%lld", (long long)json_integer_value(pos));
+    else if (json_is_real(pos))
+        s->positive_label = mg_xasprintf("%.17g", json_real_value(pos));
+    else
+        errorf(L, 0, "expected the label of the positive class, a string or a number, found %s", mg_json_kind(pos));
+    if (s->positive_label && s->task_given && s->task != MG_TASK_BINARY)
+        errorf(L, 1, "positive_label applies to binary labels; data.task is '%s'", task);
+    pop(L);
+}
+
 static void load_data(loader *L, mg_spec *s, const json_t *data)
 {
-    static const char *const keys[] = {"path", "format", "delimiter", "label", "id", "time",
-                                       "key", "prediction", "baseline_prediction", "time_zone", NULL};
+    static const char *const keys[] = {"path", "format", "delimiter", "label", "id", "time", "key",
+                                       "prediction", "baseline_prediction", "time_zone", "task",
+                                       "positive_label", NULL};
     push_key(L, "data");
     if (!json_is_object(data)) {
         errorf(L, 0, "expected an object with at least \"path\", found %s", mg_json_kind(data));
@@ -269,6 +310,7 @@ static void load_data(loader *L, mg_spec *s, const json_t *data)
             s->roles[r] = mg_xstrdup(col);
     }
     get_time_zone(L, data, &s->time_zone);
+    load_data_task(L, s, data);
     pop(L);
 }
 
@@ -655,6 +697,87 @@ static void load_checks(loader *L, mg_spec *s, const json_t *checks)
     add_implicit(s, "limits");
 }
 
+/* The tasks a metric name applies to, as a bit set (1 << task). */
+static unsigned metric_tasks(const char *name)
+{
+    unsigned set = 0;
+    for (size_t i = 0; i < mg_metric_count(); i++)
+        if (strcmp(mg_metric_at(i)->name, name) == 0)
+            set |= 1u << mg_metric_at(i)->task;
+    return set;
+}
+
+/* "binary", or "binary or multiclass": the tasks of a bit set. */
+static void describe_tasks(unsigned set, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int t = MG_TASK_REGRESSION; t <= MG_TASK_MULTICLASS && used < size; t++)
+        if (set & (1u << t))
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? " or " : "",
+                                     mg_metric_task_name((mg_model_task)t));
+}
+
+/* Narrows the possible tasks by one listed check's metric or task option;
+ * a check that leaves no task is an error at its option.  why says what
+ * narrowed them so far. */
+static void narrow_task(loader *L, const json_t *c, unsigned *allowed, char *why, size_t size)
+{
+    const char *type = json_string_value(json_object_get(c, "check"));
+    int is_metric = type && strcmp(type, "metric") == 0;
+    const char *key = is_metric ? "metric" : type && strcmp(type, "all_metrics") == 0 ? "task" : NULL;
+    const char *value = key ? json_string_value(json_object_get(c, key)) : NULL;
+    unsigned set = !value ? 0 : is_metric ? metric_tasks(value) : parse_task(value) >= 0 ? 1u << parse_task(value) : 0;
+    if (!set || (set & *allowed) == *allowed)
+        return; /* says nothing new; an invalid value is reported by the check's validation */
+    char tasks[64];
+    push_key(L, key);
+    if (!(set & *allowed)) {
+        describe_tasks(set, tasks, sizeof tasks);
+        errorf(L, 0, "'%s' is a %s %s, but %s: a gate judges one task", value, tasks, is_metric ? "metric" : "task",
+               why);
+    } else {
+        *allowed &= set;
+        describe_tasks(*allowed, tasks, sizeof tasks);
+        snprintf(why, size, "%s '%s' makes the task %s", is_metric ? "metric" : "all_metrics task", value, tasks);
+    }
+    pop(L);
+}
+
+/* Resolves spec->task: data.task when given, else what the listed checks
+ * say (all_metrics' "task", metric names that apply to one task only).
+ * Checks that contradict each other or data.task are errors at their key. */
+static void resolve_task(loader *L, mg_spec *s, const json_t *checks)
+{
+    unsigned all = (1u << MG_TASK_REGRESSION) | (1u << MG_TASK_BINARY) | (1u << MG_TASK_MULTICLASS);
+    unsigned allowed = s->task_given ? 1u << s->task : all;
+    char why[160];
+    snprintf(why, sizeof why, "data.task is '%s'", s->task_given ? mg_metric_task_name((mg_model_task)s->task) : "?");
+    if (json_is_array(checks)) {
+        push_key(L, "checks");
+        for (size_t i = 0; i < json_array_size(checks); i++) {
+            push_index(L, i);
+            if (json_is_object(json_array_get(checks, i)))
+                narrow_task(L, json_array_get(checks, i), &allowed, why, sizeof why);
+            pop(L);
+        }
+        pop(L);
+    }
+    if (s->task_given)
+        return;
+    s->task = -1;
+    for (int t = MG_TASK_REGRESSION; t <= MG_TASK_MULTICLASS; t++)
+        if (allowed == 1u << t)
+            s->task = t;
+    if (s->positive_label && !(allowed & (1u << MG_TASK_BINARY))) {
+        push_key(L, "data");
+        push_key(L, "positive_label");
+        errorf(L, 1, "positive_label applies to binary labels, but %s", why);
+        pop(L);
+        pop(L);
+    }
+}
+
 static void load_reports(loader *L, mg_spec *s, const json_t *reports)
 {
     static const char *const keys[] = {"junit", "json", "summary", "examples", NULL};
@@ -904,6 +1027,7 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
     s->root = root;
     s->examples = 5;
     mg_limits_defaults(&s->limits);
+    s->task = -1;
     loader L = {path, text, len, {0, {{0}}}, errs};
 
     if (!json_is_object(root)) {
@@ -937,6 +1061,7 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
         if (json_object_get(root, "baseline"))
             load_baseline(&L, s, json_object_get(root, "baseline"));
         load_checks(&L, s, json_object_get(root, "checks"));
+        resolve_task(&L, s, json_object_get(root, "checks"));
         if (json_object_get(root, "reports"))
             load_reports(&L, s, json_object_get(root, "reports"));
     }
@@ -988,6 +1113,7 @@ void mg_spec_free(mg_spec *s)
     free(s->json_path);
     free(s->summary_path);
     free(s->baseline_path);
+    free(s->positive_label);
     json_decref(s->root);
     free(s);
 }
