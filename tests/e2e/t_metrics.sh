@@ -36,8 +36,37 @@ expect_rc 1
 expect_stdout_contains "FAIL  metrics/roc_auc: roc_auc 0.880392 < min 0.95"
 expect_junit_valid "$TMP/min.xml"
 expect_eq "$(xpath "$TMP/min.xml" 'string(//testcase[@name="roc_auc"]/failure/@type)')" "metric" "failure type"
-expect_eq "$(jqr "$TMP/min-report.json" '.results[] | select(.name=="roc_auc") | .properties.threshold')" "0.95" "threshold"
+expect_eq "$(jqr "$TMP/min-report.json" '.results[] | select(.name=="roc_auc") | .properties.bound')" "0.95" "bound"
+expect_eq "$(jqr "$TMP/min-report.json" '.results[] | select(.name=="roc_auc") | .properties.bound_option')" "min" "bound_option"
 expect_eq "$(jqr "$TMP/min-report.json" '.results[] | select(.name=="roc_auc") | .properties.n')" "3002" "n"
+case_end
+
+# Issue 8 item 5: the bound (min 0.9) and the decision threshold (0.3) used
+# to share the name `threshold`, and 0.3 appeared nowhere.
+case_begin "issue 8.5: the bound and the decision threshold are named apart in every report"
+cat >"$TMP/dt.json" <<'JSON'
+{"data": {"path": "t.csv", "label": "is_fraud", "prediction": "score"},
+ "checks": [{"check": "metric", "metric": "recall", "min": 0.9, "threshold": 0.3},
+            {"check": "format", "max_rate": 0.01}]}
+JSON
+run_mgate run "$TMP/dt.json" --junit "$TMP/dt.xml" --json "$TMP/dt-report.json" --summary "$TMP/dt.md"
+expect_rc 1
+recall='.results[] | select(.name=="recall") | .properties'
+expect_eq "$(jqr "$TMP/dt-report.json" "$recall.bound")" "0.9" "JSON bound"
+expect_eq "$(jqr "$TMP/dt-report.json" "$recall.bound_option")" "min" "JSON bound_option"
+expect_eq "$(jqr "$TMP/dt-report.json" "$recall.decision_threshold")" "0.3" "JSON decision_threshold"
+expect_eq "$(jqr "$TMP/dt-report.json" "$recall | has(\"threshold\")")" "false" "no ambiguous 'threshold'"
+expect_eq "$(jqr "$TMP/dt-report.json" '[.results[].properties | has("threshold")] | any')" "false" "no 'threshold' anywhere"
+expect_eq "$(jqr "$TMP/dt-report.json" '.results[] | select(.name=="format") | .properties.bound')" "0.01" "data check bound"
+expect_eq "$(jqr "$TMP/dt-report.json" '.results[] | select(.name=="format") | .properties.bound_option')" "max_rate" "data check bound_option"
+expect_eq "$(jqr "$TMP/dt-report.json" '.results[] | select(.name=="all_metrics") | .properties.decision_threshold')" "0.5" "all_metrics decision_threshold"
+expect_junit_valid "$TMP/dt.xml"
+expect_eq "$(xpath "$TMP/dt.xml" 'string(//property[@name="recall.decision_threshold"]/@value)')" "0.3" "JUnit decision_threshold"
+expect_eq "$(xpath "$TMP/dt.xml" 'string(//property[@name="recall.bound"]/@value)')" "0.9" "JUnit bound"
+expect_eq "$(xpath "$TMP/dt.xml" 'count(//property[substring(@name, string-length(@name) - 9) = ".threshold"])')" "0" "JUnit has no '.threshold'"
+expect_file_contains "$TMP/dt.md" "| suite | check | status | value | count | rate | bound | decision threshold | message |"
+expect_file_contains "$TMP/dt.md" "| min 0.9 | 0.3 |"
+expect_file_contains "$TMP/dt.md" "| max\_rate 0.01 |  |"
 case_end
 
 case_begin "a misspelt metric and a drop bound on a lower-is-better metric are spec errors"

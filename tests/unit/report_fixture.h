@@ -59,7 +59,8 @@ static inline mg_report *fixture_report(void)
     mg_result_set_message(res, "3 values of 'income' out of range [0, 1e6]");
     mg_result_prop_number(res, "count", 3);
     mg_result_prop_number(res, "rate", 0.003);
-    mg_result_prop_number(res, "threshold", 0.001);
+    mg_result_prop_number(res, "bound", 0.001);
+    mg_result_prop_text(res, "bound_option", "max_rate");
     mg_result_example(res, 2, "eval.csv:14: income: found %d, expected >= 0", -5);
     mg_result_example(res, 2, "eval.csv:20: income: found %s, expected a number", "\"1e9\"");
     mg_result_example(res, 2, "eval.csv:31: income: found %s", "7e6");
@@ -68,7 +69,9 @@ static inline mg_report *fixture_report(void)
     res->status = MG_STATUS_PASS;
     res->seconds = 0.5;
     mg_result_prop_number(res, "value", 0.93);
-    mg_result_prop_number(res, "threshold", 0.9);
+    mg_result_prop_number(res, "bound", 0.9);
+    mg_result_prop_text(res, "bound_option", "min");
+    mg_result_prop_number(res, "decision_threshold", 0.3);
 
     res = mg_report_add(r, "metrics", "auc", "metric");
     res->status = MG_STATUS_ERROR;

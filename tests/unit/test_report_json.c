@@ -208,7 +208,7 @@ static void test_report_json_numbers_are_c_locale(void **state)
     setlocale(LC_ALL, "C");
     json_t *props = json_object_get(json_array_get(json_object_get(root, "results"), 1), "properties");
     assert_true(json_real_value(json_object_get(props, "rate")) == 0.003);
-    assert_true(json_real_value(json_object_get(props, "threshold")) == 0.001);
+    assert_true(json_real_value(json_object_get(props, "bound")) == 0.001);
     json_decref(root);
     mg_report_free(r);
     if (!comma)

@@ -423,7 +423,9 @@ static void test_report_junit_properties_hold_facts_and_figures(void **state)
     assert_xp_count(doc, "/testsuites/testsuite[2]/properties/property[@name='range_income.rate']", 0);
     /* The suite's system-out lists them per case. */
     char *out = xp_string(doc, "/testsuites/testsuite[2]/system-out");
-    assert_non_null(strstr(out, "accuracy: passed\n  value=0.93\n  threshold=0.9\n"));
+    assert_non_null(strstr(out, "accuracy: passed\n  value=0.93\n  bound=0.9\n  bound_option=min\n"
+                                "  decision_threshold=0.3\n"));
+    assert_xp(doc, "//property[@name='accuracy.decision_threshold']/@value", "0.3");
     free(out);
     done(doc, dir);
     mg_report_free(r);
