@@ -162,6 +162,63 @@ expect_eq "$(jqr "$TMP/small-report2.json" '.results[] | select(.name=="roc_auc"
     "$(jqr "$TMP/small-report.json" '.results[] | select(.name=="roc_auc") | .properties.ci_lower')" "seeded interval"
 case_end
 
+# Issue 8 item 11: with no tolerance the champion check failed on a single
+# right-to-wrong flip, so a far better retrained model failed too.
+case_begin "issue 8.11: champion by default: a better candidate with many flips passes, a worse one fails"
+cat >"$TMP/better.json" <<'JSON'
+{"data": {"path": "cc.csv", "label": "is_fraud", "prediction": "score", "baseline_prediction": "bad"},
+ "checks": [{"check": "champion"}]}
+JSON
+run_mgate run "$TMP/better.json" --json "$TMP/better-report.json"
+expect_rc 0
+champ='.results[] | select(.name=="champion")'
+expect_eq "$(jqr "$TMP/better-report.json" "$champ | .status")" "passed" "better candidate, default mode"
+expect_eq "$(jqr "$TMP/better-report.json" "$champ | .properties.mode")" "mcnemar" "default mode"
+expect_eq "$(jqr "$TMP/better-report.json" "$champ | .properties.significance")" "0.05" "default significance"
+expect_eq "$(jqr "$TMP/better-report.json" "$champ | .properties.bound_option")" "significance" "bound_option"
+r2w=$(jqr "$TMP/better-report.json" "$champ | .properties.right_to_wrong")
+w2r=$(jqr "$TMP/better-report.json" "$champ | .properties.wrong_to_right")
+[ "${r2w:-0}" -gt 20 ] || fail "the better candidate should still flip many rows right-to-wrong: $r2w"
+[ "${w2r:-0}" -gt $((r2w * 5)) ] || fail "and far more wrong-to-right: $w2r vs $r2w"
+expect_stdout_contains "McNemar p = "
+expect_stdout_contains "(significantly better at 0.05)"
+# The strict form stays: explicitly, or implied by a tolerance on the flips.
+sed 's/{"check": "champion"}/{"check": "champion", "mode": "strict"}/' "$TMP/better.json" >"$TMP/better-strict.json"
+run_mgate run "$TMP/better-strict.json" --json "$TMP/better-strict-report.json"
+expect_rc 1
+expect_eq "$(jqr "$TMP/better-strict-report.json" "$champ | .properties.mode")" "strict" "strict mode"
+expect_eq "$(jqr "$TMP/better-strict-report.json" "$champ | .properties.bound_option")" "max_count" "strict bound"
+expect_stdout_contains "rows flipped from right to wrong"
+sed 's/{"check": "champion"}/{"check": "champion", "max_count": 5}/' "$TMP/better.json" >"$TMP/better-count.json"
+run_mgate run "$TMP/better-count.json"
+expect_rc 1
+sed 's/{"check": "champion"}/{"check": "champion", "max_rate": 0.5}/' "$TMP/better.json" >"$TMP/better-rate.json"
+run_mgate run "$TMP/better-rate.json"
+expect_rc 0
+# A clearly worse candidate fails by default.
+cat >"$TMP/worse.json" <<'JSON'
+{"data": {"path": "cc.csv", "label": "is_fraud", "prediction": "bad", "baseline_prediction": "score"},
+ "checks": [{"check": "champion"}]}
+JSON
+run_mgate run "$TMP/worse.json" --json "$TMP/worse-report.json"
+expect_rc 1
+expect_eq "$(jqr "$TMP/worse-report.json" "$champ | .status")" "failed" "worse candidate, default mode"
+expect_stdout_contains "(significantly worse at 0.05)"
+# confidence is the other way to set the level; a wrong mode is a spec error.
+sed 's/{"check": "champion"}/{"check": "champion", "confidence": 0.99}/' "$TMP/worse.json" >"$TMP/worse-conf.json"
+run_mgate run "$TMP/worse-conf.json" --json "$TMP/worse-conf-report.json"
+expect_rc 1
+expect_near "$(jqr "$TMP/worse-conf-report.json" "$champ | .properties.significance")" 0.01 1e-12 "significance from confidence"
+sed 's/{"check": "champion"}/{"check": "champion", "mode": "lenient"}/' "$TMP/worse.json" >"$TMP/bad-mode.json"
+run_mgate run "$TMP/bad-mode.json"
+expect_rc 2
+expect_stderr_contains "checks[0].mode: expected \"mcnemar\""
+sed 's/{"check": "champion"}/{"check": "champion", "mode": "mcnemar", "max_count": 3}/' "$TMP/worse.json" >"$TMP/bad-mix.json"
+run_mgate run "$TMP/bad-mix.json"
+expect_rc 2
+expect_stderr_contains "in mode \"strict\""
+case_end
+
 case_begin "slices: roc_auc per country equals scikit-learn's; a weak slice fails, a small one is not judged"
 cp "$DEMO/transactions.csv" "$TMP/t.csv"
 cat >"$TMP/sl.json" <<'JSON'
