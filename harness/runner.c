@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/run_id.h"
 #include "common/sha256.h"
 #include "common/xmem.h"
 #include "harness/scoring.h"
@@ -28,6 +29,10 @@ static void fill_facts(const mg_spec *spec, mg_report *report)
     f->data_path = mg_xstrdup(spec->data_path ? spec->data_path : "");
     if (spec->model.path)
         f->model_path = mg_xstrdup(spec->model.path);
+    if (spec->baseline_model.path)
+        f->baseline_model_path = mg_xstrdup(spec->baseline_model.path);
+    char id[MG_RUN_ID_LEN + 1];
+    f->run_id = mg_xstrdup(mg_run_id_new(id));
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -50,20 +55,43 @@ static mg_run_outcome input_error(mg_report *report, const char *what, const cha
     return MG_RUN_INPUT_ERROR;
 }
 
-/* The data's fingerprint is computed on a second thread while the checks
- * read the file: on two cores it costs no wall time. */
+/* The fingerprints of the data, the model and the champion's model files
+ * are computed on a second thread while the checks read the data: on two
+ * cores they cost no wall time. */
+enum { HASH_DATA, HASH_MODEL, HASH_BASELINE_MODEL, HASH_FILES };
+
 typedef struct hash_job {
-    const char *path;
-    char hex[65];
-    mg_error err;
-    int rc;
+    const char *path[HASH_FILES]; /* NULL: no such file */
+    char hex[HASH_FILES][65];
+    mg_error err[HASH_FILES];
+    int rc[HASH_FILES];
 } hash_job;
 
-static void *hash_file(void *arg)
+static void *hash_files(void *arg)
 {
     hash_job *job = arg;
-    job->rc = mg_sha256_file(job->path, job->hex, &job->err);
+    for (size_t i = 0; i < HASH_FILES; i++)
+        if (job->path[i])
+            job->rc[i] = mg_sha256_file(job->path[i], job->hex[i], &job->err[i]);
     return NULL;
+}
+
+/* Records the model files' fingerprints in the facts.  A model file that
+ * cannot be hashed was not read whole: an error when the gate was judged. */
+static mg_run_outcome model_facts(const hash_job *job, mg_report *report, mg_run_outcome outcome, mg_error *err)
+{
+    char **slot[HASH_FILES] = {NULL, &report->facts.model_sha256, &report->facts.baseline_model_sha256};
+    for (size_t i = HASH_MODEL; i < HASH_FILES; i++) {
+        if (!job->path[i])
+            continue;
+        if (job->rc[i] == 0) {
+            *slot[i] = mg_xstrdup(job->hex[i]);
+        } else if (outcome == MG_RUN_JUDGED) {
+            *err = job->err[i];
+            outcome = input_error(report, "model", err->msg);
+        }
+    }
+    return outcome;
 }
 
 /* JSONL sources need the column list: schema fields, then role columns. */
@@ -517,25 +545,29 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
     fill_facts(spec, report);
     hash_job job;
     memset(&job, 0, sizeof job);
-    job.path = spec->data_path;
+    job.path[HASH_DATA] = spec->data_path;
+    job.path[HASH_MODEL] = spec->model.path;
+    job.path[HASH_BASELINE_MODEL] = spec->baseline_model.path;
     pthread_t hasher;
-    int threaded = pthread_create(&hasher, NULL, hash_file, &job) == 0;
+    int threaded = pthread_create(&hasher, NULL, hash_files, &job) == 0;
     if (!threaded)
-        hash_file(&job);
+        hash_files(&job);
 
     char *baseline_sha = NULL; /* recorded by the baseline, checked once the data's is known */
     mg_run_outcome outcome = run_pass(spec, report, &baseline_sha, err);
 
     if (threaded)
         pthread_join(hasher, NULL);
-    if (job.rc == 0) {
-        report->facts.data_sha256 = mg_xstrdup(job.hex);
-        if (outcome == MG_RUN_JUDGED && baseline_sha && check_baseline_data(spec, baseline_sha, job.hex, err) != 0)
+    if (job.rc[HASH_DATA] == 0) {
+        const char *hex = job.hex[HASH_DATA];
+        report->facts.data_sha256 = mg_xstrdup(hex);
+        if (outcome == MG_RUN_JUDGED && baseline_sha && check_baseline_data(spec, baseline_sha, hex, err) != 0)
             outcome = input_error(report, "baseline", err->msg);
     } else if (outcome == MG_RUN_JUDGED) {
-        *err = job.err;
+        *err = job.err[HASH_DATA];
         outcome = input_error(report, "data", err->msg);
     }
+    outcome = model_facts(&job, report, outcome, err);
     free(baseline_sha);
     report->facts.seconds = now_seconds() - t0;
     return outcome;

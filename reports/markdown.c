@@ -153,6 +153,22 @@ static void put_metrics(md *m, const mg_report *r)
     mg_strbuf_add(m, "\n");
 }
 
+/* "model PATH (sha256 HEX) · " for a file fact; nothing without a path. */
+static void put_file_fact(md *m, const char *what, const char *path, const char *sha256)
+{
+    if (!path)
+        return;
+    mg_strbuf_add(m, what);
+    mg_strbuf_add(m, " ");
+    put_inline(m, path, 0);
+    if (sha256) {
+        mg_strbuf_add(m, " (sha256 ");
+        put_inline(m, sha256, 0);
+        mg_strbuf_add(m, ")");
+    }
+    mg_strbuf_add(m, " · ");
+}
+
 static void put_facts(md *m, const mg_report *r)
 {
     const mg_run_facts *f = &r->facts;
@@ -174,9 +190,11 @@ static void put_facts(md *m, const mg_report *r)
         }
         mg_strbuf_add(m, ") · ");
     }
-    if (f->model_path) {
-        mg_strbuf_add(m, "model ");
-        put_inline(m, f->model_path, 0);
+    put_file_fact(m, "model", f->model_path, f->model_sha256);
+    put_file_fact(m, "champion", f->baseline_model_path, f->baseline_model_sha256);
+    if (f->run_id) {
+        mg_strbuf_add(m, "run ");
+        put_inline(m, f->run_id, 0);
         mg_strbuf_add(m, " · ");
     }
     if (f->started_at) {

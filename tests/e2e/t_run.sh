@@ -101,6 +101,37 @@ for c in missing types ranges order duplicates; do
 done
 case_end
 
+# Issue 8 item 12: the model's and the champion's sha256 were in the
+# baseline file but in no report of the run.
+case_begin "issue 8.12: every report carries the model and baseline-model paths and sha256"
+mkdir -p "$TMP/mf"
+cp "$ROOT/fixtures/adversarial/sound.json" "$ROOT/fixtures/adversarial/nonmonotonic.json" \
+    "$ROOT/fixtures/adversarial/rows.csv" "$TMP/mf/"
+cat >"$TMP/mf/gate.json" <<'JSON'
+{"name": "mf", "data": {"path": "rows.csv", "id": "id", "label": "label"},
+ "model": "sound.json", "baseline_model": "nonmonotonic.json",
+ "checks": [{"check": "metric", "metric": "accuracy", "min": 0}]}
+JSON
+run_mgate run "$TMP/mf/gate.json" --junit "$TMP/mf/r.xml" --json "$TMP/mf/r.json" --summary "$TMP/mf/r.md"
+expect_rc 0
+model_sha=$(sha256sum "$TMP/mf/sound.json" | cut -d' ' -f1)
+champ_sha=$(sha256sum "$TMP/mf/nonmonotonic.json" | cut -d' ' -f1)
+expect_eq "$(jqr "$TMP/mf/r.json" '.facts.model_path')" "$TMP/mf/sound.json" "JSON model_path"
+expect_eq "$(jqr "$TMP/mf/r.json" '.facts.model_sha256')" "$model_sha" "JSON model_sha256"
+expect_eq "$(jqr "$TMP/mf/r.json" '.facts.baseline_model_path')" "$TMP/mf/nonmonotonic.json" "JSON baseline_model_path"
+expect_eq "$(jqr "$TMP/mf/r.json" '.facts.baseline_model_sha256')" "$champ_sha" "JSON baseline_model_sha256"
+expect_junit_valid "$TMP/mf/r.xml"
+expect_eq "$(xpath "$TMP/mf/r.xml" 'string((//property[@name="model_sha256"])[1]/@value)')" "$model_sha" "JUnit model_sha256"
+expect_eq "$(xpath "$TMP/mf/r.xml" 'string((//property[@name="baseline_model_path"])[1]/@value)')" "$TMP/mf/nonmonotonic.json" "JUnit baseline_model_path"
+expect_eq "$(xpath "$TMP/mf/r.xml" 'string((//property[@name="baseline_model_sha256"])[1]/@value)')" "$champ_sha" "JUnit baseline_model_sha256"
+expect_file_contains "$TMP/mf/r.md" "sound.json (sha256 $model_sha)"
+expect_file_contains "$TMP/mf/r.md" "champion "
+expect_file_contains "$TMP/mf/r.md" "nonmonotonic.json (sha256 $champ_sha)"
+# Without a model (scores from a column) the facts are null, not missing.
+expect_eq "$(jqr "$TMP/g/out/report.json" '.facts | [has("model_sha256"), .model_sha256, has("baseline_model_sha256"), .baseline_model_path] | map(tostring) | join(",")')" \
+    "true,null,true,null" "absent model facts are null"
+case_end
+
 # Each malformed JSON text of JSONTestSuite as a row between two good rows
 # of a JSON Lines file: a failed `format` check at that line, never a crash.
 case_begin "every JSONTestSuite n_*.json as a JSONL row is a format failure, not a crash"

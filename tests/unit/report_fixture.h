@@ -41,6 +41,10 @@ static inline mg_report *fixture_report(void)
     f->data_sha256 = mg_xstrdup("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
     f->rows_read = 1000;
     f->model_path = mg_xstrdup("fixtures/demo/model.json");
+    f->model_sha256 = mg_xstrdup("1111111111111111111111111111111111111111111111111111111111111111");
+    f->baseline_model_path = mg_xstrdup("fixtures/demo/champion.json");
+    f->baseline_model_sha256 = mg_xstrdup("2222222222222222222222222222222222222222222222222222222222222222");
+    f->run_id = mg_xstrdup("0123456789abcdef0123456789abcdef");
     f->started_at = mg_xstrdup("2026-11-23T10:00:00");
     f->seconds = 1.5;
     f->hostname = mg_xstrdup("ci-runner-1");

@@ -410,6 +410,16 @@ static void test_report_junit_properties_hold_facts_and_figures(void **state)
     assert_xp(doc, e, "1000");
     snprintf(e, sizeof e, "%s[@name='model_path']/@value", p1);
     assert_xp(doc, e, "fixtures/demo/model.json");
+    snprintf(e, sizeof e, "%s[@name='model_sha256']/@value", p1);
+    assert_xp(doc, e, r->facts.model_sha256);
+    snprintf(e, sizeof e, "%s[@name='baseline_model_path']/@value", p1);
+    assert_xp(doc, e, "fixtures/demo/champion.json");
+    snprintf(e, sizeof e, "%s[@name='baseline_model_sha256']/@value", p1);
+    assert_xp(doc, e, r->facts.baseline_model_sha256);
+    snprintf(e, sizeof e, "%s[@name='run_id']/@value", p1);
+    assert_xp(doc, e, r->facts.run_id);
+    /* Every suite carries the run id: a suite copied from another run shows. */
+    assert_xp_count(doc, "//testsuite/properties/property[@name='run_id']", 4);
     snprintf(e, sizeof e, "%s[@name='mgate_version']/@value", p1);
     assert_xp(doc, e, MGATE_VERSION);
     /* Per-case figures as NAME.KEY, numbers exact and C-locale. */

@@ -111,6 +111,16 @@ static void test_report_markdown_heading_shows_verdict(void **state)
     /* The facts line names the data, its rows and its fingerprint. */
     assert_non_null(strstr(text, "1000 rows"));
     assert_non_null(strstr(text, r->facts.data_sha256));
+    /* ... the model and the champion with theirs, and the run id. */
+    char *model = mg_xasprintf("model fixtures/demo/model.json (sha256 %s)", r->facts.model_sha256);
+    char *champ = mg_xasprintf("champion fixtures/demo/champion.json (sha256 %s)", r->facts.baseline_model_sha256);
+    char *run = mg_xasprintf("run %s", r->facts.run_id);
+    assert_non_null(strstr(text, model));
+    assert_non_null(strstr(text, champ));
+    assert_non_null(strstr(text, run));
+    free(model);
+    free(champ);
+    free(run);
     free(text);
     mg_report_free(r);
 
