@@ -132,6 +132,58 @@ expect_eq "$(jqr "$TMP/g/out/report.json" '.facts | [has("model_sha256"), .model
     "true,null,true,null" "absent model facts are null"
 case_end
 
+# Issue 15 item 5: kill -9 between the renames left *.tmp.* files and a
+# folder mixing reports of two runs that nothing told apart.
+run_ids() {
+    printf '%s %s %s' \
+        "$(xpath "$1/junit.xml" 'string((//property[@name="run_id"])[1]/@value)')" \
+        "$(jqr "$1/report.json" '.facts.run_id')" \
+        "$(sed -n 's/.* · run \([0-9a-f]*\) · .*/\1/p' "$1/summary.md")"
+}
+case_begin "issue 15.5: reports carry one run id; a later run removes a killed run's temporary files only"
+K="$TMP/g/out"
+run_mgate run "$TMP/g/gate.json"
+expect_rc 1
+set -- $(run_ids "$K")
+first=$1
+[ ${#first} -eq 32 ] || fail "run id '$first' is not 32 hex digits"
+[ "$1" = "$2" ] && [ "$2" = "$3" ] || fail "one run, several run ids: $*"
+expect_eq "$(jqr "$K/report.json" '.facts.started_at')" \
+    "$(xpath "$K/junit.xml" 'string((//property[@name="started_at"])[1]/@value)')" "started_at in JSON and JUnit"
+# A second run killed between its renames: its JUnit is in place, its JSON
+# was half written (a temporary file), the Markdown is the first run's.
+run_mgate run "$TMP/g/gate.json" --junit "$TMP/g/other.xml" --json "$TMP/g/other.json" --summary "$TMP/g/other.md"
+cp "$TMP/g/other.xml" "$K/junit.xml"
+printf '{"half": ' >"$K/report.json.tmp.Ab12Cd"
+printf 'half' >"$K/junit.xml.tmp.x9Y8z7"
+set -- $(run_ids "$K")
+[ "$1" != "$2" ] && [ "$2" = "$3" ] || fail "the mixed set cannot be told apart: $*"
+# Not ours to remove: another name, a name mkstemp would not make, and a
+# temporary file a live writer holds (flock, as mgate's writer does).
+printf 'keep' >"$K/notes.json.tmp.Ab12Cd"
+printf 'keep' >"$K/report.json.tmp.keep"
+printf 'keep' >"$K/report.json.tmp.Ab12Cd9"
+printf 'live' >"$K/report.json.tmp.LiVe01"
+flock "$K/report.json.tmp.LiVe01" sleep 60 &
+holder=$!
+while flock -n "$K/report.json.tmp.LiVe01" true; do sleep 0.05; done
+run_mgate run "$TMP/g/gate.json"
+expect_rc 1
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+expect_no_file "$K/report.json.tmp.Ab12Cd"
+expect_no_file "$K/junit.xml.tmp.x9Y8z7"
+expect_file "$K/notes.json.tmp.Ab12Cd"
+expect_file "$K/report.json.tmp.keep"
+expect_file "$K/report.json.tmp.Ab12Cd9"
+expect_file "$K/report.json.tmp.LiVe01"
+set -- $(run_ids "$K")
+[ ${#1} -eq 32 ] && [ "$1" = "$2" ] && [ "$2" = "$3" ] || fail "after a full run, several run ids: $*"
+[ "$1" != "$first" ] || fail "two runs got the same run id $1"
+expect_eq "$(ls "$K" | grep -c '\.tmp\.')" "4" "temporary files left (the four not ours)"
+rm -f "$K"/*.tmp.*
+case_end
+
 # Each malformed JSON text of JSONTestSuite as a row between two good rows
 # of a JSON Lines file: a failed `format` check at that line, never a crash.
 case_begin "every JSONTestSuite n_*.json as a JSONL row is a format failure, not a crash"
