@@ -233,6 +233,8 @@ for c in CH DE ES FR GB IT NL US; do
     expect_near "$got" "$(jqr "$REF" ".roc_auc_by_country.$c")" 1e-9 "roc_auc for $c"
 done
 expect_eq "$(jqr "$TMP/sl-report.json" '.results[] | select(.name=="roc_auc [country=FR]") | .status')" "failed" "FR slice"
+expect_eq "$(jqr "$TMP/sl-report.json" '.results[] | select(.name=="roc_auc [country=FR]") | .properties | "\(.bound_option) \(.bound) \(.decision_threshold)"')" \
+    "slice_min 0.82 0.5" "FR slice bound and decision threshold"
 expect_stdout_contains "roc_auc 0.803993 < min 0.82 on the 376 rows where country is FR"
 expect_eq "$(jqr "$TMP/sl-report.json" '.results[] | select(.name=="roc_auc [country=(missing)]") | .status')" "skipped" "small slice"
 expect_eq "$(xpath "$TMP/sl.xml" 'count(//testcase[@name="roc_auc [country=(missing)]"]/skipped)')" "1" "skipped in JUnit"
