@@ -1,7 +1,6 @@
 #include "harness/runner.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,39 +54,22 @@ static mg_run_outcome input_error(mg_report *report, const char *what, const cha
     return MG_RUN_INPUT_ERROR;
 }
 
-/* The fingerprints of the data, the model and the champion's model files
- * are computed on a second thread while the checks read the data: on two
- * cores they cost no wall time. */
-enum { HASH_DATA, HASH_MODEL, HASH_BASELINE_MODEL, HASH_FILES };
-
-typedef struct hash_job {
-    const char *path[HASH_FILES]; /* NULL: no such file */
-    char hex[HASH_FILES][65];
-    mg_error err[HASH_FILES];
-    int rc[HASH_FILES];
-} hash_job;
-
-static void *hash_files(void *arg)
+/* Records the SHA-256 of the model and champion files in the facts.  A
+ * named model file that cannot be hashed was not read whole: an error when
+ * the gate was judged. */
+static mg_run_outcome model_facts(const mg_spec *spec, mg_report *report, mg_run_outcome outcome, mg_error *err)
 {
-    hash_job *job = arg;
-    for (size_t i = 0; i < HASH_FILES; i++)
-        if (job->path[i])
-            job->rc[i] = mg_sha256_file(job->path[i], job->hex[i], &job->err[i]);
-    return NULL;
-}
-
-/* Records the model files' fingerprints in the facts.  A model file that
- * cannot be hashed was not read whole: an error when the gate was judged. */
-static mg_run_outcome model_facts(const hash_job *job, mg_report *report, mg_run_outcome outcome, mg_error *err)
-{
-    char **slot[HASH_FILES] = {NULL, &report->facts.model_sha256, &report->facts.baseline_model_sha256};
-    for (size_t i = HASH_MODEL; i < HASH_FILES; i++) {
-        if (!job->path[i])
+    const char *paths[2] = {spec->model.path, spec->baseline_model.path};
+    char **slots[2] = {&report->facts.model_sha256, &report->facts.baseline_model_sha256};
+    for (size_t i = 0; i < 2; i++) {
+        char hex[65];
+        if (!paths[i])
             continue;
-        if (job->rc[i] == 0) {
-            *slot[i] = mg_xstrdup(job->hex[i]);
+        mg_error herr = {{0}};
+        if (mg_sha256_file(paths[i], hex, &herr) == 0) {
+            *slots[i] = mg_xstrdup(hex);
         } else if (outcome == MG_RUN_JUDGED) {
-            *err = job->err[i];
+            *err = herr;
             outcome = input_error(report, "model", err->msg);
         }
     }
@@ -332,8 +314,18 @@ static int needs_scores(const mg_spec *spec)
     return 0;
 }
 
-/* Reads the data once through every check. */
-static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char **baseline_sha, mg_error *err)
+/* The input could not be read to its end as it was at the start (it
+ * changed, or a read failed): nothing read from it is judged. */
+static mg_run_outcome unjudgeable_data(mg_report *report, const char *msg)
+{
+    mg_report_drop_results(report);
+    return input_error(report, "data", msg);
+}
+
+/* Reads the data once through every check; data_sha256 gets the SHA-256
+ * of the bytes read when the whole input was read unchanged. */
+static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data_sha256[65], char **baseline_sha,
+                               mg_error *err)
 {
     mg_source_options so;
     memset(&so, 0, sizeof so);
@@ -514,11 +506,12 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char **ba
         stage_flush(&stage);
     progress_done(&prog);
     report->facts.rows_read = rows;
+    int unjudgeable = mg_source_finish(src, data_sha256, err) != 0;
 
     for (size_t i = 0; i < spec->nchecks; i++) {
         mg_check *c = &rc[i].check;
         c->rows = records;
-        if (!rc[i].skip) {
+        if (!rc[i].skip && !unjudgeable) {
             double s = now_seconds();
             if (c->def->finish)
                 c->def->finish(c);
@@ -527,6 +520,10 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char **ba
         if (c->def->free_state)
             c->def->free_state(c);
         c->result->seconds = rc[i].seconds;
+    }
+    if (unjudgeable) {
+        data_sha256[0] = '\0';
+        outcome = unjudgeable_data(report, err->msg);
     }
 done:
     free(rc);
@@ -543,31 +540,16 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
 {
     double t0 = now_seconds();
     fill_facts(spec, report);
-    hash_job job;
-    memset(&job, 0, sizeof job);
-    job.path[HASH_DATA] = spec->data_path;
-    job.path[HASH_MODEL] = spec->model.path;
-    job.path[HASH_BASELINE_MODEL] = spec->baseline_model.path;
-    pthread_t hasher;
-    int threaded = pthread_create(&hasher, NULL, hash_files, &job) == 0;
-    if (!threaded)
-        hash_files(&job);
-
+    char data_sha256[65] = "";
     char *baseline_sha = NULL; /* recorded by the baseline, checked once the data's is known */
-    mg_run_outcome outcome = run_pass(spec, report, &baseline_sha, err);
+    mg_run_outcome outcome = run_pass(spec, report, data_sha256, &baseline_sha, err);
 
-    if (threaded)
-        pthread_join(hasher, NULL);
-    if (job.rc[HASH_DATA] == 0) {
-        const char *hex = job.hex[HASH_DATA];
-        report->facts.data_sha256 = mg_xstrdup(hex);
-        if (outcome == MG_RUN_JUDGED && baseline_sha && check_baseline_data(spec, baseline_sha, hex, err) != 0)
+    if (data_sha256[0]) {
+        report->facts.data_sha256 = mg_xstrdup(data_sha256);
+        if (outcome == MG_RUN_JUDGED && baseline_sha && check_baseline_data(spec, baseline_sha, data_sha256, err) != 0)
             outcome = input_error(report, "baseline", err->msg);
-    } else if (outcome == MG_RUN_JUDGED) {
-        *err = job.err[HASH_DATA];
-        outcome = input_error(report, "data", err->msg);
     }
-    outcome = model_facts(&job, report, outcome, err);
+    outcome = model_facts(spec, report, outcome, err);
     free(baseline_sha);
     report->facts.seconds = now_seconds() - t0;
     return outcome;
