@@ -5,7 +5,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/json_kind.h"
 #include "common/suggest.h"
@@ -724,31 +726,67 @@ static void load_baseline(loader *L, mg_spec *s, const json_t *b)
 
 /* ---- entry points -------------------------------------------------------- */
 
+static void add_error(mg_spec_errors *errs, char *msg)
+{
+    errs->msg[errs->count++] = msg;
+    errs->total++;
+}
+
+/*
+ * Reads the whole spec into a new NUL-terminated buffer.  A regular file's
+ * size is known first, so the buffer is what it needs and an oversize spec
+ * is refused unread; a pipe or FIFO grows the buffer as it is read, up to
+ * the same maximum.
+ */
 static char *read_file(const char *path, size_t *len, mg_spec_errors *errs)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        errs->msg[errs->count++] = mg_xasprintf("%s: cannot open the gate spec: %s", path, strerror(errno));
-        errs->total++;
+        add_error(errs, mg_xasprintf("%s: cannot open the gate spec: %s", path, strerror(errno)));
         return NULL;
     }
-    /* A spec is small; refuse anything absurd rather than read it whole. */
-    const size_t cap = 16u << 20;
+    struct stat st;
+    int regular = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
+    if (regular && (uintmax_t)st.st_size > MG_SPEC_MAX_BYTES) {
+        fclose(fp);
+        add_error(errs, mg_xasprintf("%s: the spec is %jd bytes, more than the %u MiB maximum", path,
+                                     (intmax_t)st.st_size, MG_SPEC_MAX_BYTES >> 20));
+        return NULL;
+    }
+    /* +1: a regular file that grew since fstat is still read to its end. */
+    size_t cap = regular ? (size_t)st.st_size + 1 : 4096, n = 0;
     char *buf = mg_xmalloc(cap + 1);
-    size_t n = fread(buf, 1, cap + 1, fp);
+    for (;;) {
+        n += fread(buf + n, 1, cap - n, fp);
+        if (n < cap || n > MG_SPEC_MAX_BYTES)
+            break;
+        cap = cap * 2 > MG_SPEC_MAX_BYTES + 1 ? MG_SPEC_MAX_BYTES + 1 : cap * 2;
+        buf = mg_xrealloc(buf, cap + 1);
+    }
     int bad = ferror(fp);
+    int read_errno = errno;
     fclose(fp);
-    if (bad || n > cap) {
+    if (bad || n > MG_SPEC_MAX_BYTES) {
         free(buf);
-        errs->msg[errs->count++] = mg_xasprintf(bad ? "%s: cannot read the gate spec"
-                                                    : "%s: the gate spec is over 16 MiB; is this the right file?",
-                                                path);
-        errs->total++;
+        if (bad)
+            add_error(errs, mg_xasprintf("%s: cannot read the gate spec: %s", path, strerror(read_errno)));
+        else
+            add_error(errs, mg_xasprintf("%s: the spec is more than the %u MiB maximum", path,
+                                         MG_SPEC_MAX_BYTES >> 20));
         return NULL;
     }
     buf[n] = '\0';
     *len = n;
     return buf;
+}
+
+void mg_limits_defaults(mg_limits *limits)
+{
+    memset(limits, 0, sizeof *limits);
+    limits->max_field_bytes = 1u << 20;
+    limits->max_row_bytes = 16u << 20;
+    limits->max_columns = 10000;
+    limits->min_rows = 1; /* a gate over no data must not pass */
 }
 
 mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
@@ -773,10 +811,7 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
     s->dir = dir_of(path);
     s->root = root;
     s->examples = 5;
-    s->limits.max_field_bytes = 1u << 20;
-    s->limits.max_row_bytes = 16u << 20;
-    s->limits.max_columns = 10000;
-    s->limits.min_rows = 1; /* a gate over no data must not pass */
+    mg_limits_defaults(&s->limits);
     loader L = {path, text, len, {0, {{0}}}, errs};
 
     if (!json_is_object(root)) {

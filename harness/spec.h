@@ -57,6 +57,10 @@ typedef struct mg_spec {
     int baseline_mismatch_warns; /* 1: other data sha256 is a warning, 0: an error */
 } mg_spec;
 
+/* The largest spec mg_spec_load reads (README, "The gate spec"): a spec is
+ * a page or two, so anything near this is the wrong file. */
+#define MG_SPEC_MAX_BYTES (16u << 20)
+
 /* Error list filled by the loader: at most MG_SPEC_MAX_ERRORS messages. */
 #define MG_SPEC_MAX_ERRORS 20
 typedef struct mg_spec_errors {
@@ -64,6 +68,11 @@ typedef struct mg_spec_errors {
     size_t count;   /* messages held */
     size_t total;   /* errors found (may exceed count) */
 } mg_spec_errors;
+
+/* Sets the default size limits of `mgate run` (README, "limits"), which
+ * `mgate score` shares: max_field_bytes 1 MiB, max_row_bytes 16 MiB,
+ * max_columns 10000, min_rows 1, the rest unlimited. */
+void mg_limits_defaults(mg_limits *limits);
 
 /* Loads and validates a spec.  Returns a spec the caller frees with
  * mg_spec_free, or NULL with errs filled (free with mg_spec_errors_free). */

@@ -83,6 +83,8 @@ mg_source *mg_source_open(const char *path, const mg_source_options *opts, mg_er
         mg_source_free(src);
         return NULL;
     }
+    for (size_t i = 0; i < src->ncolumns; i++)
+        mg_name_index_add(&src->column_index, src->columns[i], i);
     if (src->file_too_big)
         mg_source_set_problem(src, MG_PROBLEM_FILE_TOO_BIG, 1, 0, NULL, (uint64_t)st.st_size,
                               "the file is %lld bytes, over max_file_bytes %llu: not read",
@@ -101,6 +103,7 @@ void mg_source_free(mg_source *src)
     for (size_t i = 0; i < src->ncolumns; i++)
         free(src->columns[i]);
     free(src->columns);
+    mg_name_index_free(&src->column_index);
     free(src->values);
     mg_source_input_close(src);
     free(src->path);
@@ -144,8 +147,7 @@ uint64_t mg_source_bytes_read(const mg_source *src) { return src->bytes_read; }
 
 long mg_source_column_index(const mg_source *src, const char *name)
 {
-    for (size_t i = 0; i < src->ncolumns; i++)
-        if (strcmp(src->columns[i], name) == 0)
-            return (long)i;
-    return -1;
+    long i = mg_name_index_find(&src->column_index, name);
+    /* The index matches fingerprints; confirm the name itself. */
+    return i >= 0 && strcmp(src->columns[i], name) == 0 ? i : -1;
 }

@@ -337,6 +337,16 @@ static void test_score_xgb_wrong_shapes(void **s)
                       "tree_info: expected an array of 2 entries");
 }
 
+/* A feature name given twice would bind two features to one column. */
+static void test_score_xgb_duplicate_feature_names(void **s)
+{
+    (void)s;
+    expect_load_error("{\"learner\": {\"feature_names\": [\"a\", \"a\"], \"gradient_booster\": "
+                      "{\"name\": \"gbtree\", \"model\": {\"tree_info\": [0], \"trees\": ["
+                      GOOD_TREE TAIL("reg:squarederror"),
+                      "learner.feature_names[1]: duplicate feature 'a' (first at [0])");
+}
+
 static void test_score_xgb_huge_node_count(void **s)
 {
     (void)s;
@@ -481,6 +491,7 @@ int main(void)
         cmocka_unit_test(test_score_xgb_child_out_of_range),
         cmocka_unit_test(test_score_xgb_cycle_rejected),
         cmocka_unit_test(test_score_xgb_wrong_shapes),
+        cmocka_unit_test(test_score_xgb_duplicate_feature_names),
         cmocka_unit_test(test_score_xgb_huge_node_count),
         cmocka_unit_test(test_score_xgb_unknown_objective_and_booster),
         cmocka_unit_test(test_score_xgb_unreachable_nodes),

@@ -11,6 +11,24 @@
 #include "harness/spec.h"
 #include "support/tmpfiles.h"
 
+/*
+ * The largest single malloc request, to see what the loader allocates for a
+ * spec.  malloc is replaced in this test binary only, passing every call on
+ * to glibc's own allocator, so free/realloc stay consistent.  Under ASan
+ * (which owns malloc) the replacement is left out and the figure stays 0.
+ */
+#if !defined(__SANITIZE_ADDRESS__)
+#define TRACK_MALLOC 1
+extern void *__libc_malloc(size_t n);
+static size_t largest_malloc;
+void *malloc(size_t n)
+{
+    if (n > largest_malloc)
+        largest_malloc = n;
+    return __libc_malloc(n);
+}
+#endif
+
 /* Loads text as a spec expected to fail; returns the first message. */
 static const char *first_error(const char *text, mg_spec_errors *errs)
 {
@@ -196,6 +214,43 @@ static void test_spec_unknown_format_extension(void **state)
     mg_spec_errors_free(&errs);
 }
 
+/* Issue 15, item 8: a 16 MiB buffer was allocated for every spec. */
+static void test_spec_buffer_is_the_spec_size(void **state)
+{
+    (void)state;
+    /* Arrange: a 33-byte spec. */
+    const char *path = tu_write("small.json", "{\"data\": {\"path\": \"d.csv\"}}\n");
+    mg_spec_errors errs;
+#ifdef TRACK_MALLOC
+    largest_malloc = 0;
+#endif
+    /* Act */
+    mg_spec *s = mg_spec_load(path, &errs);
+    /* Assert: loaded, and no allocation anywhere near the maximum. */
+    assert_non_null(s);
+#ifdef TRACK_MALLOC
+    if (largest_malloc >= 1u << 20)
+        fail_msg("the loader asked for %zu bytes for a 33-byte spec", largest_malloc);
+#endif
+    mg_spec_free(s);
+}
+
+static void test_spec_over_the_maximum_is_refused_with_its_size(void **state)
+{
+    (void)state;
+    const char *path = tu_write("huge.json", "");
+    FILE *fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    /* Sparse: one byte past the maximum costs no disk. */
+    assert_int_equal(fseek(fp, 16L << 20, SEEK_SET), 0);
+    assert_int_equal(fputc(' ', fp), ' ');
+    fclose(fp);
+    mg_spec_errors errs;
+    assert_null(mg_spec_load(path, &errs));
+    assert_contains(errs.msg[0], "huge.json: the spec is 16777217 bytes, more than the 16 MiB maximum");
+    mg_spec_errors_free(&errs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +265,8 @@ int main(void)
         cmocka_unit_test(test_spec_missing_file_and_wrong_root),
         cmocka_unit_test(test_spec_duplicate_keys_and_names),
         cmocka_unit_test(test_spec_unknown_format_extension),
+        cmocka_unit_test(test_spec_buffer_is_the_spec_size),
+        cmocka_unit_test(test_spec_over_the_maximum_is_refused_with_its_size),
     };
     return cmocka_run_group_tests_name("spec", tests, NULL, NULL);
 }
