@@ -59,6 +59,8 @@ void mg_report_free(mg_report *r)
     free(f->model_sha256);
     free(f->baseline_model_path);
     free(f->baseline_model_sha256);
+    free(f->model_binding);
+    free(f->baseline_model_binding);
     free(f->started_at);
     free(f->hostname);
     free(r);

@@ -55,6 +55,11 @@ typedef struct mg_run_facts {
     char *model_sha256;          /* hex, NULL when no model file */
     char *baseline_model_path;   /* the champion's file, NULL when none */
     char *baseline_model_sha256; /* hex, NULL when no champion file */
+    /* "f0 -> age, f1 -> income": set when the model's (or the baseline
+     * model's) features were bound by position, a warning in every report;
+     * NULL otherwise. */
+    char *model_binding;
+    char *baseline_model_binding;
     char *started_at;  /* UTC "YYYY-MM-DDTHH:MM:SS" */
     double seconds;    /* whole run */
     char *hostname;

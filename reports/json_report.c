@@ -129,6 +129,10 @@ static json_t *report_json(const mg_report *r)
     json_object_set_new(facts, "model_sha256", jtext(f->model_sha256));
     json_object_set_new(facts, "baseline_model_path", jtext(f->baseline_model_path));
     json_object_set_new(facts, "baseline_model_sha256", jtext(f->baseline_model_sha256));
+    if (f->model_binding)
+        json_object_set_new(facts, "model_binding", jtext(f->model_binding));
+    if (f->baseline_model_binding)
+        json_object_set_new(facts, "baseline_model_binding", jtext(f->baseline_model_binding));
     json_object_set_new(facts, "started_at", jtext(f->started_at));
     json_object_set_new(facts, "seconds", jreal(f->seconds));
     json_object_set_new(facts, "hostname", jtext(f->hostname));

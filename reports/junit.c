@@ -276,6 +276,10 @@ static void write_properties(jw *j, const mg_report *r, const plan *p, size_t s)
     property_text(j, "model_sha256", f->model_sha256);
     property_text(j, "baseline_model_path", f->baseline_model_path);
     property_text(j, "baseline_model_sha256", f->baseline_model_sha256);
+    if (f->model_binding)
+        property_text(j, "model_binding", f->model_binding);
+    if (f->baseline_model_binding)
+        property_text(j, "baseline_model_binding", f->baseline_model_binding);
     for (size_t k = 0; k < r->nresults; k++) {
         size_t i = p->order[k];
         if (p->suite_of[i] != s)
