@@ -308,6 +308,8 @@ static void srch_finish(mg_check *c)
     mg_result_prop_number(res, "budget", (double)x.budget);
     mg_result_prop_number(res, "steps", (double)x.steps);
     mg_result_prop_number(res, "queries", (double)x.queries);
+    if (x.task == MG_TASK_BINARY)
+        mg_result_prop_number(res, "decision_threshold", x.threshold);
     if (found) {
         mg_result_prop_number(res, "smallest_change", change_min);
         mg_result_prop_number(res, "mean_change", change_sum / (double)found);

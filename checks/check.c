@@ -28,11 +28,13 @@ void mg_check_judge(mg_check *c, uint64_t count, const char *what)
     mg_result_prop_number(res, "count", (double)count);
     mg_result_prop_number(res, "rate", rate);
     mg_result_prop_number(res, "rows", (double)c->rows);
-    /* `threshold` is the bound that decides: max_rate when given, else max_count. */
+    /* `bound` is the tolerance that decides, `bound_option` the option it
+     * comes from: max_rate when given, else max_count (0 when neither is). */
     if (c->has_max_rate)
-        mg_result_prop_number(res, "threshold", c->max_rate);
+        mg_result_prop_number(res, "bound", c->max_rate);
     else
-        mg_result_prop_number(res, "threshold", c->has_max_count ? (double)c->max_count : 0.0);
+        mg_result_prop_number(res, "bound", c->has_max_count ? (double)c->max_count : 0.0);
+    mg_result_prop_text(res, "bound_option", c->has_max_rate ? "max_rate" : "max_count");
     if (c->has_max_count)
         mg_result_prop_number(res, "max_count", (double)c->max_count);
     if (c->has_max_rate)

@@ -174,9 +174,9 @@ extern const mg_opt_def mg_common_options[];
 /*
  * Sets the result's status from a count of offending rows against the
  * check's tolerance (max_count and/or max_rate; with neither, any offence
- * fails), and records count, rate, threshold, max_count, max_rate and rows
- * as properties.  `what` names the offence in the message ("rows with a
- * missing required field").
+ * fails), and records count, rate, bound (with bound_option, the option it
+ * comes from), max_count, max_rate and rows as properties.  `what` names the
+ * offence in the message ("rows with a missing required field").
  */
 void mg_check_judge(mg_check *c, uint64_t count, const char *what);
 

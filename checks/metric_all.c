@@ -22,6 +22,7 @@ typedef struct all_state {
     uint64_t unusable;
     mg_label_sample labels; /* labels that could not be read as a class */
     char *problem;
+    double decision_threshold; /* binary: the default cut-off of the threshold metrics */
 } all_state;
 
 static int task_named(const char *t)
@@ -58,6 +59,7 @@ static void all_begin(mg_check *c)
     mg_metrics_options_init(&o);
     o.nclasses = s->task == MG_TASK_MULTICLASS ? env->nscores : 0;
     o.class_names = s->task == MG_TASK_MULTICLASS ? env->class_labels : NULL;
+    s->decision_threshold = o.threshold;
     mg_error err = {{0}};
     s->acc = mg_metrics_new(s->task, &o, &err);
     if (!s->acc)
@@ -120,6 +122,8 @@ static void all_finish(mg_check *c)
         }
     }
     mg_confusion cm;
+    if (s->task == MG_TASK_BINARY)
+        mg_result_prop_number(res, "decision_threshold", s->decision_threshold);
     if (s->task == MG_TASK_BINARY && mg_metrics_confusion(s->acc, &cm, NULL) == 0) {
         mg_result_prop_number(res, "confusion.tn", (double)cm.tn);
         mg_result_prop_number(res, "confusion.fp", (double)cm.fp);

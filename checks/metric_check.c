@@ -33,6 +33,7 @@ typedef struct metric_state {
      * paired bootstrap resamples rows), and the comparison. */
     mg_paired *paired;
     mg_slices *slices;   /* NULL without slice_by */
+    double decision_threshold; /* binary: positive when score >= it */
     int compared;
     mg_bootstrap_result boot;
 } metric_state;
@@ -75,6 +76,7 @@ static void metric_begin(mg_check *c)
     mg_metrics_options o;
     mg_metrics_options_init(&o);
     opt_number(c, "threshold", &o.threshold);
+    s->decision_threshold = o.threshold;
     o.keep_rows = s->info->needs_all_rows;
     o.nclasses = s->task == MG_TASK_MULTICLASS ? env->nscores : 0;
     o.class_names = s->task == MG_TASK_MULTICLASS ? env->class_labels : NULL;
@@ -219,7 +221,13 @@ static void judge(mg_check *c, double value)
         mg_result_prop_number(res, "min", min);
     if (has_max)
         mg_result_prop_number(res, "max", max);
-    mg_result_prop_number(res, "threshold", has_min ? min : has_max ? max : NAN);
+    /* `bound` is the absolute bound that decides (with both, the one on the
+     * worse side); without one, the baseline limit below. */
+    if (has_min || has_max) {
+        int use_min = has_min && (higher || !has_max);
+        mg_result_prop_number(res, "bound", use_min ? min : max);
+        mg_result_prop_text(res, "bound_option", use_min ? "min" : "max");
+    }
 
     char why[512] = "";
     size_t used = 0;
@@ -258,8 +266,10 @@ static void judge(mg_check *c, double value)
         double moved = has_drop ? drop : rise;
         if (has_drop || has_inc) {
             mg_result_prop_number(res, has_drop ? "max_drop" : "max_increase", limit);
-            if (!has_min && !has_max)
-                mg_result_prop_number(res, "threshold", limit);
+            if (!has_min && !has_max) {
+                mg_result_prop_number(res, "bound", limit);
+                mg_result_prop_text(res, "bound_option", has_drop ? "max_drop" : "max_increase");
+            }
         }
         double shown = relative ? moved / scale : moved;
         /* The interval of the worsening (drop, or rise for lower-is-better). */
@@ -364,6 +374,7 @@ static void metric_finish(mg_check *c)
     mg_result_prop_number(res, "unusable_rows", (double)s->unusable);
     if (s->info->task == MG_TASK_BINARY) {
         mg_confusion cm;
+        mg_result_prop_number(res, "decision_threshold", s->decision_threshold);
         if (mg_metrics_confusion(s->acc, &cm, NULL) == 0) {
             mg_result_prop_number(res, "tn", (double)cm.tn);
             mg_result_prop_number(res, "fp", (double)cm.fp);

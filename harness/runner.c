@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "checks/metrics.h"
+#include "common/run_id.h"
+#include "common/sha256.h"
 #include "common/xmem.h"
 #include "harness/scoring.h"
 
@@ -27,6 +29,10 @@ static void fill_facts(const mg_spec *spec, mg_report *report)
     f->data_path = mg_xstrdup(spec->data_path ? spec->data_path : "");
     if (spec->model.path)
         f->model_path = mg_xstrdup(spec->model.path);
+    if (spec->baseline_model.path)
+        f->baseline_model_path = mg_xstrdup(spec->baseline_model.path);
+    char id[MG_RUN_ID_LEN + 1];
+    f->run_id = mg_xstrdup(mg_run_id_new(id));
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -47,6 +53,28 @@ static mg_run_outcome input_error(mg_report *report, const char *what, const cha
     res->status = MG_STATUS_ERROR;
     mg_result_set_message(res, "%s", msg);
     return MG_RUN_INPUT_ERROR;
+}
+
+/* Records the SHA-256 of the model and champion files in the facts.  A
+ * named model file that cannot be hashed was not read whole: an error when
+ * the gate was judged. */
+static mg_run_outcome model_facts(const mg_spec *spec, mg_report *report, mg_run_outcome outcome, mg_error *err)
+{
+    const char *paths[2] = {spec->model.path, spec->baseline_model.path};
+    char **slots[2] = {&report->facts.model_sha256, &report->facts.baseline_model_sha256};
+    for (size_t i = 0; i < 2; i++) {
+        char hex[65];
+        if (!paths[i])
+            continue;
+        mg_error herr = {{0}};
+        if (mg_sha256_file(paths[i], hex, &herr) == 0) {
+            *slots[i] = mg_xstrdup(hex);
+        } else if (outcome == MG_RUN_JUDGED) {
+            *err = herr;
+            outcome = input_error(report, "model", err->msg);
+        }
+    }
+    return outcome;
 }
 
 /* JSONL sources need the column list: schema fields, then role columns. */
@@ -548,6 +576,7 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
         if (outcome == MG_RUN_JUDGED && baseline_sha && check_baseline_data(spec, baseline_sha, data_sha256, err) != 0)
             outcome = input_error(report, "baseline", err->msg);
     }
+    outcome = model_facts(spec, report, outcome, err);
     free(baseline_sha);
     report->facts.seconds = now_seconds() - t0;
     return outcome;

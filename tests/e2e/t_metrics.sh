@@ -36,8 +36,37 @@ expect_rc 1
 expect_stdout_contains "FAIL  metrics/roc_auc: roc_auc 0.880392 < min 0.95"
 expect_junit_valid "$TMP/min.xml"
 expect_eq "$(xpath "$TMP/min.xml" 'string(//testcase[@name="roc_auc"]/failure/@type)')" "metric" "failure type"
-expect_eq "$(jqr "$TMP/min-report.json" '.results[] | select(.name=="roc_auc") | .properties.threshold')" "0.95" "threshold"
+expect_eq "$(jqr "$TMP/min-report.json" '.results[] | select(.name=="roc_auc") | .properties.bound')" "0.95" "bound"
+expect_eq "$(jqr "$TMP/min-report.json" '.results[] | select(.name=="roc_auc") | .properties.bound_option')" "min" "bound_option"
 expect_eq "$(jqr "$TMP/min-report.json" '.results[] | select(.name=="roc_auc") | .properties.n')" "3002" "n"
+case_end
+
+# Issue 8 item 5: the bound (min 0.9) and the decision threshold (0.3) used
+# to share the name `threshold`, and 0.3 appeared nowhere.
+case_begin "issue 8.5: the bound and the decision threshold are named apart in every report"
+cat >"$TMP/dt.json" <<'JSON'
+{"data": {"path": "t.csv", "label": "is_fraud", "prediction": "score"},
+ "checks": [{"check": "metric", "metric": "recall", "min": 0.9, "threshold": 0.3},
+            {"check": "format", "max_rate": 0.01}]}
+JSON
+run_mgate run "$TMP/dt.json" --junit "$TMP/dt.xml" --json "$TMP/dt-report.json" --summary "$TMP/dt.md"
+expect_rc 1
+recall='.results[] | select(.name=="recall") | .properties'
+expect_eq "$(jqr "$TMP/dt-report.json" "$recall.bound")" "0.9" "JSON bound"
+expect_eq "$(jqr "$TMP/dt-report.json" "$recall.bound_option")" "min" "JSON bound_option"
+expect_eq "$(jqr "$TMP/dt-report.json" "$recall.decision_threshold")" "0.3" "JSON decision_threshold"
+expect_eq "$(jqr "$TMP/dt-report.json" "$recall | has(\"threshold\")")" "false" "no ambiguous 'threshold'"
+expect_eq "$(jqr "$TMP/dt-report.json" '[.results[].properties | has("threshold")] | any')" "false" "no 'threshold' anywhere"
+expect_eq "$(jqr "$TMP/dt-report.json" '.results[] | select(.name=="format") | .properties.bound')" "0.01" "data check bound"
+expect_eq "$(jqr "$TMP/dt-report.json" '.results[] | select(.name=="format") | .properties.bound_option')" "max_rate" "data check bound_option"
+expect_eq "$(jqr "$TMP/dt-report.json" '.results[] | select(.name=="all_metrics") | .properties.decision_threshold')" "0.5" "all_metrics decision_threshold"
+expect_junit_valid "$TMP/dt.xml"
+expect_eq "$(xpath "$TMP/dt.xml" 'string(//property[@name="recall.decision_threshold"]/@value)')" "0.3" "JUnit decision_threshold"
+expect_eq "$(xpath "$TMP/dt.xml" 'string(//property[@name="recall.bound"]/@value)')" "0.9" "JUnit bound"
+expect_eq "$(xpath "$TMP/dt.xml" 'count(//property[substring(@name, string-length(@name) - 9) = ".threshold"])')" "0" "JUnit has no '.threshold'"
+expect_file_contains "$TMP/dt.md" "| suite | check | status | value | count | rate | bound | decision threshold | message |"
+expect_file_contains "$TMP/dt.md" "| min 0.9 | 0.3 |"
+expect_file_contains "$TMP/dt.md" "| max\_rate 0.01 |  |"
 case_end
 
 case_begin "a misspelt metric and a drop bound on a lower-is-better metric are spec errors"
@@ -133,6 +162,63 @@ expect_eq "$(jqr "$TMP/small-report2.json" '.results[] | select(.name=="roc_auc"
     "$(jqr "$TMP/small-report.json" '.results[] | select(.name=="roc_auc") | .properties.ci_lower')" "seeded interval"
 case_end
 
+# Issue 8 item 11: with no tolerance the champion check failed on a single
+# right-to-wrong flip, so a far better retrained model failed too.
+case_begin "issue 8.11: champion by default: a better candidate with many flips passes, a worse one fails"
+cat >"$TMP/better.json" <<'JSON'
+{"data": {"path": "cc.csv", "label": "is_fraud", "prediction": "score", "baseline_prediction": "bad"},
+ "checks": [{"check": "champion"}]}
+JSON
+run_mgate run "$TMP/better.json" --json "$TMP/better-report.json"
+expect_rc 0
+champ='.results[] | select(.name=="champion")'
+expect_eq "$(jqr "$TMP/better-report.json" "$champ | .status")" "passed" "better candidate, default mode"
+expect_eq "$(jqr "$TMP/better-report.json" "$champ | .properties.mode")" "mcnemar" "default mode"
+expect_eq "$(jqr "$TMP/better-report.json" "$champ | .properties.significance")" "0.05" "default significance"
+expect_eq "$(jqr "$TMP/better-report.json" "$champ | .properties.bound_option")" "significance" "bound_option"
+r2w=$(jqr "$TMP/better-report.json" "$champ | .properties.right_to_wrong")
+w2r=$(jqr "$TMP/better-report.json" "$champ | .properties.wrong_to_right")
+[ "${r2w:-0}" -gt 20 ] || fail "the better candidate should still flip many rows right-to-wrong: $r2w"
+[ "${w2r:-0}" -gt $((r2w * 5)) ] || fail "and far more wrong-to-right: $w2r vs $r2w"
+expect_stdout_contains "McNemar p = "
+expect_stdout_contains "(significantly better at 0.05)"
+# The strict form stays: explicitly, or implied by a tolerance on the flips.
+sed 's/{"check": "champion"}/{"check": "champion", "mode": "strict"}/' "$TMP/better.json" >"$TMP/better-strict.json"
+run_mgate run "$TMP/better-strict.json" --json "$TMP/better-strict-report.json"
+expect_rc 1
+expect_eq "$(jqr "$TMP/better-strict-report.json" "$champ | .properties.mode")" "strict" "strict mode"
+expect_eq "$(jqr "$TMP/better-strict-report.json" "$champ | .properties.bound_option")" "max_count" "strict bound"
+expect_stdout_contains "rows flipped from right to wrong"
+sed 's/{"check": "champion"}/{"check": "champion", "max_count": 5}/' "$TMP/better.json" >"$TMP/better-count.json"
+run_mgate run "$TMP/better-count.json"
+expect_rc 1
+sed 's/{"check": "champion"}/{"check": "champion", "max_rate": 0.5}/' "$TMP/better.json" >"$TMP/better-rate.json"
+run_mgate run "$TMP/better-rate.json"
+expect_rc 0
+# A clearly worse candidate fails by default.
+cat >"$TMP/worse.json" <<'JSON'
+{"data": {"path": "cc.csv", "label": "is_fraud", "prediction": "bad", "baseline_prediction": "score"},
+ "checks": [{"check": "champion"}]}
+JSON
+run_mgate run "$TMP/worse.json" --json "$TMP/worse-report.json"
+expect_rc 1
+expect_eq "$(jqr "$TMP/worse-report.json" "$champ | .status")" "failed" "worse candidate, default mode"
+expect_stdout_contains "(significantly worse at 0.05)"
+# confidence is the other way to set the level; a wrong mode is a spec error.
+sed 's/{"check": "champion"}/{"check": "champion", "confidence": 0.99}/' "$TMP/worse.json" >"$TMP/worse-conf.json"
+run_mgate run "$TMP/worse-conf.json" --json "$TMP/worse-conf-report.json"
+expect_rc 1
+expect_near "$(jqr "$TMP/worse-conf-report.json" "$champ | .properties.significance")" 0.01 1e-12 "significance from confidence"
+sed 's/{"check": "champion"}/{"check": "champion", "mode": "lenient"}/' "$TMP/worse.json" >"$TMP/bad-mode.json"
+run_mgate run "$TMP/bad-mode.json"
+expect_rc 2
+expect_stderr_contains "checks[0].mode: expected \"mcnemar\""
+sed 's/{"check": "champion"}/{"check": "champion", "mode": "mcnemar", "max_count": 3}/' "$TMP/worse.json" >"$TMP/bad-mix.json"
+run_mgate run "$TMP/bad-mix.json"
+expect_rc 2
+expect_stderr_contains "in mode \"strict\""
+case_end
+
 case_begin "slices: roc_auc per country equals scikit-learn's; a weak slice fails, a small one is not judged"
 cp "$DEMO/transactions.csv" "$TMP/t.csv"
 cat >"$TMP/sl.json" <<'JSON'
@@ -147,6 +233,8 @@ for c in CH DE ES FR GB IT NL US; do
     expect_near "$got" "$(jqr "$REF" ".roc_auc_by_country.$c")" 1e-9 "roc_auc for $c"
 done
 expect_eq "$(jqr "$TMP/sl-report.json" '.results[] | select(.name=="roc_auc [country=FR]") | .status')" "failed" "FR slice"
+expect_eq "$(jqr "$TMP/sl-report.json" '.results[] | select(.name=="roc_auc [country=FR]") | .properties | "\(.bound_option) \(.bound) \(.decision_threshold)"')" \
+    "slice_min 0.82 0.5" "FR slice bound and decision threshold"
 expect_stdout_contains "roc_auc 0.803993 < min 0.82 on the 376 rows where country is FR"
 expect_eq "$(jqr "$TMP/sl-report.json" '.results[] | select(.name=="roc_auc [country=(missing)]") | .status')" "skipped" "small slice"
 expect_eq "$(xpath "$TMP/sl.xml" 'count(//testcase[@name="roc_auc [country=(missing)]"]/skipped)')" "1" "skipped in JUnit"
