@@ -356,7 +356,7 @@ static void test_metric_and_champion_unreadable_label_fail(void **state)
     assert_int_equal(m->status, MG_STATUS_FAIL);
     assert_true(tu_prop(m, "unusable_rows") == 1);
     assert_contains(m->message, "1 rows had no usable label or score");
-    assert_example(m, 0, "l.csv:4: y: found 'yes', expected a binary label (0/1)");
+    assert_example(m, 0, "l.csv:4: y: found 'yes', expected a binary label (0/1 or true/false)");
     const mg_result *ch = tu_result(&r, "champion", 0);
     assert_int_equal(ch->status, MG_STATUS_FAIL);
     assert_true(tu_prop(ch, "unusable_rows") == 1);
