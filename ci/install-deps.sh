@@ -3,7 +3,9 @@
 #   sh ci/install-deps.sh               install (apt-get update + install)
 #   sh ci/install-deps.sh --if-missing  only when something is missing
 set -eu
-PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libxml2-utils lcov pkg-config jq time"
+PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libxml2-utils lcov pkg-config jq time clang libclang-rt-14-dev"
+# clang and its runtime (libFuzzer, sanitizers: only recommended by clang, so
+# named) build the `make fuzz` targets; `make test` replays them with gcc.
 
 missing() {
     command -v pkg-config >/dev/null 2>&1 || return 0
@@ -13,6 +15,9 @@ missing() {
     command -v lcov >/dev/null 2>&1 || return 0
     command -v jq >/dev/null 2>&1 || return 0
     [ -x /usr/bin/time ] || return 0
+    command -v clang >/dev/null 2>&1 || return 0
+    set -- /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a
+    [ -f "$1" ] || return 0
     return 1
 }
 
