@@ -40,7 +40,7 @@ MGATE     = $(BUILD)/mgate
 # Fuzz targets: one fuzz/fuzz_*.c each.  `make test` links them with a plain
 # replay driver (any compiler); `make fuzz` links them with clang's libFuzzer.
 FUZZ_SRC     = $(wildcard fuzz/fuzz_*.c)
-FUZZ_TARGETS = $(FUZZ_SRC:fuzz/%.c=%)
+FUZZ_TARGETS ?= $(FUZZ_SRC:fuzz/%.c=%)
 FUZZ_SUPPORT_OBJ = $(BUILD)/fuzz/support.o $(BUILD)/fuzz/model_rows.o
 REPLAY_BIN   = $(FUZZ_TARGETS:%=$(BUILD)/replay/%)
 FUZZER_BIN   = $(FUZZ_TARGETS:%=$(BUILD)/fuzzer/%)

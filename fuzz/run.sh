@@ -9,13 +9,16 @@
 set -u
 bins=$1; secs=$2; shift 2
 root=build/fuzz
-sh fuzz/make-seeds.sh "$root/seeds" || exit 1
+# Seeds of this run only: two runs on different targets may overlap.
+seeds=$root/seeds.$$
+trap 'rm -rf "$seeds"' EXIT
+sh fuzz/make-seeds.sh "$seeds" || exit 1
 failed=""
 for t in "$@"; do
     work=$root/corpus/$t; art=$root/artifacts/$t
     mkdir -p "$work" "$art"
     dirs=""
-    for d in fuzz/corpus/$t fuzz/regressions/$t $root/seeds/$t; do
+    for d in fuzz/corpus/$t fuzz/regressions/$t $seeds/$t; do
         [ -d "$d" ] && dirs="$dirs $d"
     done
     log=$root/$t.log
