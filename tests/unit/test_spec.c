@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness/spec.h"
@@ -196,6 +197,39 @@ static void test_spec_unknown_format_extension(void **state)
     mg_spec_errors_free(&errs);
 }
 
+/* The loader reads a spec in a growing buffer: a long spec is read whole
+ * across many growths, one of exactly 16 MiB loads, one byte more does not. */
+static void test_spec_read_sizes(void **state)
+{
+    (void)state;
+    tu_write("d.csv", "a\n1\n");
+    const size_t limit = 16u << 20;
+    char *text = malloc(limit + 2);
+    assert_non_null(text);
+    /* A 100 KB name: every byte must arrive. */
+    int head = snprintf(text, limit, "{\"data\": {\"path\": \"d.csv\"}, \"name\": \"");
+    memset(text + head, 'n', 100000);
+    strcpy(text + head + 100000, "\"}");
+    mg_spec_errors errs;
+    mg_spec *s = mg_spec_load(tu_write("long.json", text), &errs);
+    assert_non_null(s);
+    assert_int_equal(strlen(s->name), 100000);
+    mg_spec_free(s);
+
+    /* Padded with spaces to exactly the limit, then one byte over. */
+    int len = snprintf(text, limit, "{\"data\": {\"path\": \"d.csv\"}}");
+    memset(text + len, ' ', limit - (size_t)len);
+    s = mg_spec_load(tu_write_len("big.json", text, limit), &errs);
+    assert_non_null(s);
+    mg_spec_free(s);
+    text[limit] = ' ';
+    assert_null(mg_spec_load(tu_write_len("huge.json", text, limit + 1), &errs));
+    assert_int_equal(errs.count, 1);
+    assert_contains(errs.msg[0], "huge.json: the gate spec is over 16 MiB");
+    mg_spec_errors_free(&errs);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_spec_missing_file_and_wrong_root),
         cmocka_unit_test(test_spec_duplicate_keys_and_names),
         cmocka_unit_test(test_spec_unknown_format_extension),
+        cmocka_unit_test(test_spec_read_sizes),
     };
     return cmocka_run_group_tests_name("spec", tests, NULL, NULL);
 }
