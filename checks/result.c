@@ -60,6 +60,13 @@ void mg_report_free(mg_report *r)
     free(r);
 }
 
+void mg_report_drop_results(mg_report *r)
+{
+    for (size_t i = 0; i < r->nresults; i++)
+        result_free(r->results[i]);
+    r->nresults = 0;
+}
+
 mg_result *mg_report_add(mg_report *r, const char *group, const char *name, const char *check)
 {
     mg_result *res = mg_xcalloc(1, sizeof *res);

@@ -3,13 +3,13 @@
 #   sh ci/install-deps.sh               install (apt-get update + install)
 #   sh ci/install-deps.sh --if-missing  only when something is missing
 set -eu
-PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libxml2-utils lcov pkg-config jq time clang libclang-rt-14-dev"
+PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libssl-dev libxml2-utils lcov pkg-config jq time clang libclang-rt-14-dev"
 # clang and its runtime (libFuzzer, sanitizers: only recommended by clang, so
 # named) build the `make fuzz` targets; `make test` replays them with gcc.
 
 missing() {
     command -v pkg-config >/dev/null 2>&1 || return 0
-    pkg-config --exists cmocka jansson libxml-2.0 || return 0
+    pkg-config --exists cmocka jansson libxml-2.0 libcrypto || return 0
     [ -f /usr/include/csv.h ] || return 0
     command -v xmllint >/dev/null 2>&1 || return 0
     command -v lcov >/dev/null 2>&1 || return 0

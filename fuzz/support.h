@@ -40,9 +40,11 @@ const char *fuzz_write_text(const char *name, const char *text);
 void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* Reads every row of an open source, checking what source.h and row.h
- * promise about each row and problem, and frees nothing (the caller frees
- * src).  max_steps bounds the loop: more calls than that is a hang. */
-void fuzz_drain_source(mg_source *src, uint64_t max_steps);
+ * promise about each row and problem, then finishes it: the fingerprint
+ * must be the SHA-256 of data (the size bytes the file holds).  Frees
+ * nothing (the caller frees src).  max_steps bounds the loop: more calls
+ * than that is a hang. */
+void fuzz_drain_source(mg_source *src, uint64_t max_steps, const void *data, size_t size);
 
 /* Writes data to `name`, loads it as a model of the given format, and when
  * it loads: reads every getter, binds the features to columns named after

@@ -28,6 +28,8 @@ const char cmd_score_usage[] =
     "(binary: probability of the positive class; regression: the value) or,\n"
     "for multiclass models, one 'p_<class>' column per class.\n"
     "\n"
+    "DATA '-' is standard input; a pipe or a FIFO works too (read once).\n"
+    "\n"
     "MODEL is detected from its content: XGBoost JSON (Booster.save_model),\n"
     "linear/logistic JSON ({\"type\": ...}) or PMML 4.x.\n"
     "\n"
@@ -276,6 +278,12 @@ int cmd_score(int argc, char **argv)
     }
     if (flush_batch(&r) != 0)
         goto out;
+    /* A file that changed while it was read was not scored as it is. */
+    char data_sha256[65];
+    if (mg_source_finish(src, data_sha256, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        goto out;
+    }
     if (out_path) {
         if (mg_atomic_commit(&af, &err) != 0) {
             fprintf(stderr, "mgate: error: %s\n", err.msg);

@@ -1,7 +1,6 @@
 #include "harness/runner.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/sha256.h"
 #include "common/xmem.h"
 #include "harness/scoring.h"
 
@@ -48,22 +46,6 @@ static mg_run_outcome input_error(mg_report *report, const char *what, const cha
     res->status = MG_STATUS_ERROR;
     mg_result_set_message(res, "%s", msg);
     return MG_RUN_INPUT_ERROR;
-}
-
-/* The data's fingerprint is computed on a second thread while the checks
- * read the file: on two cores it costs no wall time. */
-typedef struct hash_job {
-    const char *path;
-    char hex[65];
-    mg_error err;
-    int rc;
-} hash_job;
-
-static void *hash_file(void *arg)
-{
-    hash_job *job = arg;
-    job->rc = mg_sha256_file(job->path, job->hex, &job->err);
-    return NULL;
 }
 
 /* JSONL sources need the column list: schema fields, then role columns. */
@@ -304,8 +286,18 @@ static int needs_scores(const mg_spec *spec)
     return 0;
 }
 
-/* Reads the data once through every check. */
-static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char **baseline_sha, mg_error *err)
+/* The input could not be read to its end as it was at the start (it
+ * changed, or a read failed): nothing read from it is judged. */
+static mg_run_outcome unjudgeable_data(mg_report *report, const char *msg)
+{
+    mg_report_drop_results(report);
+    return input_error(report, "data", msg);
+}
+
+/* Reads the data once through every check; data_sha256 gets the SHA-256
+ * of the bytes read when the whole input was read unchanged. */
+static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data_sha256[65], char **baseline_sha,
+                               mg_error *err)
 {
     mg_source_options so;
     memset(&so, 0, sizeof so);
@@ -486,11 +478,12 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char **ba
         stage_flush(&stage);
     progress_done(&prog);
     report->facts.rows_read = rows;
+    int unjudgeable = mg_source_finish(src, data_sha256, err) != 0;
 
     for (size_t i = 0; i < spec->nchecks; i++) {
         mg_check *c = &rc[i].check;
         c->rows = records;
-        if (!rc[i].skip) {
+        if (!rc[i].skip && !unjudgeable) {
             double s = now_seconds();
             if (c->def->finish)
                 c->def->finish(c);
@@ -499,6 +492,10 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char **ba
         if (c->def->free_state)
             c->def->free_state(c);
         c->result->seconds = rc[i].seconds;
+    }
+    if (unjudgeable) {
+        data_sha256[0] = '\0';
+        outcome = unjudgeable_data(report, err->msg);
     }
 done:
     free(rc);
@@ -515,26 +512,14 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
 {
     double t0 = now_seconds();
     fill_facts(spec, report);
-    hash_job job;
-    memset(&job, 0, sizeof job);
-    job.path = spec->data_path;
-    pthread_t hasher;
-    int threaded = pthread_create(&hasher, NULL, hash_file, &job) == 0;
-    if (!threaded)
-        hash_file(&job);
-
+    char data_sha256[65] = "";
     char *baseline_sha = NULL; /* recorded by the baseline, checked once the data's is known */
-    mg_run_outcome outcome = run_pass(spec, report, &baseline_sha, err);
+    mg_run_outcome outcome = run_pass(spec, report, data_sha256, &baseline_sha, err);
 
-    if (threaded)
-        pthread_join(hasher, NULL);
-    if (job.rc == 0) {
-        report->facts.data_sha256 = mg_xstrdup(job.hex);
-        if (outcome == MG_RUN_JUDGED && baseline_sha && check_baseline_data(spec, baseline_sha, job.hex, err) != 0)
+    if (data_sha256[0]) {
+        report->facts.data_sha256 = mg_xstrdup(data_sha256);
+        if (outcome == MG_RUN_JUDGED && baseline_sha && check_baseline_data(spec, baseline_sha, data_sha256, err) != 0)
             outcome = input_error(report, "baseline", err->msg);
-    } else if (outcome == MG_RUN_JUDGED) {
-        *err = job.err;
-        outcome = input_error(report, "data", err->msg);
     }
     free(baseline_sha);
     report->facts.seconds = now_seconds() - t0;

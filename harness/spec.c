@@ -194,7 +194,8 @@ static void load_data(loader *L, mg_spec *s, const json_t *data)
     check_keys(L, data, keys, "data");
     const char *path = NULL;
     if (get_string(L, data, "path", &path) == 1)
-        s->data_path = mg_spec_resolve(s, path);
+        /* "-" is standard input (sources/source.h), not a file beside the spec. */
+        s->data_path = strcmp(path, "-") == 0 ? mg_xstrdup(path) : mg_spec_resolve(s, path);
     else if (!json_object_get(data, "path"))
         errorf(L, 0, "missing \"path\": the data file to check, relative to the spec");
     const char *format = NULL;

@@ -2,7 +2,6 @@
  * source.c - opening a row source, the format-independent parts of reading
  * (limits on rows and file size), and the accessors.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -42,13 +41,6 @@ void mg_source_set_problem(mg_source *src, mg_problem_kind kind, unsigned long l
     src->problem.size = size;
 }
 
-size_t mg_source_read(mg_source *src, char *buf, size_t n)
-{
-    size_t got = fread(buf, 1, n, src->fp);
-    src->bytes_read += got;
-    return got;
-}
-
 mg_source *mg_source_open(const char *path, const mg_source_options *opts, mg_error *err)
 {
     static const mg_source_options defaults;
@@ -63,22 +55,17 @@ mg_source *mg_source_open(const char *path, const mg_source_options *opts, mg_er
         mg_error_set(err, "'%s': cannot tell the data format from the extension; name it (csv or jsonl)", path);
         return NULL;
     }
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        mg_error_set(err, "'%s': cannot open the data: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(fp);
-        mg_error_set(err, "'%s': is a folder, expected a data file", path);
-        return NULL;
-    }
     mg_source *src = mg_xcalloc(1, sizeof *src);
     src->path = mg_xstrdup(path);
     src->format = format;
     src->limits = opts->limits;
-    src->fp = fp;
+    if (mg_source_input_open(src, path, err) != 0) {
+        mg_source_input_close(src);
+        free(src->path);
+        free(src);
+        return NULL;
+    }
+    const struct stat st = src->at_open;
     if (src->limits.max_file_bytes && (uint64_t)st.st_size > src->limits.max_file_bytes)
         src->file_too_big = 1;
     int rc;
@@ -115,8 +102,7 @@ void mg_source_free(mg_source *src)
         free(src->columns[i]);
     free(src->columns);
     free(src->values);
-    if (src->fp)
-        fclose(src->fp);
+    mg_source_input_close(src);
     free(src->path);
     free(src);
 }

@@ -75,7 +75,8 @@ typedef struct mg_source_problem_info {
 typedef struct mg_source mg_source;
 
 /* Opens path for reading; opts NULL means the defaults (format from the
- * extension, no limits). */
+ * extension, no limits).  "-" is standard input.  The input is read once,
+ * front to back, so a pipe or a FIFO works as well as a file. */
 mg_source *mg_source_open(const char *path, const mg_source_options *opts, mg_error *err);
 void mg_source_free(mg_source *src);
 
@@ -93,7 +94,17 @@ mg_source_status mg_source_next(mg_source *src, mg_row *row, mg_error *err);
 /* The last BAD_ROW's description; valid until the next call. */
 const mg_source_problem_info *mg_source_problem(const mg_source *src);
 
-/* The file's path as given, its format, and bytes consumed so far. */
+/* Ends reading: reads what is left of the input without parsing it (so the
+ * fingerprint covers every byte, e.g. after max_rows), then writes the
+ * SHA-256 of every byte read, as 64 hex digits, into hex.  For a regular
+ * file it also checks that the file did not change while it was read: its
+ * size, modification time, inode and device at open against now, and the
+ * bytes read against its size.  Returns 0, or -1 with err on a read error
+ * or "'PATH': data changed while being read (...)".  Call it once, after
+ * the last mg_source_next; the source can only be freed afterwards. */
+int mg_source_finish(mg_source *src, char hex[65], mg_error *err);
+
+/* The file's path as given, its format, and bytes read from it so far. */
 const char *mg_source_path(const mg_source *src);
 mg_format mg_source_format(const mg_source *src);
 uint64_t mg_source_bytes_read(const mg_source *src);

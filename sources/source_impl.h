@@ -8,10 +8,16 @@
 #include <csv.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
+#include "common/sha256.h"
 #include "sources/source.h"
 
 #define MG_CHUNK (64 * 1024)
+/* The most JSON Lines bytes read ahead to find the first object (whose keys
+ * are the columns) when no column list is given; they are kept in memory
+ * and replayed, since the input may be a pipe. */
+#define MG_LOOKAHEAD_MAX ((size_t)64 * 1024 * 1024)
 
 /* One field of a CSV record being assembled. */
 typedef struct csv_field {
@@ -51,12 +57,28 @@ typedef struct jsonl_state {
     char **texts;          /* per column: text made for numbers/objects */
 } jsonl_state;
 
+/* Bytes read from the input ahead of their use, served again by
+ * mg_source_read before the input (JSONL column discovery). */
+typedef struct read_ahead {
+    char *buf;
+    size_t len, cap, pos;
+    int recording;         /* keep what is read */
+    int overflow;          /* more than MG_LOOKAHEAD_MAX was read */
+} read_ahead;
+
 struct mg_source {
     char *path;
     mg_format format;
     mg_limits limits;
-    FILE *fp;
-    uint64_t bytes_read;
+    FILE *fp;              /* the one reader of the input: nothing reads it twice */
+    uint64_t bytes_read;   /* from the input, each byte once */
+    int input_eof;         /* the input returned end-of-file */
+    mg_sha256 hash;        /* of every byte read from the input */
+    read_ahead ahead;
+    /* The input at open, to tell whether it changed while being read. */
+    int regular;           /* a regular file: size, inode and mtime mean something */
+    struct stat at_open;
+    uint64_t start_offset; /* where reading began (stdin may be part read) */
     char **columns;
     size_t ncolumns, header_columns;
     mg_value *values;      /* ncolumns, for the current row */
@@ -84,7 +106,22 @@ void mg_source_set_problem(mg_source *src, mg_problem_kind kind, unsigned long l
                            unsigned long column, const char *field, uint64_t size,
                            const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
-/* Reads up to n bytes; counts them. */
+/* Opens the input (path "-" is standard input) and notes what it is, for
+ * mg_source_finish.  Returns 0, or -1 with err; mg_source_input_close
+ * releases what was opened either way. */
+int mg_source_input_open(mg_source *src, const char *path, mg_error *err);
+void mg_source_input_close(mg_source *src);
+
+/* Read-ahead: from mg_source_ahead_start on, what mg_source_read returns is
+ * also kept; mg_source_ahead_replay makes the next reads serve it again
+ * before the input.  Replay returns -1 when more than MG_LOOKAHEAD_MAX was
+ * read ahead (the rest was not kept). */
+void mg_source_ahead_start(mg_source *src);
+int mg_source_ahead_replay(mg_source *src);
+
+/* Reads up to n bytes: first what was read ahead, then the input.  Every
+ * byte of the input is counted and hashed once, as it is read.  Returns 0
+ * at the end or on a read error (ferror(src->fp) tells). */
 size_t mg_source_read(mg_source *src, char *buf, size_t n);
 
 #endif

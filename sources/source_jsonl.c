@@ -1,8 +1,8 @@
 /*
  * source_jsonl.c - JSON Lines rows with jansson: one object per line.
  *
- * Lines are read into a buffer that never grows past max_row_bytes (plus one
- * chunk): a longer line is skipped to its end as ROW_TOO_BIG without being
+ * Lines are read into a buffer that never grows past max_row_bytes (plus two
+ * chunks): a longer line is skipped to its end as ROW_TOO_BIG without being
  * held.  A line that is not a JSON object is a MALFORMED row at that line,
  * with jansson's column and reason; reading goes on.
  */
@@ -33,6 +33,20 @@ void mg_jsonl_close(mg_source *src)
     free(j->texts);
     free(j->buf);
     memset(j, 0, sizeof *j);
+}
+
+/* Makes room for need bytes, doubling, but never past what the longest
+ * line allowed needs (limit plus two chunks), so an over-long line costs
+ * max_row_bytes of memory, not twice that. */
+static void grow_buffer(jsonl_state *j, size_t need, size_t limit)
+{
+    if (need <= j->cap)
+        return;
+    size_t want = j->cap * 2 > need ? j->cap * 2 : need;
+    if (limit && want > limit + 2 * MG_CHUNK)
+        want = need > limit + 2 * MG_CHUNK ? need : limit + 2 * MG_CHUNK;
+    j->buf = mg_xrealloc(j->buf, want);
+    j->cap = want;
 }
 
 /* Makes the next line available at buf[pos .. pos+*len).  Returns 1 with a
@@ -86,7 +100,7 @@ static int next_line(mg_source *src, const char **line, size_t *len, uint64_t *s
             j->pos = 0;
         }
         scan_from = j->len;
-        j->buf = mg_xgrow(j->buf, &j->cap, j->len + MG_CHUNK, 1);
+        grow_buffer(j, j->len + MG_CHUNK, limit);
         size_t got = mg_source_read(src, j->buf + j->len, MG_CHUNK);
         if (got == 0) {
             if (ferror(src->fp))
@@ -175,12 +189,16 @@ int mg_jsonl_open(mg_source *src, const char *const *columns, size_t ncolumns, m
         return 0;
     }
     /* No column list: the keys of the first valid object, in file order.
-     * Peek at it, then rewind so it is read again as the first row. */
+     * What is read to find it is kept and read again as the first rows:
+     * the input may be a pipe, which cannot be rewound. */
+    mg_source_ahead_start(src);
     for (;;) {
         unsigned long line;
         mg_source_status st = read_object(src, &line, err);
         if (st == MG_SOURCE_ERROR)
             return -1;
+        if (src->ahead.overflow)
+            break;
         if (st == MG_SOURCE_END) {
             /* Not one valid object: no columns, and every line will be
              * reported as malformed when read. */
@@ -206,8 +224,9 @@ int mg_jsonl_open(mg_source *src, const char *const *columns, size_t ncolumns, m
         clear_row(src);
         break;
     }
-    rewind(src->fp);
-    src->bytes_read = 0;
+    if (mg_source_ahead_replay(src) != 0)
+        return mg_error_set(err, "'%s': found no JSON object in the first %zu MiB to take the column names from",
+                            src->path, MG_LOOKAHEAD_MAX >> 20);
     j->len = j->pos = 0;
     j->eof = 0;
     j->line = 1;

@@ -45,6 +45,38 @@ static void test_sha256_known_vectors(void **state)
     const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
     sha_of(two, strlen(two), hex);
     assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    /* FIPS 180-2 B.3: one million 'a'. */
+    char *million = malloc(1000000);
+    memset(million, 'a', 1000000);
+    sha_of(million, 1000000, hex);
+    free(million);
+    assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+static void test_sha256_file_and_discard(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/mgate-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/abc", dir);
+    FILE *fp = fopen(path, "wb");
+    fputs("abc", fp);
+    fclose(fp);
+    char hex[65];
+    assert_int_equal(mg_sha256_file(path, hex, NULL), 0);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    unlink(path);
+    rmdir(dir);
+    mg_error err = {{0}};
+    assert_int_equal(mg_sha256_file(path, hex, &err), -1);
+    assert_non_null(strstr(err.msg, "cannot open"));
+    /* An abandoned digest is released (the sanitizer build sees leaks). */
+    mg_sha256 h;
+    mg_sha256_init(&h);
+    mg_sha256_update(&h, "x", 1);
+    mg_sha256_discard(&h);
+    mg_sha256_discard(&h);
 }
 
 static void test_atomic_file_replaces_only_on_commit(void **state)
@@ -94,6 +126,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_error_set_and_prefix),
         cmocka_unit_test(test_sha256_known_vectors),
+        cmocka_unit_test(test_sha256_file_and_discard),
         cmocka_unit_test(test_atomic_file_replaces_only_on_commit),
         cmocka_unit_test(test_atomic_file_missing_folder_is_an_error),
     };
