@@ -45,6 +45,7 @@ FUZZ_SUPPORT_OBJ = $(BUILD)/fuzz/support.o $(BUILD)/fuzz/model_rows.o
 REPLAY_BIN   = $(FUZZ_TARGETS:%=$(BUILD)/replay/%)
 FUZZER_BIN   = $(FUZZ_TARGETS:%=$(BUILD)/fuzzer/%)
 FUZZ_SECONDS ?= 60
+FUZZ_TIMEOUT ?= 60
 FUZZ_SAN = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
@@ -137,7 +138,7 @@ sanitize:
 fuzz:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" EXTRA="$(FUZZ_SAN)" fuzzer-bins
-	@sh fuzz/run.sh build/fuzz/fuzzer $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	@FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) sh fuzz/run.sh build/fuzz/fuzzer $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 fuzzer-bins: $(FUZZER_BIN)
 

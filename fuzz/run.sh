@@ -6,8 +6,14 @@
 # a crash, leak or timeout is saved under build/fuzz/artifacts/T/.
 #
 #   sh fuzz/run.sh BIN_DIR SECONDS TARGET...
+#
+# FUZZ_TIMEOUT (default 60) is the wall-clock seconds one input may take.
+# It is generous on purpose: every input here runs in milliseconds, but a
+# run under `nice -n 19` on a busy machine can be starved for seconds, and
+# libFuzzer's clock is the wall's (10 s gave one false timeout that way).
 set -u
 bins=$1; secs=$2; shift 2
+timeout=${FUZZ_TIMEOUT:-60}
 root=build/fuzz
 # Seeds of this run only: two runs on different targets may overlap.
 seeds=$root/seeds.$$
@@ -22,7 +28,7 @@ for t in "$@"; do
         [ -d "$d" ] && dirs="$dirs $d"
     done
     log=$root/$t.log
-    "$bins/$t" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+    "$bins/$t" -max_total_time="$secs" -print_final_stats=1 -timeout="$timeout" -rss_limit_mb=2048 \
         -artifact_prefix="$art/" "$work" $dirs > "$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
