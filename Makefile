@@ -7,6 +7,7 @@
 #   make coverage   gcov + lcov HTML report in build/coverage/html
 #   make bench      benchmarks (prints figures; not a test)
 #   make fuzz       libFuzzer targets (clang), each run FUZZ_SECONDS (default 60)
+#   make fuzz-merge the inputs a fuzz run found that add coverage -> fuzz/corpus
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # `make test` and `make demo` install missing Debian packages first
@@ -51,7 +52,7 @@ BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps test test-unit test-e2e demo sanitize coverage bench install clean \
-        build-all unit-run e2e-run fuzz fuzz-replay fuzzer-bins
+        build-all unit-run e2e-run fuzz fuzz-replay fuzzer-bins fuzz-merge
 
 all: mgate
 
@@ -141,6 +142,17 @@ fuzz:
 	@FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) sh fuzz/run.sh build/fuzz/fuzzer $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 fuzzer-bins: $(FUZZER_BIN)
+
+# Folds what `make fuzz` found (build/fuzz/corpus) into the committed corpus
+# (fuzz/corpus), keeping only inputs that add coverage (libFuzzer -merge=1).
+fuzz-merge:
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" EXTRA="$(FUZZ_SAN)" fuzzer-bins
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t build/fuzz/corpus/$$t; \
+	  build/fuzz/fuzzer/$$t -merge=1 fuzz/corpus/$$t build/fuzz/corpus/$$t > build/fuzz/merge-$$t.log 2>&1 || \
+	    { echo "fuzz-merge: $$t failed, see build/fuzz/merge-$$t.log" >&2; exit 1; }; \
+	  echo "fuzz-merge: $$t: $$(ls fuzz/corpus/$$t | wc -l) inputs, $$(du -sk fuzz/corpus/$$t | cut -f1) KB"; \
+	done
 
 coverage:
 	@$(MAKE) --no-print-directory deps
