@@ -2,10 +2,13 @@
 # Installs the Debian packages mgate builds and tests with.
 #   sh ci/install-deps.sh               install (apt-get update + install)
 #   sh ci/install-deps.sh --if-missing  only when something is missing
+# Then the npm test tools (tests/tools) are installed when absent.
 set -eu
 PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libssl-dev libxml2-utils lcov pkg-config jq time clang libclang-rt-14-dev"
 # clang and its runtime (libFuzzer, sanitizers: only recommended by clang, so
 # named) build the `make fuzz` targets; `make test` replays them with gcc.
+# Node.js runs the test tools; a machine that already has it (from any source) keeps its own.
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 
 missing() {
     command -v pkg-config >/dev/null 2>&1 || return 0
@@ -18,10 +21,22 @@ missing() {
     command -v clang >/dev/null 2>&1 || return 0
     set -- /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a
     [ -f "$1" ] || return 0
+    command -v npm >/dev/null 2>&1 || return 0
     return 1
 }
 
+# The npm validators and report readers the tests run (tests/tools/package.json, pinned
+# by its package-lock.json) go into tests/tools/node_modules.
+TOOLS=$(cd "$(dirname "$0")/.." && pwd)/tests/tools
+
+install_test_tools() {
+    [ -d "$TOOLS/node_modules" ] && return 0
+    echo "mgate: installing the test tools (npm ci in tests/tools)" >&2
+    (cd "$TOOLS" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
 if [ "${1:-}" = "--if-missing" ] && ! missing; then
+    install_test_tools
     exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -37,3 +52,4 @@ echo "mgate: installing build dependencies: $PACKAGES" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
+install_test_tools

@@ -73,6 +73,14 @@ mg_key_entry *mg_keytable_upsert(mg_keytable *t, mg_key128 key, int *found)
     return e;
 }
 
+const mg_key_entry *mg_keytable_find(const mg_keytable *t, mg_key128 key)
+{
+    if (t->cap == 0)
+        return NULL;
+    const mg_key_entry *e = probe(t->slots, t->cap, key);
+    return e->line != 0 ? e : NULL;
+}
+
 static uint64_t mix(uint64_t x)
 {
     x ^= x >> 33;

@@ -37,6 +37,10 @@ void mg_keytable_free(mg_keytable *t);
  * caller must set line to a non-zero value on a new entry. */
 mg_key_entry *mg_keytable_upsert(mg_keytable *t, mg_key128 key, int *found);
 
+/* The entry for key, or NULL when absent.  Never inserts.  The pointer is
+ * valid until the next insert. */
+const mg_key_entry *mg_keytable_find(const mg_keytable *t, mg_key128 key);
+
 /* Incremental fingerprint of a sequence of byte strings. */
 typedef struct mg_key_hasher {
     uint64_t a, b;

@@ -40,7 +40,7 @@ static const adv_case_model *case_model(size_t which)
         spec.format = MG_MODEL_LINEAR;
         mg_error err = {{0}};
         models[which] = mg_model_load(&spec, &err);
-        if (!models[which] || adv_case_model_init(&bound[which], models[which], &err) != 0)
+        if (!models[which] || adv_case_model_init(&bound[which], models[which], NULL, &err) != 0)
             fuzz_fail("the fixture model does not load: %s", err.msg);
         static int registered;
         if (!registered++)

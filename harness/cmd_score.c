@@ -1,13 +1,18 @@
 /*
- * cmd_score.c - `mgate score MODEL DATA [-o OUT] [--id COL] [--format csv|jsonl]`:
+ * cmd_score.c - `mgate score MODEL DATA [-o OUT] [--id COL] [--format csv|jsonl]
+ * [--max-field-bytes N] [--max-row-bytes N] [--max-columns N]`:
  * scores every row of a data file and writes one CSV line per data row, in
  * input order: the id (when the data has one), then `prediction` (binary:
  * probability of the positive class; regression: the value) or one `p_<class>`
  * column per class.  Rows that cannot be scored get empty predictions and a
- * warning on stderr.  Exit 0: all rows scored; 1: some could not be; 2:
- * usage, model or data error (nothing written to -o).
+ * warning on stderr; so do records over the size limits, which default to
+ * those of `mgate run` so that a huge field is never held in memory.
+ * Exit 0: all rows scored; 1: some could not be; 2: usage, model or data
+ * error (nothing written to -o).
  */
 #include <csv.h>
+#include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +22,13 @@
 #include "common/error.h"
 #include "common/xmem.h"
 #include "harness/commands.h"
+#include "harness/spec.h"
 #include "score/model.h"
 #include "sources/source.h"
 
 const char cmd_score_usage[] =
     "usage: mgate score MODEL DATA [-o OUT] [--id COL] [--format csv|jsonl]\n"
+    "                   [--max-field-bytes N] [--max-row-bytes N] [--max-columns N]\n"
     "\n"
     "Scores every row of DATA (CSV or JSON Lines) with MODEL and writes CSV:\n"
     "an id column (the data's 'id' column, or --id COL), then 'prediction'\n"
@@ -34,12 +41,18 @@ const char cmd_score_usage[] =
     "linear/logistic JSON ({\"type\": ...}) or PMML 4.x.\n"
     "\n"
     "options:\n"
-    "  -o OUT           write to OUT (atomically) instead of stdout\n"
-    "  --id COL         the id column (default: 'id' when the data has one)\n"
-    "  --format F       data format, csv or jsonl (default: from the extension)\n"
+    "  -o OUT               write to OUT (atomically) instead of stdout\n"
+    "  --id COL             the id column (default: 'id' when the data has one)\n"
+    "  --format F           data format, csv or jsonl (default: from the extension)\n"
+    "  --max-field-bytes N  largest field (default 1048576, as 'mgate run')\n"
+    "  --max-row-bytes N    largest record (default 16777216)\n"
+    "  --max-columns N      most columns in the header or a record (default 10000)\n"
+    "                       0 means no limit for each of the three\n"
     "\n"
-    "Rows that cannot be scored get empty predictions and a warning\n"
-    "'mgate: warning: FILE:LINE: ...'.  Exit status: 0 all rows scored,\n"
+    "Rows that cannot be scored, and records over a size limit (skipped\n"
+    "without being held in memory), get empty predictions and a warning\n"
+    "'mgate: warning: FILE:LINE: ...'.  A header over --max-columns is an\n"
+    "error.  Exit status: 0 all rows scored,\n"
     "1 some rows could not be scored, 2 usage, model or data error.\n";
 
 #define BATCH 256
@@ -143,47 +156,144 @@ static int flush_batch(score_run *r)
     return 0;
 }
 
+/* A model without feature names reads columns by position: say which. */
+static void warn_positional(const mg_model *m, const mg_binding *b, const char *const *cols)
+{
+    size_t nf = mg_model_nfeatures(m);
+    int positional = 0;
+    for (size_t i = 0; i < nf; i++)
+        positional |= mg_binding_by_position(b, i);
+    if (!positional)
+        return;
+    fprintf(stderr, "mgate: warning: the model names no features: bound by position:");
+    for (size_t i = 0; i < nf && i < 50; i++)
+        fprintf(stderr, "%s f%zu -> %s", i ? "," : "", i, cols[mg_binding_column(b, i)]);
+    fprintf(stderr, "%s\n", nf > 50 ? ", ..." : "");
+}
+
 static int usage_error(const char *msg, const char *arg)
 {
     fprintf(stderr, "mgate: error: ");
     fprintf(stderr, msg, arg);
     fprintf(stderr, "\n%s", "usage: mgate score MODEL DATA [-o OUT] [--id COL] "
-                            "[--format csv|jsonl]; see 'mgate score --help'\n");
+                            "[--format csv|jsonl] [--max-field-bytes N] [--max-row-bytes N] "
+                            "[--max-columns N]; see 'mgate score --help'\n");
     return MG_EXIT_USAGE;
+}
+
+/* Reads the value of a size-limit option into the matching limit.  Returns
+ * 1 when `opt` is not one, 0 when set, or -1 when the value is bad. */
+static int size_option(const char *opt, const char *value, mg_limits *limits)
+{
+    size_t *dest = strcmp(opt, "--max-field-bytes") == 0 ? &limits->max_field_bytes
+                 : strcmp(opt, "--max-row-bytes") == 0   ? &limits->max_row_bytes
+                 : strcmp(opt, "--max-columns") == 0     ? &limits->max_columns
+                                                         : NULL;
+    if (!dest)
+        return 1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(value, &end, 10);
+    if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno || v > SIZE_MAX)
+        return -1;
+    *dest = (size_t)v;
+    return 0;
+}
+
+/* A record with more fields than max_columns: written unscored. */
+static int too_many_fields(score_run *r, const mg_row *row, size_t max_columns)
+{
+    if (!max_columns || row->nfields_found <= max_columns)
+        return 0;
+    fprintf(stderr, "mgate: warning: %s:%lu: row not scored: found %zu fields, expected at most %zu "
+                    "(--max-columns)\n", r->data_path, row->line, row->nfields_found, max_columns);
+    r->unscored++;
+    r->batch[r->n++] = (pending){NULL, row->line};
+    return 1;
+}
+
+/* The output's header: the id column's name, then the prediction columns. */
+static void write_header(score_run *r, const mg_source *src)
+{
+    int first = 1;
+    if (r->id_col >= 0) {
+        const char *h = mg_source_column(src, (size_t)r->id_col);
+        put_field(r->out, h, strlen(h), 1);
+        first = 0;
+    }
+    if (mg_model_get_task(r->model) == MG_TASK_MULTICLASS) {
+        for (size_t k = 0; k < r->nout; k++) {
+            const char *label = mg_model_class_label(r->model, k);
+            char *h = mg_xasprintf("p_%s", label ? label : "");
+            put_field(r->out, h, strlen(h), first);
+            first = 0;
+            free(h);
+        }
+    } else {
+        put_field(r->out, "prediction", 10, first);
+    }
+    fputc('\n', r->out);
+}
+
+/* The command line of `mgate score`. */
+typedef struct score_args {
+    const char *model_path, *data_path, *out_path, *id_name;
+    mg_format format;
+    mg_limits limits; /* run's defaults unless an option sets one */
+} score_args;
+
+/* Fills a from argv.  Returns 0, or the exit status of a usage error
+ * (message printed). */
+static int parse_args(int argc, char **argv, score_args *a)
+{
+    memset(a, 0, sizeof *a);
+    mg_limits_defaults(&a->limits);
+    a->limits.min_rows = 0; /* scoring no rows is not an error */
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        int sized = strncmp(o, "--max-", 6) == 0 && i + 1 < argc ? size_option(o, argv[i + 1], &a->limits) : 1;
+        if (sized < 0)
+            return usage_error("'%s': expected a number of bytes or columns (0 = no limit)", o);
+        if (sized == 0) {
+            i++;
+        } else if (strcmp(o, "-o") == 0 || strcmp(o, "--id") == 0 || strcmp(o, "--format") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("'%s' needs a value", o);
+            const char *v = argv[++i];
+            if (o[1] == 'o')
+                a->out_path = v;
+            else if (strcmp(o, "--id") == 0)
+                a->id_name = v;
+            else if (strcmp(v, "csv") == 0)
+                a->format = MG_FORMAT_CSV;
+            else if (strcmp(v, "jsonl") == 0)
+                a->format = MG_FORMAT_JSONL;
+            else
+                return usage_error("'--format %s': expected csv or jsonl", v);
+        } else if (o[0] == '-' && o[1] != '\0') {
+            return usage_error("'%s' is not an option of 'mgate score'", o);
+        } else if (!a->model_path) {
+            a->model_path = o;
+        } else if (!a->data_path) {
+            a->data_path = o;
+        } else {
+            return usage_error("unexpected argument '%s'", o);
+        }
+    }
+    if (!a->model_path || !a->data_path)
+        return usage_error("%s", "MODEL and DATA are required");
+    return 0;
 }
 
 int cmd_score(int argc, char **argv)
 {
-    const char *model_path = NULL, *data_path = NULL, *out_path = NULL, *id_name = NULL;
-    mg_format format = MG_FORMAT_AUTO;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--id") == 0 || strcmp(a, "--format") == 0) {
-            if (i + 1 >= argc)
-                return usage_error("'%s' needs a value", a);
-            const char *v = argv[++i];
-            if (a[1] == 'o')
-                out_path = v;
-            else if (strcmp(a, "--id") == 0)
-                id_name = v;
-            else if (strcmp(v, "csv") == 0)
-                format = MG_FORMAT_CSV;
-            else if (strcmp(v, "jsonl") == 0)
-                format = MG_FORMAT_JSONL;
-            else
-                return usage_error("'--format %s': expected csv or jsonl", v);
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return usage_error("'%s' is not an option of 'mgate score'", a);
-        } else if (!model_path) {
-            model_path = a;
-        } else if (!data_path) {
-            data_path = a;
-        } else {
-            return usage_error("unexpected argument '%s'", a);
-        }
-    }
-    if (!model_path || !data_path)
-        return usage_error("%s", "MODEL and DATA are required");
+    score_args args;
+    int usage = parse_args(argc, argv, &args);
+    if (usage)
+        return usage;
+    const char *model_path = args.model_path, *data_path = args.data_path;
+    const char *out_path = args.out_path, *id_name = args.id_name;
+    const mg_limits limits = args.limits;
 
     mg_error err = {{0}};
     mg_model_spec spec = {0};
@@ -195,7 +305,8 @@ int cmd_score(int argc, char **argv)
     }
     mg_source_options opts;
     memset(&opts, 0, sizeof opts);
-    opts.format = format;
+    opts.format = args.format;
+    opts.limits = limits;
     mg_source *src = mg_source_open(data_path, &opts, &err);
     if (!src) {
         fprintf(stderr, "mgate: error: %s\n", err.msg);
@@ -215,11 +326,18 @@ int cmd_score(int argc, char **argv)
     const char **cols = mg_xcalloc(ncols + 1, sizeof *cols);
     for (size_t i = 0; i < ncols; i++)
         cols[i] = mg_source_column(src, i);
+    size_t header = mg_source_header_columns(src);
+    if (limits.max_columns && header > limits.max_columns) {
+        fprintf(stderr, "mgate: error: %s:1: found %zu columns in the header, expected at most %zu "
+                        "(--max-columns; 0 means no limit)\n", data_path, header, limits.max_columns);
+        goto out;
+    }
     r.binding = mg_binding_new(model, cols, ncols, &err);
     if (!r.binding) {
         fprintf(stderr, "mgate: error: %s: %s\n", data_path, err.msg);
         goto out;
     }
+    warn_positional(model, r.binding, cols);
     r.id_col = mg_source_column_index(src, id_name ? id_name : "id");
     if (id_name && r.id_col < 0) {
         fprintf(stderr, "mgate: error: %s: no column '%s' for --id\n", data_path, id_name);
@@ -234,25 +352,7 @@ int cmd_score(int argc, char **argv)
     } else {
         r.out = stdout;
     }
-    /* Header. */
-    int first = 1;
-    if (r.id_col >= 0) {
-        const char *h = mg_source_column(src, (size_t)r.id_col);
-        put_field(r.out, h, strlen(h), 1);
-        first = 0;
-    }
-    if (mg_model_get_task(model) == MG_TASK_MULTICLASS) {
-        for (size_t k = 0; k < r.nout; k++) {
-            const char *label = mg_model_class_label(model, k);
-            char *h = mg_xasprintf("p_%s", label ? label : "");
-            put_field(r.out, h, strlen(h), first);
-            first = 0;
-            free(h);
-        }
-    } else {
-        put_field(r.out, "prediction", 10, first);
-    }
-    fputc('\n', r.out);
+    write_header(&r, src);
 
     for (;;) {
         mg_row row;
@@ -270,7 +370,7 @@ int cmd_score(int argc, char **argv)
                 continue;
             r.unscored++;
             r.batch[r.n++] = (pending){NULL, p->line};
-        } else {
+        } else if (!too_many_fields(&r, &row, limits.max_columns)) {
             r.batch[r.n++] = (pending){mg_row_dup(&row), row.line};
         }
         if (r.n == BATCH && flush_batch(&r) != 0)

@@ -5,7 +5,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/json_kind.h"
 #include "common/suggest.h"
@@ -66,6 +68,19 @@ static void errorf(loader *L, int at_key, const char *fmt, ...)
     L->errs->msg[L->errs->count++] = mg_xasprintf("%s:%d:%d: %s: %s", L->file, line, col, where, what);
 }
 
+/* "FILE:LINE:COL: path" of the current path, for errors found after loading
+ * (the text is gone by then).  Returns a new string. */
+static char *position_now(loader *L)
+{
+    mg_json_path p = L->path;
+    if (p.depth > MG_JSON_PATH_MAX)
+        p.depth = MG_JSON_PATH_MAX;
+    int line = 1, col = 1;
+    mg_json_locate(L->text, L->len, &p, 0, &line, &col);
+    char where[256];
+    mg_json_path_format(&p, where, sizeof where);
+    return mg_xasprintf("%s:%d:%d: %s", L->file, line, col, where);
+}
 
 /* Every key of obj must be in allowed; reports the others with a suggestion. */
 static void check_keys(loader *L, const json_t *obj, const char *const *allowed, const char *what)
@@ -622,9 +637,43 @@ static void load_reports(loader *L, mg_spec *s, const json_t *reports)
     pop(L);
 }
 
+/* "features": a list of distinct column names, one per model feature.  Their
+ * count and presence in the data are checked when the run opens both. */
+static void load_model_features(loader *L, const json_t *list, mg_model_ref *ref)
+{
+    push_key(L, "features");
+    if (!json_is_array(list) || json_array_size(list) == 0) {
+        errorf(L, 0, "expected the data column of each model feature, in the model's order, e.g. [\"age\", \"income\"]");
+        pop(L);
+        return;
+    }
+    size_t n = json_array_size(list);
+    ref->features = mg_xcalloc(n + 1, sizeof *ref->features);
+    ref->feature_at = mg_xcalloc(n + 1, sizeof *ref->feature_at);
+    ref->nfeatures = n;
+    ref->features_at = position_now(L);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *v = json_array_get(list, i);
+        push_index(L, i);
+        ref->feature_at[i] = position_now(L);
+        if (!json_is_string(v) || json_string_length(v) == 0) {
+            errorf(L, 0, "expected a column name, found %s", json_is_string(v) ? "an empty string" : mg_json_kind(v));
+            ref->features[i] = mg_xstrdup("");
+        } else {
+            ref->features[i] = mg_xstrdup(json_string_value(v));
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(ref->features[j], ref->features[i]) == 0)
+                    errorf(L, 0, "column '%s' is named twice (also at [%zu]): each feature needs its own column",
+                           ref->features[i], j);
+        }
+        pop(L);
+    }
+    pop(L);
+}
+
 static void load_model(loader *L, mg_spec *s, const json_t *model, const char *section, mg_model_ref *ref)
 {
-    static const char *const keys[] = {"path", "format", "command", "timeout", "batch_size", NULL};
+    static const char *const keys[] = {"path", "format", "command", "timeout", "batch_size", "features", NULL};
     push_key(L, section);
     if (json_is_string(model)) {
         ref->path = mg_spec_resolve(s, json_string_value(model));
@@ -689,6 +738,8 @@ static void load_model(loader *L, mg_spec *s, const json_t *model, const char *s
     uint64_t b;
     if (get_count(L, model, "batch_size", &b) == 1)
         ref->batch_size = (size_t)b;
+    if (json_object_get(model, "features"))
+        load_model_features(L, json_object_get(model, "features"), ref);
     pop(L);
 }
 
@@ -724,38 +775,67 @@ static void load_baseline(loader *L, mg_spec *s, const json_t *b)
 
 /* ---- entry points -------------------------------------------------------- */
 
+static void add_error(mg_spec_errors *errs, char *msg)
+{
+    errs->msg[errs->count++] = msg;
+    errs->total++;
+}
+
+/*
+ * Reads the whole spec into a new NUL-terminated buffer.  A regular file's
+ * size is known first, so the buffer is what it needs and an oversize spec
+ * is refused unread; a pipe or FIFO grows the buffer as it is read, up to
+ * the same maximum.
+ */
 static char *read_file(const char *path, size_t *len, mg_spec_errors *errs)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        errs->msg[errs->count++] = mg_xasprintf("%s: cannot open the gate spec: %s", path, strerror(errno));
-        errs->total++;
+        add_error(errs, mg_xasprintf("%s: cannot open the gate spec: %s", path, strerror(errno)));
         return NULL;
     }
-    /* A spec is small; refuse anything absurd rather than read it whole.
-     * The buffer grows as the file is read, so a 2 KB spec does not cost
-     * 16 MiB (which a sanitizer build pays for in full on every load). */
-    const size_t limit = 16u << 20;
-    size_t n = 0, cap = 0, got;
-    char *buf = NULL;
-    do {
-        buf = mg_xgrow(buf, &cap, n + 4096 + 1, 1);
-        got = fread(buf + n, 1, cap - n - 1, fp);
-        n += got;
-    } while (got > 0 && n <= limit);
+    struct stat st;
+    int regular = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
+    if (regular && (uintmax_t)st.st_size > MG_SPEC_MAX_BYTES) {
+        fclose(fp);
+        add_error(errs, mg_xasprintf("%s: the spec is %jd bytes, more than the %u MiB maximum", path,
+                                     (intmax_t)st.st_size, MG_SPEC_MAX_BYTES >> 20));
+        return NULL;
+    }
+    /* +1: a regular file that grew since fstat is still read to its end. */
+    size_t cap = regular ? (size_t)st.st_size + 1 : 4096, n = 0;
+    char *buf = mg_xmalloc(cap + 1);
+    for (;;) {
+        n += fread(buf + n, 1, cap - n, fp);
+        if (n < cap || n > MG_SPEC_MAX_BYTES)
+            break;
+        cap = cap * 2 > MG_SPEC_MAX_BYTES + 1 ? MG_SPEC_MAX_BYTES + 1 : cap * 2;
+        buf = mg_xrealloc(buf, cap + 1);
+    }
     int bad = ferror(fp);
+    int read_errno = errno;
     fclose(fp);
-    if (bad || n > limit) {
+    if (bad || n > MG_SPEC_MAX_BYTES) {
         free(buf);
-        errs->msg[errs->count++] = mg_xasprintf(bad ? "%s: cannot read the gate spec"
-                                                    : "%s: the gate spec is over 16 MiB; is this the right file?",
-                                                path);
-        errs->total++;
+        if (bad)
+            add_error(errs, mg_xasprintf("%s: cannot read the gate spec: %s", path, strerror(read_errno)));
+        else
+            add_error(errs, mg_xasprintf("%s: the spec is more than the %u MiB maximum", path,
+                                         MG_SPEC_MAX_BYTES >> 20));
         return NULL;
     }
     buf[n] = '\0';
     *len = n;
     return buf;
+}
+
+void mg_limits_defaults(mg_limits *limits)
+{
+    memset(limits, 0, sizeof *limits);
+    limits->max_field_bytes = 1u << 20;
+    limits->max_row_bytes = 16u << 20;
+    limits->max_columns = 10000;
+    limits->min_rows = 1; /* a gate over no data must not pass */
 }
 
 mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
@@ -780,10 +860,7 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
     s->dir = dir_of(path);
     s->root = root;
     s->examples = 5;
-    s->limits.max_field_bytes = 1u << 20;
-    s->limits.max_row_bytes = 16u << 20;
-    s->limits.max_columns = 10000;
-    s->limits.min_rows = 1; /* a gate over no data must not pass */
+    mg_limits_defaults(&s->limits);
     loader L = {path, text, len, {0, {{0}}}, errs};
 
     if (!json_is_object(root)) {
@@ -852,6 +929,13 @@ void mg_spec_free(mg_spec *s)
         free(refs[r]->command);
         free(refs[r]->path);
         free(refs[r]->format);
+        for (size_t i = 0; i < refs[r]->nfeatures; i++) {
+            free(refs[r]->features[i]);
+            free(refs[r]->feature_at[i]);
+        }
+        free(refs[r]->features);
+        free(refs[r]->feature_at);
+        free(refs[r]->features_at);
     }
     free(s->path);
     free(s->dir);

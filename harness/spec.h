@@ -33,6 +33,15 @@ typedef struct mg_model_ref {
     char **command;          /* external scorer argv, NULL-terminated; NULL if none */
     double timeout_seconds;
     size_t batch_size;
+    /* "features": the data column of each model feature, in the model's
+     * order; NULL when the spec gives none (bind by the model's own names).
+     * features_at / feature_at[i]: "FILE:LINE:COL: model.features[i]" of the
+     * list and of each name, for errors found once the model and the data
+     * are open. */
+    char **features;
+    size_t nfeatures;
+    char *features_at;
+    char **feature_at;
 } mg_model_ref;
 
 typedef struct mg_spec {
@@ -57,6 +66,10 @@ typedef struct mg_spec {
     int baseline_mismatch_warns; /* 1: other data sha256 is a warning, 0: an error */
 } mg_spec;
 
+/* The largest spec mg_spec_load reads (README, "The gate spec"): a spec is
+ * a page or two, so anything near this is the wrong file. */
+#define MG_SPEC_MAX_BYTES (16u << 20)
+
 /* Error list filled by the loader: at most MG_SPEC_MAX_ERRORS messages. */
 #define MG_SPEC_MAX_ERRORS 20
 typedef struct mg_spec_errors {
@@ -64,6 +77,11 @@ typedef struct mg_spec_errors {
     size_t count;   /* messages held */
     size_t total;   /* errors found (may exceed count) */
 } mg_spec_errors;
+
+/* Sets the default size limits of `mgate run` (README, "limits"), which
+ * `mgate score` shares: max_field_bytes 1 MiB, max_row_bytes 16 MiB,
+ * max_columns 10000, min_rows 1, the rest unlimited. */
+void mg_limits_defaults(mg_limits *limits);
 
 /* Loads and validates a spec.  Returns a spec the caller frees with
  * mg_spec_free, or NULL with errs filled (free with mg_spec_errors_free). */

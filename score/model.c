@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/name_index.h"
 #include "common/xmem.h"
 #include "score/model_internal.h"
 
@@ -173,36 +174,61 @@ const char *mg_model_feature_name(const mg_model *m, size_t i)
     return m->feature_names[i];
 }
 
-static long find_column(const char *const *columns, size_t ncolumns, const char *name)
+/* The column named name, or -1.  The index matches fingerprints; the name
+ * itself is confirmed, so a feature is never bound to another column. */
+static long find_column(const mg_name_index *index, const char *const *columns, const char *name)
 {
-    for (size_t c = 0; c < ncolumns; c++)
-        if (columns[c] && strcmp(columns[c], name) == 0)
-            return (long)c;
-    return -1;
+    long c = mg_name_index_find(index, name);
+    return c >= 0 && strcmp(columns[c], name) == 0 ? c : -1;
+}
+
+/* The data column of feature i: by the caller's mapping (`mapped`, when not
+ * NULL) or the model's name, or for a model without names a column named
+ * f<i>, else column i (then *by_position is set). */
+static long bind_feature(const mg_model *m, const mg_name_index *index, const char *const *columns,
+                         size_t ncolumns, size_t i, const char *mapped, char posname[32], const char **name,
+                         unsigned char *by_position)
+{
+    *name = mapped ? mapped : m->feature_names ? m->feature_names[i] : NULL;
+    if (*name)
+        return find_column(index, columns, *name);
+    snprintf(posname, 32, "f%zu", i);
+    *name = posname;
+    long c = find_column(index, columns, posname);
+    if (c < 0 && i < ncolumns) {
+        *by_position = 1;
+        return (long)i;
+    }
+    return c;
 }
 
 mg_binding *mg_binding_new(const mg_model *m, const char *const *columns, size_t ncolumns,
                            mg_error *err)
 {
+    return mg_binding_new_named(m, columns, ncolumns, NULL, err);
+}
+
+mg_binding *mg_binding_new_named(const mg_model *m, const char *const *columns, size_t ncolumns,
+                                 const char *const *names, mg_error *err)
+{
     mg_binding *b = mg_xcalloc(1, sizeof *b);
     b->nfeatures = m->nfeatures;
     b->column = mg_xcalloc(m->nfeatures ? m->nfeatures : 1, sizeof *b->column);
+    b->by_position = mg_xcalloc(m->nfeatures ? m->nfeatures : 1, 1);
+    /* One hash lookup per feature: comparing every feature with every column
+     * would be quadratic on wide data. */
+    mg_name_index index;
+    mg_name_index_init(&index);
+    for (size_t c = 0; c < ncolumns; c++)
+        if (columns[c])
+            mg_name_index_add(&index, columns[c], c);
     char missing[MG_ERROR_MAX] = "";
     size_t nmissing = 0, used = 0;
     for (size_t i = 0; i < m->nfeatures; i++) {
-        long c;
         char posname[32];
-        const char *name = m->feature_names ? m->feature_names[i] : NULL;
-        if (name) {
-            c = find_column(columns, ncolumns, name);
-        } else {
-            /* By position: a column named f<i> wins, else column i. */
-            snprintf(posname, sizeof posname, "f%zu", i);
-            c = find_column(columns, ncolumns, posname);
-            if (c < 0 && i < ncolumns)
-                c = (long)i;
-            name = posname;
-        }
+        const char *name;
+        long c = bind_feature(m, &index, columns, ncolumns, i, names ? names[i] : NULL, posname, &name,
+                              &b->by_position[i]);
         b->column[i] = c;
         if (c < 0) {
             nmissing++;
@@ -214,6 +240,7 @@ mg_binding *mg_binding_new(const mg_model *m, const char *const *columns, size_t
             }
         }
     }
+    mg_name_index_free(&index);
     if (nmissing) {
         mg_error_set(err, "%zu model feature%s not found in the data: %s", nmissing,
                      nmissing > 1 ? "s" : "", missing);
@@ -228,7 +255,18 @@ void mg_binding_free(mg_binding *b)
     if (!b)
         return;
     free(b->column);
+    free(b->by_position);
     free(b);
+}
+
+long mg_binding_column(const mg_binding *b, size_t i)
+{
+    return i < b->nfeatures ? b->column[i] : -1;
+}
+
+int mg_binding_by_position(const mg_binding *b, size_t i)
+{
+    return i < b->nfeatures && b->by_position[i];
 }
 
 const mg_value *mg_binding_value(const mg_binding *b, const mg_row *row, size_t i)

@@ -21,6 +21,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "common/name_index.h"
 #include "common/xmem.h"
 #include "score/pmml.h"
 
@@ -35,6 +36,10 @@ typedef struct load_ctx {
     size_t ndata_fields; /* fields from the DataDictionary (the rest are outputs) */
     int *used_line; /* per field: line of a first use by the scoring logic, 0 if none */
     size_t used_cap;
+    /* Hash indexes: a model with 100k fields must not compare every pair. */
+    mg_name_index field_names; /* field name -> index in d->fields */
+    mg_name_index input_names; /* names of the top model's active fields */
+    size_t fields_cap;         /* d->fields allocated, doubling (not one more each time) */
     char xml_err[512];
     int xml_line;
 } load_ctx;
@@ -115,12 +120,11 @@ static int opt_double(load_ctx *c, const xmlNode *n, const char *name, double de
     return attr(n, name) ? need_double(c, n, name, out) : 0;
 }
 
-static int field_index(const pm_doc *d, const char *name)
+static int field_index(const load_ctx *c, const char *name)
 {
-    for (size_t i = 0; i < d->nfields; i++)
-        if (strcmp(d->fields[i].name, name) == 0)
-            return (int)i;
-    return -1;
+    long i = mg_name_index_find(&c->field_names, name);
+    /* The index matches fingerprints; confirm the name itself. */
+    return i >= 0 && strcmp(c->d->fields[i].name, name) == 0 ? (int)i : -1;
 }
 
 static int need_field(load_ctx *c, const xmlNode *n, int *out)
@@ -130,7 +134,7 @@ static int need_field(load_ctx *c, const xmlNode *n, int *out)
         name = attr(n, "name");
     if (!name)
         return fail_at(c, n, "'%s': missing attribute 'field'%s", (const char *)n->name, "");
-    *out = field_index(c->d, name);
+    *out = field_index(c, name);
     if (*out < 0)
         return fail_at(c, n, "field '%s' is not declared in the DataDictionary or an "
                              "OutputField%s", name, "");
@@ -680,9 +684,8 @@ static int load_schema(load_ctx *c, pm_model *m, const xmlNode *n, int top)
                                      "MiningSchema is not supported%s%s", "", "");
             continue;
         }
-        for (size_t i = 0; i < d->ninputs; i++)
-            if (d->inputs[i].field == f)
-                return fail_at(c, k, "MiningField '%s' is listed twice%s", d->fields[f].name, "");
+        if (mg_name_index_add(&c->input_names, d->fields[f].name, d->ninputs) >= 0)
+            return fail_at(c, k, "MiningField '%s' is listed twice%s", d->fields[f].name, "");
         d->inputs = mg_xgrow(d->inputs, &cap, d->ninputs + 1, sizeof *d->inputs);
         pm_input *in = &d->inputs[d->ninputs++];
         memset(in, 0, sizeof *in);
@@ -753,9 +756,10 @@ static int load_output(load_ctx *c, pm_model *m, const xmlNode *n)
         for (const xmlNode *t = k->children; t; t = t->next)
             if (t->type == XML_ELEMENT_NODE && !is_el(t, "Extension"))
                 return unsupported(c, t);
-        if (field_index(d, name) >= 0)
+        if (field_index(c, name) >= 0)
             return fail_at(c, k, "OutputField '%s' repeats a field name%s", name, "");
-        d->fields = mg_xrealloc(d->fields, (d->nfields + 1) * sizeof *d->fields);
+        mg_name_index_add(&c->field_names, name, d->nfields);
+        d->fields = mg_xgrow(d->fields, &c->fields_cap, d->nfields + 1, sizeof *d->fields);
         memset(&d->fields[d->nfields], 0, sizeof *d->fields);
         d->fields[d->nfields].name = mg_xstrdup(name);
         const char *opt = attr(k, "optype");
@@ -847,9 +851,10 @@ static int load_dictionary(load_ctx *c, const xmlNode *n)
         const char *dtype = attr(k, "dataType");
         if (!name || !optype)
             return fail_at(c, k, "DataField needs 'name' and 'optype'%s%s", "", "");
-        if (field_index(d, name) >= 0)
+        if (field_index(c, name) >= 0)
             return fail_at(c, k, "DataField '%s' is declared twice%s", name, "");
-        d->fields = mg_xrealloc(d->fields, (d->nfields + 1) * sizeof *d->fields);
+        mg_name_index_add(&c->field_names, name, d->nfields);
+        d->fields = mg_xgrow(d->fields, &c->fields_cap, d->nfields + 1, sizeof *d->fields);
         pm_field *f = &d->fields[d->nfields++];
         memset(f, 0, sizeof *f);
         f->name = mg_xstrdup(name);
@@ -1132,10 +1137,8 @@ static pm_doc *parse_document(load_ctx *c, xmlDocPtr xdoc)
     for (size_t f = 0; rc == 0 && f < c->used_cap && f < d->nfields; f++) {
         if (!c->used_line[f] || d->fields[f].name == NULL)
             continue;
-        int is_input = 0, is_output;
-        for (size_t i = 0; i < d->ninputs; i++)
-            is_input |= d->inputs[i].field == (int)f;
-        is_output = f >= c->ndata_fields;
+        int is_input = mg_name_index_find(&c->input_names, d->fields[f].name) >= 0;
+        int is_output = f >= c->ndata_fields;
         if (!is_input && !is_output)
             rc = mg_error_set(c->err, "%s:%d: field '%s' is used by the model but is not an "
                                       "active MiningField of the top-level model",
@@ -1216,5 +1219,7 @@ mg_model *mg_pmml_load(const char *path, mg_error *err)
         xmlFreeDoc(xdoc);
     xmlFreeParserCtxt(ctxt);
     free(c.used_line);
+    mg_name_index_free(&c.field_names);
+    mg_name_index_free(&c.input_names);
     return m;
 }

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/name_index.h"
 #include "common/xmem.h"
 #include "score/model_internal.h"
 
@@ -434,6 +435,30 @@ static mg_model *xgb_fail(mg_model *m)
     return NULL;
 }
 
+/* Copies learner.feature_names.  A name given twice would bind two features
+ * to one column (XGBoost itself refuses such names); a hash index finds it
+ * without comparing every pair. */
+static int xgb_feature_names(mg_model *m, json_t *fnames, const char *path, mg_error *err)
+{
+    m->feature_names = mg_xcalloc(m->nfeatures, sizeof *m->feature_names);
+    mg_name_index seen;
+    mg_name_index_init(&seen);
+    int rc = 0;
+    for (size_t i = 0; i < m->nfeatures && rc == 0; i++) {
+        const char *s = json_string_value(json_array_get(fnames, i));
+        long first = s ? mg_name_index_add(&seen, s, i) : -1;
+        if (!s)
+            rc = mg_error_set(err, "%s: learner.feature_names[%zu]: expected a string", path, i);
+        else if (first >= 0)
+            rc = mg_error_set(err, "%s: learner.feature_names[%zu]: duplicate feature '%s' (first at [%ld])",
+                              path, i, s, first);
+        else
+            m->feature_names[i] = mg_xstrdup(s);
+    }
+    mg_name_index_free(&seen);
+    return rc;
+}
+
 mg_model *mg_xgb_from_json(json_t *root, const char *path, mg_error *err)
 {
     load_ctx c = {"learner.gradient_booster.model", path, err, ""};
@@ -551,15 +576,8 @@ mg_model *mg_xgb_from_json(json_t *root, const char *path, mg_error *err)
                          path, json_array_size(fnames), m->nfeatures);
             return xgb_fail(m);
         }
-        m->feature_names = mg_xcalloc(m->nfeatures, sizeof *m->feature_names);
-        for (size_t i = 0; i < m->nfeatures; i++) {
-            const char *s = json_string_value(json_array_get(fnames, i));
-            if (!s) {
-                mg_error_set(err, "%s: learner.feature_names[%zu]: expected a string", path, i);
-                return xgb_fail(m);
-            }
-            m->feature_names[i] = mg_xstrdup(s);
-        }
+        if (xgb_feature_names(m, fnames, path, err) != 0)
+            return xgb_fail(m);
     }
 
     static const char *const tk[] = {"model", "trees"};

@@ -41,6 +41,38 @@ void mg_source_set_problem(mg_source *src, mg_problem_kind kind, unsigned long l
     src->problem.size = size;
 }
 
+/*
+ * A header that is one column holding ';', a tab or '|' almost always means
+ * a file separated by that character read with the default ','.  Without
+ * this, every model feature and schema field would be reported missing, on
+ * every row.  Returns 0, or -1 with err naming the character to set.
+ */
+static int header_delimiter_hint(const mg_source *src, mg_error *err)
+{
+    if (src->ncolumns != 1 || !src->columns[0])
+        return 0;
+    static const char candidates[] = ";\t|";
+    const char *header = src->columns[0];
+    char best = 0;
+    size_t best_count = 0;
+    for (const char *c = candidates; *c; c++) {
+        size_t count = 0;
+        for (const char *h = header; *h; h++)
+            count += *h == *c;
+        if (count > best_count) {
+            best = *c;
+            best_count = count;
+        }
+    }
+    if (!best)
+        return 0;
+    const char *shown = best == '\t' ? "\\t" : best == ';' ? ";" : "|";
+    const char *value = best == '\t' ? "tab" : shown;
+    return mg_error_set(err, "%s:1: the header is one column '%.60s%s' holding '%s': the file looks '%s'-separated; "
+                             "set \"data.delimiter\": \"%s\" in the gate spec",
+                        src->path, header, strlen(header) > 60 ? "..." : "", shown, shown, value);
+}
+
 mg_source *mg_source_open(const char *path, const mg_source_options *opts, mg_error *err)
 {
     static const mg_source_options defaults;
@@ -76,6 +108,8 @@ mg_source *mg_source_open(const char *path, const mg_source_options *opts, mg_er
             delim = dot && strcasecmp(dot, ".tsv") == 0 ? '\t' : ',';
         }
         rc = mg_csv_open(src, delim, err);
+        if (rc == 0 && !opts->delimiter)
+            rc = header_delimiter_hint(src, err);
     } else {
         rc = mg_jsonl_open(src, opts->columns, opts->ncolumns, err);
     }
@@ -83,6 +117,8 @@ mg_source *mg_source_open(const char *path, const mg_source_options *opts, mg_er
         mg_source_free(src);
         return NULL;
     }
+    for (size_t i = 0; i < src->ncolumns; i++)
+        mg_name_index_add(&src->column_index, src->columns[i], i);
     if (src->file_too_big)
         mg_source_set_problem(src, MG_PROBLEM_FILE_TOO_BIG, 1, 0, NULL, (uint64_t)st.st_size,
                               "the file is %lld bytes, over max_file_bytes %llu: not read",
@@ -101,6 +137,7 @@ void mg_source_free(mg_source *src)
     for (size_t i = 0; i < src->ncolumns; i++)
         free(src->columns[i]);
     free(src->columns);
+    mg_name_index_free(&src->column_index);
     free(src->values);
     mg_source_input_close(src);
     free(src->path);
@@ -144,8 +181,7 @@ uint64_t mg_source_bytes_read(const mg_source *src) { return src->bytes_read; }
 
 long mg_source_column_index(const mg_source *src, const char *name)
 {
-    for (size_t i = 0; i < src->ncolumns; i++)
-        if (strcmp(src->columns[i], name) == 0)
-            return (long)i;
-    return -1;
+    long i = mg_name_index_find(&src->column_index, name);
+    /* The index matches fingerprints; confirm the name itself. */
+    return i >= 0 && strcmp(src->columns[i], name) == 0 ? i : -1;
 }

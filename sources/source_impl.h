@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "common/name_index.h"
 #include "common/sha256.h"
 #include "sources/source.h"
 
@@ -81,6 +82,7 @@ struct mg_source {
     uint64_t start_offset; /* where reading began (stdin may be part read) */
     char **columns;
     size_t ncolumns, header_columns;
+    mg_name_index column_index; /* name -> first column of that name */
     mg_value *values;      /* ncolumns, for the current row */
     uint64_t rows;         /* data rows handed out */
     unsigned long last_line; /* line of the last row handed out */

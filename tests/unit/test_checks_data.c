@@ -225,6 +225,57 @@ static void test_limits_columns_and_field_size(void **state)
     tu_gate_free(&r);
 }
 
+/* Issue 15, item 7: a header over max_columns and three records over it were
+ * four events on three rows, a rate of 1.333.  Rows count once each and the
+ * rate is offending rows / rows read; `inputs` counts all four. */
+static void test_limits_rate_counts_rows_not_inputs(void **state)
+{
+    (void)state;
+    tu_gate r = run_gate("w.csv", "a,b,c,d\n1,2,3,4\n5,6,7,8\n9,10,11,12\n",
+                         "{\"data\": {\"path\": \"w.csv\"}, \"limits\": {\"max_columns\": 3}}");
+    const mg_result *res = tu_result(&r, "limits", 0);
+    assert_int_equal(res->status, MG_STATUS_FAIL);
+    assert_true(tu_prop(res, "count") == 3);
+    assert_true(tu_prop(res, "rows") == 3);
+    assert_true(tu_prop(res, "rate") == 1.0);
+    assert_true(tu_prop(res, "inputs") == 4);
+    assert_true(tu_prop(res, "columns_over_max") == 4);
+    assert_non_null(strstr(res->message, "4 inputs outside the size limits"));
+    assert_non_null(strstr(res->message, "3 rows (rate 1 of 3 rows)"));
+    tu_gate_free(&r);
+}
+
+/* A tolerance is for rows: a field over its limit on 1 row in 4 passes
+ * max_rate 0.5, and the rate is 0.25 of the records read. */
+static void test_limits_rate_tolerates_rows(void **state)
+{
+    (void)state;
+    tu_gate r = run_gate("t.csv", "a,b\n1,2\n1,xxxxxxxxxxxx\n3,4\n5,6\n",
+                         "{\"data\": {\"path\": \"t.csv\"}, \"limits\": {\"max_field_bytes\": 4},"
+                         " \"checks\": [{\"check\": \"limits\", \"max_rate\": 0.5}]}");
+    const mg_result *res = tu_result(&r, "limits", 0);
+    assert_int_equal(res->status, MG_STATUS_PASS);
+    assert_true(tu_prop(res, "count") == 1);
+    assert_true(tu_prop(res, "rate") == 0.25);
+    assert_true(tu_prop(res, "inputs") == 1);
+    tu_gate_free(&r);
+}
+
+/* ...but not for the input as a whole: no readable rows (min_rows 1) was a
+ * rate of 0 and passed max_rate. */
+static void test_limits_whole_input_fails_whatever_the_rate(void **state)
+{
+    (void)state;
+    tu_gate r = run_gate("e.csv", "a,b\n",
+                         "{\"data\": {\"path\": \"e.csv\"},"
+                         " \"checks\": [{\"check\": \"limits\", \"max_rate\": 0.5}]}");
+    const mg_result *res = tu_result(&r, "limits", 0);
+    assert_int_equal(res->status, MG_STATUS_FAIL);
+    assert_true(tu_prop(res, "inputs") == 1);
+    assert_true(tu_prop(res, "rate") == 0);
+    tu_gate_free(&r);
+}
+
 static void test_jsonl_types_and_missing(void **state)
 {
     (void)state;
@@ -260,6 +311,9 @@ int main(void)
         cmocka_unit_test(test_format_counts_ragged_rows_and_always_runs),
         cmocka_unit_test(test_format_duplicate_header_name),
         cmocka_unit_test(test_limits_columns_and_field_size),
+        cmocka_unit_test(test_limits_rate_counts_rows_not_inputs),
+        cmocka_unit_test(test_limits_rate_tolerates_rows),
+        cmocka_unit_test(test_limits_whole_input_fails_whatever_the_rate),
         cmocka_unit_test(test_jsonl_types_and_missing),
     };
     return cmocka_run_group_tests_name("checks_data", tests, NULL, NULL);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/keytable.h"
+#include "common/name_index.h"
 #include "common/suggest.h"
 
 static mg_key128 key_of(const char *a, const char *b)
@@ -68,10 +69,37 @@ static void test_suggest_close_names_only(void **state)
     assert_int_equal(mg_edit_distance("kitten", "sitting"), 3);
 }
 
+static void test_name_index_keeps_the_first_position(void **state)
+{
+    (void)state;
+    mg_name_index ix;
+    mg_name_index_init(&ix);
+    /* Empty: nothing found, and find never inserts. */
+    assert_int_equal(mg_name_index_find(&ix, "a"), -1);
+    assert_int_equal(ix.table.count, 0);
+    char buf[32];
+    for (int i = 0; i < 100000; i++) {
+        snprintf(buf, sizeof buf, "c%d", i);
+        assert_int_equal(mg_name_index_add(&ix, buf, (size_t)i), -1);
+    }
+    /* A repeat reports the first position and does not replace it. */
+    assert_int_equal(mg_name_index_add(&ix, "c7", 100000), 7);
+    assert_int_equal(mg_name_index_find(&ix, "c7"), 7);
+    assert_int_equal(mg_name_index_find(&ix, "c0"), 0);
+    assert_int_equal(mg_name_index_find(&ix, "c99999"), 99999);
+    assert_int_equal(mg_name_index_find(&ix, "c100000"), -1);
+    assert_int_equal(mg_name_index_find(&ix, ""), -1);
+    assert_int_equal(mg_name_index_add(&ix, "", 5), -1);
+    assert_int_equal(mg_name_index_find(&ix, ""), 5);
+    mg_name_index_free(&ix);
+    mg_name_index_free(&ix); /* a freed index is a zeroed one */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keytable_finds_what_was_inserted),
+        cmocka_unit_test(test_name_index_keeps_the_first_position),
         cmocka_unit_test(test_keytable_parts_are_length_prefixed),
         cmocka_unit_test(test_suggest_close_names_only),
     };

@@ -121,11 +121,26 @@ static void test_score_xgb_unnamed_features_bind_by_position(void **s)
     }
     printf("  parity %-18s %-7s max abs diff %.3g\n", "binary_unnamed", "missing", maxdiff);
     assert_true(maxdiff <= TOL);
+    /* Bound by the f<i> names: not by position. */
+    assert_int_equal(mg_binding_column(b, 0), 2);
+    assert_int_equal(mg_binding_by_position(b, 0), 0);
     mg_binding_free(b);
-    /* Without f<i> names, feature i is column i: here column 0 is the id. */
+    /* Without f<i> names, feature i is column i: here column 0 is the id,
+     * and the binding says it was by position (issue 8, item 6). */
     const char *plain[10] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};
     b = mg_binding_new(m, plain, 10, &err);
     assert_non_null(b);
+    assert_int_equal(mg_binding_column(b, 0), 0);
+    assert_int_equal(mg_binding_by_position(b, 0), 1);
+    assert_int_equal(mg_binding_by_position(b, 7), 1);
+    mg_binding_free(b);
+    /* A mapping names each feature's column: by name, whatever the model says. */
+    const char *map[8] = {"j", "i", "h", "g", "f", "e", "d", "c"};
+    b = mg_binding_new_named(m, plain, 10, map, &err);
+    assert_non_null(b);
+    assert_int_equal(mg_binding_column(b, 0), 9);
+    assert_int_equal(mg_binding_column(b, 7), 2);
+    assert_int_equal(mg_binding_by_position(b, 0), 0);
     mg_binding_free(b);
     /* Too few columns: features 8.. have no column. */
     b = mg_binding_new(m, plain, 3, &err);
@@ -337,6 +352,16 @@ static void test_score_xgb_wrong_shapes(void **s)
                       "tree_info: expected an array of 2 entries");
 }
 
+/* A feature name given twice would bind two features to one column. */
+static void test_score_xgb_duplicate_feature_names(void **s)
+{
+    (void)s;
+    expect_load_error("{\"learner\": {\"feature_names\": [\"a\", \"a\"], \"gradient_booster\": "
+                      "{\"name\": \"gbtree\", \"model\": {\"tree_info\": [0], \"trees\": ["
+                      GOOD_TREE TAIL("reg:squarederror"),
+                      "learner.feature_names[1]: duplicate feature 'a' (first at [0])");
+}
+
 static void test_score_xgb_huge_node_count(void **s)
 {
     (void)s;
@@ -481,6 +506,7 @@ int main(void)
         cmocka_unit_test(test_score_xgb_child_out_of_range),
         cmocka_unit_test(test_score_xgb_cycle_rejected),
         cmocka_unit_test(test_score_xgb_wrong_shapes),
+        cmocka_unit_test(test_score_xgb_duplicate_feature_names),
         cmocka_unit_test(test_score_xgb_huge_node_count),
         cmocka_unit_test(test_score_xgb_unknown_objective_and_booster),
         cmocka_unit_test(test_score_xgb_unreachable_nodes),
