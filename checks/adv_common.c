@@ -173,7 +173,10 @@ const char *adv_outcome_name(adv_outcome o)
  * "external scorer: why".  Native models never fail that way. */
 static int speaks_of_crash(const char *msg)
 {
-    return strstr(msg, "external scorer '") != NULL;
+    /* At the start only: a refusal's message quotes the data ("feature
+     * 'amount': expected a number, found '...'"), and data may say anything. */
+    static const char prefix[] = "external scorer '";
+    return strncmp(msg, prefix, sizeof prefix - 1) == 0;
 }
 
 adv_outcome adv_score(mg_model *m, const mg_binding *b, const mg_row *row, const mg_row *probe,
