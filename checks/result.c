@@ -61,6 +61,12 @@ void mg_report_free(mg_report *r)
     free(f->baseline_model_sha256);
     free(f->model_binding);
     free(f->baseline_model_binding);
+    for (size_t i = 0; i < f->noverrides; i++)
+        free(f->overrides[i]);
+    free(f->overrides);
+    for (size_t i = 0; i < f->nvariables; i++)
+        free(f->variables[i]);
+    free(f->variables);
     free(f->started_at);
     free(f->hostname);
     free(r);

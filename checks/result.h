@@ -60,6 +60,13 @@ typedef struct mg_run_facts {
      * NULL otherwise. */
     char *model_binding;
     char *baseline_model_binding;
+    /* The spec changes of this run (docs/overrides.md): the --set
+     * arguments as given and the ${NAME} environment variables the spec
+     * used; both empty for a spec run as written. */
+    char **overrides;
+    size_t noverrides;
+    char **variables;
+    size_t nvariables;
     char *started_at;  /* UTC "YYYY-MM-DDTHH:MM:SS" */
     double seconds;    /* whole run */
     char *hostname;

@@ -12,19 +12,21 @@
 
 #include "common/atomic_file.h"
 #include "common/sha256.h"
+#include "harness/cmd_set.h"
 #include "harness/commands.h"
 #include "harness/runner.h"
 #include "harness/spec.h"
 
 const char cmd_baseline_usage[] =
-    "usage: mgate baseline GATE.json [-o FILE]\n"
+    "usage: mgate baseline GATE.json [-o FILE] [--set KEY.PATH=VALUE]...\n"
     "\n"
     "Scores the gate's data with its model (or reads data.prediction) and\n"
     "writes every metric of the task to FILE (default: the spec's \"baseline\")\n"
     "as {\"metrics\": {...}, \"facts\": {...}}.  The existing FILE is not read\n"
     "for the run: it may be absent or computed on other data.\n"
     "Facts: data and model sha256, rows, task, mgate version.  When FILE exists,\n"
-    "the metrics that change are printed before it is replaced.\n";
+    "the metrics that change are printed before it is replaced.  --set and\n"
+    "${NAME} in the spec work as for 'mgate run'; the facts record them.\n";
 
 static void print_changes(const char *path, const json_t *metrics)
 {
@@ -86,6 +88,18 @@ static json_t *baseline_json(const mg_spec *spec, const mg_report *r, const mg_r
      * procedures that do (bootstrap intervals) as null here. */
     json_object_set_new(facts, "seed", json_null());
     json_object_set_new(facts, "mgate_version", json_string(MGATE_VERSION));
+    if (spec->noverrides > 0) {
+        json_t *sets = json_array();
+        for (size_t i = 0; i < spec->noverrides; i++)
+            json_array_append_new(sets, json_string(spec->overrides[i]));
+        json_object_set_new(facts, "overrides", sets);
+    }
+    if (spec->nvariables > 0) {
+        json_t *vars = json_array();
+        for (size_t i = 0; i < spec->nvariables; i++)
+            json_array_append_new(vars, json_string(spec->variables[i]));
+        json_object_set_new(facts, "variables", vars);
+    }
     json_object_set_new(facts, "created_at", json_string(r->facts.started_at));
     json_t *root = json_object();
     json_object_set_new(root, "metrics", metrics);
@@ -123,29 +137,37 @@ static int write_baseline(const char *out, const json_t *root)
 int cmd_baseline(int argc, char **argv)
 {
     const char *spec_path = NULL, *out = NULL;
+    const char **sets = calloc((size_t)argc, sizeof *sets);
+    size_t nsets = 0;
+    mg_spec *spec = NULL;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
+        if (strcmp(argv[i], "--set") == 0) {
+            if (cmd_take_set(argc, argv, &i, sets, &nsets) != 0)
+                goto usage;
+        } else if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "mgate: error: '%s' needs a file name, e.g. '-o baseline.json'\n", argv[i]);
-                return MG_EXIT_USAGE;
+                goto usage;
             }
             out = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "mgate: error: unknown option '%s'; see 'mgate baseline --help'\n", argv[i]);
-            return MG_EXIT_USAGE;
+            goto usage;
         } else if (!spec_path) {
             spec_path = argv[i];
         } else {
-            fprintf(stderr, "usage: mgate baseline GATE.json [-o FILE]\n");
-            return MG_EXIT_USAGE;
+            fprintf(stderr, "usage: mgate baseline GATE.json [-o FILE] [--set KEY.PATH=VALUE]...\n");
+            goto usage;
         }
     }
     if (!spec_path) {
-        fprintf(stderr, "usage: mgate baseline GATE.json [-o FILE]\n");
-        return MG_EXIT_USAGE;
+        fprintf(stderr, "usage: mgate baseline GATE.json [-o FILE] [--set KEY.PATH=VALUE]...\n");
+        goto usage;
     }
     mg_spec_errors errs;
-    mg_spec *spec = mg_spec_load(spec_path, &errs);
+    spec = mg_spec_load_with(spec_path, sets, nsets, &errs);
+    free(sets);
+    sets = NULL;
     if (!spec) {
         for (size_t i = 0; i < errs.count; i++)
             fprintf(stderr, "mgate: error: %s\n", errs.msg[i]);
@@ -208,4 +230,7 @@ out:
     free(default_out);
     mg_spec_free(spec);
     return status;
+usage:
+    free(sets);
+    return MG_EXIT_USAGE;
 }

@@ -26,6 +26,7 @@
 #include "common/mkdirs.h"
 #include "common/suggest.h"
 #include "common/xmem.h"
+#include "harness/cmd_set.h"
 #include "harness/commands.h"
 #include "harness/spec.h"
 #include "score/model.h"
@@ -34,6 +35,7 @@ const char cmd_fixture_usage[] =
     "usage: mgate fixture add GATE.json (--row FILE:LINE | --json '{...}') [--id ID]\n"
     "                         [--tag TAG] [--note TEXT] [--to FILE] [--allow-unknown]\n"
     "       mgate fixture update GATE.json [--dry-run]\n"
+    "       (both also take [--set KEY.PATH=VALUE]..., as 'mgate run' does)\n"
     "\n"
     "Fixture cases are JSON Lines under the path of the gate's \"fixtures\" check:\n"
     "  {\"id\": \"...\", \"input\": {...}, \"expect\": {\"label\": 1, \"score\": 0.93,\n"
@@ -52,6 +54,12 @@ const char cmd_fixture_usage[] =
     "        atomically.  --dry-run prints without writing.\n"
     "\n"
     "exit status: 0 done, 2 usage or input error, 3 internal error.\n";
+
+/* The --set arguments, taken out of argv by cmd_fixture. */
+typedef struct fx_sets {
+    const char **v;
+    size_t n;
+} fx_sets;
 
 typedef struct fx_ctx {
     mg_spec *spec;
@@ -78,11 +86,11 @@ static void ctx_free(fx_ctx *x)
 }
 
 /* Loads the spec, finds its fixtures check, loads and binds the model. */
-static int ctx_open(fx_ctx *x, const char *spec_path)
+static int ctx_open(fx_ctx *x, const char *spec_path, const fx_sets *sets)
 {
     memset(x, 0, sizeof *x);
     mg_spec_errors errs;
-    x->spec = mg_spec_load(spec_path, &errs);
+    x->spec = mg_spec_load_with(spec_path, sets->v, sets->n, &errs);
     if (!x->spec) {
         for (size_t i = 0; i < errs.count; i++)
             fprintf(stderr, "mgate: error: %s\n", errs.msg[i]);
@@ -261,7 +269,7 @@ static int write_lines(const char *path, char *const *lines, size_t n)
     return 0;
 }
 
-static int fixture_add(int argc, char **argv)
+static int fixture_add(int argc, char **argv, const fx_sets *sets)
 {
     const char *spec_path = NULL, *row = NULL, *jsn = NULL, *id = NULL, *tag = "regression", *note = NULL,
                *to = NULL;
@@ -297,7 +305,7 @@ static int fixture_add(int argc, char **argv)
     if (!spec_path || (!row == !jsn))
         return usage_error("%s", "give GATE.json and one of --row FILE:LINE or --json '{...}'");
     fx_ctx x;
-    int status = ctx_open(&x, spec_path);
+    int status = ctx_open(&x, spec_path, sets);
     json_t *input = NULL;
     adv_cases cs;
     memset(&cs, 0, sizeof cs);
@@ -416,7 +424,7 @@ static char *expect_text(const json_t *e)
     return s ? s : mg_xstrdup("?");
 }
 
-static int fixture_update(int argc, char **argv)
+static int fixture_update(int argc, char **argv, const fx_sets *sets)
 {
     const char *spec_path = NULL;
     int dry = 0;
@@ -433,7 +441,7 @@ static int fixture_update(int argc, char **argv)
     if (!spec_path)
         return usage_error("%s", "give GATE.json");
     fx_ctx x;
-    int status = ctx_open(&x, spec_path);
+    int status = ctx_open(&x, spec_path, sets);
     adv_cases cs;
     memset(&cs, 0, sizeof cs);
     char **newraw = NULL;
@@ -517,9 +525,26 @@ int cmd_fixture(int argc, char **argv)
 {
     if (argc < 2)
         return usage_error("%s", "expected 'add' or 'update'");
+    /* --set pairs are taken out here so both subcommands accept them. */
+    fx_sets sets = {calloc((size_t)argc, sizeof *sets.v), 0};
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    int nrest = 0, status = MG_EXIT_USAGE;
+    for (int i = 0; i < argc; i++) {
+        if (i >= 2 && strcmp(argv[i], "--set") == 0) {
+            if (cmd_take_set(argc, argv, &i, sets.v, &sets.n) != 0)
+                goto out;
+        } else {
+            rest[nrest++] = argv[i];
+        }
+    }
     if (!strcmp(argv[1], "add"))
-        return fixture_add(argc, argv);
-    if (!strcmp(argv[1], "update"))
-        return fixture_update(argc, argv);
-    return usage_error("unknown subcommand '%s' (expected 'add' or 'update')", argv[1]);
+        status = fixture_add(nrest, rest, &sets);
+    else if (!strcmp(argv[1], "update"))
+        status = fixture_update(nrest, rest, &sets);
+    else
+        status = usage_error("unknown subcommand '%s' (expected 'add' or 'update')", argv[1]);
+out:
+    free(rest);
+    free(sets.v);
+    return status;
 }

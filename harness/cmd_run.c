@@ -11,6 +11,7 @@
 #include "common/atomic_file.h"
 #include "common/mkdirs.h"
 #include "checks/check.h"
+#include "harness/cmd_set.h"
 #include "harness/commands.h"
 #include "harness/runner.h"
 #include "harness/spec.h"
@@ -18,6 +19,7 @@
 
 const char cmd_run_usage[] =
     "usage: mgate run GATE.json [--junit FILE] [--json FILE] [--summary FILE] [--quiet]\n"
+    "                 [--set KEY.PATH=VALUE]...\n"
     "\n"
     "Runs the gate spec GATE.json: reads its data once, runs every check, and\n"
     "writes the reports.  Report paths given here override the spec's\n"
@@ -29,6 +31,11 @@ const char cmd_run_usage[] =
     "  --json FILE      JSON report (for machines)\n"
     "  --summary FILE   Markdown summary (for people)\n"
     "  --quiet          print only failures, errors and the verdict\n"
+    "  --set KEY.PATH=VALUE  change the spec before it is validated, e.g.\n"
+    "                   --set model.path=build/model.json (repeatable; VALUE is\n"
+    "                   JSON when it parses, else a string; paths are relative\n"
+    "                   to the current folder).  ${NAME} and ${NAME:-default}\n"
+    "                   in the spec's strings come from the environment\n"
     "\n"
     "exit status: 0 gate passed, 1 gate failed, 2 usage/spec/input error,\n"
     "3 internal error.\n";
@@ -52,15 +59,22 @@ typedef struct run_args {
     const char *spec;
     const char *junit, *json, *summary;
     int quiet;
+    const char **sets; /* the --set arguments (points into argv) */
+    size_t nsets;
 } run_args;
 
 static int parse_args(int argc, char **argv, run_args *a)
 {
     memset(a, 0, sizeof *a);
+    a->sets = calloc((size_t)argc, sizeof *a->sets);
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char **slot = NULL;
-        if (strcmp(arg, "--junit") == 0)
+        if (strcmp(arg, "--set") == 0) {
+            if (cmd_take_set(argc, argv, &i, a->sets, &a->nsets) != 0)
+                return -1;
+            continue;
+        } else if (strcmp(arg, "--junit") == 0)
             slot = &a->junit;
         else if (strcmp(arg, "--json") == 0)
             slot = &a->json;
@@ -165,11 +179,14 @@ int cmd_run(int argc, char **argv)
     struct timespec started;
     clock_gettime(CLOCK_REALTIME, &started);
     run_args a;
-    if (parse_args(argc, argv, &a) != 0)
+    if (parse_args(argc, argv, &a) != 0) {
+        free(a.sets);
         return MG_EXIT_USAGE;
+    }
 
     mg_spec_errors errs;
-    mg_spec *spec = mg_spec_load(a.spec, &errs);
+    mg_spec *spec = mg_spec_load_with(a.spec, a.sets, a.nsets, &errs);
+    free(a.sets);
     if (!spec) {
         for (size_t i = 0; i < errs.count; i++)
             fprintf(stderr, "mgate: error: %s\n", errs.msg[i]);

@@ -21,6 +21,14 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static void copy_strings(char *const *from, size_t n, char ***to, size_t *nto)
+{
+    *to = n ? mg_xcalloc(n, sizeof **to) : NULL;
+    for (size_t i = 0; i < n; i++)
+        (*to)[i] = mg_xstrdup(from[i]);
+    *nto = n;
+}
+
 static void fill_facts(const mg_spec *spec, mg_report *report)
 {
     mg_run_facts *f = &report->facts;
@@ -33,6 +41,8 @@ static void fill_facts(const mg_spec *spec, mg_report *report)
         f->baseline_model_path = mg_xstrdup(spec->baseline_model.path);
     char id[MG_RUN_ID_LEN + 1];
     f->run_id = mg_xstrdup(mg_run_id_new(id));
+    copy_strings(spec->overrides, spec->noverrides, &f->overrides, &f->noverrides);
+    copy_strings(spec->variables, spec->nvariables, &f->variables, &f->nvariables);
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);

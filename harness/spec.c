@@ -14,6 +14,8 @@
 #include "common/suggest.h"
 #include "common/xmem.h"
 #include "harness/json_locate.h"
+#include "harness/spec_set.h"
+#include "harness/spec_vars.h"
 
 /* Loader state: the text (for positions), the current path, the errors. */
 typedef struct loader {
@@ -22,6 +24,8 @@ typedef struct loader {
     size_t len;
     mg_json_path path;
     mg_spec_errors *errs;
+    const mg_spec_set *sets; /* --set changes made to the tree (docs/overrides.md) */
+    size_t nsets;
 } loader;
 
 static void push_key(loader *L, const char *key)
@@ -47,7 +51,40 @@ static void pop(loader *L)
     L->path.depth--;
 }
 
-/* Reports an error at the current path (at its key when at_key). */
+/* 1 when the first a->depth steps of b equal a's. */
+static int path_starts_with(const mg_json_path *b, const mg_json_path *a)
+{
+    if (a->depth > b->depth)
+        return 0;
+    for (size_t i = 0; i < a->depth; i++) {
+        const char *ka = a->step[i].key, *kb = b->step[i].key;
+        if ((ka == NULL) != (kb == NULL) || (ka ? strcmp(ka, kb) != 0 : a->step[i].index != b->step[i].index))
+            return 0;
+    }
+    return 1;
+}
+
+/* The --set whose value holds the path p (the last such, as it wins), or
+ * NULL when p's value came from the spec file. */
+static const mg_spec_set *set_holding(const loader *L, const mg_json_path *p)
+{
+    for (size_t i = L->nsets; i-- > 0;)
+        if (path_starts_with(p, &L->sets[i].path))
+            return &L->sets[i];
+    return NULL;
+}
+
+/* The --set that created the missing key at p (p a prefix of its path). */
+static const mg_spec_set *set_creating(const loader *L, const mg_json_path *p)
+{
+    for (size_t i = L->nsets; i-- > 0;)
+        if (path_starts_with(&L->sets[i].path, p))
+            return &L->sets[i];
+    return NULL;
+}
+
+/* Reports an error at the current path (at its key when at_key): at its
+ * FILE:LINE:COL, or naming the --set argument the value came from. */
 static void errorf(loader *L, int at_key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void errorf(loader *L, int at_key, const char *fmt, ...)
 {
@@ -58,7 +95,7 @@ static void errorf(loader *L, int at_key, const char *fmt, ...)
     if (p.depth > MG_JSON_PATH_MAX)
         p.depth = MG_JSON_PATH_MAX;
     int line = 1, col = 1;
-    mg_json_locate(L->text, L->len, &p, at_key, &line, &col);
+    int found = mg_json_locate(L->text, L->len, &p, at_key, &line, &col) == 0;
     char where[256];
     mg_json_path_format(&p, where, sizeof where);
     char what[700];
@@ -66,7 +103,15 @@ static void errorf(loader *L, int at_key, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    L->errs->msg[L->errs->count++] = mg_xasprintf("%s:%d:%d: %s: %s", L->file, line, col, where, what);
+    const mg_spec_set *set = set_holding(L, &p);
+    char *msg;
+    if (set && set->path.depth < p.depth)
+        msg = mg_xasprintf("--set %s: %s: %s", set->arg, where, what);
+    else if (set || (!found && (set = set_creating(L, &p)) != NULL))
+        msg = mg_xasprintf("--set %s: %s", set->arg, what);
+    else
+        msg = mg_xasprintf("%s:%d:%d: %s: %s", L->file, line, col, where, what);
+    L->errs->msg[L->errs->count++] = msg;
 }
 
 /* "FILE:LINE:COL: path" of the current path, for errors found after loading
@@ -218,6 +263,22 @@ static int get_time_zone(loader *L, const json_t *obj, mg_time_zone *tz)
     return -1;
 }
 
+/* Resolves the path held by member `key` of the current object: a path
+ * given by --set is relative to the current folder (where the command line
+ * was written), one from the spec file to the spec's folder. */
+static char *resolve_member(loader *L, const mg_spec *s, const char *key, const char *rel)
+{
+    if (key)
+        push_key(L, key);
+    mg_json_path p = L->path;
+    if (p.depth > MG_JSON_PATH_MAX)
+        p.depth = MG_JSON_PATH_MAX;
+    int from_set = set_holding(L, &p) != NULL;
+    if (key)
+        pop(L);
+    return from_set ? mg_xstrdup(rel) : mg_spec_resolve(s, rel);
+}
+
 /* ---- sections ---------------------------------------------------------- */
 
 /* "binary", "multiclass", "regression" -> mg_model_task; -1 otherwise. */
@@ -274,7 +335,7 @@ static void load_data(loader *L, mg_spec *s, const json_t *data)
     const char *path = NULL;
     if (get_string(L, data, "path", &path) == 1)
         /* "-" is standard input (sources/source.h), not a file beside the spec. */
-        s->data_path = strcmp(path, "-") == 0 ? mg_xstrdup(path) : mg_spec_resolve(s, path);
+        s->data_path = strcmp(path, "-") == 0 ? mg_xstrdup(path) : resolve_member(L, s, "path", path);
     else if (!json_object_get(data, "path"))
         errorf(L, 0, "missing \"path\": the data file to check, relative to the spec");
     const char *format = NULL;
@@ -790,13 +851,13 @@ static void load_reports(loader *L, mg_spec *s, const json_t *reports)
     check_keys(L, reports, keys, "reports");
     const char *p = NULL;
     if (get_string(L, reports, "junit", &p) == 1)
-        s->junit_path = mg_spec_resolve(s, p);
+        s->junit_path = resolve_member(L, s, "junit", p);
     p = NULL;
     if (get_string(L, reports, "json", &p) == 1)
-        s->json_path = mg_spec_resolve(s, p);
+        s->json_path = resolve_member(L, s, "json", p);
     p = NULL;
     if (get_string(L, reports, "summary", &p) == 1)
-        s->summary_path = mg_spec_resolve(s, p);
+        s->summary_path = resolve_member(L, s, "summary", p);
     uint64_t ex;
     if (get_count(L, reports, "examples", &ex) == 1)
         s->examples = ex > 1000 ? 1000 : (size_t)ex;
@@ -842,7 +903,7 @@ static void load_model(loader *L, mg_spec *s, const json_t *model, const char *s
     static const char *const keys[] = {"path", "format", "command", "timeout", "batch_size", "features", NULL};
     push_key(L, section);
     if (json_is_string(model)) {
-        ref->path = mg_spec_resolve(s, json_string_value(model));
+        ref->path = resolve_member(L, s, NULL, json_string_value(model));
         pop(L);
         return;
     }
@@ -855,7 +916,7 @@ static void load_model(loader *L, mg_spec *s, const json_t *model, const char *s
     check_keys(L, model, keys, section);
     const char *p = NULL;
     if (get_string(L, model, "path", &p) == 1)
-        ref->path = mg_spec_resolve(s, p);
+        ref->path = resolve_member(L, s, "path", p);
     const char *f = NULL;
     if (get_string(L, model, "format", &f) == 1) {
         if (strcmp(f, "xgboost") && strcmp(f, "linear") && strcmp(f, "pmml")) {
@@ -914,12 +975,12 @@ static void load_baseline(loader *L, mg_spec *s, const json_t *b)
     static const char *const keys[] = {"path", "on_mismatch", NULL};
     push_key(L, "baseline");
     if (json_is_string(b)) {
-        s->baseline_path = mg_spec_resolve(s, json_string_value(b));
+        s->baseline_path = resolve_member(L, s, NULL, json_string_value(b));
     } else if (json_is_object(b)) {
         check_keys(L, b, keys, "baseline");
         const char *p = NULL;
         if (get_string(L, b, "path", &p) == 1)
-            s->baseline_path = mg_spec_resolve(s, p);
+            s->baseline_path = resolve_member(L, s, "path", p);
         else if (!json_object_get(b, "path"))
             errorf(L, 0, "missing \"path\": the baseline file written by 'mgate baseline'");
         const char *m = NULL;
@@ -1004,7 +1065,84 @@ void mg_limits_defaults(mg_limits *limits)
     limits->min_rows = 1; /* a gate over no data must not pass */
 }
 
+/* Environment lookup for the expander; records each name used once. */
+static const char *env_lookup(const char *name, void *ctx)
+{
+    mg_spec *s = ctx;
+    for (size_t i = 0; i < s->nvariables; i++)
+        if (strcmp(s->variables[i], name) == 0)
+            return getenv(name);
+    s->variables = mg_xrealloc(s->variables, (s->nvariables + 1) * sizeof *s->variables);
+    s->variables[s->nvariables++] = mg_xstrdup(name);
+    return getenv(name);
+}
+
+/* Expands ${NAME} in every string value under v (keys are left alone),
+ * except in values given by --set (the shell has expanded those). */
+static void expand_tree(loader *L, mg_spec *s, json_t *v)
+{
+    mg_json_path here = L->path;
+    if (here.depth > MG_JSON_PATH_MAX)
+        here.depth = MG_JSON_PATH_MAX;
+    if (set_holding(L, &here))
+        return;
+    if (json_is_string(v) && mg_vars_present(json_string_value(v))) {
+        char why[300];
+        char *out = mg_vars_expand(json_string_value(v), env_lookup, s, why, sizeof why);
+        if (!out)
+            errorf(L, 0, "%s", why);
+        else if (json_string_set(v, out) != 0)
+            errorf(L, 0, "the expanded value is not valid UTF-8");
+        free(out);
+    } else if (json_is_object(v)) {
+        const char *key;
+        json_t *member;
+        json_object_foreach(v, key, member) {
+            push_key(L, key);
+            expand_tree(L, s, member);
+            pop(L);
+        }
+    } else if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            push_index(L, i);
+            expand_tree(L, s, json_array_get(v, i));
+            pop(L);
+        }
+    }
+}
+
+/* Parses and applies the --set arguments to s->root; keeps them in L for
+ * error positions and in s->overrides for the reports.  Returns 0 or -1. */
+static int apply_sets(loader *L, mg_spec *s, const char *const *args, size_t nargs, mg_spec_set *sets)
+{
+    int bad = 0;
+    for (size_t i = 0; i < nargs; i++) {
+        char why[300];
+        if (mg_spec_set_parse(args[i], &sets[i], why, sizeof why) != 0 ||
+            mg_spec_set_apply(s->root, &sets[i], why, sizeof why) != 0) {
+            L->errs->total++;
+            if (L->errs->count < MG_SPEC_MAX_ERRORS)
+                L->errs->msg[L->errs->count++] = mg_xasprintf("--set %s: %s", args[i], why);
+            bad = 1;
+        }
+    }
+    s->overrides = mg_xcalloc(nargs + 1, sizeof *s->overrides);
+    for (size_t i = 0; i < nargs; i++)
+        s->overrides[i] = mg_xstrdup(args[i]);
+    s->noverrides = nargs;
+    L->sets = sets;
+    L->nsets = nargs;
+    return bad ? -1 : 0;
+}
+
+static void load_root(loader *L, mg_spec *s, const json_t *root);
+
 mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
+{
+    return mg_spec_load_with(path, NULL, 0, errs);
+}
+
+mg_spec *mg_spec_load_with(const char *path, const char *const *set_args, size_t nsets, mg_spec_errors *errs)
 {
     memset(errs, 0, sizeof *errs);
     size_t len = 0;
@@ -1028,49 +1166,62 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
     s->examples = 5;
     mg_limits_defaults(&s->limits);
     s->task = -1;
-    loader L = {path, text, len, {0, {{0}}}, errs};
-
-    if (!json_is_object(root)) {
-        errorf(&L, 0, "expected the gate spec to be an object, found %s", mg_json_kind(root));
-    } else {
-        static const char *const keys[] = {"name", "description", "data", "schema", "limits", "checks",
-                                           "reports", "model", "baseline_model", "baseline", NULL};
-        check_keys(&L, root, keys, "the gate spec");
-        const char *name = NULL;
-        get_string(&L, root, "name", &name);
-        s->name = mg_xstrdup(name ? name : path);
-        const json_t *desc = json_object_get(root, "description");
-        if (desc && !json_is_string(desc)) {
-            push_key(&L, "description");
-            errorf(&L, 0, "expected a string, found %s", mg_json_kind(desc));
-            pop(&L);
-        }
-        const json_t *data = json_object_get(root, "data");
-        if (data)
-            load_data(&L, s, data);
-        else
-            errorf(&L, 0, "missing \"data\": {\"path\": \"...\"} naming the data to check");
-        if (json_object_get(root, "schema"))
-            load_schema(&L, s, json_object_get(root, "schema"));
-        if (json_object_get(root, "limits"))
-            load_limits(&L, s, json_object_get(root, "limits"));
-        if (json_object_get(root, "model"))
-            load_model(&L, s, json_object_get(root, "model"), "model", &s->model);
-        if (json_object_get(root, "baseline_model"))
-            load_model(&L, s, json_object_get(root, "baseline_model"), "baseline_model", &s->baseline_model);
-        if (json_object_get(root, "baseline"))
-            load_baseline(&L, s, json_object_get(root, "baseline"));
-        load_checks(&L, s, json_object_get(root, "checks"));
-        resolve_task(&L, s, json_object_get(root, "checks"));
-        if (json_object_get(root, "reports"))
-            load_reports(&L, s, json_object_get(root, "reports"));
-    }
+    loader L = {path, text, len, {0, {{0}}}, errs, NULL, 0};
+    mg_spec_set *sets = mg_xcalloc(nsets + 1, sizeof *sets);
+    if (json_is_object(root) && apply_sets(&L, s, set_args, nsets, sets) == 0)
+        expand_tree(&L, s, root);
+    if (errs->total == 0)
+        load_root(&L, s, root);
+    for (size_t i = 0; i < nsets; i++)
+        mg_spec_set_free(&sets[i]);
+    free(sets);
     free(text);
     if (errs->total > 0) {
         mg_spec_free(s);
         return NULL;
     }
     return s;
+}
+
+/* Validates the (expanded, --set) tree into s; errors go to L. */
+static void load_root(loader *L, mg_spec *s, const json_t *root)
+{
+    const char *path = L->file;
+    if (!json_is_object(root)) {
+        errorf(L, 0, "expected the gate spec to be an object, found %s", mg_json_kind(root));
+    } else {
+        static const char *const keys[] = {"name", "description", "data", "schema", "limits", "checks",
+                                           "reports", "model", "baseline_model", "baseline", NULL};
+        check_keys(L, root, keys, "the gate spec");
+        const char *name = NULL;
+        get_string(L, root, "name", &name);
+        s->name = mg_xstrdup(name ? name : path);
+        const json_t *desc = json_object_get(root, "description");
+        if (desc && !json_is_string(desc)) {
+            push_key(L, "description");
+            errorf(L, 0, "expected a string, found %s", mg_json_kind(desc));
+            pop(L);
+        }
+        const json_t *data = json_object_get(root, "data");
+        if (data)
+            load_data(L, s, data);
+        else
+            errorf(L, 0, "missing \"data\": {\"path\": \"...\"} naming the data to check");
+        if (json_object_get(root, "schema"))
+            load_schema(L, s, json_object_get(root, "schema"));
+        if (json_object_get(root, "limits"))
+            load_limits(L, s, json_object_get(root, "limits"));
+        if (json_object_get(root, "model"))
+            load_model(L, s, json_object_get(root, "model"), "model", &s->model);
+        if (json_object_get(root, "baseline_model"))
+            load_model(L, s, json_object_get(root, "baseline_model"), "baseline_model", &s->baseline_model);
+        if (json_object_get(root, "baseline"))
+            load_baseline(L, s, json_object_get(root, "baseline"));
+        load_checks(L, s, json_object_get(root, "checks"));
+        resolve_task(L, s, json_object_get(root, "checks"));
+        if (json_object_get(root, "reports"))
+            load_reports(L, s, json_object_get(root, "reports"));
+    }
 }
 
 void mg_spec_free(mg_spec *s)
@@ -1114,6 +1265,12 @@ void mg_spec_free(mg_spec *s)
     free(s->summary_path);
     free(s->baseline_path);
     free(s->positive_label);
+    for (size_t i = 0; i < s->noverrides; i++)
+        free(s->overrides[i]);
+    free(s->overrides);
+    for (size_t i = 0; i < s->nvariables; i++)
+        free(s->variables[i]);
+    free(s->variables);
     json_decref(s->root);
     free(s);
 }

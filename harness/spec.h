@@ -72,6 +72,13 @@ typedef struct mg_spec {
     mg_model_ref baseline_model; /* the champion, scored beside the model; NULL paths when none */
     char *baseline_path;     /* resolved; NULL when the spec names no baseline */
     int baseline_mismatch_warns; /* 1: other data sha256 is a warning, 0: an error */
+    /* What this run changed (docs/overrides.md), for the reports: the
+     * --set arguments as given, and the environment variables the spec
+     * named with ${NAME}. */
+    char **overrides;
+    size_t noverrides;
+    char **variables;
+    size_t nvariables;
 } mg_spec;
 
 /* The largest spec mg_spec_load reads (README, "The gate spec"): a spec is
@@ -94,6 +101,13 @@ void mg_limits_defaults(mg_limits *limits);
 /* Loads and validates a spec.  Returns a spec the caller frees with
  * mg_spec_free, or NULL with errs filled (free with mg_spec_errors_free). */
 mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs);
+
+/* mg_spec_load with `${NAME}` expanded from the environment (always) and
+ * then each "KEY.PATH=VALUE" of set_args (nsets of them, from --set)
+ * applied before validation.  An error inside a --set value names the
+ * argument instead of a position.  Paths given by --set are relative to
+ * the current folder, those from the file to the spec's folder. */
+mg_spec *mg_spec_load_with(const char *path, const char *const *set_args, size_t nsets, mg_spec_errors *errs);
 void mg_spec_free(mg_spec *spec);
 void mg_spec_errors_free(mg_spec_errors *errs);
 

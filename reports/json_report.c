@@ -4,7 +4,9 @@
  *   {"mgate_version", "gate", "verdict": "passed|failed|error",
  *    "facts": {run_id, gate_name, spec_path, data_path, data_sha256, rows_read,
  *              model_path, model_sha256, baseline_model_path,
- *              baseline_model_sha256, started_at, seconds, hostname},
+ *              baseline_model_sha256, overrides?, variables?, started_at,
+ *              seconds, hostname},  (overrides: the --set arguments, variables:
+ *              the ${NAME}s expanded; present only when there are some)
  *    "summary": {tests, passed, failed, errors, skipped},
  *    "results": [{group, name, check, status, message, seconds,
  *                 properties: {key: number|string|null}, examples: [...],
@@ -110,6 +112,14 @@ static json_t *result_json(const mg_result *res)
     return o;
 }
 
+static json_t *text_list(char *const *v, size_t n)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, jtext(v[i]));
+    return list;
+}
+
 static json_t *report_json(const mg_report *r)
 {
     const mg_run_facts *f = &r->facts;
@@ -133,6 +143,10 @@ static json_t *report_json(const mg_report *r)
         json_object_set_new(facts, "model_binding", jtext(f->model_binding));
     if (f->baseline_model_binding)
         json_object_set_new(facts, "baseline_model_binding", jtext(f->baseline_model_binding));
+    if (f->noverrides > 0)
+        json_object_set_new(facts, "overrides", text_list(f->overrides, f->noverrides));
+    if (f->nvariables > 0)
+        json_object_set_new(facts, "variables", text_list(f->variables, f->nvariables));
     json_object_set_new(facts, "started_at", jtext(f->started_at));
     json_object_set_new(facts, "seconds", jreal(f->seconds));
     json_object_set_new(facts, "hostname", jtext(f->hostname));
