@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks/plot_rows.h"
 #include "common/xmem.h"
 
 const char *mg_status_name(mg_status s)
@@ -49,6 +50,7 @@ void mg_report_free(mg_report *r)
     for (size_t i = 0; i < r->nresults; i++)
         result_free(r->results[i]);
     free(r->results);
+    mg_plot_rows_free(r->plots);
     mg_run_facts *f = &r->facts;
     free(f->gate_name);
     free(f->spec_path);

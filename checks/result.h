@@ -56,10 +56,15 @@ typedef struct mg_run_facts {
     char *hostname;
 } mg_run_facts;
 
+struct mg_plot_rows;
+
 typedef struct mg_report {
     mg_run_facts facts;
     mg_result **results;
     size_t nresults, results_cap;
+    /* Rows kept for the HTML report's plots (checks/plot_rows.h); NULL
+     * unless the run was asked for an HTML report and scored rows.  Owned. */
+    struct mg_plot_rows *plots;
 } mg_report;
 
 mg_report *mg_report_new(void);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checks/plot_rows.h"
 #include "common/xmem.h"
 #include "harness/scoring.h"
 
@@ -189,6 +190,8 @@ typedef struct score_stage {
     const char **why, **champion_why;
     running_check *checks;
     size_t nchecks;
+    mg_plot_rows *plots;        /* NULL unless an HTML report wants plots */
+    const mg_check_env *env;
 } score_stage;
 
 static void stage_flush(score_stage *st)
@@ -212,6 +215,8 @@ static void stage_flush(score_stage *st)
             if (!rc->skip && rc->check.def->scored)
                 rc->check.def->scored(&rc->check, st->rows[r], &sc);
         }
+        if (st->plots)
+            mg_plot_rows_add(st->plots, st->env, st->rows[r], &sc);
     }
     if (st->batch > 1)
         for (size_t r = 0; r < n; r++)
@@ -276,6 +281,18 @@ static int stage_init(score_stage *st, const mg_spec *spec, const mg_source *src
         st->champion_why = mg_xcalloc(st->batch, sizeof *st->champion_why);
     }
     return 0;
+}
+
+/* The binary decision threshold of the HTML report's confusion matrix: the
+ * first metric check's "threshold", else 0.5 (the metrics' default). */
+static double plot_threshold(const mg_spec *spec)
+{
+    for (size_t i = 0; i < spec->nchecks; i++) {
+        const json_t *t = json_object_get(spec->checks[i].options, "threshold");
+        if (strcmp(spec->checks[i].def->name, "metric") == 0 && json_is_number(t))
+            return json_number_value(t);
+    }
+    return 0.5;
 }
 
 static int needs_scores(const mg_spec *spec)
@@ -371,6 +388,11 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data
         if (stage.champion) {
             env.has_champion = 1;
             env.champion_source = mg_scoring_describe(stage.champion);
+        }
+        if (spec->html_path && env.role_column[MG_ROLE_LABEL] >= 0) {
+            report->plots = mg_plot_rows_new(&env, plot_threshold(spec));
+            stage.plots = report->plots;
+            stage.env = &env;
         }
     }
 

@@ -601,7 +601,7 @@ static void load_checks(loader *L, mg_spec *s, const json_t *checks)
 
 static void load_reports(loader *L, mg_spec *s, const json_t *reports)
 {
-    static const char *const keys[] = {"junit", "json", "summary", "examples", NULL};
+    static const char *const keys[] = {"junit", "json", "summary", "html", "examples", NULL};
     push_key(L, "reports");
     if (!json_is_object(reports)) {
         errorf(L, 0, "expected an object, found %s", mg_json_kind(reports));
@@ -618,6 +618,9 @@ static void load_reports(loader *L, mg_spec *s, const json_t *reports)
     p = NULL;
     if (get_string(L, reports, "summary", &p) == 1)
         s->summary_path = mg_spec_resolve(s, p);
+    p = NULL;
+    if (get_string(L, reports, "html", &p) == 1)
+        s->html_path = mg_spec_resolve(s, p);
     uint64_t ex;
     if (get_count(L, reports, "examples", &ex) == 1)
         s->examples = ex > 1000 ? 1000 : (size_t)ex;
@@ -888,6 +891,7 @@ void mg_spec_free(mg_spec *s)
     free(s->junit_path);
     free(s->json_path);
     free(s->summary_path);
+    free(s->html_path);
     free(s->baseline_path);
     json_decref(s->root);
     free(s);
