@@ -124,13 +124,10 @@ int mg_curve_pr(const double *score, const unsigned char *label, size_t n, mg_cu
         free(thr);
         return mg_error_set(err, "a precision-recall curve needs a positive row");
     }
-    /* sklearn keeps the points up to the first one of full recall
-     * (tps.searchsorted(tps[-1])), reversed, then appends (0, 1). */
-    size_t last = 0;
-    while (tps[last] != tps[m - 1])
-        last++;
-    curve_alloc(out, last + 2);
-    for (size_t j = last + 1; j-- > 0;) {
+    /* sklearn 1.2 keeps every distinct score, lowest first, then appends
+     * (recall 0, precision 1). */
+    curve_alloc(out, m + 1);
+    for (size_t j = m; j-- > 0;) {
         out->x[out->n] = (double)tps[j] / (double)tps[m - 1];
         out->y[out->n] = (double)tps[j] / (double)(tps[j] + fps[j]);
         out->t[out->n] = thr[j];

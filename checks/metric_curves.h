@@ -38,9 +38,9 @@ void mg_curve_free(mg_curve *c);
 int mg_curve_roc(const double *score, const unsigned char *label, size_t n, mg_curve *out, mg_error *err);
 
 /*
- * sklearn.metrics.precision_recall_curve(label, score): recall increasing
- * is not guaranteed; points run from the lowest threshold that reaches full
- * recall up to the highest score, then the point (recall 0, precision 1).
+ * sklearn.metrics.precision_recall_curve(label, score) as of 1.2: one point
+ * per distinct score, from the lowest to the highest (recall falling), then
+ * the point (recall 0, precision 1), which has no threshold.
  * Needs a positive row: -1 with err otherwise.
  */
 int mg_curve_pr(const double *score, const unsigned char *label, size_t n, mg_curve *out, mg_error *err);
