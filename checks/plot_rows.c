@@ -9,17 +9,17 @@
 #include "checks/plot_rows.h"
 #include "common/xmem.h"
 
-mg_plot_rows *mg_plot_rows_new(const mg_check_env *env, double threshold)
+mg_plot_rows *mg_plot_rows_new(const mg_check_env *env, int task, double threshold)
 {
     mg_plot_rows *p = mg_xcalloc(1, sizeof *p);
-    p->task = env->score_task;
+    p->task = task;
     p->k = env->nscores;
     p->threshold = threshold;
     p->rng = 0x6d67617465ULL; /* "mgate": the sample is the same every run */
     p->score_source = mg_xstrdup(env->score_source ? env->score_source : "");
     if (env->has_champion)
         p->champion_source = mg_xstrdup(env->champion_source ? env->champion_source : "");
-    if (p->task == MG_TASK_MULTICLASS) {
+    if (p->task == MG_TASK_MULTICLASS && p->k >= 2) {
         p->confusion = mg_xcalloc(p->k * p->k, sizeof *p->confusion);
         if (env->class_labels) {
             p->class_names = mg_xcalloc(p->k, sizeof *p->class_names);
@@ -125,6 +125,10 @@ void mg_plot_rows_add(mg_plot_rows *p, const mg_check_env *env, const mg_row *ro
     }
     long c = mg_label_class(env, (mg_model_task)p->task, lv);
     if (c < 0 || (p->task == MG_TASK_MULTICLASS && (size_t)c >= p->k)) {
+        p->unusable++;
+        return;
+    }
+    if (p->task == MG_TASK_MULTICLASS && !p->confusion) {
         p->unusable++;
         return;
     }

@@ -43,9 +43,10 @@ typedef struct mg_plot_rows {
     uint64_t *confusion;
 } mg_plot_rows;
 
-/* A new collector for the run described by env (task, outputs, class
- * labels, sources; all copied).  threshold: binary decision threshold. */
-mg_plot_rows *mg_plot_rows_new(const mg_check_env *env, double threshold);
+/* A new collector for the run described by env (outputs, class labels,
+ * sources; all copied) and task (an mg_model_task: a prediction column
+ * leaves env->score_task unset).  threshold: binary decision threshold. */
+mg_plot_rows *mg_plot_rows_new(const mg_check_env *env, int task, double threshold);
 void mg_plot_rows_free(mg_plot_rows *p); /* NULL is fine */
 
 /* Takes one scored row; rows without a usable label or score are counted

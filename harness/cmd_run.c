@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/mkdirs.h"
+#include "common/xmem.h"
 #include "checks/check.h"
 #include "harness/commands.h"
 #include "harness/runner.h"
@@ -15,7 +16,7 @@
 #include "reports/writers.h"
 
 const char cmd_run_usage[] =
-    "usage: mgate run GATE.json [--junit FILE] [--json FILE] [--summary FILE] [--quiet]\n"
+    "usage: mgate run GATE.json [--junit FILE] [--json FILE] [--summary FILE] [--html FILE] [--quiet]\n"
     "\n"
     "Runs the gate spec GATE.json: reads its data once, runs every check, and\n"
     "writes the reports.  Report paths given here override the spec's\n"
@@ -26,6 +27,7 @@ const char cmd_run_usage[] =
     "  --junit FILE     JUnit XML report (for Jenkins, GitHub Actions, GitLab)\n"
     "  --json FILE      JSON report (for machines)\n"
     "  --summary FILE   Markdown summary (for people)\n"
+    "  --html FILE      self-contained HTML report with plots (for people)\n"
     "  --quiet          print only failures and the verdict\n"
     "\n"
     "exit status: 0 gate passed, 1 gate failed, 2 usage/spec/input error,\n"
@@ -48,7 +50,7 @@ void cmd_run_help_checks(FILE *out)
 
 typedef struct run_args {
     const char *spec;
-    const char *junit, *json, *summary;
+    const char *junit, *json, *summary, *html;
     int quiet;
 } run_args;
 
@@ -64,6 +66,8 @@ static int parse_args(int argc, char **argv, run_args *a)
             slot = &a->json;
         else if (strcmp(arg, "--summary") == 0)
             slot = &a->summary;
+        else if (strcmp(arg, "--html") == 0)
+            slot = &a->html;
         else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
             a->quiet = 1;
             continue;
@@ -85,7 +89,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         *slot = argv[++i];
     }
     if (!a->spec) {
-        fprintf(stderr, "usage: mgate run GATE.json [--junit FILE] [--json FILE] [--summary FILE]\n");
+        fprintf(stderr, "usage: mgate run GATE.json [--junit FILE] [--json FILE] [--summary FILE] [--html FILE]\n");
         return -1;
     }
     return 0;
@@ -112,12 +116,14 @@ static void print_results(const mg_report *r, int quiet)
 }
 
 /* Writes every requested report; returns 0 or -1 (after printing why). */
-static int write_reports(const mg_report *r, const char *junit, const char *json, const char *summary)
+static int write_reports(const mg_report *r, const mg_spec *spec, const char *junit, const char *json,
+                         const char *summary)
 {
     int failed = 0;
     mg_error err = {{0}};
-    const char *paths[] = {junit, json, summary};
-    for (size_t i = 0; i < 3; i++)
+    const char *html = spec->html_path;
+    const char *paths[] = {junit, json, summary, html};
+    for (size_t i = 0; i < 4; i++)
         if (paths[i] && mg_mkdirs_for(paths[i], &err) != 0) {
             fprintf(stderr, "mgate: error: %s\n", err.msg);
             return -1;
@@ -131,6 +137,11 @@ static int write_reports(const mg_report *r, const char *junit, const char *json
         failed = 1;
     }
     if (summary && mg_write_markdown(r, summary, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        failed = 1;
+    }
+    mg_html_inputs in = {spec->baseline_path, spec->baseline_model.path};
+    if (html && mg_write_html(r, &in, html, &err) != 0) {
         fprintf(stderr, "mgate: error: %s\n", err.msg);
         failed = 1;
     }
@@ -160,6 +171,10 @@ int cmd_run(int argc, char **argv)
     const char *junit = a.junit ? a.junit : spec->junit_path;
     const char *json = a.json ? a.json : spec->json_path;
     const char *summary = a.summary ? a.summary : spec->summary_path;
+    if (a.html) { /* the runner keeps the plots' rows when html_path is set */
+        free(spec->html_path);
+        spec->html_path = mg_xstrdup(a.html);
+    }
 
     mg_report *report = mg_report_new();
     mg_error err = {{0}};
@@ -171,7 +186,7 @@ int cmd_run(int argc, char **argv)
         printf("gate '%s' on '%s' (%llu rows)\n", spec->name, spec->data_path,
                (unsigned long long)report->facts.rows_read);
     print_results(report, a.quiet);
-    int wrote = write_reports(report, junit, json, summary);
+    int wrote = write_reports(report, spec, junit, json, summary);
 
     int status;
     mg_status verdict = mg_report_verdict(report);
@@ -187,6 +202,8 @@ int cmd_run(int argc, char **argv)
            mg_report_count(report, MG_STATUS_ERROR));
     if (junit && wrote == 0)
         printf("junit report: %s\n", junit);
+    if (spec->html_path && wrote == 0)
+        printf("html report: %s\n", spec->html_path);
     if (wrote != 0 && status == MG_EXIT_PASS)
         status = MG_EXIT_INTERNAL; /* a pass that leaves no report must not look green */
     mg_report_free(report);

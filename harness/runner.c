@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checks/metrics.h"
 #include "checks/plot_rows.h"
 #include "common/xmem.h"
 #include "harness/scoring.h"
@@ -295,6 +296,21 @@ static double plot_threshold(const mg_spec *spec)
     return 0.5;
 }
 
+/* The task the plots draw: the model's, else (a prediction column) the task
+ * of the first metric check's metric, as the metric checks decide it. */
+static int plot_task(const mg_spec *spec, const mg_check_env *env)
+{
+    if (env->score_task >= 0)
+        return env->score_task;
+    for (size_t i = 0; i < spec->nchecks; i++) {
+        const char *name = json_string_value(json_object_get(spec->checks[i].options, "metric"));
+        const mg_metric_info *info = name ? mg_metric_find(name) : NULL;
+        if (strcmp(spec->checks[i].def->name, "metric") == 0 && info)
+            return info->task;
+    }
+    return MG_TASK_BINARY;
+}
+
 static int needs_scores(const mg_spec *spec)
 {
     for (size_t i = 0; i < spec->nchecks; i++)
@@ -390,7 +406,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data
             env.champion_source = mg_scoring_describe(stage.champion);
         }
         if (spec->html_path && env.role_column[MG_ROLE_LABEL] >= 0) {
-            report->plots = mg_plot_rows_new(&env, plot_threshold(spec));
+            report->plots = mg_plot_rows_new(&env, plot_task(spec, &env), plot_threshold(spec));
             stage.plots = report->plots;
             stage.env = &env;
         }
