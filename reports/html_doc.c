@@ -127,3 +127,11 @@ const char *mg_html_coord(double x, char buf[40])
     snprintf(buf, 40, "%.1f", isfinite(x) ? x : 0.0);
     return c_locale(buf);
 }
+
+const char *mg_html_tick(double x, char buf[40])
+{
+    if (fabs(x) < 1e-12)
+        x = 0; /* no "-0" or "1e-17" from rounding */
+    snprintf(buf, 40, "%.3g", x);
+    return c_locale(buf);
+}

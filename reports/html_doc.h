@@ -38,6 +38,8 @@ void mg_html_raw(mg_html *h, const char *markup);
 /* A number for people: 4 significant digits ("0.8804", "3002", "1.2e-05"),
  * '.' as the decimal point whatever the locale, "nan"/"inf"/"-inf". */
 const char *mg_html_num(double x, char buf[40]);
+/* An axis tick label: 3 significant digits, locale-proof. */
+const char *mg_html_tick(double x, char buf[40]);
 /* A coordinate with one decimal, locale-proof. */
 const char *mg_html_coord(double x, char buf[40]);
 

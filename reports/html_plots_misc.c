@@ -21,6 +21,7 @@ static void matrix(mg_html *h, const char *id, const char *caption, size_t k, co
 {
     double cell = k <= 2 ? 80 : k <= 10 ? 40 : 24, left = 70, top = 30;
     double width = left + cell * (double)k + 20, height = top + cell * (double)k + 40;
+    width = width < 280 ? 280 : width;
     mg_svg_figure_begin(h, id, caption, width, height);
     mg_frame f = {0, 1, 0, 1, width, height, left, 20, top, 40};
     for (size_t t = 0; t < k; t++) {
@@ -41,7 +42,7 @@ static void matrix(mg_html *h, const char *id, const char *caption, size_t k, co
     }
     for (size_t q = 0; q < k; q++)
         mg_svg_text(h, left + cell * ((double)q + 0.5), top - 6, "middle", names[q]);
-    mg_svg_text(h, left + cell * (double)k / 2, height - 14, "middle", "predicted class (columns); rows: true class");
+    mg_svg_text(h, left + cell * (double)k / 2, height - 14, "middle", "columns: predicted, rows: true class");
     (void)f;
     mg_svg_figure_end(h);
 }
@@ -100,7 +101,8 @@ void mg_html_plot_histograms(mg_html *h, const mg_plot_rows *p)
             frac[c][b] = total[c] ? frac[c][b] / total[c] : 0;
             top = frac[c][b] > top ? frac[c][b] : top;
         }
-    mg_frame f = {lo, hi, 0, top > 0 ? top : 1, 330, 300, 42, 12, 10, 36};
+    top = top > 0 ? ceil(top * 20) / 20 : 1; /* a multiple of 0.05: round ticks */
+    mg_frame f = {lo, hi, 0, top, 330, 300, 42, 12, 10, 36};
     mg_svg_figure_begin(h, "plot-histogram", "Score histograms per class", f.width, f.height);
     mg_svg_axes(h, &f, 5, "score", "share of the class's rows");
     static const char *const color[2] = {MG_SVG_BLUE, MG_SVG_ORANGE};
