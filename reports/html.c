@@ -289,7 +289,11 @@ static void write_verdict(mg_html *h, const mg_report *r)
     mg_html_attr(h, "id", "verdict");
     snprintf(cls, sizeof cls, "verdict v-%s", status_word(v));
     mg_html_attr(h, "class", cls);
-    mg_html_text(h, v == MG_STATUS_PASS ? "gate passed" : v == MG_STATUS_FAIL ? "gate failed" : "gate could not run");
+    /* An error verdict: a check could not run (or nothing could be judged):
+     * the gate does not pass, as mgate's exit status says. */
+    mg_html_text(h, v == MG_STATUS_PASS   ? "gate passed"
+                    : v == MG_STATUS_FAIL ? "gate failed"
+                                          : "gate failed: a check could not run");
     mg_html_close(h);
     mg_html_textf(h, " %zu checks: %zu passed, %zu failed, %zu errors, %zu skipped", r->nresults,
                   mg_report_count(r, MG_STATUS_PASS), mg_report_count(r, MG_STATUS_FAIL),
