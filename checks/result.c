@@ -67,6 +67,8 @@ void mg_report_drop_results(mg_report *r)
     for (size_t i = 0; i < r->nresults; i++)
         result_free(r->results[i]);
     r->nresults = 0;
+    mg_plot_rows_free(r->plots); /* rows of data that cannot stand are not drawn either */
+    r->plots = NULL;
 }
 
 mg_result *mg_report_add(mg_report *r, const char *group, const char *name, const char *check)

@@ -73,9 +73,9 @@ void mg_report_free(mg_report *r);
 /* Appends a new result (owned by the report) and returns it for filling. */
 mg_result *mg_report_add(mg_report *r, const char *group, const char *name, const char *check);
 
-/* Frees every result, keeping the facts: for a run whose results cannot
- * stand (its data changed while being read).  Results held by a caller
- * are invalid afterwards. */
+/* Frees every result and the plots' rows, keeping the facts: for a run
+ * whose results cannot stand (its data changed while being read).  Results
+ * held by a caller are invalid afterwards. */
 void mg_report_drop_results(mg_report *r);
 
 void mg_result_set_message(mg_result *res, const char *fmt, ...)

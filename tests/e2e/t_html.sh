@@ -139,13 +139,33 @@ expect_rc 3
 expect_stderr_contains "afile"
 case_end
 
+case_begin "data changed while read: the report says the gate could not run and draws no plot"
+mkdir -p "$TMP/c"
+awk 'BEGIN { print "id,x,y"; for (i = 0; i < 20000; i++) printf "%d,%d,%d\n", i, i % 7, i % 2 }' >"$TMP/c/data.csv"
+for action in none truncate-rows; do
+    cp "$TMP/c/data.csv" "$TMP/c/$action.csv"
+    cat >"$TMP/c/$action.json" <<JSON
+{"data": {"path": "$action.csv", "label": "y"},
+ "model": {"command": ["sh", "$E2E/mutating_scorer.sh", "$action", "$TMP/c/$action.csv", "12001"], "timeout": 60},
+ "checks": [{"check": "metric", "metric": "log_loss", "max": 10}]}
+JSON
+    run_mgate run "$TMP/c/$action.json" --html "$TMP/c/$action.html"
+done
+expect_rc 2
+expect_html_valid "$TMP/c/truncate-rows.html"
+expect_file_contains "$TMP/c/truncate-rows.html" 'class="verdict v-error">gate failed: a check could not run</span>'
+expect_file_contains "$TMP/c/truncate-rows.html" "data changed while being read"
+expect_eq "$(svg_count "$TMP/c/truncate-rows.html")" 0 "svg count when the data changed"
+expect_eq "$(svg_count "$TMP/c/none.html")" 5 "svg count of the unchanged control run"
+case_end
+
 case_begin "every report passes html-validate (tests/tools, pinned)"
 if [ ! -x "$HTML_VALIDATE" ]; then
     fail "html-validate is not installed (run: sh ci/install-deps.sh)"
 else
     # shellcheck disable=SC2086
     "$HTML_VALIDATE" $VALIDATE >"$TMP/hv.out" 2>&1 || fail "html-validate: $(head -c 1500 "$TMP/hv.out")"
-    expect_eq "$(echo $VALIDATE | wc -w | tr -d ' ')" 5 "reports validated"
+    expect_eq "$(echo $VALIDATE | wc -w | tr -d ' ')" 6 "reports validated"
 fi
 case_end
 
