@@ -115,7 +115,8 @@ void mg_svg_axes(mg_html *h, const mg_frame *f, int nticks, const char *xtitle, 
     for (int i = 0; i <= nticks; i++) {
         double fx = f->x0 + (f->x1 - f->x0) * i / nticks, fy = f->y0 + (f->y1 - f->y0) * i / nticks;
         mg_svg_text(h, mg_frame_x(f, fx), f->height - f->bottom + 14, "middle", mg_html_tick(fx, num));
-        mg_svg_text(h, f->left - 4, mg_frame_y(f, fy) + 4, "end", mg_html_tick(fy, num));
+        if (ytitle[0]) /* no y title: the caller labels the rows itself */
+            mg_svg_text(h, f->left - 4, mg_frame_y(f, fy) + 4, "end", mg_html_tick(fy, num));
     }
     mg_svg_text(h, l + w / 2, f->height - 6, "middle", xtitle);
     mg_html_open(h, "text");

@@ -30,7 +30,8 @@ double mg_frame_y(const mg_frame *f, double y);
 void mg_svg_figure_begin(mg_html *h, const char *id, const char *caption, double width, double height);
 void mg_svg_figure_end(mg_html *h);
 
-/* The frame's box, ticks (nticks + 1 labels on each axis) and axis titles. */
+/* The frame's box, ticks (nticks + 1 labels on each axis) and axis titles;
+ * an empty ytitle leaves the y axis without tick labels (bar charts). */
 void mg_svg_axes(mg_html *h, const mg_frame *f, int nticks, const char *xtitle, const char *ytitle);
 /* A polyline through n points (x[i], y[i]), at most MG_PLOT_POINTS of them
  * drawn (mg_curve_thin); dash NULL for a solid line. */
