@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks/plot_rows.h"
 #include "common/xmem.h"
 
 const char *mg_status_name(mg_status s)
@@ -49,6 +50,7 @@ void mg_report_free(mg_report *r)
     for (size_t i = 0; i < r->nresults; i++)
         result_free(r->results[i]);
     free(r->results);
+    mg_plot_rows_free(r->plots);
     mg_run_facts *f = &r->facts;
     free(f->gate_name);
     free(f->spec_path);
@@ -77,6 +79,8 @@ void mg_report_drop_results(mg_report *r)
     for (size_t i = 0; i < r->nresults; i++)
         result_free(r->results[i]);
     r->nresults = 0;
+    mg_plot_rows_free(r->plots); /* rows of data that cannot stand are not drawn either */
+    r->plots = NULL;
 }
 
 mg_result *mg_report_add(mg_report *r, const char *group, const char *name, const char *check)

@@ -72,10 +72,15 @@ typedef struct mg_run_facts {
     char *hostname;
 } mg_run_facts;
 
+struct mg_plot_rows;
+
 typedef struct mg_report {
     mg_run_facts facts;
     mg_result **results;
     size_t nresults, results_cap;
+    /* Rows kept for the HTML report's plots (checks/plot_rows.h); NULL
+     * unless the run was asked for an HTML report and scored rows.  Owned. */
+    struct mg_plot_rows *plots;
 } mg_report;
 
 mg_report *mg_report_new(void);
@@ -84,9 +89,9 @@ void mg_report_free(mg_report *r);
 /* Appends a new result (owned by the report) and returns it for filling. */
 mg_result *mg_report_add(mg_report *r, const char *group, const char *name, const char *check);
 
-/* Frees every result, keeping the facts: for a run whose results cannot
- * stand (its data changed while being read).  Results held by a caller
- * are invalid afterwards. */
+/* Frees every result and the plots' rows, keeping the facts: for a run
+ * whose results cannot stand (its data changed while being read).  Results
+ * held by a caller are invalid afterwards. */
 void mg_report_drop_results(mg_report *r);
 
 void mg_result_set_message(mg_result *res, const char *fmt, ...)

@@ -10,6 +10,7 @@
 
 #include "common/atomic_file.h"
 #include "common/mkdirs.h"
+#include "common/xmem.h"
 #include "checks/check.h"
 #include "harness/cmd_set.h"
 #include "harness/commands.h"
@@ -18,7 +19,7 @@
 #include "reports/writers.h"
 
 const char cmd_run_usage[] =
-    "usage: mgate run GATE.json [--junit FILE] [--json FILE] [--summary FILE] [--quiet]\n"
+    "usage: mgate run GATE.json [--junit FILE] [--json FILE] [--summary FILE] [--html FILE] [--quiet]\n"
     "                 [--set KEY.PATH=VALUE]...\n"
     "\n"
     "Runs the gate spec GATE.json: reads its data once, runs every check, and\n"
@@ -30,6 +31,7 @@ const char cmd_run_usage[] =
     "  --junit FILE     JUnit XML report (for Jenkins, GitHub Actions, GitLab)\n"
     "  --json FILE      JSON report (for machines)\n"
     "  --summary FILE   Markdown summary (for people)\n"
+    "  --html FILE      self-contained HTML report with plots (for people)\n"
     "  --quiet          print only failures, errors and the verdict\n"
     "  --set KEY.PATH=VALUE  change the spec before it is validated, e.g.\n"
     "                   --set model.path=build/model.json (repeatable; VALUE is\n"
@@ -57,7 +59,7 @@ void cmd_run_help_checks(FILE *out)
 
 typedef struct run_args {
     const char *spec;
-    const char *junit, *json, *summary;
+    const char *junit, *json, *summary, *html;
     int quiet;
     const char **sets; /* the --set arguments (points into argv) */
     size_t nsets;
@@ -80,6 +82,8 @@ static int parse_args(int argc, char **argv, run_args *a)
             slot = &a->json;
         else if (strcmp(arg, "--summary") == 0)
             slot = &a->summary;
+        else if (strcmp(arg, "--html") == 0)
+            slot = &a->html;
         else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
             a->quiet = 1;
             continue;
@@ -101,7 +105,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         *slot = argv[++i];
     }
     if (!a->spec) {
-        fprintf(stderr, "usage: mgate run GATE.json [--junit FILE] [--json FILE] [--summary FILE]\n");
+        fprintf(stderr, "usage: mgate run GATE.json [--junit FILE] [--json FILE] [--summary FILE] [--html FILE]\n");
         return -1;
     }
     return 0;
@@ -135,9 +139,9 @@ static void print_results(const mg_report *r, int quiet)
  * this run will write (only those no live writer holds, last written before
  * this run started; see mg_atomic_clean_stale).  A failure is a warning:
  * the reports can still be written. */
-static void clean_stale_reports(const char *const paths[3], const struct timespec *started)
+static void clean_stale_reports(const char *const paths[4], const struct timespec *started)
 {
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < 4; i++) {
         mg_error err = {{0}};
         if (paths[i] && mg_atomic_clean_stale(paths[i], started, &err) < 0)
             fprintf(stderr, "mgate: warning: %s\n", err.msg);
@@ -145,12 +149,14 @@ static void clean_stale_reports(const char *const paths[3], const struct timespe
 }
 
 /* Writes every requested report; returns 0 or -1 (after printing why). */
-static int write_reports(const mg_report *r, const char *junit, const char *json, const char *summary)
+static int write_reports(const mg_report *r, const mg_spec *spec, const char *junit, const char *json,
+                         const char *summary)
 {
     int failed = 0;
     mg_error err = {{0}};
-    const char *paths[] = {junit, json, summary};
-    for (size_t i = 0; i < 3; i++)
+    const char *html = spec->html_path;
+    const char *paths[] = {junit, json, summary, html};
+    for (size_t i = 0; i < 4; i++)
         if (paths[i] && mg_mkdirs_for(paths[i], &err) != 0) {
             fprintf(stderr, "mgate: error: %s\n", err.msg);
             return -1;
@@ -164,6 +170,11 @@ static int write_reports(const mg_report *r, const char *junit, const char *json
         failed = 1;
     }
     if (summary && mg_write_markdown(r, summary, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        failed = 1;
+    }
+    mg_html_inputs in = {spec->baseline_path, spec->baseline_model.path};
+    if (html && mg_write_html(r, &in, html, &err) != 0) {
         fprintf(stderr, "mgate: error: %s\n", err.msg);
         failed = 1;
     }
@@ -198,7 +209,11 @@ int cmd_run(int argc, char **argv)
     const char *junit = a.junit ? a.junit : spec->junit_path;
     const char *json = a.json ? a.json : spec->json_path;
     const char *summary = a.summary ? a.summary : spec->summary_path;
-    const char *const report_paths[3] = {junit, json, summary};
+    if (a.html) { /* the runner keeps the plots' rows when html_path is set */
+        free(spec->html_path);
+        spec->html_path = mg_xstrdup(a.html);
+    }
+    const char *const report_paths[4] = {junit, json, summary, spec->html_path};
     clean_stale_reports(report_paths, &started);
 
     mg_report *report = mg_report_new();
@@ -218,7 +233,7 @@ int cmd_run(int argc, char **argv)
         printf("gate '%s' on '%s' (%llu rows)\n", spec->name, spec->data_path,
                (unsigned long long)report->facts.rows_read);
     print_results(report, a.quiet);
-    int wrote = write_reports(report, junit, json, summary);
+    int wrote = write_reports(report, spec, junit, json, summary);
 
     int status;
     mg_status verdict = mg_report_verdict(report);
@@ -234,6 +249,8 @@ int cmd_run(int argc, char **argv)
            mg_report_count(report, MG_STATUS_ERROR));
     if (junit && wrote == 0)
         printf("junit report: %s\n", junit);
+    if (spec->html_path && wrote == 0)
+        printf("html report: %s\n", spec->html_path);
     if (wrote != 0 && status == MG_EXIT_PASS)
         status = MG_EXIT_INTERNAL; /* a pass that leaves no report must not look green */
     mg_report_free(report);

@@ -11,6 +11,7 @@
 #include "checks/metrics.h"
 #include "common/run_id.h"
 #include "common/sha256.h"
+#include "checks/plot_rows.h"
 #include "common/xmem.h"
 #include "harness/scoring.h"
 
@@ -227,6 +228,8 @@ typedef struct score_stage {
     const char **why, **champion_why;
     running_check *checks;
     size_t nchecks;
+    mg_plot_rows *plots;        /* NULL unless an HTML report wants plots */
+    const mg_check_env *env;
 } score_stage;
 
 static void stage_flush(score_stage *st)
@@ -250,6 +253,8 @@ static void stage_flush(score_stage *st)
             if (!rc->skip && rc->check.def->scored)
                 rc->check.def->scored(&rc->check, st->rows[r], &sc);
         }
+        if (st->plots)
+            mg_plot_rows_add(st->plots, st->env, st->rows[r], &sc);
     }
     if (st->batch > 1)
         for (size_t r = 0; r < n; r++)
@@ -330,6 +335,33 @@ static int score_task(const mg_spec *spec, const mg_scoring *candidate, mg_error
         return -2;
     }
     return task;
+}
+
+/* The binary decision threshold of the HTML report's confusion matrix: the
+ * first metric check's "threshold", else 0.5 (the metrics' default). */
+static double plot_threshold(const mg_spec *spec)
+{
+    for (size_t i = 0; i < spec->nchecks; i++) {
+        const json_t *t = json_object_get(spec->checks[i].options, "threshold");
+        if (strcmp(spec->checks[i].def->name, "metric") == 0 && json_is_number(t))
+            return json_number_value(t);
+    }
+    return 0.5;
+}
+
+/* The task the plots draw: the model's, else (a prediction column) the task
+ * of the first metric check's metric, as the metric checks decide it. */
+static int plot_task(const mg_spec *spec, const mg_check_env *env)
+{
+    if (env->score_task >= 0)
+        return env->score_task;
+    for (size_t i = 0; i < spec->nchecks; i++) {
+        const char *name = json_string_value(json_object_get(spec->checks[i].options, "metric"));
+        const mg_metric_info *info = name ? mg_metric_find(name) : NULL;
+        if (strcmp(spec->checks[i].def->name, "metric") == 0 && info)
+            return info->task;
+    }
+    return MG_TASK_BINARY;
 }
 
 static int needs_scores(const mg_spec *spec)
@@ -436,6 +468,11 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data
             env.champion_source = mg_scoring_describe(stage.champion);
             if (mg_scoring_binding_note(stage.champion))
                 report->facts.baseline_model_binding = mg_xstrdup(mg_scoring_binding_note(stage.champion));
+        }
+        if (spec->html_path && env.role_column[MG_ROLE_LABEL] >= 0) {
+            report->plots = mg_plot_rows_new(&env, plot_task(spec, &env), plot_threshold(spec));
+            stage.plots = report->plots;
+            stage.env = &env;
         }
     }
 

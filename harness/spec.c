@@ -841,7 +841,7 @@ static void resolve_task(loader *L, mg_spec *s, const json_t *checks)
 
 static void load_reports(loader *L, mg_spec *s, const json_t *reports)
 {
-    static const char *const keys[] = {"junit", "json", "summary", "examples", NULL};
+    static const char *const keys[] = {"junit", "json", "summary", "html", "examples", NULL};
     push_key(L, "reports");
     if (!json_is_object(reports)) {
         errorf(L, 0, "expected an object, found %s", mg_json_kind(reports));
@@ -858,6 +858,9 @@ static void load_reports(loader *L, mg_spec *s, const json_t *reports)
     p = NULL;
     if (get_string(L, reports, "summary", &p) == 1)
         s->summary_path = resolve_member(L, s, "summary", p);
+    p = NULL;
+    if (get_string(L, reports, "html", &p) == 1)
+        s->html_path = resolve_member(L, s, "html", p);
     uint64_t ex;
     if (get_count(L, reports, "examples", &ex) == 1)
         s->examples = ex > 1000 ? 1000 : (size_t)ex;
@@ -1263,6 +1266,7 @@ void mg_spec_free(mg_spec *s)
     free(s->junit_path);
     free(s->json_path);
     free(s->summary_path);
+    free(s->html_path);
     free(s->baseline_path);
     free(s->positive_label);
     for (size_t i = 0; i < s->noverrides; i++)

@@ -68,6 +68,8 @@ typedef struct mg_spec {
     size_t nchecks;
     size_t examples;         /* examples kept per check (default 5) */
     char *junit_path, *json_path, *summary_path; /* resolved, NULL when unset */
+    char *html_path;         /* reports.html, resolved; NULL when unset.  When set
+                                the run keeps what the HTML report's plots need */
     mg_model_ref model;      /* model.path/command; both NULL when none */
     mg_model_ref baseline_model; /* the champion, scored beside the model; NULL paths when none */
     char *baseline_path;     /* resolved; NULL when the spec names no baseline */

@@ -18,4 +18,15 @@ int mg_write_json(const mg_report *r, const char *path, mg_error *err);
 int mg_write_markdown(const mg_report *r, const char *path, mg_error *err);
 int mg_append_markdown(const mg_report *r, const char *path, mg_error *err);
 
+/* What the HTML report shows beyond the report's facts: the spec's baseline
+ * files (each NULL when the spec names none); their sha256 is computed when
+ * the report is written. */
+typedef struct mg_html_inputs {
+    const char *baseline_path;       /* the spec's "baseline" (metrics JSON) */
+    const char *baseline_model_path; /* the spec's "baseline_model.path" */
+} mg_html_inputs;
+
+/* Self-contained HTML report (reports/html.c); in may be NULL. */
+int mg_write_html(const mg_report *r, const mg_html_inputs *in, const char *path, mg_error *err);
+
 #endif
