@@ -601,7 +601,7 @@ static void load_checks(loader *L, mg_spec *s, const json_t *checks)
 
 static void load_reports(loader *L, mg_spec *s, const json_t *reports)
 {
-    static const char *const keys[] = {"junit", "json", "summary", "examples", NULL};
+    static const char *const keys[] = {"junit", "json", "summary", "examples", "junit_prefix", "annotations", NULL};
     push_key(L, "reports");
     if (!json_is_object(reports)) {
         errorf(L, 0, "expected an object, found %s", mg_json_kind(reports));
@@ -621,6 +621,15 @@ static void load_reports(loader *L, mg_spec *s, const json_t *reports)
     uint64_t ex;
     if (get_count(L, reports, "examples", &ex) == 1)
         s->examples = ex > 1000 ? 1000 : (size_t)ex;
+    /* junit_prefix "" is allowed: it gives the bare "mgate.GROUP" classnames. */
+    const json_t *prefix = json_object_get(reports, "junit_prefix");
+    p = NULL;
+    if (json_is_string(prefix) && json_string_length(prefix) == 0)
+        s->junit_prefix = mg_xstrdup("");
+    else if (get_string(L, reports, "junit_prefix", &p) == 1)
+        s->junit_prefix = mg_xstrdup(p);
+    if (get_count(L, reports, "annotations", &ex) == 1)
+        s->annotations = ex > 1000 ? 1000 : (size_t)ex;
     pop(L);
 }
 
@@ -811,6 +820,7 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
     s->dir = dir_of(path);
     s->root = root;
     s->examples = 5;
+    s->annotations = 10;
     mg_limits_defaults(&s->limits);
     loader L = {path, text, len, {0, {{0}}}, errs};
 
@@ -888,6 +898,7 @@ void mg_spec_free(mg_spec *s)
     free(s->junit_path);
     free(s->json_path);
     free(s->summary_path);
+    free(s->junit_prefix);
     free(s->baseline_path);
     json_decref(s->root);
     free(s);

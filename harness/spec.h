@@ -51,6 +51,8 @@ typedef struct mg_spec {
     size_t nchecks;
     size_t examples;         /* examples kept per check (default 5) */
     char *junit_path, *json_path, *summary_path; /* resolved, NULL when unset */
+    char *junit_prefix;      /* reports.junit_prefix: JUnit classname prefix; NULL: the gate's name */
+    size_t annotations;      /* reports.annotations: GitHub annotations per check (default 10) */
     mg_model_ref model;      /* model.path/command; both NULL when none */
     mg_model_ref baseline_model; /* the champion, scored beside the model; NULL paths when none */
     char *baseline_path;     /* resolved; NULL when the spec names no baseline */
