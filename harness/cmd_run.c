@@ -66,7 +66,10 @@ static int parse_annotations(const char *value)
         return 1;
     if (value && strcmp(value, "none") == 0)
         return 0;
-    fprintf(stderr, "mgate: error: '--annotations' expects 'github' or 'none', found '%s'\n", value ? value : "");
+    if (!value)
+        fprintf(stderr, "mgate: error: '--annotations' needs a value, e.g. '--annotations github'\n");
+    else
+        fprintf(stderr, "mgate: error: '--annotations' expects 'github' or 'none', found '%s'\n", value);
     return -1;
 }
 

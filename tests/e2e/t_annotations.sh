@@ -123,6 +123,9 @@ case_begin "a wrong --annotations value is a usage error"
 run_mgate run "$W/g/gate.json" --annotations gitlab
 expect_rc 2
 expect_stderr_contains "mgate: error: '--annotations' expects 'github' or 'none', found 'gitlab'"
+run_mgate run "$W/g/gate.json" --annotations
+expect_rc 2
+expect_stderr_contains "mgate: error: '--annotations' needs a value, e.g. '--annotations github'"
 case_end
 
 finish
