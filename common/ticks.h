@@ -2,11 +2,10 @@
  * ticks.h - a cheap clock for timing every call of every check.
  *
  * clock_gettime(CLOCK_MONOTONIC) costs about 250 ns per call on some virtual
- * machines (the kernel falls back to a system call when the hypervisor's
- * clock cannot be read from user space); reading it around every check on
- * every row would double the time of a run.  mg_ticks_now reads the CPU's
- * time-stamp counter instead (about 30 ns there, less on bare metal) on
- * x86; elsewhere it is CLOCK_MONOTONIC in nanoseconds.  Ticks become seconds
+ * machines; read around every check on every row it added 7% CPU to the
+ * 1M-row benchmark (docs/junit-and-annotations.md).  mg_ticks_now reads the
+ * CPU's time-stamp counter instead (about 30 ns there; +2%, within noise)
+ * on x86; elsewhere it is CLOCK_MONOTONIC in nanoseconds.  Ticks become seconds
  * through an mg_tick_clock, which measures the tick rate against
  * CLOCK_MONOTONIC over the run itself.
  */
