@@ -126,7 +126,9 @@ case_begin "xunit-viewer renders both reports to HTML and to the console"
     fail "xunit-viewer failed: $(head -c 300 "$TMP/xv.out")"
 [ -s "$TMP/view.html" ] || fail "no HTML written"
 grep -q '<html' "$TMP/view.html" || fail "view.html is not HTML"
-timeout 120 "$TOOLS/xunit-viewer" -r "$B" -c -n -C false >"$TMP/xv.txt" 2>&1 || fail "xunit-viewer console failed"
+# Console mode also writes index.html into the working folder: run it in $TMP.
+(cd "$TMP" && timeout 120 "$TOOLS/xunit-viewer" -r "$B" -c -n -C false >"$TMP/xv.txt" 2>&1) ||
+    fail "xunit-viewer console failed"
 grep -q "fraud-model-strict.mgate.data" "$TMP/xv.txt" || fail "console lacks the suite"
 grep -q "✗ missing" "$TMP/xv.txt" || fail "console lacks the failed case"
 grep -q "failed: 3 rows with a value out of range" "$TMP/xv.txt" || fail "console lacks the case's system-out"
