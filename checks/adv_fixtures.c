@@ -82,7 +82,8 @@ static void fx_finish(mg_check *c)
             continue;
         bad++;
         if (res->nexamples < c->env->examples)
-            mg_result_example(res, c->env->examples, "%s:%lu: case '%s': %s", k->file, k->line, k->id, diff);
+            mg_result_example_at(res, c->env->examples, k->file, k->line, "%s:%lu: case '%s': %s", k->file, k->line,
+                                 k->id, diff);
         else
             res->examples_total++;
     }

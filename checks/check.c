@@ -77,10 +77,11 @@ void mg_check_example(mg_check *c, unsigned long line, const char *field, const 
     char *what = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
     vsnprintf(what, (size_t)(n < 0 ? 0 : n) + 1, fmt, again);
     va_end(again);
+    const char *file = c->env->data_path;
     if (field)
-        mg_result_example(res, c->env->examples, "%s:%lu: %s: %s", c->env->data_path, line, field, what);
+        mg_result_example_at(res, c->env->examples, file, line, "%s:%lu: %s: %s", file, line, field, what);
     else
-        mg_result_example(res, c->env->examples, "%s:%lu: %s", c->env->data_path, line, what);
+        mg_result_example_at(res, c->env->examples, file, line, "%s:%lu: %s", file, line, what);
     free(what);
 }
 

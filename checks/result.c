@@ -37,9 +37,12 @@ static void result_free(mg_result *res)
         free(res->props[i].text);
     }
     free(res->props);
-    for (size_t i = 0; i < res->nexamples; i++)
+    for (size_t i = 0; i < res->nexamples; i++) {
         free(res->examples[i]);
+        free(res->example_pos[i].file);
+    }
     free(res->examples);
+    free(res->example_pos);
     free(res);
 }
 
@@ -71,6 +74,7 @@ void mg_report_free(mg_report *r)
     free(f->variables);
     free(f->started_at);
     free(f->hostname);
+    free(f->junit_prefix);
     free(r);
 }
 
@@ -154,18 +158,40 @@ const mg_prop *mg_result_prop(const mg_result *res, const char *key)
     return NULL;
 }
 
-void mg_result_example(mg_result *res, size_t keep, const char *fmt, ...)
+static void example_add(mg_result *res, size_t keep, const char *file, unsigned long line, const char *fmt,
+                        va_list ap)
 {
     res->examples_total++;
     if (res->nexamples >= keep)
         return;
-    va_list ap;
-    va_start(ap, fmt);
     char *s = vformat(fmt, ap);
-    va_end(ap);
+    size_t cap = res->examples_cap;
     res->examples = mg_xgrow(res->examples, &res->examples_cap, res->nexamples + 1,
                              sizeof *res->examples);
+    /* example_pos has the same capacity as examples. */
+    if (res->examples_cap != cap) {
+        res->example_pos = mg_xrealloc(res->example_pos, res->examples_cap * sizeof *res->example_pos);
+    }
+    mg_example_pos *pos = &res->example_pos[res->nexamples];
+    pos->file = file && line > 0 ? mg_xstrdup(file) : NULL;
+    pos->line = pos->file ? line : 0;
     res->examples[res->nexamples++] = s;
+}
+
+void mg_result_example(mg_result *res, size_t keep, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    example_add(res, keep, NULL, 0, fmt, ap);
+    va_end(ap);
+}
+
+void mg_result_example_at(mg_result *res, size_t keep, const char *file, unsigned long line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    example_add(res, keep, file, line, fmt, ap);
+    va_end(ap);
 }
 
 size_t mg_report_count(const mg_report *r, mg_status s)

@@ -29,6 +29,12 @@ typedef struct mg_prop {
     char *text;    /* when !is_number */
 } mg_prop;
 
+/* Where an example points, for annotations: a line of a file. */
+typedef struct mg_example_pos {
+    char *file;         /* as written in the example; NULL when it names no line */
+    unsigned long line; /* 1-based */
+} mg_example_pos;
+
 typedef struct mg_result {
     char *group;    /* suite name */
     char *name;     /* testcase name, unique within group */
@@ -40,6 +46,7 @@ typedef struct mg_result {
     size_t nprops, props_cap;
     char **examples; /* first offending rows, "file:line: field: found X, expected Y" */
     size_t nexamples, examples_cap;
+    mg_example_pos *example_pos; /* per example: where it points (file NULL: nowhere) */
     uint64_t examples_total; /* how many there were in all (>= nexamples) */
 } mg_result;
 
@@ -70,6 +77,7 @@ typedef struct mg_run_facts {
     char *started_at;  /* UTC "YYYY-MM-DDTHH:MM:SS" */
     double seconds;    /* whole run */
     char *hostname;
+    char *junit_prefix; /* JUnit classname prefix (reports.junit_prefix); NULL: gate_name */
 } mg_run_facts;
 
 struct mg_plot_rows;
@@ -101,6 +109,10 @@ void mg_result_prop_text(mg_result *res, const char *key, const char *value);
 /* Adds an example if fewer than `keep` are held; always counts it. */
 void mg_result_example(mg_result *res, size_t keep, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same, for an example that points at line `line` of `file` (its text
+ * still starts "FILE:LINE: "); file NULL or line 0 means it points nowhere. */
+void mg_result_example_at(mg_result *res, size_t keep, const char *file, unsigned long line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 const mg_prop *mg_result_prop(const mg_result *res, const char *key);
 
 /* Counts over the whole report. */

@@ -16,11 +16,12 @@
 #include "harness/commands.h"
 #include "harness/runner.h"
 #include "harness/spec.h"
+#include "reports/annotations.h"
 #include "reports/writers.h"
 
 const char cmd_run_usage[] =
     "usage: mgate run GATE.json [--junit FILE] [--json FILE] [--summary FILE] [--html FILE] [--quiet]\n"
-    "                 [--set KEY.PATH=VALUE]...\n"
+    "                 [--set KEY.PATH=VALUE]... [--annotations github|none]\n"
     "\n"
     "Runs the gate spec GATE.json: reads its data once, runs every check, and\n"
     "writes the reports.  Report paths given here override the spec's\n"
@@ -38,6 +39,10 @@ const char cmd_run_usage[] =
     "                   JSON when it parses, else a string; paths are relative\n"
     "                   to the current folder).  ${NAME} and ${NAME:-default}\n"
     "                   in the spec's strings come from the environment\n"
+    "  --annotations github|none\n"
+    "                   print GitHub workflow commands (::error file=F,line=L::...)\n"
+    "                   for failures, spec errors and the verdict; the default is\n"
+    "                   github when $GITHUB_ACTIONS is \"true\", else none\n"
     "\n"
     "exit status: 0 gate passed, 1 gate failed, 2 usage/spec/input error,\n"
     "3 internal error.\n";
@@ -63,17 +68,38 @@ typedef struct run_args {
     int quiet;
     const char **sets; /* the --set arguments (points into argv) */
     size_t nsets;
+    int annotations; /* print GitHub workflow commands */
 } run_args;
+
+/* --annotations VALUE; -1 (after saying why) when VALUE is neither. */
+static int parse_annotations(const char *value)
+{
+    if (value && strcmp(value, "github") == 0)
+        return 1;
+    if (value && strcmp(value, "none") == 0)
+        return 0;
+    if (!value)
+        fprintf(stderr, "mgate: error: '--annotations' needs a value, e.g. '--annotations github'\n");
+    else
+        fprintf(stderr, "mgate: error: '--annotations' expects 'github' or 'none', found '%s'\n", value);
+    return -1;
+}
 
 static int parse_args(int argc, char **argv, run_args *a)
 {
     memset(a, 0, sizeof *a);
     a->sets = calloc((size_t)argc, sizeof *a->sets);
+    const char *gha = getenv("GITHUB_ACTIONS");
+    a->annotations = gha && strcmp(gha, "true") == 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char **slot = NULL;
         if (strcmp(arg, "--set") == 0) {
             if (cmd_take_set(argc, argv, &i, a->sets, &a->nsets) != 0)
+                return -1;
+            continue;
+        } else if (strcmp(arg, "--annotations") == 0) {
+            if ((a->annotations = parse_annotations(i + 1 < argc ? argv[++i] : NULL)) < 0)
                 return -1;
             continue;
         } else if (strcmp(arg, "--junit") == 0)
@@ -199,8 +225,11 @@ int cmd_run(int argc, char **argv)
     mg_spec *spec = mg_spec_load_with(a.spec, a.sets, a.nsets, &errs);
     free(a.sets);
     if (!spec) {
-        for (size_t i = 0; i < errs.count; i++)
+        for (size_t i = 0; i < errs.count; i++) {
             fprintf(stderr, "mgate: error: %s\n", errs.msg[i]);
+            if (a.annotations)
+                mg_annotate_spec_error(stdout, a.spec, errs.msg[i], getenv("GITHUB_WORKSPACE"));
+        }
         if (errs.total > errs.count)
             fprintf(stderr, "mgate: error: ... and %zu more errors in '%s'\n", errs.total - errs.count, a.spec);
         mg_spec_errors_free(&errs);
@@ -233,6 +262,8 @@ int cmd_run(int argc, char **argv)
         printf("gate '%s' on '%s' (%llu rows)\n", spec->name, spec->data_path,
                (unsigned long long)report->facts.rows_read);
     print_results(report, a.quiet);
+    if (a.annotations)
+        mg_annotate_results(stdout, report, spec->annotations, getenv("GITHUB_WORKSPACE"));
     int wrote = write_reports(report, spec, junit, json, summary);
 
     int status;
@@ -243,10 +274,14 @@ int cmd_run(int argc, char **argv)
         status = MG_EXIT_FAIL;
     else
         status = MG_EXIT_PASS;
-    printf("%s: %zu passed, %zu failed, %zu errors\n",
-           status == MG_EXIT_PASS ? "gate passed" : status == MG_EXIT_FAIL ? "gate FAILED" : "gate could not run",
-           mg_report_count(report, MG_STATUS_PASS), mg_report_count(report, MG_STATUS_FAIL),
-           mg_report_count(report, MG_STATUS_ERROR));
+    char verdict_line[160];
+    snprintf(verdict_line, sizeof verdict_line, "%s: %zu passed, %zu failed, %zu errors",
+             status == MG_EXIT_PASS ? "gate passed" : status == MG_EXIT_FAIL ? "gate FAILED" : "gate could not run",
+             mg_report_count(report, MG_STATUS_PASS), mg_report_count(report, MG_STATUS_FAIL),
+             mg_report_count(report, MG_STATUS_ERROR));
+    if (a.annotations)
+        mg_annotate_notice(stdout, spec->name, verdict_line);
+    printf("%s\n", verdict_line);
     if (junit && wrote == 0)
         printf("junit report: %s\n", junit);
     if (spec->html_path && wrote == 0)

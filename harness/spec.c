@@ -841,7 +841,8 @@ static void resolve_task(loader *L, mg_spec *s, const json_t *checks)
 
 static void load_reports(loader *L, mg_spec *s, const json_t *reports)
 {
-    static const char *const keys[] = {"junit", "json", "summary", "html", "examples", NULL};
+    static const char *const keys[] = {"junit", "json", "summary", "html", "examples", "junit_prefix",
+                                       "annotations", NULL};
     push_key(L, "reports");
     if (!json_is_object(reports)) {
         errorf(L, 0, "expected an object, found %s", mg_json_kind(reports));
@@ -864,6 +865,15 @@ static void load_reports(loader *L, mg_spec *s, const json_t *reports)
     uint64_t ex;
     if (get_count(L, reports, "examples", &ex) == 1)
         s->examples = ex > 1000 ? 1000 : (size_t)ex;
+    /* junit_prefix "" is allowed: it gives the bare "mgate.GROUP" classnames. */
+    const json_t *prefix = json_object_get(reports, "junit_prefix");
+    p = NULL;
+    if (json_is_string(prefix) && json_string_length(prefix) == 0)
+        s->junit_prefix = mg_xstrdup("");
+    else if (get_string(L, reports, "junit_prefix", &p) == 1)
+        s->junit_prefix = mg_xstrdup(p);
+    if (get_count(L, reports, "annotations", &ex) == 1)
+        s->annotations = ex > 1000 ? 1000 : (size_t)ex;
     pop(L);
 }
 
@@ -1167,6 +1177,7 @@ mg_spec *mg_spec_load_with(const char *path, const char *const *set_args, size_t
     s->dir = dir_of(path);
     s->root = root;
     s->examples = 5;
+    s->annotations = 10;
     mg_limits_defaults(&s->limits);
     s->task = -1;
     loader L = {path, text, len, {0, {{0}}}, errs, NULL, 0};
@@ -1267,6 +1278,7 @@ void mg_spec_free(mg_spec *s)
     free(s->json_path);
     free(s->summary_path);
     free(s->html_path);
+    free(s->junit_prefix);
     free(s->baseline_path);
     free(s->positive_label);
     for (size_t i = 0; i < s->noverrides; i++)

@@ -70,6 +70,8 @@ typedef struct mg_spec {
     char *junit_path, *json_path, *summary_path; /* resolved, NULL when unset */
     char *html_path;         /* reports.html, resolved; NULL when unset.  When set
                                 the run keeps what the HTML report's plots need */
+    char *junit_prefix;      /* reports.junit_prefix: JUnit classname prefix; NULL: the gate's name */
+    size_t annotations;      /* reports.annotations: GitHub annotations per check (default 10) */
     mg_model_ref model;      /* model.path/command; both NULL when none */
     mg_model_ref baseline_model; /* the champion, scored beside the model; NULL paths when none */
     char *baseline_path;     /* resolved; NULL when the spec names no baseline */

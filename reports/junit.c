@@ -5,17 +5,21 @@
  * README.md, "Reports", for the reasons):
  *
  *   <testsuites name tests failures errors time>
- *     <testsuite name="mgate.GROUP" tests failures errors skipped time
+ *     <testsuite name="GATE.mgate.GROUP" tests failures errors skipped time
  *                timestamp hostname id package="mgate">   one per group
  *       <properties>  run facts, then NAME.KEY for every figure of every case
- *       <testcase classname="mgate.GROUP" name time>
+ *       <testcase classname="GATE.mgate.GROUP" name time>
  *         <failure|error message type="CHECK">message, examples, figures</...>
  *         or <skipped message/>
+ *         <system-out>  "status: message", then "key=value" lines</system-out>
  *       <system-out>  per case: "NAME: status" and "  key=value" lines
  *       <system-err/>
  *
- * junit-10.xsd has no <properties> inside <testcase>, so per-case figures
- * live at suite level.  Apart from the attributes of <testsuites> (which
+ * GATE is the gate's name (or reports.junit_prefix), so the reports of
+ * several gates read in one CI run never share a classname.  junit-10.xsd
+ * has no <properties> inside <testcase>, so per-case figures are machine-
+ * readable at suite level and readable in each case's <system-out>.  Apart
+ * from the attributes of <testsuites> and the cases' <system-out> (which
  * the strict Ant schema forbids) the file also satisfies ant-junit-strict.xsd.
  */
 #include <libxml/xmlerror.h>
@@ -94,7 +98,7 @@ static void text(jw *j, const char *clean)
 
 typedef struct suite {
     const char *group; /* raw, borrowed from the first result */
-    char *name;        /* "mgate.GROUP", clean */
+    char *name;        /* "PREFIX.mgate.GROUP" (or "mgate.GROUP"), clean */
     size_t tests, failures, errors, skipped;
     double seconds;
 } suite;
@@ -138,6 +142,19 @@ static double finite_seconds(double s)
     return s > 0 && s < 1e12 ? s : 0; /* also drops NaN */
 }
 
+/* The classname prefix: reports.junit_prefix when set, else the gate's
+ * name; "" gives the bare "mgate.GROUP".  Clean, one line; the caller frees. */
+static char *class_prefix(const mg_run_facts *f)
+{
+    const char *raw = f->junit_prefix ? f->junit_prefix : f->gate_name ? f->gate_name : "";
+    char *clean = mg_text_clean(raw, MG_TEXT_XML | MG_TEXT_ONE_LINE);
+    if (*clean == '\0')
+        return clean;
+    char *dotted = mg_xasprintf("%s.", clean);
+    free(clean);
+    return dotted;
+}
+
 static void plan_make(plan *p, const mg_report *r)
 {
     size_t n = r->nresults;
@@ -146,6 +163,7 @@ static void plan_make(plan *p, const mg_report *r)
     p->classname = mg_xcalloc(n, sizeof *p->classname);
     p->name = mg_xcalloc(n, sizeof *p->name);
     p->order = mg_xcalloc(n, sizeof *p->order);
+    char *prefix = class_prefix(&r->facts);
     /* Suites in order of first appearance. */
     for (size_t i = 0; i < n; i++) {
         const mg_result *res = r->results[i];
@@ -159,7 +177,7 @@ static void plan_make(plan *p, const mg_report *r)
             memset(su, 0, sizeof *su);
             su->group = g;
             char *clean = mg_text_clean(g, MG_TEXT_XML | MG_TEXT_ONE_LINE);
-            su->name = mg_xasprintf("mgate.%s", clean);
+            su->name = mg_xasprintf("%smgate.%s", prefix, clean);
             free(clean);
         }
         suite *su = &p->suites[s];
@@ -170,6 +188,7 @@ static void plan_make(plan *p, const mg_report *r)
         su->skipped += res->status == MG_STATUS_SKIP;
         su->seconds += finite_seconds(res->seconds);
     }
+    free(prefix);
     /* Writing order, and names made unique in that order: a repeated
      * classname+name would be read as a retry by some reporters. */
     size_t k = 0;
@@ -363,6 +382,24 @@ static void write_problem(jw *j, const mg_result *res, const char *element)
     el_end(j);
 }
 
+/* The case's own <system-out>, passed cases included: "status: message"
+ * on one line, then its figures as "key=value" lines. */
+static void write_case_output(jw *j, const mg_result *res)
+{
+    sbuf b = {0};
+    mg_strbuf_add(&b, mg_status_name(res->status));
+    if (res->message && *res->message) {
+        mg_strbuf_add(&b, ": ");
+        sb_add_clean(&b, res->message, MG_TEXT_ONE_LINE);
+    }
+    mg_strbuf_add(&b, "\n");
+    sb_figures(&b, res, "");
+    el_start(j, "system-out");
+    text(j, b.s);
+    el_end(j);
+    free(b.s);
+}
+
 static void write_case(jw *j, const mg_result *res, const plan *p, size_t i)
 {
     el_start(j, "testcase");
@@ -389,6 +426,7 @@ static void write_case(jw *j, const mg_result *res, const plan *p, size_t i)
     case MG_STATUS_PASS:
         break;
     }
+    write_case_output(j, res);
     el_end(j);
 }
 

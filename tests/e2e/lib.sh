@@ -19,6 +19,9 @@ SHARED=${MGATE_SHARED:-$(cd "$ROOT/.." && pwd)/shared}
 E2E="$ROOT/tests/e2e"
 MGATE=${MGATE:-$ROOT/mgate}
 case "$MGATE" in /*) ;; *) MGATE="$ROOT/$MGATE" ;; esac
+# Runs are hermetic: on a GitHub runner these would turn on annotations on
+# stdout and append to the job's summary; cases set them when they test that.
+unset GITHUB_ACTIONS GITHUB_STEP_SUMMARY GITHUB_WORKSPACE
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mgate-e2e.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 JUNIT_XSD="$SHARED/junit/junit-10.xsd"

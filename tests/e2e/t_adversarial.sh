@@ -27,9 +27,9 @@ jq '.reports = {"junit": "out/junit.xml", "json": "out/report.json"}
 run_mgate run "$G/g.json"
 expect_rc 0
 expect_junit_valid "$G/out/junit.xml"
-expect_eq "$(xpath "$G/out/junit.xml" 'string(//testsuite[@name="mgate.adversarial"]/@tests)')" 6 "adversarial testcases"
-expect_eq "$(xpath "$G/out/junit.xml" 'string(//testsuite[@name="mgate.adversarial"]/properties/property[@name="monotonic.seed"]/@value)')" 1 "seed property"
-expect_eq "$(xpath "$G/out/junit.xml" 'string(//testsuite[@name="mgate.adversarial"]/properties/property[@name="monotonic.rows_sampled"]/@value)')" 20 "rows_sampled property"
+expect_eq "$(xpath "$G/out/junit.xml" 'string(//testsuite[@name="adversarial-example.mgate.adversarial"]/@tests)')" 6 "adversarial testcases"
+expect_eq "$(xpath "$G/out/junit.xml" 'string(//testsuite[@name="adversarial-example.mgate.adversarial"]/properties/property[@name="monotonic.seed"]/@value)')" 1 "seed property"
+expect_eq "$(xpath "$G/out/junit.xml" 'string(//testsuite[@name="adversarial-example.mgate.adversarial"]/properties/property[@name="monotonic.rows_sampled"]/@value)')" 20 "rows_sampled property"
 expect_eq "$(result fixtures .status)" passed "fixtures status"
 case_end
 

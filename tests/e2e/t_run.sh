@@ -38,7 +38,8 @@ expect_rc 1
 expect_stdout_contains "gate FAILED"
 J="$TMP/g/out/junit.xml"
 expect_junit_valid "$J"
-expect_eq "$(xpath "$J" 'string(/testsuites/testsuite[@name="mgate.data"]/@tests)')" "7" "data tests"
+# Suites (and classnames) carry the gate's name (issue 10).
+expect_eq "$(xpath "$J" 'string(/testsuites/testsuite[@name="events.mgate.data"]/@tests)')" "7" "data tests"
 expect_eq "$(xpath "$J" 'count(//testcase[failure])')" "4" "failed cases"
 expect_eq "$(xpath "$J" 'string(//testcase[@name="missing"]/failure/@type)')" "missing" "failure type"
 expect_eq "$(xpath "$J" 'count(//testcase[@name="ranges"]/failure)')" "0" "ranges within max_count"

@@ -144,12 +144,25 @@ static int validate_q(xmlDocPtr doc, const char *xsd, int quiet)
 }
 
 /* Valid against the strict Ant schema once <testsuites> loses the
- * attributes that schema forbids (and readers use). */
+ * attributes and the testcases their <system-out>, which that schema
+ * forbids (and readers use). */
 static void assert_strict_but_root_attributes(xmlDocPtr doc)
 {
     xmlNodePtr root = xmlDocGetRootElement(doc);
     while (root->properties)
         xmlRemoveProp(root->properties);
+    for (xmlNodePtr suite = root->children; suite; suite = suite->next)
+        for (xmlNodePtr tc = suite->children; tc; tc = tc->next) {
+            if (tc->type != XML_ELEMENT_NODE || !xmlStrEqual(tc->name, BAD_CAST "testcase"))
+                continue;
+            for (xmlNodePtr c = tc->children, next; c; c = next) {
+                next = c->next;
+                if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST "system-out")) {
+                    xmlUnlinkNode(c);
+                    xmlFreeNode(c);
+                }
+            }
+        }
     assert_int_equal(validate(doc, STRICT_XSD), 0);
 }
 
@@ -345,10 +358,11 @@ static void test_report_junit_counts_and_suites(void **state)
     assert_xp(doc, "/testsuites/@time", "1.500");
     /* One suite per group, in first-appearance order, ids from 0. */
     assert_xp_count(doc, "/testsuites/testsuite", 4);
-    assert_xp(doc, "/testsuites/testsuite[1]/@name", "mgate.data");
-    assert_xp(doc, "/testsuites/testsuite[2]/@name", "mgate.metrics");
-    assert_xp(doc, "/testsuites/testsuite[3]/@name", "mgate.adversarial");
-    assert_xp(doc, "/testsuites/testsuite[4]/@name", "mgate.fixtures");
+    /* Suite names (and so classnames) carry the gate's name: issue 10. */
+    assert_xp(doc, "/testsuites/testsuite[1]/@name", "demo.mgate.data");
+    assert_xp(doc, "/testsuites/testsuite[2]/@name", "demo.mgate.metrics");
+    assert_xp(doc, "/testsuites/testsuite[3]/@name", "demo.mgate.adversarial");
+    assert_xp(doc, "/testsuites/testsuite[4]/@name", "demo.mgate.fixtures");
     assert_xp(doc, "/testsuites/testsuite[3]/@id", "2");
     /* Each suite's counts agree with its testcases. */
     for (int s = 1; s <= 4; s++) {
@@ -378,7 +392,59 @@ static void test_report_junit_counts_and_suites(void **state)
     assert_xp(doc, "//testcase[@name='range_income']/@time", "0.250");
     assert_xp_count(doc, "//testcase[@name='auc']/error[@type='metric']", 1);
     assert_xp(doc, "//testcase[@name='flip_rate']/skipped/@message", "no numeric features to perturb");
-    assert_xp_count(doc, "//testcase[@name='accuracy']/*", 0);
+    /* A passed case holds only its output. */
+    assert_xp_count(doc, "//testcase[@name='accuracy']/*", 1);
+    assert_xp_count(doc, "//testcase[@name='accuracy']/system-out", 1);
+    done(doc, dir);
+    mg_report_free(r);
+}
+
+/* Issue 10: the classname carries the gate's name, so the reports of
+ * several gates read in one CI run never collide; reports.junit_prefix
+ * replaces it, and "" gives the bare "mgate.GROUP". */
+static void test_report_junit_classname_has_gate_name(void **state)
+{
+    (void)state;
+    mg_report *r = fixture_report();
+    char *dir;
+    xmlDocPtr doc = write_and_parse(r, &dir);
+    assert_xp(doc, "//testcase[@name='range_income']/@classname", "demo.mgate.data");
+    assert_xp(doc, "//testcase[@name='accuracy']/@classname", "demo.mgate.metrics");
+    assert_xp_count(doc, "//testcase[not(starts-with(@classname, 'demo.mgate.'))]", 0);
+    done(doc, dir);
+
+    r->facts.junit_prefix = mg_xstrdup("team-a/fraud\nv2");
+    doc = write_and_parse(r, &dir);
+    assert_xp(doc, "//testcase[@name='range_income']/@classname", "team-a/fraud v2.mgate.data");
+    assert_xp(doc, "/testsuites/testsuite[2]/@name", "team-a/fraud v2.mgate.metrics");
+    done(doc, dir);
+
+    free(r->facts.junit_prefix);
+    r->facts.junit_prefix = mg_xstrdup("");
+    doc = write_and_parse(r, &dir);
+    assert_xp(doc, "//testcase[@name='range_income']/@classname", "mgate.data");
+    done(doc, dir);
+    mg_report_free(r);
+}
+
+/* Issue 10: every testcase, passed ones too, has its own <system-out>: a
+ * one-line "status: message", then its figures as key=value lines. */
+static void test_report_junit_every_case_has_its_figures(void **state)
+{
+    (void)state;
+    mg_report *r = fixture_report();
+    char *dir;
+    xmlDocPtr doc = write_and_parse(r, &dir);
+    assert_xp_count(doc, "//testcase[not(system-out)]", 0);
+    assert_xp(doc, "//testcase[@name='accuracy']/system-out", "passed\nvalue=0.93\nthreshold=0.9\n");
+    assert_xp(doc, "//testcase[@name='missing_age']/system-out",
+              "passed\ncount=0\nrate=0\nmax_rate=0.01\nrows=1000\n");
+    assert_xp(doc, "//testcase[@name='range_income']/system-out",
+              "failed: 3 values of 'income' out of range [0, 1e6]\ncount=3\nrate=0.003\nthreshold=0.001\n");
+    assert_xp(doc, "//testcase[@name='flip_rate']/system-out", "skipped: no numeric features to perturb\n");
+    /* The summary stays on one line whatever the message holds. */
+    assert_xp(doc, "substring-before(//testcase[@name='nasty']/system-out, '\n')", "failed: " NASTY_ONE_LINE);
+    /* Schema validity of these cases: test_report_junit_validates_against_xsd. */
     done(doc, dir);
     mg_report_free(r);
 }
@@ -635,6 +701,8 @@ int main(void)
         cmocka_unit_test(test_report_junit_missing_facts_get_fallbacks),
         cmocka_unit_test(test_report_junit_strict_schema_but_root_attributes),
         cmocka_unit_test(test_report_junit_counts_and_suites),
+        cmocka_unit_test(test_report_junit_classname_has_gate_name),
+        cmocka_unit_test(test_report_junit_every_case_has_its_figures),
         cmocka_unit_test(test_report_junit_failure_text_has_examples),
         cmocka_unit_test(test_report_junit_properties_hold_facts_and_figures),
         cmocka_unit_test(test_report_junit_nasty_text_round_trips),

@@ -101,6 +101,38 @@ static void test_spec_full_example_loads(void **state)
     mg_spec_free(s);
 }
 
+/* Issue 10: reports.junit_prefix (a string; "" allowed) and
+ * reports.annotations (a count, default 10). */
+static void test_spec_reports_junit_prefix_and_annotations(void **state)
+{
+    (void)state;
+    mg_spec_errors errs;
+    mg_spec *s = mg_spec_load(tu_write("r0.json", "{\"data\": {\"path\": \"d.csv\"}}"), &errs);
+    assert_non_null(s);
+    assert_null(s->junit_prefix);
+    assert_int_equal(s->annotations, 10);
+    mg_spec_free(s);
+    s = mg_spec_load(tu_write("r1.json", "{\"data\": {\"path\": \"d.csv\"},\n"
+                                         " \"reports\": {\"junit_prefix\": \"team-a\", \"annotations\": 3}}"),
+                     &errs);
+    assert_non_null(s);
+    assert_string_equal(s->junit_prefix, "team-a");
+    assert_int_equal(s->annotations, 3);
+    mg_spec_free(s);
+    s = mg_spec_load(tu_write("r2.json", "{\"data\": {\"path\": \"d.csv\"}, \"reports\": {\"junit_prefix\": \"\"}}"),
+                     &errs);
+    assert_non_null(s);
+    assert_string_equal(s->junit_prefix, "");
+    mg_spec_free(s);
+    const char *msg = first_error("{\"data\": {\"path\": \"d.csv\"},\n \"reports\": {\"annotations\": -1}}", &errs);
+    assert_contains(msg, "gate.json:2:");
+    assert_contains(msg, "reports.annotations");
+    mg_spec_errors_free(&errs);
+    msg = first_error("{\"data\": {\"path\": \"d.csv\"},\n \"reports\": {\"junit_prefix\": 7}}", &errs);
+    assert_contains(msg, "expected a string");
+    mg_spec_errors_free(&errs);
+}
+
 static void test_spec_syntax_error_has_position(void **state)
 {
     (void)state;
@@ -359,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_spec_minimal_gets_defaults),
         cmocka_unit_test(test_spec_full_example_loads),
         cmocka_unit_test(test_spec_syntax_error_has_position),
+        cmocka_unit_test(test_spec_reports_junit_prefix_and_annotations),
         cmocka_unit_test(test_spec_typo_in_key_points_at_it_and_suggests),
         cmocka_unit_test(test_spec_unknown_check_suggests),
         cmocka_unit_test(test_spec_bad_option_values),
