@@ -436,11 +436,11 @@ static void test_report_junit_every_case_has_its_figures(void **state)
     char *dir;
     xmlDocPtr doc = write_and_parse(r, &dir);
     assert_xp_count(doc, "//testcase[not(system-out)]", 0);
-    assert_xp(doc, "//testcase[@name='accuracy']/system-out", "passed\nvalue=0.93\nthreshold=0.9\n");
+    assert_xp(doc, "//testcase[@name='accuracy']/system-out", "passed\nvalue=0.93\nbound=0.9\nbound_option=min\ndecision_threshold=0.3\n");
     assert_xp(doc, "//testcase[@name='missing_age']/system-out",
               "passed\ncount=0\nrate=0\nmax_rate=0.01\nrows=1000\n");
     assert_xp(doc, "//testcase[@name='range_income']/system-out",
-              "failed: 3 values of 'income' out of range [0, 1e6]\ncount=3\nrate=0.003\nthreshold=0.001\n");
+              "failed: 3 values of 'income' out of range [0, 1e6]\ncount=3\nrate=0.003\nbound=0.001\nbound_option=max_rate\n");
     assert_xp(doc, "//testcase[@name='flip_rate']/system-out", "skipped: no numeric features to perturb\n");
     /* The summary stays on one line whatever the message holds. */
     assert_xp(doc, "substring-before(//testcase[@name='nasty']/system-out, '\n')", "failed: " NASTY_ONE_LINE);
