@@ -61,16 +61,16 @@ expect_eq "$(xpath "$A" 'count(//testcase[not(system-out)])')" "0" "cases withou
 out=$(xpath "$A" 'string(//testcase[@name="missing"]/system-out)')
 expect_eq "$(printf '%s\n' "$out" | head -n 1)" \
     "passed: 9 rows with a missing required field (rate 0.002998 of 3002 rows), within max_rate 0.01" "summary line"
-for kv in count=9 rows=3002 rate=0.0029980013324450365 threshold=0.01 max_rate=0.01; do
+for kv in count=9 rows=3002 rate=0.0029980013324450365 bound=0.01 bound_option=max_rate max_rate=0.01; do
     printf '%s\n' "$out" | grep -qx "$kv" || fail "missing system-out lacks '$kv'"
 done
 out=$(xpath "$A" 'string(//testcase[@name="roc_auc"]/system-out)')
-for kv in value=0.8803921568627451 threshold=0.85 baseline=0.8755795114656032 delta=0.004812645397141879 n=3002; do
+for kv in value=0.8803921568627451 bound=0.85 baseline=0.8755795114656032 delta=0.004812645397141879 n=3002; do
     printf '%s\n' "$out" | grep -qx "$kv" || fail "roc_auc system-out lacks '$kv'"
 done
 out=$(xpath "$B" 'string(//testcase[@name="ranges"]/system-out)')
 expect_eq "$(printf '%s\n' "$out" | head -n 1)" \
-    "failed: 3 rows with a value out of range (rate 0.0009993 of 3002 rows) exceeds max_rate 0" "failed summary"
+    "failed: 4 rows with a value out of range (rate 0.001332 of 3002 rows) exceeds max_rate 0" "failed summary"
 case_end
 
 # A realistic file: 200 000 rows, every data check streaming over them.
@@ -131,7 +131,7 @@ grep -q '<html' "$TMP/view.html" || fail "view.html is not HTML"
     fail "xunit-viewer console failed"
 grep -q "fraud-model-strict.mgate.data" "$TMP/xv.txt" || fail "console lacks the suite"
 grep -q "✗ missing" "$TMP/xv.txt" || fail "console lacks the failed case"
-grep -q "failed: 3 rows with a value out of range" "$TMP/xv.txt" || fail "console lacks the case's system-out"
+grep -q "failed: 4 rows with a value out of range" "$TMP/xv.txt" || fail "console lacks the case's system-out"
 case_end
 
 finish
