@@ -140,6 +140,9 @@ int cmd_baseline(int argc, char **argv)
         default_out = spec->baseline_path ? strdup(spec->baseline_path) : mg_spec_resolve(spec, "baseline.json");
         out = default_out;
     }
+    /* The baseline being written is not an input: it may not exist yet. */
+    free(spec->baseline_path);
+    spec->baseline_path = NULL;
     mg_spec_only_check(spec, "all_metrics");
     r = mg_report_new();
     mg_error err = {{0}};
