@@ -76,8 +76,9 @@ static void id_drop(mg_col_profile *c)
     c->id_dropped = 1;
 }
 
-/* Uniqueness: a repeat beyond the flaw share (once 100 values are in), a
- * fractional number, a timestamp or too many keys end an auto candidate. */
+/* Uniqueness: more than 10 times the flaw share of repeats (once 100
+ * values are in), a fractional number, a timestamp or too many keys end an
+ * auto candidate; the final test (mg_profile_pick_id) is the flaw share. */
 static void id_observe(mg_col_profile *c, const mg_value *v, int fractional, int timestamp, uint64_t row)
 {
     if (!c->id_tracked)
@@ -95,7 +96,9 @@ static void id_observe(mg_col_profile *c, const mg_value *v, int fractional, int
         c->duplicates++;
     else
         e->line = row + 1;
-    if (c->present >= 100 && (double)c->duplicates > MG_INIT_FLAW_SHARE * (double)c->present)
+    /* Early, only clear repeaters are dropped (a few repeats at the start
+     * may still be within the flaw share at the end). */
+    if (c->present >= 100 && (double)c->duplicates > 10 * MG_INIT_FLAW_SHARE * (double)c->present)
         id_drop(c);
 }
 

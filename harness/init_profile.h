@@ -12,7 +12,7 @@
  *     the first column), a keytable of 128-bit fingerprints: 32 bytes a slot,
  *     about 43-85 bytes per distinct value.  A candidate stops being tracked
  *     (and its table is freed) when it holds a fractional number or a
- *     timestamp, when more than MG_INIT_FLAW_SHARE of its values repeat, or
+ *     timestamp, when more than 10 x MG_INIT_FLAW_SHARE of its values repeat, or
  *     (unless it is the --id column) past MG_INIT_MAX_ID_KEYS distinct values.
  *
  * Ownership: mg_profile_new returns a profile freed by mg_profile_free (NULL
