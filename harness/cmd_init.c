@@ -257,17 +257,19 @@ static void add_check(json_t *checks, const char *type, uint64_t seen)
 static json_t *checks_json(const init_read *rd, const init_roles *roles)
 {
     const mg_profile *p = rd->profile;
-    uint64_t missing = 0, wrong = 0;
+    uint64_t missing = 0, wrong = 0, outside = 0;
     for (size_t i = 0; i < p->ncols; i++) {
         mg_col_rules r;
         mg_profile_rules(p, i, &r);
         missing += r.missing_cells;
         wrong += r.wrong_type_cells;
+        if ((long)i != roles->label)
+            outside += r.out_of_range_cells;
     }
     json_t *checks = json_array();
     add_check(checks, "missing", missing);
     add_check(checks, "types", wrong);
-    add_check(checks, "ranges", 0);
+    add_check(checks, "ranges", outside);
     add_check(checks, "format", rd->format_rows);
     add_check(checks, "limits", rd->limit_rows);
     if (roles->time >= 0) {
@@ -330,7 +332,7 @@ static mg_spec *write_and_load(const json_t *root, const char *out, mg_atomic_fi
         fprintf(stderr, "mgate: error: %s\n", err.msg);
         return NULL;
     }
-    if (json_dumpf(root, af->fp, JSON_INDENT(2) | JSON_REAL_PRECISION(12)) != 0 || fputc('\n', af->fp) == EOF ||
+    if (json_dumpf(root, af->fp, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) != 0 || fputc('\n', af->fp) == EOF ||
         fflush(af->fp) != 0) {
         fprintf(stderr, "mgate: error: '%s': writing failed\n", out);
         mg_atomic_abort(af);
@@ -410,8 +412,8 @@ static void print_column(const mg_profile *p, size_t i, const init_roles *roles,
            r.required ? "required" : "optional", r.nullable ? ", nullable" : "");
     const json_t *min = json_object_get(field, "min"), *max = json_object_get(field, "max");
     if (min && max) {
-        char *a = json_dumps(min, JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
-        char *b = json_dumps(max, JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
+        char *a = json_dumps(min, JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+        char *b = json_dumps(max, JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
         printf(", %s..%s", a, b);
         free(a);
         free(b);
@@ -425,6 +427,8 @@ static void print_column(const mg_profile *p, size_t i, const init_roles *roles,
         printf(", %llu missing", (unsigned long long)r.missing_cells);
     if (r.wrong_type_cells)
         printf(", %llu of another type", (unsigned long long)r.wrong_type_cells);
+    if (r.out_of_range_cells && (long)i != roles->label)
+        printf(", %llu outside as flaws", (unsigned long long)r.out_of_range_cells);
     const char *role = (long)i == roles->id ? "id" : (long)i == roles->time ? "time"
                      : (long)i == roles->label ? "label" : (long)i == roles->prediction ? "prediction" : NULL;
     printf("%s%s\n", role ? "  <- " : "", role ? role : "");

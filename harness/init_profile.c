@@ -107,8 +107,10 @@ static void values_observe(mg_col_profile *c, const mg_value *v)
     if (c->too_many_values)
         return;
     for (size_t k = 0; k < c->nvalues; k++)
-        if (strlen(c->values[k].text) == v->len && memcmp(c->values[k].text, v->text, v->len) == 0)
+        if (strlen(c->values[k].text) == v->len && memcmp(c->values[k].text, v->text, v->len) == 0) {
+            c->values[k].count++;
             return;
+        }
     if (c->nvalues == MG_INIT_MAX_VALUES || v->len > MG_INIT_VALUE_BYTES || memchr(v->text, 0, v->len)) {
         for (size_t k = 0; k < c->nvalues; k++)
             free(c->values[k].text);
@@ -119,8 +121,35 @@ static void values_observe(mg_col_profile *c, const mg_value *v)
     mg_seen_value *s = &c->values[c->nvalues++];
     const char *expected;
     s->text = mg_xstrndup(v->text, v->len);
+    s->count = 1;
     s->is_text = v->kind == MG_VALUE_TEXT;
     s->is_int = mg_value_as_type(v, MG_TYPE_INTEGER, &s->num, &expected) == 0;
+}
+
+/* Inserts x into a sorted array of at most MG_INIT_EXTREMES, keeping the
+ * ones that come first in the order (ascending when sign is 1). */
+static void extremes_insert(double *a, size_t *n, double x, int sign)
+{
+    size_t i = *n;
+    if (i == MG_INIT_EXTREMES) {
+        if (sign * x >= sign * a[i - 1])
+            return;
+        i--;
+    } else {
+        (*n)++;
+    }
+    while (i > 0 && sign * a[i - 1] > sign * x) {
+        a[i] = a[i - 1];
+        i--;
+    }
+    a[i] = x;
+}
+
+static void extremes_observe(mg_extremes *e, double x)
+{
+    extremes_insert(e->low, &e->nlow, x, 1);
+    extremes_insert(e->high, &e->nhigh, x, -1);
+    e->negatives += x < 0;
 }
 
 static void order_observe(mg_col_profile *c, double t)
@@ -160,6 +189,8 @@ static void value_observe(mg_profile *p, size_t i, const mg_value *v, uint64_t r
         } else if (k != MG_CAND_STRING) {
             c->lo[k] = fmin(c->lo[k], num[k]);
             c->hi[k] = fmax(c->hi[k], num[k]);
+            if (k == MG_CAND_INTEGER || k == MG_CAND_NUMBER)
+                extremes_observe(&c->ext[k], num[k]);
         }
     }
     if (v->kind == MG_VALUE_TEXT) {
@@ -244,11 +275,22 @@ void mg_profile_rules(const mg_profile *p, size_t i, mg_col_rules *r)
         k = MG_CAND_TIMESTAMP;
     if ((r->type == MG_TYPE_INTEGER || r->type == MG_TYPE_NUMBER || r->type == MG_TYPE_TIMESTAMP) &&
         c->lo[k] <= c->hi[k]) {
+        double lo = c->lo[k], hi = c->hi[k];
+        r->flaw_lo = lo;
+        r->flaw_hi = hi;
+        if (k == MG_CAND_INTEGER || k == MG_CAND_NUMBER)
+            mg_flaw_range(&c->ext[k], c->lo[k], c->hi[k], tolerated(c->present), &lo, &hi, &r->out_of_range_cells);
         r->has_bounds = 1;
-        mg_widen_bounds(c->lo[k], c->hi[k], r->type, &r->min, &r->max);
+        mg_widen_bounds(lo, hi, r->type, &r->min, &r->max);
     }
-    if (r->type == MG_TYPE_STRING && !c->too_many_values && c->nvalues > 0)
+    if (r->type == MG_TYPE_STRING && !c->too_many_values && c->nvalues > 0) {
         r->has_values = 1;
+        for (size_t v = 0; v < c->nvalues; v++)
+            if (c->values[v].is_text && mg_value_is_rare(c->values[v].count, c->present))
+                r->out_of_range_cells += c->values[v].count;
+        if (r->out_of_range_cells > tolerated(c->present))
+            r->out_of_range_cells = 0; /* then rare values are kept (see values_json) */
+    }
     else if (r->type == MG_TYPE_STRING && c->max_length > 0) {
         r->has_max_length = 1;
         r->max_length = c->max_length + (c->max_length + 3) / 4; /* a quarter more, at least 1 */
@@ -287,6 +329,32 @@ long mg_profile_pick_time(const mg_profile *p)
     return -1;
 }
 
+int mg_value_is_rare(uint64_t count, uint64_t present)
+{
+    return (double)count < MG_INIT_RARE_SHARE * (double)present;
+}
+
+void mg_flaw_range(const mg_extremes *e, double lo, double hi, uint64_t tolerated, double *out_lo, double *out_hi,
+                   uint64_t *excluded)
+{
+    size_t limit = tolerated < MG_INIT_EXTREMES ? (size_t)tolerated : MG_INIT_EXTREMES;
+    size_t cut_low = 0, cut_high = 0;
+    /* Low end: the largest cluster further below the next value than the
+     * rest spans; or the few negatives of an otherwise non-negative column. */
+    for (size_t m = 1; m <= limit && m < e->nlow; m++)
+        if (e->low[m] - e->low[m - 1] > hi - e->low[m])
+            cut_low = m;
+    if (e->negatives > 0 && e->negatives <= limit && e->negatives < e->nlow && e->negatives > cut_low)
+        cut_low = (size_t)e->negatives;
+    double kept_lo = cut_low ? e->low[cut_low] : lo;
+    for (size_t m = 1; m + cut_low <= limit && m < e->nhigh; m++)
+        if (e->high[m - 1] - e->high[m] > e->high[m] - kept_lo)
+            cut_high = m;
+    *out_lo = kept_lo;
+    *out_hi = cut_high ? e->high[cut_high] : hi;
+    *excluded = cut_low + cut_high;
+}
+
 /* A round step near x: the power of ten at or below it. */
 static double round_step(double x)
 {
@@ -302,6 +370,10 @@ void mg_widen_bounds(double lo, double hi, mg_field_type type, double *min, doub
     }
     double range = hi - lo;
     double margin = MG_INIT_WIDEN_SHARE * (range > 0 ? range : (fabs(hi) > 0 ? fabs(hi) : 1));
+    /* At least a millionth of a millionth of the values' size, so that the
+     * bounds written with 15 significant digits still cover the range. */
+    if (margin < 1e-12 * fmax(fabs(lo), fabs(hi)))
+        margin = 1e-12 * fmax(fabs(lo), fabs(hi));
     double step = round_step(margin);
     if (type == MG_TYPE_INTEGER && step < 1)
         step = 1;

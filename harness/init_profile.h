@@ -33,12 +33,22 @@
 #define MG_INIT_FLAW_SHARE 0.01     /* wrong types / missing cells up to this share are flaws, not the rule */
 #define MG_INIT_WIDEN_SHARE 0.10    /* min/max are widened by this share of the observed range */
 #define MG_INIT_MAX_ID_KEYS (4u << 20) /* distinct values kept per auto-detected id candidate */
+#define MG_INIT_EXTREMES 8          /* lowest and highest values kept per numeric candidate */
+#define MG_INIT_RARE_SHARE 0.001    /* a text value seen in less than this share of values is a flaw */
 
 /* The type candidates a value is tried against, in order of preference. */
 enum { MG_CAND_INTEGER, MG_CAND_NUMBER, MG_CAND_BOOLEAN, MG_CAND_TIMESTAMP, MG_CAND_STRING, MG_CAND_COUNT };
 
+/* The MG_INIT_EXTREMES lowest (ascending) and highest (descending) values. */
+typedef struct mg_extremes {
+    double low[MG_INIT_EXTREMES], high[MG_INIT_EXTREMES];
+    size_t nlow, nhigh;
+    uint64_t negatives;
+} mg_extremes;
+
 typedef struct mg_seen_value {
     char *text;
+    uint64_t count;
     int is_text;   /* a CSV field or a JSON string */
     int is_int;    /* readable as an integer; then `num` holds it */
     double num;
@@ -51,6 +61,7 @@ typedef struct mg_col_profile {
     uint64_t present;                /* other values */
     uint64_t fails[MG_CAND_COUNT];   /* present values not readable as each candidate */
     double lo[MG_CAND_COUNT], hi[MG_CAND_COUNT]; /* range of the readable ones (numbers, epoch s) */
+    mg_extremes ext[2];              /* for MG_CAND_INTEGER and MG_CAND_NUMBER */
     size_t max_length;               /* longest text, in code points */
     mg_seen_value values[MG_INIT_MAX_VALUES];
     size_t nvalues;
@@ -74,7 +85,9 @@ typedef struct mg_col_rules {
     uint64_t wrong_type_cells;       /* cells the types check will count */
     int has_bounds;
     double min, max;                 /* widened (see mg_widen_bounds) */
-    int has_values;                  /* values[] of the profile, of the right type */
+    uint64_t out_of_range_cells;     /* flaws left outside min/max or values (see mg_flaw_range) */
+    double flaw_lo, flaw_hi;         /* the observed range, flaws included */
+    int has_values;                  /* values[] of the profile, of the right type, not rare */
     int has_max_length;
     size_t max_length;
 } mg_col_rules;
@@ -108,6 +121,18 @@ long mg_profile_pick_id(const mg_profile *p);
 /* Index of the time column: the --time column, else the first column
  * inferred as timestamp; -1 when none. */
 long mg_profile_pick_time(const mg_profile *p);
+
+/* The range of the values once flaws at its ends are left out: a cluster of
+ * at most min(MG_INIT_EXTREMES, tolerated) extreme values further from the
+ * next value than the rest of the values span, and, in a column otherwise
+ * non-negative, at most that many negative values.  *excluded is how many
+ * were left out (0 when none). */
+void mg_flaw_range(const mg_extremes *e, double lo, double hi, uint64_t tolerated, double *out_lo, double *out_hi,
+                   uint64_t *excluded);
+
+/* True when a value seen `count` times among `present` values is rare
+ * enough to be a flaw (less than MG_INIT_RARE_SHARE). */
+int mg_value_is_rare(uint64_t count, uint64_t present);
 
 /* Widens an observed range [lo, hi] (see docs/init.md, "Bounds"): by
  * MG_INIT_WIDEN_SHARE of the range (of |value|, or 1, for a constant),

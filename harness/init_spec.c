@@ -43,14 +43,17 @@ static int seen_cmp(const void *a, const void *b)
     return strcmp(x->text, y->text);
 }
 
-/* The values seen, of the field's type, in order. */
-static json_t *values_json(const mg_col_profile *c, mg_field_type type)
+/* The values seen, of the field's type, in order; without the rare ones
+ * when drop_rare. */
+static json_t *values_json(const mg_col_profile *c, mg_field_type type, int drop_rare)
 {
     mg_seen_value sorted[MG_INIT_MAX_VALUES];
     memcpy(sorted, c->values, c->nvalues * sizeof *sorted);
     qsort(sorted, c->nvalues, sizeof *sorted, seen_cmp);
     json_t *vals = json_array();
     for (size_t k = 0; k < c->nvalues; k++) {
+        if (drop_rare && mg_value_is_rare(sorted[k].count, c->present))
+            continue;
         if (type == MG_TYPE_INTEGER && sorted[k].is_int)
             json_array_append_new(vals, json_integer((json_int_t)sorted[k].num));
         else if (type == MG_TYPE_STRING && sorted[k].is_text)
@@ -68,7 +71,7 @@ json_t *mg_init_field_json(const mg_col_profile *c, const mg_col_rules *r, int i
     /* A class label is a closed set: its values, not a range. */
     int label_values = is_label && r->type == MG_TYPE_INTEGER && !c->too_many_values && c->nvalues > 0;
     if (label_values) {
-        json_object_set_new(f, "values", values_json(c, r->type));
+        json_object_set_new(f, "values", values_json(c, r->type, 0));
         return f;
     }
     if (r->has_bounds) {
@@ -76,7 +79,7 @@ json_t *mg_init_field_json(const mg_col_profile *c, const mg_col_rules *r, int i
         json_object_set_new(f, "max", bound_json(r->max, r->type));
     }
     if (r->has_values)
-        json_object_set_new(f, "values", values_json(c, r->type));
+        json_object_set_new(f, "values", values_json(c, r->type, r->out_of_range_cells > 0));
     if (r->has_max_length)
         json_object_set_new(f, "max_length", json_integer((json_int_t)r->max_length));
     return f;

@@ -213,6 +213,67 @@ static void test_init_id_is_unique_and_not_fractional(void **state)
     texts_free(f, 300);
 }
 
+static mg_extremes extremes_of(const double *x, size_t n)
+{
+    const char **t = calloc(n, sizeof *t);
+    for (size_t i = 0; i < n; i++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%g", x[i]);
+        t[i] = strdup(buf);
+    }
+    mg_profile *p = profile_of("c", t, n, -1, -1);
+    mg_extremes e = p->cols[0].ext[MG_CAND_NUMBER];
+    mg_profile_free(p);
+    texts_free(t, n);
+    return e;
+}
+
+static void test_init_flaws_at_the_ends_are_left_out(void **state)
+{
+    (void)state;
+    /* 300 ages 18..90, one 230 and one -1: both flaws (1% of 300 = 3 allowed). */
+    double x[302];
+    for (int i = 0; i < 300; i++)
+        x[i] = 18 + i % 73;
+    x[300] = 230;
+    x[301] = -1;
+    mg_extremes e = extremes_of(x, 302);
+    double lo, hi;
+    uint64_t out;
+    mg_flaw_range(&e, -1, 230, 3, &lo, &hi, &out);
+    assert_true(lo == 18 && hi == 90);
+    assert_int_equal(out, 2);
+    /* With no tolerance nothing is left out. */
+    mg_flaw_range(&e, -1, 230, 0, &lo, &hi, &out);
+    assert_true(lo == -1 && hi == 230);
+    assert_int_equal(out, 0);
+    /* A long tail is not a flaw: 18..90 then 95 is within the span. */
+    x[300] = 95;
+    x[301] = 18;
+    e = extremes_of(x, 302);
+    mg_flaw_range(&e, 18, 95, 3, &lo, &hi, &out);
+    assert_true(lo == 18 && hi == 95);
+    assert_int_equal(out, 0);
+}
+
+static void test_init_rare_text_values_are_flaws(void **state)
+{
+    (void)state;
+    /* 1 "XXX" among 2000 is rare (< 0.1%); the values leave it out and
+     * the ranges check tolerates it. */
+    const char **t = texts_of("%d", 2000);
+    for (int i = 0; i < 2000; i++) {
+        free((char *)t[i]);
+        t[i] = strdup(i == 7 ? "XXX" : i % 2 ? "EUR" : "USD");
+    }
+    mg_col_rules r = rules_of(t, 2000);
+    assert_true(r.has_values);
+    assert_int_equal(r.out_of_range_cells, 1);
+    assert_true(mg_value_is_rare(1, 2000));
+    assert_false(mg_value_is_rare(2, 2000));
+    texts_free(t, 2000);
+}
+
 static void test_init_id_names(void **state)
 {
     (void)state;
@@ -281,6 +342,8 @@ int main(void)
         cmocka_unit_test(test_init_values_up_to_twenty),
         cmocka_unit_test(test_init_widen_bounds),
         cmocka_unit_test(test_init_id_is_unique_and_not_fractional),
+        cmocka_unit_test(test_init_flaws_at_the_ends_are_left_out),
+        cmocka_unit_test(test_init_rare_text_values_are_flaws),
         cmocka_unit_test(test_init_id_names),
         cmocka_unit_test(test_init_lateness_text),
         cmocka_unit_test(test_init_metric_floors),
