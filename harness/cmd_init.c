@@ -20,6 +20,7 @@
 #include "common/atomic_file.h"
 #include "common/xmem.h"
 #include "harness/commands.h"
+#include "harness/init_order.h"
 #include "harness/init_profile.h"
 #include "harness/init_spec.h"
 #include "harness/runner.h"
@@ -63,6 +64,7 @@ typedef struct init_read {
 /* The columns the spec names, -1 when none. */
 typedef struct init_roles {
     long label, id, time, prediction;
+    mg_order_rule order;      /* order.key_col is the data.key column */
 } init_roles;
 
 static int parse_args(int argc, char **argv, init_opts *o)
@@ -210,6 +212,7 @@ static void pick_roles(const init_opts *o, const mg_profile *p, init_roles *role
             roles->label = (long)i;
     roles->id = mg_profile_pick_id(p);
     roles->time = mg_profile_pick_time(p);
+    mg_order_pick(p, roles->time, roles->id, &roles->order);
     roles->prediction = -1;
     if (o->model || roles->label < 0 || !label_is_binary(p, roles->label))
         return;
@@ -238,6 +241,7 @@ static json_t *data_json(const char *data_rel, const init_read *rd, const init_r
     json_object_set_new(data, "path", json_string(data_rel));
     json_object_set_new(data, "format", json_string(rd->format == MG_FORMAT_JSONL ? "jsonl" : "csv"));
     set_role(data, "id", p, roles->id);
+    set_role(data, "key", p, roles->order.key_col);
     set_role(data, "time", p, roles->time);
     set_role(data, "label", p, roles->label);
     set_role(data, "prediction", p, roles->prediction);
@@ -272,13 +276,16 @@ static json_t *checks_json(const init_read *rd, const init_roles *roles)
     add_check(checks, "ranges", outside);
     add_check(checks, "format", rd->format_rows);
     add_check(checks, "limits", rd->limit_rows);
-    if (roles->time >= 0) {
+    if (roles->order.use) {
         json_t *c = json_object();
-        char late[32];
-        mg_lateness_text(p->cols[roles->time].worst_lateness, late, sizeof late);
         json_object_set_new(c, "check", json_string("order"));
-        if (p->cols[roles->time].worst_lateness > 0)
+        if (roles->order.allowed_lateness > 0) {
+            char late[32];
+            mg_lateness_text(roles->order.allowed_lateness, late, sizeof late);
             json_object_set_new(c, "allowed_lateness", json_string(late));
+        }
+        if (roles->order.max_count)
+            json_object_set_new(c, "max_count", json_integer((json_int_t)roles->order.max_count));
         json_array_append_new(checks, c);
     }
     if (roles->id >= 0)
@@ -430,6 +437,7 @@ static void print_column(const mg_profile *p, size_t i, const init_roles *roles,
     if (r.out_of_range_cells && (long)i != roles->label)
         printf(", %llu outside as flaws", (unsigned long long)r.out_of_range_cells);
     const char *role = (long)i == roles->id ? "id" : (long)i == roles->time ? "time"
+                     : (long)i == roles->order.key_col ? "key"
                      : (long)i == roles->label ? "label" : (long)i == roles->prediction ? "prediction" : NULL;
     printf("%s%s\n", role ? "  <- " : "", role ? role : "");
 }
@@ -448,6 +456,9 @@ static void print_summary(const init_opts *o, const init_read *rd, const init_ro
         const json_t *metric = json_object_get(c, "metric");
         const json_t *count = json_object_get(c, "max_count");
         printf("%s %s", k ? "," : "", json_string_value(metric ? metric : json_object_get(c, "check")));
+        const json_t *late = json_object_get(c, "allowed_lateness");
+        if (late)
+            printf(" (allowed_lateness %s)", json_string_value(late));
         if (count)
             printf(" (max_count %lld)", (long long)json_integer_value(count));
     }
@@ -518,7 +529,7 @@ int cmd_init(int argc, char **argv)
         return MG_EXIT_USAGE;
     init_read rd;
     memset(&rd, 0, sizeof rd);
-    init_roles roles = {-1, -1, -1, -1};
+    init_roles roles = {-1, -1, -1, -1, {0, -1, 0, 0}};
     json_t *root = NULL;
     mg_spec *check = NULL;
     status = read_data(&o, &rd, &roles);

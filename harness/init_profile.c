@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "common/xmem.h"
+#include "harness/init_order.h"
 
 static const mg_field_type cand_type[MG_CAND_COUNT] = {
     MG_TYPE_INTEGER, MG_TYPE_NUMBER, MG_TYPE_BOOLEAN, MG_TYPE_TIMESTAMP, MG_TYPE_STRING};
@@ -36,6 +37,8 @@ mg_profile *mg_profile_new(const char *const *names, size_t n, long id_col, long
     p->cols = mg_xcalloc(n ? n : 1, sizeof *p->cols);
     p->ncols = n;
     p->time_col = (int)time_col;
+    p->id_col = id_col;
+    p->order_time_col = -2; /* decided on the first row */
     for (size_t i = 0; i < n; i++) {
         mg_col_profile *c = &p->cols[i];
         c->name = mg_xstrdup(names[i]);
@@ -63,6 +66,7 @@ void mg_profile_free(mg_profile *p)
         if (c->id_tracked)
             mg_keytable_free(&c->keys);
     }
+    mg_order_free(p);
     free(p->cols);
     free(p);
 }
@@ -152,17 +156,6 @@ static void extremes_observe(mg_extremes *e, double x)
     e->negatives += x < 0;
 }
 
-static void order_observe(mg_col_profile *c, double t)
-{
-    if (c->has_latest && t < c->latest) {
-        if (c->latest - t > c->worst_lateness)
-            c->worst_lateness = c->latest - t;
-        return;
-    }
-    c->has_latest = 1;
-    c->latest = t;
-}
-
 static void value_observe(mg_profile *p, size_t i, const mg_value *v, uint64_t row)
 {
     mg_col_profile *c = &p->cols[i];
@@ -198,8 +191,6 @@ static void value_observe(mg_profile *p, size_t i, const mg_value *v, uint64_t r
         if (len > c->max_length)
             c->max_length = len;
     }
-    if (ok[MG_CAND_TIMESTAMP])
-        order_observe(c, num[MG_CAND_TIMESTAMP]);
     values_observe(c, v);
     id_observe(c, v, ok[MG_CAND_NUMBER] && !ok[MG_CAND_INTEGER], ok[MG_CAND_TIMESTAMP] && !ok[MG_CAND_NUMBER], row);
 }
@@ -207,6 +198,9 @@ static void value_observe(mg_profile *p, size_t i, const mg_value *v, uint64_t r
 void mg_profile_add_row(mg_profile *p, const mg_row *row)
 {
     static const mg_value absent = {MG_VALUE_ABSENT, "", 0, 0, 0};
+    if (p->order_time_col == -2)
+        mg_order_setup(p, row);
+    mg_order_observe(p, row);
     for (size_t i = 0; i < p->ncols; i++)
         value_observe(p, i, i < row->nvalues ? &row->values[i] : &absent, p->rows);
     p->rows++;

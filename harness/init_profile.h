@@ -66,9 +66,6 @@ typedef struct mg_col_profile {
     mg_seen_value values[MG_INIT_MAX_VALUES];
     size_t nvalues;
     int too_many_values;             /* more than MG_INIT_MAX_VALUES distinct (or a long one) */
-    /* event order, for each column whose values read as timestamps */
-    int has_latest;
-    double latest, worst_lateness;   /* epoch seconds */
     /* uniqueness, for id candidates */
     int id_tracked;                  /* 1 while the table is kept */
     int id_given;                    /* the --id column: never dropped */
@@ -92,11 +89,30 @@ typedef struct mg_col_rules {
     size_t max_length;
 } mg_col_rules;
 
+/* Event order within one scope: the whole file, or per value of a key
+ * column (harness/init_order.c). */
+typedef struct mg_order_scope {
+    long key_col;                    /* -1: the whole file */
+    uint64_t late_rows;              /* rows earlier than the latest time before them in the scope */
+    double worst_lateness;           /* seconds */
+    int has_latest;
+    double latest;                   /* whole file only */
+    int dropped;                     /* more than MG_INIT_MAX_ID_KEYS keys: not judged, table freed */
+    mg_keytable keys;                /* per key: value = latest time (key scopes only) */
+} mg_order_scope;
+
+#define MG_INIT_MAX_KEY_SCOPES 4     /* key columns tried for per-key order */
+
 typedef struct mg_profile {
     mg_col_profile *cols;
     size_t ncols;
     uint64_t rows;
     int time_col;                    /* the --time column or -1: epoch seconds count as timestamps there */
+    long id_col;                     /* the --id column or -1 */
+    long order_time_col;             /* the column whose order is followed; -1 none; decided on row 1 */
+    double time_lo, time_hi;         /* its range (epoch s) */
+    mg_order_scope scopes[1 + MG_INIT_MAX_KEY_SCOPES]; /* [0] the whole file, then key columns */
+    size_t nscopes;
 } mg_profile;
 
 /* A profile of the given columns.  id_col/time_col: the --id/--time columns,

@@ -21,12 +21,14 @@ expect_rc 0
 expect_file "$TMP/d/gate.json"
 expect_stdout_contains "transactions.csv: 3002 rows, 12 columns"
 expect_stdout_contains "transaction_id       string     required, max_length 10  <- id"
+expect_stdout_contains "customer_id          string     required, max_length 8  <- key"
 expect_stdout_contains "event_time           timestamp  required, \"2026-09-27T00:00:00Z\"..\"2026-10-08T00:00:00Z\"  <- time"
 expect_stdout_contains "currency             string     required, 4 values, 1 outside as flaws"
 expect_stdout_contains "customer_age         integer    required, 10..98, 1 outside as flaws"
 expect_stdout_contains "  mgate run gate.json"
 expect_eq "$(jqr gate.json '.data.path')" "transactions.csv" "data.path"
-expect_eq "$(jqr gate.json '.data.id + " " + .data.time')" "transaction_id event_time" "roles"
+# Not in time order as a whole, but per customer: customer_id is the key.
+expect_eq "$(jqr gate.json '.data.id + " " + .data.key + " " + .data.time')" "transaction_id customer_id event_time" "roles"
 expect_eq "$(jqr gate.json '.schema.customer_age | "\(.type) \(.min) \(.max)"')" "integer 10 98" "customer_age"
 expect_eq "$(jqr gate.json '.schema.amount | "\(.type) \(.min) \(.max)"')" "number 0 1030" "amount"
 expect_eq "$(jqr gate.json '.schema.currency.values | join(",")')" "CHF,EUR,GBP,USD" "currency values"
@@ -37,7 +39,7 @@ expect_eq "$(jqr gate.json '[.checks[].check] | join(" ")')" "missing types rang
 # the wrong type, a negative amount, an age of 230, currency XXX, 2 repeated
 # ids) are within 1% and become tolerances.
 expect_eq "$(jqr gate.json '[.checks[] | "\(.check)=\(.max_count // .allowed_lateness // "-")"] | join(" ")')" \
-    "missing=9 types=2 ranges=3 format=- limits=- order=6d duplicates=2" "tolerances"
+    "missing=9 types=2 ranges=3 format=- limits=- order=8 duplicates=2" "tolerances"
 run_mgate run gate.json --json "$TMP/pass.json"
 expect_rc 0
 expect_eq "$(jqr "$TMP/pass.json" '.verdict')" "passed" "verdict"

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/init_order.h"
 #include "harness/init_profile.h"
 #include "harness/init_spec.h"
 
@@ -93,7 +94,7 @@ static void test_init_epoch_seconds_only_in_the_time_column(void **state)
     assert_int_equal(r.type, MG_TYPE_TIMESTAMP);
     assert_true(r.has_bounds);
     assert_true(r.min <= 1767225000 && r.max >= 1767312000);
-    assert_true(p->cols[0].worst_lateness == 87000); /* the third came 87000 s late */
+    assert_true(p->scopes[0].worst_lateness == 87000); /* the third came 87000 s late */
     mg_profile_free(p);
 }
 
@@ -274,6 +275,73 @@ static void test_init_rare_text_values_are_flaws(void **state)
     texts_free(t, 2000);
 }
 
+/* A profile of rows "user_id,time" with times as epoch offsets (seconds
+ * after 2026-01-01) rendered as RFC 3339. */
+static mg_profile *events_of(const int *users, const long *secs, size_t n)
+{
+    const char *names[] = {"user_id", "at"};
+    mg_profile *p = mg_profile_new(names, 2, -1, -1);
+    for (size_t i = 0; i < n; i++) {
+        char u[16], t[40];
+        snprintf(u, sizeof u, "u%d", users[i]);
+        mg_init_rfc3339(1767225600.0 + (double)secs[i], t, sizeof t);
+        mg_value v[2] = {{MG_VALUE_TEXT, u, strlen(u), 0, 0}, {MG_VALUE_TEXT, t, strlen(t), 0, 0}};
+        mg_row row = {2, v, 2, (unsigned long)i + 2, (unsigned long)i, 0};
+        mg_profile_add_row(p, &row);
+    }
+    return p;
+}
+
+static void test_init_order_whole_file_per_key_or_none(void **state)
+{
+    (void)state;
+    enum { N = 400 };
+    int users[N];
+    long secs[N];
+    /* In time order but for 2 late rows in 400 (flaws, within 1%). */
+    for (int i = 0; i < N; i++) {
+        users[i] = i % 50;
+        secs[i] = i * 60L;
+    }
+    secs[10] = 0;
+    secs[20] = 0;
+    mg_profile *p = events_of(users, secs, N);
+    mg_order_rule r;
+    mg_order_pick(p, mg_profile_pick_time(p), -1, &r);
+    assert_true(r.use);
+    assert_int_equal(r.key_col, -1);
+    assert_int_equal(r.max_count, 2);
+    mg_profile_free(p);
+    /* Each user's events in order, the file not: per key. */
+    for (int i = 0; i < N; i++)
+        secs[i] = (i / 50) * 60L + (49 - i % 50) * 3600L;
+    p = events_of(users, secs, N);
+    mg_order_pick(p, mg_profile_pick_time(p), -1, &r);
+    assert_true(r.use);
+    assert_int_equal(r.key_col, 0);
+    assert_int_equal(r.max_count, 0);
+    mg_profile_free(p);
+    /* Small jitter everywhere (100 s over a 4-day span), one user: allowed
+     * lateness for the whole file. */
+    for (int i = 0; i < N; i++) {
+        users[i] = 0;
+        secs[i] = i * 900L - (i % 2) * 1000L;
+    }
+    p = events_of(users, secs, N);
+    mg_order_pick(p, mg_profile_pick_time(p), -1, &r);
+    assert_true(r.use);
+    assert_int_equal(r.key_col, -1);
+    assert_true(r.allowed_lateness == 100);
+    mg_profile_free(p);
+    /* No order at all: no order check. */
+    for (int i = 0; i < N; i++)
+        secs[i] = (i * 7919L) % N * 3600L;
+    p = events_of(users, secs, N);
+    mg_order_pick(p, mg_profile_pick_time(p), -1, &r);
+    assert_false(r.use);
+    mg_profile_free(p);
+}
+
 static void test_init_id_names(void **state)
 {
     (void)state;
@@ -344,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_init_id_is_unique_and_not_fractional),
         cmocka_unit_test(test_init_flaws_at_the_ends_are_left_out),
         cmocka_unit_test(test_init_rare_text_values_are_flaws),
+        cmocka_unit_test(test_init_order_whole_file_per_key_or_none),
         cmocka_unit_test(test_init_id_names),
         cmocka_unit_test(test_init_lateness_text),
         cmocka_unit_test(test_init_metric_floors),
