@@ -18,6 +18,7 @@
 
 #include "checks/metrics.h"
 #include "common/atomic_file.h"
+#include "common/name_index.h"
 #include "common/xmem.h"
 #include "harness/commands.h"
 #include "harness/init_order.h"
@@ -114,6 +115,24 @@ static long find_column(const mg_source *src, const char *name, const char *opti
     return i;
 }
 
+/* A spec names columns by name: a header naming one twice cannot be
+ * described (the format check fails it).  Returns 0, or -1 with a message. */
+static int check_unique_names(const mg_source *src)
+{
+    mg_name_index ix;
+    mg_name_index_init(&ix);
+    int status = 0;
+    for (size_t i = 0; i < mg_source_ncolumns(src) && status == 0; i++) {
+        if (mg_name_index_add(&ix, mg_source_column(src, i), i) >= 0) {
+            fprintf(stderr, "mgate: error: '%s': the header names column '%s' twice; rename one\n",
+                    mg_source_path(src), mg_source_column(src, i));
+            status = -1;
+        }
+    }
+    mg_name_index_free(&ix);
+    return status;
+}
+
 static void count_problem(init_read *rd, const mg_source_problem_info *pi)
 {
     if (pi->kind == MG_PROBLEM_MALFORMED)
@@ -139,7 +158,8 @@ static int read_data(const init_opts *o, init_read *rd, init_roles *roles)
     roles->id = find_column(src, o->id, "--id");
     roles->time = find_column(src, o->time, "--time");
     roles->label = find_column(src, o->label, "--label");
-    if ((o->id && roles->id < 0) || (o->time && roles->time < 0) || (o->label && roles->label < 0))
+    if ((o->id && roles->id < 0) || (o->time && roles->time < 0) || (o->label && roles->label < 0) ||
+        check_unique_names(src) != 0)
         goto out;
     size_t n = mg_source_ncolumns(src);
     const char **names = mg_xcalloc(n + 1, sizeof *names);

@@ -169,6 +169,14 @@ expect_stderr_contains "absent.csv"
 run_mgate init "$TMP/d/transactions.csv" --frob
 expect_rc 2
 expect_stderr_contains "unknown option '--frob'"
+printf 'a,a,b\n1,2,x\n' >"$TMP/dup.csv"
+run_mgate init "$TMP/dup.csv" -o "$TMP/d/x.json"
+expect_rc 2
+expect_stderr_contains "mgate: error: '$TMP/dup.csv': the header names column 'a' twice; rename one"
+expect_no_file "$TMP/d/x.json"
+run_mgate init "$TMP/d/transactions.csv" -o "$TMP/nowhere/x.json"
+expect_rc 2
+expect_stderr_contains "mgate: error: '$TMP/nowhere/x.json': cannot use its folder: No such file or directory"
 run_mgate init --help
 expect_rc 0
 expect_stdout_contains "usage: mgate init DATA"
