@@ -72,8 +72,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libmgate.
 
 build-all: $(MGATE) $(UNIT_BIN)
 
-# Runs every unit test binary; each writes its own JUnit file (cmocka's XML
-# output cannot share one file between binaries).
+# Runs every unit test binary; each writes its own JUnit file,
+# $(BUILD)/test-results/<binary>.xml (cmocka's XML output cannot share one
+# file between binaries).  Tests that need the shared corpora (../shared, or
+# $MGATE_SHARED) are skipped, by name, when those are absent.
 unit-run: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(BUILD) $(UNIT_BIN)
 

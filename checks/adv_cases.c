@@ -180,14 +180,14 @@ void adv_cases_free(adv_cases *cs)
 
 /* ------------------------------------------------------------------ */
 
-int adv_case_model_init(adv_case_model *cm, mg_model *m, mg_error *err)
+int adv_case_model_init(adv_case_model *cm, mg_model *m, const char *const *names, mg_error *err)
 {
     memset(cm, 0, sizeof *cm);
     cm->model = m;
     cm->ncolumns = mg_model_nfeatures(m);
     cm->columns = mg_xcalloc(cm->ncolumns + 1, sizeof *cm->columns);
     for (size_t i = 0; i < cm->ncolumns; i++) {
-        const char *name = mg_model_feature_name(m, i);
+        const char *name = names ? names[i] : mg_model_feature_name(m, i);
         cm->columns[i] = name ? mg_xstrdup(name) : mg_xasprintf("f%zu", i);
     }
     cm->binding = mg_binding_new(m, (const char *const *)cm->columns, cm->ncolumns, err);

@@ -61,7 +61,10 @@ typedef struct adv_case_model {
     size_t ncolumns;
 } adv_case_model;
 
-int adv_case_model_init(adv_case_model *cm, mg_model *m, mg_error *err);
+/* Case inputs name the model's features: by `names` (the spec's
+ * model.features, mg_model_nfeatures(m) of them) when not NULL, else as the
+ * model names them, else f0, f1, ... */
+int adv_case_model_init(adv_case_model *cm, mg_model *m, const char *const *names, mg_error *err);
 void adv_case_model_free(adv_case_model *cm);
 
 typedef struct adv_case_result {

@@ -77,22 +77,15 @@ adv_feature *adv_features(const mg_check_env *env, size_t *n)
     size_t nf = env->model ? mg_model_nfeatures(env->model) : 0;
     adv_feature *f = mg_xcalloc(nf ? nf : 1, sizeof *f);
     for (size_t i = 0; i < nf; i++) {
-        const char *name = mg_model_feature_name(env->model, i);
+        /* Named as the data names it when the spec maps the features. */
+        const char *name = env->feature_columns ? env->feature_columns[i] : mg_model_feature_name(env->model, i);
         char pos[32];
-        long col = -1;
-        if (name) {
-            col = env->source ? mg_source_column_index(env->source, name) : -1;
-        } else {
+        if (!name) {
             snprintf(pos, sizeof pos, "f%zu", i);
             name = pos;
-            if (env->source) {
-                col = mg_source_column_index(env->source, pos);
-                if (col < 0 && i < mg_source_ncolumns(env->source))
-                    col = (long)i;
-            }
         }
         f[i].name = mg_xstrdup(name);
-        f[i].column = col;
+        f[i].column = env->binding ? mg_binding_column(env->binding, i) : -1;
     }
     *n = nf;
     return f;

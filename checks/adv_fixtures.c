@@ -62,7 +62,7 @@ static void fx_finish(mg_check *c)
     mg_error err = {{0}};
     adv_case_model cm;
     memset(&cm, 0, sizeof cm);
-    if (adv_cases_load(&cs, path, &err) != 0 || adv_case_model_init(&cm, c->env->model, &err) != 0) {
+    if (adv_cases_load(&cs, path, &err) != 0 || adv_case_model_init(&cm, c->env->model, c->env->feature_columns, &err) != 0) {
         res->status = MG_STATUS_ERROR;
         mg_result_set_message(res, "%s", err.msg);
         adv_cases_free(&cs);

@@ -86,6 +86,9 @@ typedef struct mg_check_env {
      * prediction column.  Score with mg_model_score_row(model, binding, ...). */
     struct mg_model *model;
     const struct mg_binding *binding;
+    /* The spec's model.features (the data column of each model feature, in
+     * the model's order), or NULL: then features go by the model's names. */
+    const char *const *feature_columns;
     /* The baseline's "metrics" object (borrowed), NULL when the spec names none. */
     const json_t *baseline_metrics;
     const char *baseline_path;

@@ -433,6 +433,13 @@ static int metric_validate(const json_t *o, const char **key, char *msg, size_t 
             return -1;
         }
     }
+    const json_t *ms = json_object_get(o, "max_slices");
+    if (ms && (!json_object_get(o, "slice_by") || (json_is_integer(ms) && json_integer_value(ms) < 1))) {
+        *key = "max_slices";
+        snprintf(msg, size, "%s", json_object_get(o, "slice_by") ? "expected at least 1 slice"
+                                                                 : "max_slices needs slice_by: the column to slice by");
+        return -1;
+    }
     double mn = 0, mx = 0;
     const json_t *vmin = json_object_get(o, "min"), *vmax = json_object_get(o, "max");
     if (json_is_number(vmin) && json_is_number(vmax) && (mn = json_number_value(vmin)) > (mx = json_number_value(vmax))) {
@@ -449,7 +456,7 @@ static const mg_opt_def metric_options[] = {
     {"threshold", MG_OPT_NUMBER}, {"significance", MG_OPT_RATE}, {"confidence", MG_OPT_RATE},
     {"resamples", MG_OPT_COUNT},  {"seed", MG_OPT_COUNT}, {"slice_by", MG_OPT_STRING},
     {"slice_bins", MG_OPT_CUSTOM}, {"min_slice_size", MG_OPT_COUNT}, {"slice_min", MG_OPT_NUMBER},
-    {"slice_max", MG_OPT_NUMBER}, {NULL, 0},
+    {"slice_max", MG_OPT_NUMBER}, {"max_slices", MG_OPT_COUNT}, {NULL, 0},
 };
 
 const mg_check_def mg_check_metric = {

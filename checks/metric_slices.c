@@ -5,10 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/keytable.h"
 #include "common/xmem.h"
 
-/* More distinct values than this is an id, not a slice column. */
-#define MAX_SLICES 1000
+/* Default max_slices: more distinct values than this is an id, not a slice
+ * column. */
+#define DEFAULT_MAX_SLICES 100
+/* Past max_slices, distinct values are still counted (by fingerprint, 32
+ * bytes each) so the error can say how many there are, up to this many. */
+#define MAX_COUNTED_VALUES 100000
 
 typedef struct slice {
     char *key;     /* "DE", or "[18, 30)" for a bin */
@@ -28,7 +33,9 @@ struct mg_slices {
     mg_metrics_options opts;
     slice *slices;
     size_t n, cap;
-    uint64_t overflow;    /* rows past MAX_SLICES distinct values */
+    size_t max_slices;    /* the max_slices option */
+    uint64_t overflow;    /* rows past max_slices distinct values */
+    mg_keytable extra;    /* the distinct values past max_slices */
 };
 
 static int number_opt(const json_t *o, const char *key, double *out)
@@ -58,6 +65,8 @@ mg_slices *mg_slices_new(const mg_check *c, mg_model_task task, const mg_metrics
     s->opts.class_names = NULL; /* multiclass slices take class indexes */
     double d;
     s->min_size = number_opt(c->options, "min_slice_size", &d) ? (uint64_t)d : 30;
+    s->max_slices = number_opt(c->options, "max_slices", &d) ? (size_t)d : DEFAULT_MAX_SLICES;
+    mg_keytable_init(&s->extra);
     /* Slices are judged by slice_min/slice_max, else by the check's min/max. */
     s->has_min = number_opt(c->options, "slice_min", &s->min) || number_opt(c->options, "min", &s->min);
     s->has_max = number_opt(c->options, "slice_max", &s->max) || number_opt(c->options, "max", &s->max);
@@ -81,6 +90,7 @@ void mg_slices_free(mg_slices *s)
     }
     free(s->slices);
     free(s->edges);
+    mg_keytable_free(&s->extra);
     free(s);
 }
 
@@ -117,8 +127,17 @@ mg_metrics *mg_slices_for_row(mg_slices *s, const mg_row *row)
     for (size_t i = 0; i < s->n; i++)
         if (strcmp(s->slices[i].key, key) == 0)
             return s->slices[i].acc;
-    if (s->n >= MAX_SLICES) {
+    if (s->n >= s->max_slices) {
         s->overflow++;
+        if (s->extra.count < MAX_COUNTED_VALUES) {
+            mg_key_hasher h;
+            mg_key_hasher_init(&h);
+            mg_key_hasher_add(&h, key, strlen(key));
+            int found;
+            mg_key_entry *e = mg_keytable_upsert(&s->extra, mg_key_hasher_done(&h), &found);
+            if (!found)
+                e->line = row->line ? row->line : 1;
+        }
         return NULL;
     }
     mg_metrics *acc = mg_metrics_new(s->task, &s->opts, NULL);
@@ -140,8 +159,28 @@ static int by_key(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
+/* Too many distinct values: one error testcase instead of one per value. */
+static void report_too_many(const mg_slices *s, const mg_check *c)
+{
+    char name[512];
+    snprintf(name, sizeof name, "%s [%s]", c->name, s->column_name);
+    mg_result *res = mg_report_add(c->env->report, "metrics", name, "metric_slice");
+    res->status = MG_STATUS_ERROR;
+    size_t found = s->n + s->extra.count;
+    mg_result_prop_text(res, "slice_by", s->column_name);
+    mg_result_prop_number(res, "distinct_values", (double)found);
+    mg_result_prop_number(res, "max_slices", (double)s->max_slices);
+    mg_result_set_message(res, "the slice column '%s' (slice_by) has %s%zu distinct values, more than max_slices %zu: "
+                               "slice by a column with fewer values, bin a numeric one with slice_bins, or raise max_slices",
+                          s->column_name, s->extra.count >= MAX_COUNTED_VALUES ? "over " : "", found, s->max_slices);
+}
+
 size_t mg_slices_report(mg_slices *s, const mg_check *c, const char *metric)
 {
+    if (s->overflow) {
+        report_too_many(s, c);
+        return 0;
+    }
     qsort(s->slices, s->n, sizeof *s->slices, by_key);
     size_t failed = 0;
     for (size_t i = 0; i < s->n; i++) {
@@ -186,12 +225,6 @@ size_t mg_slices_report(mg_slices *s, const mg_check *c, const char *metric)
             res->status = MG_STATUS_PASS;
             mg_result_set_message(res, "%s %.6g on %llu rows", metric, value, (unsigned long long)n);
         }
-    }
-    if (s->overflow) {
-        mg_result *res = mg_report_add(c->env->report, "metrics", c->name, "metric_slice");
-        res->status = MG_STATUS_ERROR;
-        mg_result_set_message(res, "'%s' has more than %d distinct values: %llu rows are in no slice; bin it with slice_bins",
-                              s->column_name, MAX_SLICES, (unsigned long long)s->overflow);
     }
     return failed;
 }

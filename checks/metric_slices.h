@@ -12,7 +12,7 @@
 typedef struct mg_slices mg_slices;
 
 /* Reads the check's slice options (slice_by, slice_bins, min_slice_size,
- * slice_min, slice_max).  Returns NULL when the check has no slice_by, or
+ * slice_min, slice_max, max_slices).  Returns NULL when the check has no slice_by, or
  * NULL with *problem set (caller frees) when the column is not in the data. */
 mg_slices *mg_slices_new(const mg_check *c, mg_model_task task, const mg_metrics_options *o, char **problem);
 void mg_slices_free(mg_slices *s);
@@ -22,7 +22,9 @@ void mg_slices_free(mg_slices *s);
 mg_metrics *mg_slices_for_row(mg_slices *s, const mg_row *row);
 
 /* Computes the metric per slice and adds one result per slice to the
- * report, judged against the slice bounds; returns how many failed. */
+ * report, judged against the slice bounds; returns how many failed.  When
+ * the column had more distinct values than max_slices, adds instead one
+ * error result naming the column, the count and the option. */
 size_t mg_slices_report(mg_slices *s, const mg_check *c, const char *metric);
 
 #endif

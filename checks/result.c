@@ -55,6 +55,8 @@ void mg_report_free(mg_report *r)
     free(f->data_path);
     free(f->data_sha256);
     free(f->model_path);
+    free(f->model_binding);
+    free(f->baseline_model_binding);
     free(f->started_at);
     free(f->hostname);
     free(r);

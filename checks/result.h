@@ -51,6 +51,11 @@ typedef struct mg_run_facts {
     char *data_sha256; /* hex, or NULL if not computed */
     uint64_t rows_read;
     char *model_path;  /* NULL when no model */
+    /* "f0 -> age, f1 -> income": set when the model's (or the baseline
+     * model's) features were bound by position, a warning in every report;
+     * NULL otherwise. */
+    char *model_binding;
+    char *baseline_model_binding;
     char *started_at;  /* UTC "YYYY-MM-DDTHH:MM:SS" */
     double seconds;    /* whole run */
     char *hostname;

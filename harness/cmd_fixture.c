@@ -2,7 +2,7 @@
  * cmd_fixture.c - `mgate fixture add|update`: authoring fixture cases.
  *
  *   add GATE.json (--row FILE:LINE | --json '{...}') [--id ID] [--tag T]
- *       [--note TEXT] [--to FILE]
+ *       [--note TEXT] [--to FILE] [--allow-unknown]
  *     scores the input with the gate's model and appends a case recording
  *     the model's current output, printing the case.
  *   update GATE.json [--dry-run]
@@ -24,6 +24,7 @@
 #include "checks/adv_common.h"
 #include "common/atomic_file.h"
 #include "common/mkdirs.h"
+#include "common/suggest.h"
 #include "common/xmem.h"
 #include "harness/commands.h"
 #include "harness/spec.h"
@@ -31,7 +32,7 @@
 
 const char cmd_fixture_usage[] =
     "usage: mgate fixture add GATE.json (--row FILE:LINE | --json '{...}') [--id ID]\n"
-    "                         [--tag TAG] [--note TEXT] [--to FILE]\n"
+    "                         [--tag TAG] [--note TEXT] [--to FILE] [--allow-unknown]\n"
     "       mgate fixture update GATE.json [--dry-run]\n"
     "\n"
     "Fixture cases are JSON Lines under the path of the gate's \"fixtures\" check:\n"
@@ -42,7 +43,10 @@ const char cmd_fixture_usage[] =
     "        values) with the gate's model and appends a case that records the\n"
     "        model's current output, for review.  The case is printed.  It goes to\n"
     "        --to FILE, else the check's path when it is a file, else cases.jsonl\n"
-    "        in the check's folder.  --tag defaults to \"regression\".\n"
+    "        in the check's folder.  --tag defaults to \"regression\".  A --json\n"
+    "        field the model has no feature for is an error (a typo would record\n"
+    "        the feature as missing) unless --allow-unknown; a --row keeps only\n"
+    "        the model's features of the row.\n"
     "update  re-scores every case after an intended model change and prints each\n"
     "        expectation that changes (old -> new), then rewrites the case files\n"
     "        atomically.  --dry-run prints without writing.\n"
@@ -115,7 +119,13 @@ static int ctx_open(fx_ctx *x, const char *spec_path)
                                                                    : MG_MODEL_PMML;
     mg_error err = {{0}};
     x->model = mg_model_load(&ms, &err);
-    if (!x->model || adv_case_model_init(&x->cm, x->model, &err) != 0) {
+    const mg_model_ref *ref = &x->spec->model;
+    if (x->model && ref->features && ref->nfeatures != mg_model_nfeatures(x->model))
+        mg_error_set(&err, "%s: %zu columns named for the %zu features of the model", ref->features_at,
+                     ref->nfeatures, mg_model_nfeatures(x->model));
+    else if (x->model)
+        adv_case_model_init(&x->cm, x->model, (const char *const *)ref->features, &err);
+    if (!x->model || err.msg[0]) {
         fprintf(stderr, "mgate: error: %s\n", err.msg);
         return MG_EXIT_USAGE;
     }
@@ -193,6 +203,28 @@ static json_t *row_input(fx_ctx *x, const char *arg)
     return input;
 }
 
+/* Every field of a --json input must be a model feature: a misspelt name
+ * would otherwise record a case where that feature is missing.  Returns 0,
+ * or -1 after printing each unknown field with the closest feature. */
+static int check_input_fields(const fx_ctx *x, const json_t *input)
+{
+    int bad = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)input, key, v) {
+        int known = 0;
+        for (size_t i = 0; i < x->cm.ncolumns && !known; i++)
+            known = strcmp(x->cm.columns[i], key) == 0;
+        if (known)
+            continue;
+        const char *near = mg_suggest(key, (const char *const *)x->cm.columns);
+        fprintf(stderr, "mgate: error: --json: the model has no feature '%s'%s%s%s; give --allow-unknown to keep it\n",
+                key, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+        bad = 1;
+    }
+    return bad ? -1 : 0;
+}
+
 /* The file a new case goes to. */
 static char *target_file(const fx_ctx *x, const char *to)
 {
@@ -233,6 +265,7 @@ static int fixture_add(int argc, char **argv)
 {
     const char *spec_path = NULL, *row = NULL, *jsn = NULL, *id = NULL, *tag = "regression", *note = NULL,
                *to = NULL;
+    int allow_unknown = 0;
     for (int i = 2; i < argc; i++) {
         const char **slot = NULL;
         if (!strcmp(argv[i], "--row"))
@@ -247,6 +280,8 @@ static int fixture_add(int argc, char **argv)
             slot = &note;
         else if (!strcmp(argv[i], "--to"))
             slot = &to;
+        else if (!strcmp(argv[i], "--allow-unknown"))
+            allow_unknown = 1;
         else if (argv[i][0] == '-' && argv[i][1])
             return usage_error("unknown option '%s'", argv[i]);
         else if (!spec_path)
@@ -278,6 +313,8 @@ static int fixture_add(int argc, char **argv)
                     input ? "expected an object of field values" : je.text);
             goto out;
         }
+        if (!allow_unknown && check_input_fields(&x, input) != 0)
+            goto out;
     } else if (!(input = row_input(&x, row))) {
         goto out;
     }

@@ -26,7 +26,7 @@ const char cmd_run_usage[] =
     "  --junit FILE     JUnit XML report (for Jenkins, GitHub Actions, GitLab)\n"
     "  --json FILE      JSON report (for machines)\n"
     "  --summary FILE   Markdown summary (for people)\n"
-    "  --quiet          print only failures and the verdict\n"
+    "  --quiet          print only failures, errors and the verdict\n"
     "\n"
     "exit status: 0 gate passed, 1 gate failed, 2 usage/spec/input error,\n"
     "3 internal error.\n";
@@ -91,11 +91,15 @@ static int parse_args(int argc, char **argv, run_args *a)
     return 0;
 }
 
+/* One line per result; --quiet keeps only failures and errors.  An input
+ * error (the gate could not run) is left out: it was printed on stderr. */
 static void print_results(const mg_report *r, int quiet)
 {
     for (size_t i = 0; i < r->nresults; i++) {
         const mg_result *res = r->results[i];
-        if (quiet && res->status == MG_STATUS_PASS)
+        if (quiet && (res->status == MG_STATUS_PASS || res->status == MG_STATUS_SKIP))
+            continue;
+        if (res->status == MG_STATUS_ERROR && strcmp(res->group, "gate") == 0 && strcmp(res->check, "input") == 0)
             continue;
         const char *tag = res->status == MG_STATUS_PASS ? "PASS"
                           : res->status == MG_STATUS_FAIL ? "FAIL"
@@ -166,6 +170,13 @@ int cmd_run(int argc, char **argv)
     mg_run_outcome outcome = mg_run_gate(spec, report, &err);
     if (outcome == MG_RUN_INPUT_ERROR)
         fprintf(stderr, "mgate: error: %s\n", err.msg);
+    if (report->facts.model_binding)
+        fprintf(stderr, "mgate: warning: the model names no features: bound by position: %s; check it, or name "
+                        "the columns with \"model\": {\"features\": [...]}\n", report->facts.model_binding);
+    if (report->facts.baseline_model_binding)
+        fprintf(stderr, "mgate: warning: the baseline model names no features: bound by position: %s; check it, or "
+                        "name the columns with \"baseline_model\": {\"features\": [...]}\n",
+                report->facts.baseline_model_binding);
 
     if (!a.quiet || outcome != MG_RUN_JUDGED)
         printf("gate '%s' on '%s' (%llu rows)\n", spec->name, spec->data_path,

@@ -156,6 +156,21 @@ static int flush_batch(score_run *r)
     return 0;
 }
 
+/* A model without feature names reads columns by position: say which. */
+static void warn_positional(const mg_model *m, const mg_binding *b, const char *const *cols)
+{
+    size_t nf = mg_model_nfeatures(m);
+    int positional = 0;
+    for (size_t i = 0; i < nf; i++)
+        positional |= mg_binding_by_position(b, i);
+    if (!positional)
+        return;
+    fprintf(stderr, "mgate: warning: the model names no features: bound by position:");
+    for (size_t i = 0; i < nf && i < 50; i++)
+        fprintf(stderr, "%s f%zu -> %s", i ? "," : "", i, cols[mg_binding_column(b, i)]);
+    fprintf(stderr, "%s\n", nf > 50 ? ", ..." : "");
+}
+
 static int usage_error(const char *msg, const char *arg)
 {
     fprintf(stderr, "mgate: error: ");
@@ -322,6 +337,7 @@ int cmd_score(int argc, char **argv)
         fprintf(stderr, "mgate: error: %s: %s\n", data_path, err.msg);
         goto out;
     }
+    warn_positional(model, r.binding, cols);
     r.id_col = mg_source_column_index(src, id_name ? id_name : "id");
     if (id_name && r.id_col < 0) {
         fprintf(stderr, "mgate: error: %s: no column '%s' for --id\n", data_path, id_name);

@@ -368,9 +368,14 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data
         env.class_labels = mg_scoring_class_labels(stage.candidate);
         env.model = mg_scoring_model(stage.candidate);
         env.binding = mg_scoring_binding(stage.candidate);
+        env.feature_columns = (const char *const *)spec->model.features;
+        if (mg_scoring_binding_note(stage.candidate))
+            report->facts.model_binding = mg_xstrdup(mg_scoring_binding_note(stage.candidate));
         if (stage.champion) {
             env.has_champion = 1;
             env.champion_source = mg_scoring_describe(stage.champion);
+            if (mg_scoring_binding_note(stage.champion))
+                report->facts.baseline_model_binding = mg_xstrdup(mg_scoring_binding_note(stage.champion));
         }
     }
 

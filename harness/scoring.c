@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/strbuf.h"
+#include "common/suggest.h"
 #include "common/xmem.h"
 #include "score/model.h"
 
@@ -18,6 +20,7 @@ struct mg_scoring {
     int task;
     char *describe;
     const char **class_labels;
+    char *binding_note;      /* "f0 -> age, ..." when bound by position, else NULL */
     size_t batch_size;
     mg_row *flat;            /* batch of rows by value, for mg_model_score_batch */
     unsigned char *ok;
@@ -32,8 +35,89 @@ static mg_model_format format_of(const char *name)
            : strcmp(name, "linear") == 0 ? MG_MODEL_LINEAR : MG_MODEL_PMML;
 }
 
-static int load_model(mg_scoring *s, const mg_model_ref *ref, const char *what, const mg_source *src,
-                      mg_error *err)
+/* model.features: one data column per model feature.  0, or -1 with err at
+ * the spec position of the list or of the name that is wrong. */
+static int check_feature_columns(const mg_model_ref *ref, size_t nfeatures, const char *const *cols,
+                                 const mg_spec *spec, const mg_source *src, mg_error *err)
+{
+    if (ref->nfeatures != nfeatures)
+        return mg_error_set(err, "%s: %zu column%s named for the %zu features of '%s'", ref->features_at,
+                            ref->nfeatures, ref->nfeatures == 1 ? "" : "s", nfeatures,
+                            ref->path ? ref->path : ref->command[0]);
+    for (size_t i = 0; i < ref->nfeatures; i++) {
+        if (mg_source_column_index(src, ref->features[i]) >= 0)
+            continue;
+        const char *near = mg_suggest(ref->features[i], cols);
+        return mg_error_set(err, "%s: '%s' is not a column of '%s'%s%s%s", ref->feature_at[i], ref->features[i],
+                            spec->data_path, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+    }
+    return 0;
+}
+
+/* The roles a feature bound by position must not read: a model fed the row
+ * id or the label gives scores that mean nothing. */
+static const mg_role refused_roles[] = {MG_ROLE_ID, MG_ROLE_LABEL, MG_ROLE_TIME, MG_ROLE_KEY};
+
+/* The refused role whose column (by the spec) is named `column`, or MG_ROLE_COUNT. */
+static mg_role role_of_column(const mg_spec *spec, const char *column)
+{
+    for (size_t r = 0; r < sizeof refused_roles / sizeof *refused_roles; r++)
+        if (spec->roles[refused_roles[r]] && strcmp(spec->roles[refused_roles[r]], column) == 0)
+            return refused_roles[r];
+    return MG_ROLE_COUNT;
+}
+
+/*
+ * A model without feature names binds by position.  Keeps the binding as
+ * s->binding_note ("f0 -> age, f1 -> income") for the warning and the
+ * reports; refuses it (-1 with err) when a feature would read the spec's
+ * id, label, time or key column.
+ */
+static int check_positional(mg_scoring *s, const mg_model_ref *ref, const char *const *cols, const mg_spec *spec,
+                            mg_error *err)
+{
+    size_t nf = mg_model_nfeatures(s->model);
+    int positional = 0;
+    for (size_t i = 0; i < nf; i++)
+        positional |= mg_binding_by_position(s->binding, i);
+    if (!positional)
+        return 0;
+    mg_strbuf note = {0}, refused = {0};
+    for (size_t i = 0; i < nf; i++) {
+        long c = mg_binding_column(s->binding, i);
+        const char *col = c >= 0 ? cols[c] : "?";
+        char *pair = mg_xasprintf("%sf%zu -> %s", i ? ", " : "", i, col);
+        if (i < 50)
+            mg_strbuf_add(&note, pair);
+        free(pair);
+        mg_role r = mg_binding_by_position(s->binding, i) ? role_of_column(spec, col) : MG_ROLE_COUNT;
+        if (r != MG_ROLE_COUNT) {
+            char *why = mg_xasprintf("%sf%zu would read the %s column '%s' (data.%s)", refused.s ? ", " : "", i,
+                                     mg_role_name(r), col, mg_role_name(r));
+            mg_strbuf_add(&refused, why);
+            free(why);
+        }
+    }
+    if (nf > 50) {
+        char *more = mg_xasprintf(", ... (%zu more)", nf - 50);
+        mg_strbuf_add(&note, more);
+        free(more);
+    }
+    s->binding_note = note.s;
+    int rc = 0;
+    int champion = ref == &spec->baseline_model;
+    if (refused.s)
+        rc = mg_error_set(err, "%s: the %s '%s' names no features, so they bind by position, and %s; name the data "
+                               "column of each of its %zu features, in order, with \"%s\": {\"features\": [...]} "
+                               "(the binding: %s)",
+                          spec->path, champion ? "baseline model" : "model", ref->path ? ref->path : ref->command[0],
+                          refused.s, nf, champion ? "baseline_model" : "model", note.s);
+    free(refused.s);
+    return rc;
+}
+
+static int load_model(mg_scoring *s, const mg_model_ref *ref, const char *what, const mg_spec *spec,
+                      const mg_source *src, mg_error *err)
 {
     mg_model_spec ms;
     memset(&ms, 0, sizeof ms);
@@ -49,9 +133,16 @@ static int load_model(mg_scoring *s, const mg_model_ref *ref, const char *what, 
     const char **cols = mg_xcalloc(ncols + 1, sizeof *cols);
     for (size_t i = 0; i < ncols; i++)
         cols[i] = mg_source_column(src, i);
-    s->binding = mg_binding_new(s->model, cols, ncols, err);
+    int rc = -1;
+    if (ref->features && check_feature_columns(ref, mg_model_nfeatures(s->model), cols, spec, src, err) != 0)
+        goto out;
+    s->binding = mg_binding_new_named(s->model, cols, ncols, (const char *const *)ref->features, err);
+    if (!s->binding || check_positional(s, ref, cols, spec, err) != 0)
+        goto out;
+    rc = 0;
+out:
     free(cols);
-    if (!s->binding)
+    if (rc != 0)
         return -1;
     s->noutputs = mg_model_noutputs(s->model);
     s->task = (int)mg_model_get_task(s->model);
@@ -75,7 +166,7 @@ mg_scoring *mg_scoring_new(const mg_model_ref *model, const char *column, const 
     s->data_path = spec->data_path;
     s->task = -1;
     if (model && (model->path || model->command)) {
-        if (load_model(s, model, what, src, err) != 0) {
+        if (load_model(s, model, what, spec, src, err) != 0) {
             mg_scoring_free(s);
             return NULL;
         }
@@ -118,6 +209,7 @@ void mg_scoring_free(mg_scoring *s)
     free(s->flat);
     free(s->ok);
     free(s->describe);
+    free(s->binding_note);
     free(s->class_labels);
     mg_binding_free(s->binding);
     mg_model_free(s->model);
@@ -131,6 +223,7 @@ size_t mg_scoring_batch_size(const mg_scoring *s) { return s->batch_size; }
 const char *const *mg_scoring_class_labels(const mg_scoring *s) { return s->class_labels; }
 mg_model *mg_scoring_model(const mg_scoring *s) { return s->model; }
 const mg_binding *mg_scoring_binding(const mg_scoring *s) { return s->binding; }
+const char *mg_scoring_binding_note(const mg_scoring *s) { return s->binding_note; }
 
 void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double *out, const char **why)
 {

@@ -19,7 +19,9 @@ typedef struct mg_scoring mg_scoring;
 /* A scorer from `model` (when it names a path or command) or else from the
  * data column `column`.  `what` names it in messages ("model", "baseline
  * model").  NULL with err when the model cannot be loaded or bound, or the
- * column is not in the data. */
+ * column is not in the data.  Binding follows the model's model.features
+ * when given; a model without feature names binds by position, refused when
+ * a feature would read the spec's id, label, time or key column. */
 mg_scoring *mg_scoring_new(const mg_model_ref *model, const char *column, const char *what,
                            const mg_spec *spec, const mg_source *src, mg_error *err);
 void mg_scoring_free(mg_scoring *s);
@@ -35,6 +37,10 @@ const char *const *mg_scoring_class_labels(const mg_scoring *s);
  * come from a column).  Borrowed. */
 struct mg_model *mg_scoring_model(const mg_scoring *s);
 const struct mg_binding *mg_scoring_binding(const mg_scoring *s);
+/* When the model's features were bound by position (it names none and the
+ * spec gives no model.features): the binding, "f0 -> age, f1 -> income",
+ * to show as a warning.  NULL otherwise.  Borrowed. */
+const char *mg_scoring_binding_note(const mg_scoring *s);
 
 /* Scores n rows (n <= batch size): out gets n * noutputs values; why[i] is
  * NULL for a scored row, else why it could not be scored (valid until the

@@ -68,6 +68,19 @@ static void errorf(loader *L, int at_key, const char *fmt, ...)
     L->errs->msg[L->errs->count++] = mg_xasprintf("%s:%d:%d: %s: %s", L->file, line, col, where, what);
 }
 
+/* "FILE:LINE:COL: path" of the current path, for errors found after loading
+ * (the text is gone by then).  Returns a new string. */
+static char *position_now(loader *L)
+{
+    mg_json_path p = L->path;
+    if (p.depth > MG_JSON_PATH_MAX)
+        p.depth = MG_JSON_PATH_MAX;
+    int line = 1, col = 1;
+    mg_json_locate(L->text, L->len, &p, 0, &line, &col);
+    char where[256];
+    mg_json_path_format(&p, where, sizeof where);
+    return mg_xasprintf("%s:%d:%d: %s", L->file, line, col, where);
+}
 
 /* Every key of obj must be in allowed; reports the others with a suggestion. */
 static void check_keys(loader *L, const json_t *obj, const char *const *allowed, const char *what)
@@ -624,9 +637,43 @@ static void load_reports(loader *L, mg_spec *s, const json_t *reports)
     pop(L);
 }
 
+/* "features": a list of distinct column names, one per model feature.  Their
+ * count and presence in the data are checked when the run opens both. */
+static void load_model_features(loader *L, const json_t *list, mg_model_ref *ref)
+{
+    push_key(L, "features");
+    if (!json_is_array(list) || json_array_size(list) == 0) {
+        errorf(L, 0, "expected the data column of each model feature, in the model's order, e.g. [\"age\", \"income\"]");
+        pop(L);
+        return;
+    }
+    size_t n = json_array_size(list);
+    ref->features = mg_xcalloc(n + 1, sizeof *ref->features);
+    ref->feature_at = mg_xcalloc(n + 1, sizeof *ref->feature_at);
+    ref->nfeatures = n;
+    ref->features_at = position_now(L);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *v = json_array_get(list, i);
+        push_index(L, i);
+        ref->feature_at[i] = position_now(L);
+        if (!json_is_string(v) || json_string_length(v) == 0) {
+            errorf(L, 0, "expected a column name, found %s", json_is_string(v) ? "an empty string" : mg_json_kind(v));
+            ref->features[i] = mg_xstrdup("");
+        } else {
+            ref->features[i] = mg_xstrdup(json_string_value(v));
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(ref->features[j], ref->features[i]) == 0)
+                    errorf(L, 0, "column '%s' is named twice (also at [%zu]): each feature needs its own column",
+                           ref->features[i], j);
+        }
+        pop(L);
+    }
+    pop(L);
+}
+
 static void load_model(loader *L, mg_spec *s, const json_t *model, const char *section, mg_model_ref *ref)
 {
-    static const char *const keys[] = {"path", "format", "command", "timeout", "batch_size", NULL};
+    static const char *const keys[] = {"path", "format", "command", "timeout", "batch_size", "features", NULL};
     push_key(L, section);
     if (json_is_string(model)) {
         ref->path = mg_spec_resolve(s, json_string_value(model));
@@ -691,6 +738,8 @@ static void load_model(loader *L, mg_spec *s, const json_t *model, const char *s
     uint64_t b;
     if (get_count(L, model, "batch_size", &b) == 1)
         ref->batch_size = (size_t)b;
+    if (json_object_get(model, "features"))
+        load_model_features(L, json_object_get(model, "features"), ref);
     pop(L);
 }
 
@@ -880,6 +929,13 @@ void mg_spec_free(mg_spec *s)
         free(refs[r]->command);
         free(refs[r]->path);
         free(refs[r]->format);
+        for (size_t i = 0; i < refs[r]->nfeatures; i++) {
+            free(refs[r]->features[i]);
+            free(refs[r]->feature_at[i]);
+        }
+        free(refs[r]->features);
+        free(refs[r]->feature_at);
+        free(refs[r]->features_at);
     }
     free(s->path);
     free(s->dir);

@@ -33,6 +33,15 @@ typedef struct mg_model_ref {
     char **command;          /* external scorer argv, NULL-terminated; NULL if none */
     double timeout_seconds;
     size_t batch_size;
+    /* "features": the data column of each model feature, in the model's
+     * order; NULL when the spec gives none (bind by the model's own names).
+     * features_at / feature_at[i]: "FILE:LINE:COL: model.features[i]" of the
+     * list and of each name, for errors found once the model and the data
+     * are open. */
+    char **features;
+    size_t nfeatures;
+    char *features_at;
+    char **feature_at;
 } mg_model_ref;
 
 typedef struct mg_spec {

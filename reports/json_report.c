@@ -124,6 +124,10 @@ static json_t *report_json(const mg_report *r)
     json_object_set_new(facts, "data_sha256", jtext(f->data_sha256));
     json_object_set_new(facts, "rows_read", jcount(f->rows_read));
     json_object_set_new(facts, "model_path", jtext(f->model_path));
+    if (f->model_binding)
+        json_object_set_new(facts, "model_binding", jtext(f->model_binding));
+    if (f->baseline_model_binding)
+        json_object_set_new(facts, "baseline_model_binding", jtext(f->baseline_model_binding));
     json_object_set_new(facts, "started_at", jtext(f->started_at));
     json_object_set_new(facts, "seconds", jreal(f->seconds));
     json_object_set_new(facts, "hostname", jtext(f->hostname));

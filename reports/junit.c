@@ -271,6 +271,10 @@ static void write_properties(jw *j, const mg_report *r, const plan *p, size_t s)
     snprintf(rows, sizeof rows, "%llu", (unsigned long long)f->rows_read);
     property(j, "rows_read", rows);
     property_text(j, "model_path", f->model_path);
+    if (f->model_binding)
+        property_text(j, "model_binding", f->model_binding);
+    if (f->baseline_model_binding)
+        property_text(j, "baseline_model_binding", f->baseline_model_binding);
     for (size_t k = 0; k < r->nresults; k++) {
         size_t i = p->order[k];
         if (p->suite_of[i] != s)

@@ -293,6 +293,23 @@ static void put_problem(md *m, const mg_result *res)
     mg_strbuf_add(m, "\n\n");
 }
 
+/* A model bound by position (it names no features) reads whatever columns
+ * sit there: the binding is shown so a reader can see what it reads. */
+static void put_binding_warnings(md *m, const mg_report *r)
+{
+    const char *bindings[] = {r->facts.model_binding, r->facts.baseline_model_binding};
+    const char *whose[] = {"the model", "the baseline model"};
+    for (size_t i = 0; i < 2; i++) {
+        if (!bindings[i])
+            continue;
+        mg_strbuf_add(m, "> **Warning:** ");
+        mg_strbuf_add(m, whose[i]);
+        mg_strbuf_add(m, " names no features: bound by position: ");
+        put_inline(m, bindings[i], 0);
+        mg_strbuf_add(m, "\n\n");
+    }
+}
+
 /* The whole summary as one string; the caller frees. */
 static char *render(const mg_report *r)
 {
@@ -306,6 +323,7 @@ static char *render(const mg_report *r)
     mg_strbuf_add(&m, mg_status_name(verdict));
     mg_strbuf_add(&m, "\n\n");
     put_facts(&m, r);
+    put_binding_warnings(&m, r);
     char counts[200];
     size_t errors = mg_report_count(r, MG_STATUS_ERROR);
     snprintf(counts, sizeof counts,

@@ -182,26 +182,39 @@ static long find_column(const mg_name_index *index, const char *const *columns, 
     return c >= 0 && strcmp(columns[c], name) == 0 ? c : -1;
 }
 
-/* The data column of feature i: by name, or for a model without names a
- * column named f<i>, else column i. */
+/* The data column of feature i: by the caller's mapping (`mapped`, when not
+ * NULL) or the model's name, or for a model without names a column named
+ * f<i>, else column i (then *by_position is set). */
 static long bind_feature(const mg_model *m, const mg_name_index *index, const char *const *columns,
-                         size_t ncolumns, size_t i, char posname[32], const char **name)
+                         size_t ncolumns, size_t i, const char *mapped, char posname[32], const char **name,
+                         unsigned char *by_position)
 {
-    *name = m->feature_names ? m->feature_names[i] : NULL;
+    *name = mapped ? mapped : m->feature_names ? m->feature_names[i] : NULL;
     if (*name)
         return find_column(index, columns, *name);
     snprintf(posname, 32, "f%zu", i);
     *name = posname;
     long c = find_column(index, columns, posname);
-    return c < 0 && i < ncolumns ? (long)i : c;
+    if (c < 0 && i < ncolumns) {
+        *by_position = 1;
+        return (long)i;
+    }
+    return c;
 }
 
 mg_binding *mg_binding_new(const mg_model *m, const char *const *columns, size_t ncolumns,
                            mg_error *err)
 {
+    return mg_binding_new_named(m, columns, ncolumns, NULL, err);
+}
+
+mg_binding *mg_binding_new_named(const mg_model *m, const char *const *columns, size_t ncolumns,
+                                 const char *const *names, mg_error *err)
+{
     mg_binding *b = mg_xcalloc(1, sizeof *b);
     b->nfeatures = m->nfeatures;
     b->column = mg_xcalloc(m->nfeatures ? m->nfeatures : 1, sizeof *b->column);
+    b->by_position = mg_xcalloc(m->nfeatures ? m->nfeatures : 1, 1);
     /* One hash lookup per feature: comparing every feature with every column
      * would be quadratic on wide data. */
     mg_name_index index;
@@ -214,7 +227,8 @@ mg_binding *mg_binding_new(const mg_model *m, const char *const *columns, size_t
     for (size_t i = 0; i < m->nfeatures; i++) {
         char posname[32];
         const char *name;
-        long c = bind_feature(m, &index, columns, ncolumns, i, posname, &name);
+        long c = bind_feature(m, &index, columns, ncolumns, i, names ? names[i] : NULL, posname, &name,
+                              &b->by_position[i]);
         b->column[i] = c;
         if (c < 0) {
             nmissing++;
@@ -241,7 +255,18 @@ void mg_binding_free(mg_binding *b)
     if (!b)
         return;
     free(b->column);
+    free(b->by_position);
     free(b);
+}
+
+long mg_binding_column(const mg_binding *b, size_t i)
+{
+    return i < b->nfeatures ? b->column[i] : -1;
+}
+
+int mg_binding_by_position(const mg_binding *b, size_t i)
+{
+    return i < b->nfeatures && b->by_position[i];
 }
 
 const mg_value *mg_binding_value(const mg_binding *b, const mg_row *row, size_t i)

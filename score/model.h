@@ -69,7 +69,20 @@ const char *mg_model_feature_name(const mg_model *m, size_t i);
  * model has no names).  Fails naming every feature that has no column. */
 mg_binding *mg_binding_new(const mg_model *m, const char *const *columns, size_t ncolumns,
                            mg_error *err);
+/* Same, but feature i reads the column named names[i] (a mapping the user
+ * wrote, e.g. a gate spec's model.features) whatever the model calls it.
+ * names holds mg_model_nfeatures(m) strings; NULL means mg_binding_new. */
+mg_binding *mg_binding_new_named(const mg_model *m, const char *const *columns, size_t ncolumns,
+                                 const char *const *names, mg_error *err);
 void mg_binding_free(mg_binding *b);
+
+/* The index (into the columns given at binding) of the column feature i
+ * reads, or -1. */
+long mg_binding_column(const mg_binding *b, size_t i);
+/* 1 when feature i was bound by position: the model names no features, no
+ * mapping was given and no column is named f<i>, so it reads column i,
+ * whatever that column holds.  The caller should show such a binding. */
+int mg_binding_by_position(const mg_binding *b, size_t i);
 
 /* mg_model_score_row's status when the model computed an output that is not
  * finite (NaN or an infinity): the row counts as unscorable, out holds the

@@ -42,6 +42,7 @@ struct mg_model {
 struct mg_binding {
     size_t nfeatures;
     long *column; /* data column of feature i */
+    unsigned char *by_position; /* 1: feature i took column i (no name to go by) */
 };
 
 /* A zeroed model with the given ops and format. */

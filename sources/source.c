@@ -41,6 +41,38 @@ void mg_source_set_problem(mg_source *src, mg_problem_kind kind, unsigned long l
     src->problem.size = size;
 }
 
+/*
+ * A header that is one column holding ';', a tab or '|' almost always means
+ * a file separated by that character read with the default ','.  Without
+ * this, every model feature and schema field would be reported missing, on
+ * every row.  Returns 0, or -1 with err naming the character to set.
+ */
+static int header_delimiter_hint(const mg_source *src, mg_error *err)
+{
+    if (src->ncolumns != 1 || !src->columns[0])
+        return 0;
+    static const char candidates[] = ";\t|";
+    const char *header = src->columns[0];
+    char best = 0;
+    size_t best_count = 0;
+    for (const char *c = candidates; *c; c++) {
+        size_t count = 0;
+        for (const char *h = header; *h; h++)
+            count += *h == *c;
+        if (count > best_count) {
+            best = *c;
+            best_count = count;
+        }
+    }
+    if (!best)
+        return 0;
+    const char *shown = best == '\t' ? "\\t" : best == ';' ? ";" : "|";
+    const char *value = best == '\t' ? "tab" : shown;
+    return mg_error_set(err, "%s:1: the header is one column '%.60s%s' holding '%s': the file looks '%s'-separated; "
+                             "set \"data.delimiter\": \"%s\" in the gate spec",
+                        src->path, header, strlen(header) > 60 ? "..." : "", shown, shown, value);
+}
+
 mg_source *mg_source_open(const char *path, const mg_source_options *opts, mg_error *err)
 {
     static const mg_source_options defaults;
@@ -76,6 +108,8 @@ mg_source *mg_source_open(const char *path, const mg_source_options *opts, mg_er
             delim = dot && strcasecmp(dot, ".tsv") == 0 ? '\t' : ',';
         }
         rc = mg_csv_open(src, delim, err);
+        if (rc == 0 && !opts->delimiter)
+            rc = header_delimiter_hint(src, err);
     } else {
         rc = mg_jsonl_open(src, opts->columns, opts->ncolumns, err);
     }

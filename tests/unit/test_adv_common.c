@@ -324,7 +324,7 @@ static void test_adv_case_compare_diffs(void **state)
                                            "\"bias\": 0}");
     adv_case_model cm;
     mg_error err = {{0}};
-    assert_int_equal(adv_case_model_init(&cm, m, &err), 0);
+    assert_int_equal(adv_case_model_init(&cm, m, NULL, &err), 0);
     json_t *in = json_pack("{s:f}", "x", 0.0);
     adv_case_result r;
     adv_case_score(&cm, in, &r);

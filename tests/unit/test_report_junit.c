@@ -26,10 +26,14 @@
 #include "reports/writers.h"
 #include "reports/xml_text.h"
 #include "tests/unit/report_fixture.h"
+#include "tests/unit/support/shared.h"
 
-/* Relative to the repo root, where the tests run (CI clones shared/ beside). */
-#define JUNIT_XSD "../shared/junit/junit-10.xsd"
-#define STRICT_XSD "../shared/junit/ant-junit-strict.xsd"
+/* In the shared folder (../shared from the repo root, where the tests run;
+ * CI clones shared/ beside the repo).  A test that validates against a
+ * schema is skipped, saying so, when the schema is absent. */
+#define JUNIT_XSD "junit/junit-10.xsd"
+#define STRICT_XSD "junit/ant-junit-strict.xsd"
+#define XSD_WHY "the JUnit XML schemas Jenkins and Ant read reports with"
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -120,8 +124,9 @@ static int validate(xmlDocPtr doc, const char *xsd_path)
     return validate_q(doc, xsd_path, 0);
 }
 
-static int validate_q(xmlDocPtr doc, const char *xsd_path, int quiet)
+static int validate_q(xmlDocPtr doc, const char *xsd, int quiet)
 {
+    const char *xsd_path = tu_shared(xsd);
     xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(xsd_path);
     assert_non_null(pc);
     xmlSchemaPtr schema = xmlSchemaParse(pc);
@@ -252,6 +257,7 @@ static void test_num_text_seconds(void **state)
 static void test_report_junit_validates_against_xsd(void **state)
 {
     (void)state;
+    TU_NEEDS_SHARED(JUNIT_XSD, XSD_WHY);
     mg_report *r = fixture_report();
     char *dir;
     xmlDocPtr doc = write_and_parse(r, &dir);
@@ -263,6 +269,7 @@ static void test_report_junit_validates_against_xsd(void **state)
 static void test_report_junit_empty_report_validates(void **state)
 {
     (void)state;
+    TU_NEEDS_SHARED(JUNIT_XSD, XSD_WHY);
     mg_report *r = mg_report_new(); /* no facts at all, no results */
     char *dir;
     xmlDocPtr doc = write_and_parse(r, &dir);
@@ -278,6 +285,8 @@ static void test_report_junit_empty_report_validates(void **state)
 static void test_report_junit_missing_facts_get_fallbacks(void **state)
 {
     (void)state;
+    TU_NEEDS_SHARED(JUNIT_XSD, XSD_WHY);
+    TU_NEEDS_SHARED(STRICT_XSD, XSD_WHY);
     mg_report *r = mg_report_new();
     r->facts.started_at = mg_xstrdup("2026-02-30T10:00:00"); /* no such day */
     r->facts.hostname = mg_xstrdup("  ");
@@ -308,6 +317,7 @@ static void test_report_junit_missing_facts_get_fallbacks(void **state)
 static void test_report_junit_strict_schema_but_root_attributes(void **state)
 {
     (void)state;
+    TU_NEEDS_SHARED(STRICT_XSD, XSD_WHY);
     mg_report *r = fixture_report();
     char *dir;
     xmlDocPtr doc = write_and_parse(r, &dir);
@@ -449,6 +459,7 @@ static void test_report_junit_nasty_text_round_trips(void **state)
 static void test_report_junit_long_message_is_cut_in_attribute_only(void **state)
 {
     (void)state;
+    TU_NEEDS_SHARED(JUNIT_XSD, XSD_WHY);
     mg_report *r = mg_report_new();
     mg_result *res = mg_report_add(r, "data", "long", "missing");
     res->status = MG_STATUS_FAIL;
@@ -504,6 +515,7 @@ static int cases_unique(xmlDocPtr doc)
 static void test_report_junit_duplicate_names_get_suffix(void **state)
 {
     (void)state;
+    TU_NEEDS_SHARED(JUNIT_XSD, XSD_WHY);
     mg_report *r = mg_report_new();
     mg_report_add(r, "data", "dup", "missing");
     mg_report_add(r, "data", "dup", "missing");
@@ -547,6 +559,7 @@ static int all_times_plain(xmlDocPtr doc)
 static void test_report_junit_numbers_are_c_locale(void **state)
 {
     (void)state;
+    TU_NEEDS_SHARED(JUNIT_XSD, XSD_WHY);
     int comma = enter_comma_locale();
     mg_report *r = fixture_report();
     char *dir;

@@ -121,11 +121,26 @@ static void test_score_xgb_unnamed_features_bind_by_position(void **s)
     }
     printf("  parity %-18s %-7s max abs diff %.3g\n", "binary_unnamed", "missing", maxdiff);
     assert_true(maxdiff <= TOL);
+    /* Bound by the f<i> names: not by position. */
+    assert_int_equal(mg_binding_column(b, 0), 2);
+    assert_int_equal(mg_binding_by_position(b, 0), 0);
     mg_binding_free(b);
-    /* Without f<i> names, feature i is column i: here column 0 is the id. */
+    /* Without f<i> names, feature i is column i: here column 0 is the id,
+     * and the binding says it was by position (issue 8, item 6). */
     const char *plain[10] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};
     b = mg_binding_new(m, plain, 10, &err);
     assert_non_null(b);
+    assert_int_equal(mg_binding_column(b, 0), 0);
+    assert_int_equal(mg_binding_by_position(b, 0), 1);
+    assert_int_equal(mg_binding_by_position(b, 7), 1);
+    mg_binding_free(b);
+    /* A mapping names each feature's column: by name, whatever the model says. */
+    const char *map[8] = {"j", "i", "h", "g", "f", "e", "d", "c"};
+    b = mg_binding_new_named(m, plain, 10, map, &err);
+    assert_non_null(b);
+    assert_int_equal(mg_binding_column(b, 0), 9);
+    assert_int_equal(mg_binding_column(b, 7), 2);
+    assert_int_equal(mg_binding_by_position(b, 0), 0);
     mg_binding_free(b);
     /* Too few columns: features 8.. have no column. */
     b = mg_binding_new(m, plain, 3, &err);

@@ -1,6 +1,7 @@
 /*
  * Corpus tests for the row sources, on the shared corpora found at
- * ../shared/corpus from the repository root (tests run from there):
+ * ../shared/corpus from the repository root (tests run from there; or
+ * $MGATE_SHARED/corpus).  Without them each test is skipped, saying why:
  *   - csv-spectrum: every csvs/X.csv must give exactly the records of its
  *     json/X.json twin (read with jansson: an array of objects keyed by
  *     the header, or a single object for a one-record file);
@@ -23,8 +24,12 @@
 #include <unistd.h>
 
 #include "sources/source.h"
+#include "tests/unit/support/shared.h"
 
-#define CORPUS "../shared/corpus"
+#define CSV_SPECTRUM "corpus/csv-spectrum"
+#define JSON_SUITE "corpus/json-test-suite"
+#define CSV_WHY "the csv-spectrum corpus of CSV edge cases"
+#define JSON_WHY "the public JSONTestSuite corpus"
 
 static char tmpdir[64];
 
@@ -148,14 +153,15 @@ static void apply_errata(const char *name, json_t *records)
 static void test_source_corpus_csv_spectrum(void **state)
 {
     (void)state;
+    TU_NEEDS_SHARED(CSV_SPECTRUM, CSV_WHY);
     char **names;
-    size_t n = list_dir(CORPUS "/csv-spectrum/csvs", "", ".csv", &names);
+    size_t n = list_dir(tu_shared(CSV_SPECTRUM "/csvs"), "", ".csv", &names);
     assert_true(n >= 12);
     for (size_t f = 0; f < n; f++) {
         char name[128], csv[512], twin[512];
         snprintf(name, sizeof name, "%.*s", (int)(strlen(names[f]) - 4), names[f]);
-        snprintf(csv, sizeof csv, CORPUS "/csv-spectrum/csvs/%s.csv", name);
-        snprintf(twin, sizeof twin, CORPUS "/csv-spectrum/json/%s.json", name);
+        snprintf(csv, sizeof csv, "%s/%s.csv", tu_shared(CSV_SPECTRUM "/csvs"), name);
+        snprintf(twin, sizeof twin, "%s/%s.json", tu_shared(CSV_SPECTRUM "/json"), name);
         json_error_t jerr;
         json_t *want = json_load_file(twin, 0, &jerr);
         if (!want)
@@ -196,15 +202,16 @@ static int is_blank(const char *s, size_t n)
 static void test_source_corpus_json_n_files_are_malformed_lines(void **state)
 {
     (void)state;
+    TU_NEEDS_SHARED(JSON_SUITE, JSON_WHY);
     char **names;
-    size_t n = list_dir(CORPUS "/json-test-suite/test_parsing", "n_", ".json", &names);
+    size_t n = list_dir(tu_shared(JSON_SUITE "/test_parsing"), "n_", ".json", &names);
     assert_true(n >= 180);
     char path[256];
     snprintf(path, sizeof path, "%s/n.jsonl", tmpdir);
     size_t bad_rows = 0;
     for (size_t f = 0; f < n; f++) {
         char in[512];
-        snprintf(in, sizeof in, CORPUS "/json-test-suite/test_parsing/%s", names[f]);
+        snprintf(in, sizeof in, "%s/%s", tu_shared(JSON_SUITE "/test_parsing"), names[f]);
         size_t len;
         char *data = read_all(in, &len);
         /* Arrange: valid line, the file's text, valid line. */
@@ -257,15 +264,16 @@ static void test_source_corpus_json_n_files_are_malformed_lines(void **state)
 static void test_source_corpus_json_y_objects_are_rows(void **state)
 {
     (void)state;
+    TU_NEEDS_SHARED(JSON_SUITE, JSON_WHY);
     char **names;
-    size_t n = list_dir(CORPUS "/json-test-suite/test_parsing", "y_", ".json", &names);
+    size_t n = list_dir(tu_shared(JSON_SUITE "/test_parsing"), "y_", ".json", &names);
     assert_true(n >= 90);
     char path[256];
     snprintf(path, sizeof path, "%s/y.jsonl", tmpdir);
     size_t objects = 0;
     for (size_t f = 0; f < n; f++) {
         char in[512];
-        snprintf(in, sizeof in, CORPUS "/json-test-suite/test_parsing/%s", names[f]);
+        snprintf(in, sizeof in, "%s/%s", tu_shared(JSON_SUITE "/test_parsing"), names[f]);
         json_error_t jerr;
         json_t *want = json_load_file(in, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
         if (!want || !json_is_object(want)) {
@@ -330,13 +338,14 @@ static void test_source_corpus_json_y_objects_are_rows(void **state)
 static void test_source_corpus_json_i_files_do_not_crash(void **state)
 {
     (void)state;
+    TU_NEEDS_SHARED(JSON_SUITE, JSON_WHY);
     char **names;
-    size_t n = list_dir(CORPUS "/json-test-suite/test_parsing", "i_", ".json", &names);
+    size_t n = list_dir(tu_shared(JSON_SUITE "/test_parsing"), "i_", ".json", &names);
     char path[256];
     snprintf(path, sizeof path, "%s/i.jsonl", tmpdir);
     for (size_t f = 0; f < n; f++) {
         char in[512];
-        snprintf(in, sizeof in, CORPUS "/json-test-suite/test_parsing/%s", names[f]);
+        snprintf(in, sizeof in, "%s/%s", tu_shared(JSON_SUITE "/test_parsing"), names[f]);
         size_t len;
         char *data = read_all(in, &len);
         FILE *fp = fopen(path, "wb");

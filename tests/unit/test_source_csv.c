@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/support/shared.h"
 #include "sources/source.h"
 #include "support/json_fixture.h"
 #include "support/tmpfiles.h"
@@ -168,7 +169,8 @@ static void test_source_open_errors(void **state)
 static void test_source_csv_spectrum_corpus(void **state)
 {
     (void)state;
-    const char *dir = "../shared/corpus/csv-spectrum/csvs";
+    TU_NEEDS_SHARED("corpus/csv-spectrum", "the csv-spectrum corpus of CSV edge cases");
+    const char *dir = tu_shared("corpus/csv-spectrum/csvs");
     DIR *d = opendir(dir);
     if (!d)
         fail_msg("corpus not found at %s (run from the repo root with ../shared beside it)", dir);
@@ -180,7 +182,8 @@ static void test_source_csv_spectrum_corpus(void **state)
             continue;
         char csv_path[512], json_path[512];
         snprintf(csv_path, sizeof csv_path, "%s/%s", dir, e->d_name);
-        snprintf(json_path, sizeof json_path, "../shared/corpus/csv-spectrum/json/%.*s.json", (int)(nl - 4), e->d_name);
+        snprintf(json_path, sizeof json_path, "%s/%.*s.json", tu_shared("corpus/csv-spectrum/json"), (int)(nl - 4),
+                 e->d_name);
         json_t *want = tu_json_load(json_path);
         /* One twin is a lone object rather than a list of one. */
         if (json_is_object(want)) {
