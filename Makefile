@@ -6,6 +6,8 @@
 #   make sanitize   the whole test suite under ASan + UBSan
 #   make coverage   gcov + lcov HTML report in build/coverage/html
 #   make bench      benchmarks (prints figures; not a test)
+#   make fuzz       libFuzzer targets (clang), each run FUZZ_SECONDS (default 60)
+#   make fuzz-merge the inputs a fuzz run found that add coverage -> fuzz/corpus
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # `make test` and `make demo` install missing Debian packages first
@@ -36,11 +38,21 @@ UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT_SRC = $(wildcard tests/unit/support/*.c)
 TEST_SUPPORT_OBJ = $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 MGATE     = $(BUILD)/mgate
+# Fuzz targets: one fuzz/fuzz_*.c each.  `make test` links them with a plain
+# replay driver (any compiler); `make fuzz` links them with clang's libFuzzer.
+FUZZ_SRC     = $(wildcard fuzz/fuzz_*.c)
+FUZZ_TARGETS ?= $(FUZZ_SRC:fuzz/%.c=%)
+FUZZ_SUPPORT_OBJ = $(BUILD)/fuzz/support.o $(BUILD)/fuzz/model_rows.o
+REPLAY_BIN   = $(FUZZ_TARGETS:%=$(BUILD)/replay/%)
+FUZZER_BIN   = $(FUZZ_TARGETS:%=$(BUILD)/fuzzer/%)
+FUZZ_SECONDS ?= 60
+FUZZ_TIMEOUT ?= 60
+FUZZ_SAN = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps test test-unit test-e2e demo sanitize coverage bench install clean \
-        build-all unit-run e2e-run
+        build-all unit-run e2e-run fuzz fuzz-replay fuzzer-bins fuzz-merge
 
 all: mgate
 
@@ -70,7 +82,20 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libmgate.
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
 
-build-all: $(MGATE) $(UNIT_BIN)
+$(BUILD)/replay/%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay_main.o $(FUZZ_SUPPORT_OBJ) $(BUILD)/libmgate.a
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/fuzzer/%: $(BUILD)/fuzz/%.o $(FUZZ_SUPPORT_OBJ) $(BUILD)/libmgate.a
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+# Keep the target objects make builds on the way to the binaries above.
+.SECONDARY: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%.o) $(BUILD)/fuzz/replay_main.o $(FUZZ_SUPPORT_OBJ)
+
+build-all: $(MGATE) $(UNIT_BIN) $(REPLAY_BIN)
 
 # Runs every unit test binary; each writes its own JUnit file,
 # $(BUILD)/test-results/<binary>.xml (cmocka's XML output cannot share one
@@ -82,11 +107,16 @@ unit-run: $(UNIT_BIN)
 e2e-run: $(MGATE)
 	@sh tests/e2e/run.sh $(MGATE) $(TESTS)
 
+# Each fuzz target once over its corpus, past crash inputs and seeds.
+fuzz-replay: $(REPLAY_BIN)
+	@sh fuzz/replay.sh $(BUILD) $(REPLAY_BIN)
+
 test:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory build-all
 	@$(MAKE) --no-print-directory unit-run
 	@$(MAKE) --no-print-directory e2e-run
+	@$(MAKE) --no-print-directory fuzz-replay
 
 test-unit:
 	@$(MAKE) --no-print-directory unit-run
@@ -104,7 +134,27 @@ sanitize:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory BUILD=build/sanitize OPT="-O1 -g" EXTRA="$(SAN)" build-all
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 MGATE_SANITIZED=1 \
-	  $(MAKE) --no-print-directory BUILD=build/sanitize OPT="-O1 -g" EXTRA="$(SAN)" unit-run e2e-run
+	  $(MAKE) --no-print-directory BUILD=build/sanitize OPT="-O1 -g" EXTRA="$(SAN)" unit-run e2e-run fuzz-replay
+
+# libFuzzer with ASan + UBSan (clang); FUZZ_SECONDS per target.  Builds in
+# build/fuzz; new corpus inputs and crash files stay under build/fuzz.
+fuzz:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" EXTRA="$(FUZZ_SAN)" fuzzer-bins
+	@FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) sh fuzz/run.sh build/fuzz/fuzzer $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzzer-bins: $(FUZZER_BIN)
+
+# Folds what `make fuzz` found (build/fuzz/corpus) into the committed corpus
+# (fuzz/corpus), keeping only inputs that add coverage (libFuzzer -merge=1).
+fuzz-merge:
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" EXTRA="$(FUZZ_SAN)" fuzzer-bins
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t build/fuzz/corpus/$$t; \
+	  build/fuzz/fuzzer/$$t -merge=1 fuzz/corpus/$$t build/fuzz/corpus/$$t > build/fuzz/merge-$$t.log 2>&1 || \
+	    { echo "fuzz-merge: $$t failed, see build/fuzz/merge-$$t.log" >&2; exit 1; }; \
+	  echo "fuzz-merge: $$t: $$(ls fuzz/corpus/$$t | wc -l) inputs, $$(du -sk fuzz/corpus/$$t | cut -f1) KB"; \
+	done
 
 coverage:
 	@$(MAKE) --no-print-directory deps
@@ -135,4 +185,5 @@ install: mgate
 clean:
 	rm -rf build mgate
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/harness/main.d $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(BUILD)/harness/main.d $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d) \
+         $(wildcard $(BUILD)/fuzz/*.d)

@@ -293,9 +293,19 @@ int adv_case_compare(const adv_case_model *cm, const json_t *expect, const adv_c
     size_t o = 0;
     int bad = 0;
     const json_t *sc = json_object_get(expect, "score");
-    if (json_is_number(sc) && !(fabs(r->out[0] - json_number_value(sc)) <= tol)) {
+    if (json_is_number(sc) && r->k > 1) {
+        /* One number cannot be compared with a model's class probabilities. */
+        o += (size_t)snprintf(diff + o, size - o, "score: expected the list of the model's %zu class "
+                                                  "probabilities, found one number %.10g",
+                              r->k, json_number_value(sc));
+        bad = 1;
+    } else if (json_is_number(sc) && !(fabs(r->out[0] - json_number_value(sc)) <= tol)) {
         o += (size_t)snprintf(diff + o, size - o, "score %.10g, expected %.10g ± %g", r->out[0],
                               json_number_value(sc), tol);
+        bad = 1;
+    } else if (json_is_array(sc) && json_array_size(sc) < r->k) {
+        o += (size_t)snprintf(diff + o, size - o, "score: expected the model's %zu class probabilities, "
+                                                  "found a list of %zu", r->k, json_array_size(sc));
         bad = 1;
     } else if (json_is_array(sc)) {
         for (size_t i = 0; i < json_array_size(sc) && o < size; i++) {

@@ -173,7 +173,10 @@ const char *adv_outcome_name(adv_outcome o)
  * "external scorer: why".  Native models never fail that way. */
 static int speaks_of_crash(const char *msg)
 {
-    return strstr(msg, "external scorer '") != NULL;
+    /* At the start only: a refusal's message quotes the data ("feature
+     * 'amount': expected a number, found '...'"), and data may say anything. */
+    static const char prefix[] = "external scorer '";
+    return strncmp(msg, prefix, sizeof prefix - 1) == 0;
 }
 
 adv_outcome adv_score(mg_model *m, const mg_binding *b, const mg_row *row, const mg_row *probe,
@@ -641,6 +644,13 @@ void adv_judge(mg_check *c, uint64_t count, uint64_t tries, const char *what, co
     c->rows = rows;
     mg_result *res = c->result;
     mg_result_prop_number(res, "tries", (double)tries);
+    if (tries == 0) {
+        /* Nothing tried is no evidence: skipped, never passed. */
+        res->status = MG_STATUS_SKIP;
+        mg_result_set_message(res, "no %s: nothing could be tried (the model rejected every sampled row, or "
+                                   "no value could be varied)", unit);
+        return;
+    }
     /* mg_check_judge speaks of rows; these are tries (variants, pairs). */
     double rate = tries ? (double)count / (double)tries : 0.0;
     char bound[96];

@@ -230,7 +230,7 @@ int adv_perturb(adv_variant *v, const mg_row *base, const adv_bound *b, long col
                 char *catbuf);
 /* Judges count offences out of `tries` (rates are per try) with the check's
  * max_count/max_rate, like mg_check_judge; `unit` names the tries in the
- * message ("variants"). */
+ * message ("variants").  No tries at all is a skip, not a pass. */
 void adv_judge(mg_check *c, uint64_t count, uint64_t tries, const char *what, const char *unit);
 
 #endif

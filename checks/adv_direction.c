@@ -61,9 +61,11 @@ static void inv_finish(mg_check *c)
         for (size_t j = 0; j < nb && !s->broke; j++) {
             long col = s->f[b[j].feature].column;
             int violated = 0;
+            uint64_t varied = 0;
             for (uint64_t t = 0; t < trials && !violated; t++) {
                 if (adv_perturb(&v, row, &b[j], col, &rng, catbuf) != 0)
                     break;
+                varied++;
                 adv_outcome o = adv_score(m, bind, &v.row, row, out, why, sizeof why);
                 double d = 0;
                 for (size_t q = 0; o == ADV_SCORED && q < k; q++)
@@ -95,7 +97,9 @@ static void inv_finish(mg_check *c)
                 free(line);
             }
             adv_variant_reset(&v, row, (size_t)col);
-            tries++;
+            /* A value that cannot be varied (not a number under a numeric
+             * bound) was not tried: it must not count as unchanged. */
+            tries += varied > 0;
             bad += violated;
         }
         adv_variant_free(&v);
@@ -285,12 +289,14 @@ static void mono_finish(mg_check *c)
             adv_variant_init(&var, row);
             double prev = NAN, prev_x = NAN;
             int violated = 0;
+            size_t walked = 0; /* grid points scored */
             for (size_t g = 0; g < grid && !violated; g++) {
                 double x = lo + (hi - lo) * (double)g / (double)(grid - 1);
                 adv_variant_set_number(&var, (size_t)f->column, x);
                 adv_outcome o = adv_score(m, c->env->binding, &var.row, row, out, why, sizeof why);
                 if (o == ADV_REJECTED)
                     break; /* another feature of this row is unusable */
+                walked += o == ADV_SCORED;
                 if (o == ADV_BROKEN && !s->broke)
                     s->broke = mg_xstrdup(why);
                 const char *wrong = NULL;
@@ -326,7 +332,8 @@ static void mono_finish(mg_check *c)
                 prev_x = x;
             }
             adv_variant_free(&var);
-            tries++;
+            /* A row rejected before two points scored walked nothing: not tried. */
+            tries += violated || walked >= 2;
             bad += violated;
         }
     }

@@ -136,6 +136,8 @@ static void rob_finish(mg_check *c)
     mg_result_prop_number(res, "flip_rate", rate);
     mg_result_prop_number(res, "max_score_change", worst);
     mg_result_prop_number(res, "unscored", (double)failures);
+    if (task == MG_TASK_BINARY)
+        mg_result_prop_number(res, "decision_threshold", threshold);
     if (json_is_number(mfr))
         mg_result_prop_number(res, "max_flip_rate", json_number_value(mfr));
     if (json_is_number(msc))

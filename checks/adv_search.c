@@ -255,8 +255,11 @@ static void srch_finish(mg_check *c)
         adv_variant_init(&v, row);
         double change = 0, score = 0;
         int d1 = d0;
-        attacked++;
+        uint64_t queries_before = x.queries;
         int got = attack(&x, row, &v, base, d0, &change, &score, &d1, why, sizeof why);
+        /* A row none of whose bounded values could be varied (text under a
+         * numeric bound) was not searched: it must not count as resisting. */
+        attacked += got != 0 || x.queries > queries_before;
         if (got < 0) {
             broken++;
             if (!s->broke && strstr(why, "score is") != why)
@@ -288,7 +291,7 @@ static void srch_finish(mg_check *c)
     res->status = (broken || rate > max_rate) ? MG_STATUS_FAIL : MG_STATUS_PASS;
     if (attacked == 0) {
         res->status = MG_STATUS_SKIP;
-        mg_result_set_message(res, "no sampled row could be scored");
+        mg_result_set_message(res, "nothing could be tried: no sampled row could be scored and varied");
     } else if (broken) {
         mg_result_set_message(res, "the scorer failed on %llu of %llu searched rows", (unsigned long long)broken,
                               (unsigned long long)attacked);
@@ -305,6 +308,8 @@ static void srch_finish(mg_check *c)
     mg_result_prop_number(res, "budget", (double)x.budget);
     mg_result_prop_number(res, "steps", (double)x.steps);
     mg_result_prop_number(res, "queries", (double)x.queries);
+    if (x.task == MG_TASK_BINARY)
+        mg_result_prop_number(res, "decision_threshold", x.threshold);
     if (found) {
         mg_result_prop_number(res, "smallest_change", change_min);
         mg_result_prop_number(res, "mean_change", change_sum / (double)found);

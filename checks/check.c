@@ -28,11 +28,13 @@ void mg_check_judge(mg_check *c, uint64_t count, const char *what)
     mg_result_prop_number(res, "count", (double)count);
     mg_result_prop_number(res, "rate", rate);
     mg_result_prop_number(res, "rows", (double)c->rows);
-    /* `threshold` is the bound that decides: max_rate when given, else max_count. */
+    /* `bound` is the tolerance that decides, `bound_option` the option it
+     * comes from: max_rate when given, else max_count (0 when neither is). */
     if (c->has_max_rate)
-        mg_result_prop_number(res, "threshold", c->max_rate);
+        mg_result_prop_number(res, "bound", c->max_rate);
     else
-        mg_result_prop_number(res, "threshold", c->has_max_count ? (double)c->max_count : 0.0);
+        mg_result_prop_number(res, "bound", c->has_max_count ? (double)c->max_count : 0.0);
+    mg_result_prop_text(res, "bound_option", c->has_max_rate ? "max_rate" : "max_count");
     if (c->has_max_count)
         mg_result_prop_number(res, "max_count", (double)c->max_count);
     if (c->has_max_rate)
@@ -127,6 +129,8 @@ long mg_label_class(const mg_check_env *env, mg_model_task task, const mg_value 
 {
     double y;
     if (task == MG_TASK_BINARY) {
+        if (env->positive_label)
+            return mg_value_is_missing(v) ? -1 : strcmp(v->text, env->positive_label) == 0;
         if (mg_value_to_double(v, &y) == 0 && (y == 0 || y == 1))
             return (long)y;
         if (v->kind == MG_VALUE_TEXT && (strcasecmp(v->text, "true") == 0 || strcasecmp(v->text, "false") == 0))
@@ -142,6 +146,86 @@ long mg_label_class(const mg_check_env *env, mg_model_task task, const mg_value 
     if (mg_value_to_double(v, &y) == 0 && y >= 0 && y == floor(y) && y < (double)env->nscores)
         return (long)y;
     return -1;
+}
+
+const mg_field_spec *mg_env_field(const mg_check_env *env, const char *column)
+{
+    for (size_t f = 0; column && f < env->nfields; f++)
+        if (strcmp(env->fields[f].name, column) == 0)
+            return &env->fields[f];
+    return NULL;
+}
+
+int mg_missing_allowed(const mg_field_spec *fs, const mg_value *v)
+{
+    if (!fs)
+        return 0;
+    return !fs->required || (fs->nullable && v->kind != MG_VALUE_ABSENT);
+}
+
+void mg_label_sample_add(mg_label_sample *s, const mg_value *v)
+{
+    if (s->n >= MG_LABEL_SAMPLE_MAX || mg_value_is_missing(v))
+        return;
+    /* Kept as shown in examples: cut and with control characters escaped,
+     * without the quotes mg_value_quote puts around text. */
+    char buf[128];
+    const char *t = mg_value_quote(v, buf, sizeof buf);
+    size_t n = strlen(t);
+    if (v->kind == MG_VALUE_TEXT && n >= 2 && t[0] == '\'' && t[n - 1] == '\'') {
+        t++;
+        n -= 2;
+    }
+    for (size_t i = 0; i < s->n; i++)
+        if (strlen(s->text[i]) == n && memcmp(s->text[i], t, n) == 0)
+            return;
+    s->text[s->n++] = mg_xstrndup(t, n);
+}
+
+void mg_label_sample_free(mg_label_sample *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->text[i]);
+    s->n = 0;
+}
+
+/* Appends "'a', 'b', 'c'" (at most max items, then ", ...") to buf. */
+static void quote_list(char *buf, size_t size, const char *const *items, size_t n, size_t max)
+{
+    size_t used = strlen(buf);
+    for (size_t i = 0; i < n && i < max && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s'%s'", i ? ", " : "", items[i]);
+    if (n > max && used < size)
+        snprintf(buf + used, size - used, ", ...");
+}
+
+char *mg_label_hint(const mg_check_env *env, mg_model_task task, const mg_label_sample *s)
+{
+    if (s->n == 0)
+        return NULL;
+    char found[400] = "";
+    quote_list(found, sizeof found, (const char *const *)s->text, s->n, MG_LABEL_SAMPLE_MAX);
+    if (task == MG_TASK_BINARY && !env->positive_label && s->n > 2)
+        return mg_xasprintf("labels found: %s%s: more than two values, not binary labels", found,
+                            s->n == MG_LABEL_SAMPLE_MAX ? ", ..." : "");
+    if (task == MG_TASK_BINARY && !env->positive_label)
+        return mg_xasprintf("labels found: %s; binary labels are read as 0/1 or true/false: set "
+                            "data.positive_label to the label of the positive class (e.g. \"positive_label\": "
+                            "\"%s\")",
+                            found, s->n == 2 ? s->text[1] : s->text[0]);
+    if (task != MG_TASK_MULTICLASS)
+        return mg_xasprintf("labels found: %s", found);
+    char classes[400] = "";
+    size_t k = 0;
+    if (env->class_labels) {
+        while (env->class_labels[k])
+            k++;
+        quote_list(classes, sizeof classes, env->class_labels, k, 20);
+    } else {
+        snprintf(classes, sizeof classes, "0 to %zu (the model names no class labels)", env->nscores - 1);
+    }
+    return mg_xasprintf("labels found that are not among the model's classes: %s%s; the model's classes are %s",
+                        found, s->n == MG_LABEL_SAMPLE_MAX ? ", ..." : "", classes);
 }
 
 int mg_parse_duration(const json_t *v, double *seconds)

@@ -71,6 +71,7 @@ typedef struct mg_check_env {
     const char *role_name[MG_ROLE_COUNT]; /* column names, NULL when unset */
     long role_column[MG_ROLE_COUNT];      /* source column index, or -1 */
     const mg_limits *limits;
+    mg_time_zone time_zone;       /* data.time_zone (unset when the spec gives none) */
     size_t examples;              /* how many examples each check keeps */
     /* Scores (for checks with MG_NEEDS_SCORES): from the spec's model, or
      * from the data's prediction column (then task is binary/regression as
@@ -81,6 +82,9 @@ typedef struct mg_check_env {
     int has_champion;             /* champion scores come with every row */
     const char *champion_source;
     const char *const *class_labels; /* multiclass models: label of output k, or NULL */
+    /* Binary labels: the label text of the positive class (data.positive_label);
+     * every other label is the negative class.  NULL: labels are 0/1 or true/false. */
+    const char *positive_label;
     /* The model itself, for checks that score rows of their own making
      * (adversarial variants, fixture cases); NULL when scores come from a
      * prediction column.  Score with mg_model_score_row(model, binding, ...). */
@@ -170,9 +174,9 @@ extern const mg_opt_def mg_common_options[];
 /*
  * Sets the result's status from a count of offending rows against the
  * check's tolerance (max_count and/or max_rate; with neither, any offence
- * fails), and records count, rate, threshold, max_count, max_rate and rows
- * as properties.  `what` names the offence in the message ("rows with a
- * missing required field").
+ * fails), and records count, rate, bound (with bound_option, the option it
+ * comes from), max_count, max_rate and rows as properties.  `what` names the
+ * offence in the message ("rows with a missing required field").
  */
 void mg_check_judge(mg_check *c, uint64_t count, const char *what);
 
@@ -184,11 +188,35 @@ void mg_check_example(mg_check *c, unsigned long line, const char *field, const 
  * characters escaped, quoted.  Returns buf. */
 const char *mg_value_quote(const mg_value *v, char *buf, size_t size);
 
-/* Reads a row's label as a class for a classifier: binary 0/1 (or true/false
- * in any case); multiclass an output index, by the model's class labels when
+/* Reads a row's label as a class for a classifier: binary 1 for
+ * env->positive_label and 0 for any other label when it is set, else 0/1
+ * (or true/false in any case); multiclass an output index, by the model's class labels when
  * it names them, else a whole number below nscores.
  * Returns the class, or -1 when the value is not one. */
 long mg_label_class(const mg_check_env *env, mg_model_task task, const mg_value *v);
+
+/* The schema field named `column`, or NULL when the schema has none. */
+const mg_field_spec *mg_env_field(const mg_check_env *env, const char *column);
+
+/* Whether the schema lets a column hold the missing (absent, null or
+ * empty) value v: its field says "required": false, or "nullable": true
+ * and v is null or empty.  fs may be NULL (no field: not allowed). */
+int mg_missing_allowed(const mg_field_spec *fs, const mg_value *v);
+/* The first few distinct labels a classifier check could not read, kept to
+ * name them in its message.  Zero-initialise; free with mg_label_sample_free. */
+#define MG_LABEL_SAMPLE_MAX 4
+typedef struct mg_label_sample {
+    char *text[MG_LABEL_SAMPLE_MAX]; /* owned, distinct, in order of appearance */
+    size_t n;
+} mg_label_sample;
+
+void mg_label_sample_add(mg_label_sample *s, const mg_value *v);
+void mg_label_sample_free(mg_label_sample *s);
+
+/* What to do about the sampled labels, for a check's message: binary labels
+ * name the labels found and data.positive_label; multiclass ones the model's
+ * classes.  Returns a new string, or NULL when nothing was sampled. */
+char *mg_label_hint(const mg_check_env *env, mg_model_task task, const mg_label_sample *s);
 
 /* Reads a duration option (number of seconds or "90s"/"5m"/"2h"/"1d").
  * Returns 0 or -1 when it is not one. */

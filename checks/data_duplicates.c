@@ -3,6 +3,10 @@
  * before.  Identity is the `by` columns when given, else data.id, else
  * data.key + data.time.  Keeps a 128-bit fingerprint and the first line of
  * each identity: 32 bytes per distinct row identity.
+ *
+ * A row missing part of its identity cannot be told apart from others, so
+ * it is an offence (missing_identity), unless the schema lets that column
+ * be missing (then the missing value is part of the identity).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +20,9 @@ typedef struct dup_state {
     mg_keytable seen;
     long *cols;
     const char **names;
+    const mg_field_spec **fields; /* each column's schema field, or NULL */
     size_t ncols;
-    uint64_t dups;
+    uint64_t dups, no_identity;
     char *problem; /* set when the check cannot run */
 } dup_state;
 
@@ -27,6 +32,7 @@ static void add_col(dup_state *s, const mg_check_env *env, const char *name)
     if (col < 0 && !s->problem)
         s->problem = mg_xasprintf("column '%s' named for duplicates is not in the data", name);
     s->cols[s->ncols] = col;
+    s->fields[s->ncols] = mg_env_field(env, name);
     s->names[s->ncols++] = name;
 }
 
@@ -39,6 +45,7 @@ static void dup_begin(mg_check *c)
     size_t n = by ? (json_is_array(by) ? json_array_size(by) : 1) : 2;
     s->cols = mg_xcalloc(n, sizeof *s->cols);
     s->names = mg_xcalloc(n, sizeof *s->names);
+    s->fields = mg_xcalloc(n, sizeof *s->fields);
     if (json_is_string(by)) {
         add_col(s, env, json_string_value(by));
     } else if (json_is_array(by)) {
@@ -60,6 +67,17 @@ static void dup_row(mg_check *c, const mg_row *row)
     dup_state *s = c->state;
     if (s->problem)
         return;
+    char buf[96];
+    for (size_t i = 0; i < s->ncols; i++) {
+        const mg_value *v = &row->values[s->cols[i]];
+        if (mg_value_is_missing(v) && !mg_missing_allowed(s->fields[i], v)) {
+            s->no_identity++;
+            mg_check_example(c, row->line, s->names[i],
+                             "found %s, expected a value (a row without it cannot be checked for duplicates)",
+                             mg_value_quote(v, buf, sizeof buf));
+            return;
+        }
+    }
     mg_key_hasher h;
     mg_key_hasher_init(&h);
     for (size_t i = 0; i < s->ncols; i++) {
@@ -76,7 +94,6 @@ static void dup_row(mg_check *c, const mg_row *row)
         return;
     }
     s->dups++;
-    char buf[96];
     mg_check_example(c, row->line, s->names[0], "found %s again, first seen at line %llu%s",
                      mg_value_quote(&row->values[s->cols[0]], buf, sizeof buf),
                      (unsigned long long)e->line, s->ncols > 1 ? " (same key and time)" : "");
@@ -90,7 +107,10 @@ static void dup_finish(mg_check *c)
         mg_result_set_message(c->result, "%s", s->problem);
         return;
     }
-    mg_check_judge(c, s->dups, "duplicate rows");
+    mg_check_judge(c, s->dups + s->no_identity,
+                   s->no_identity ? "duplicate rows or rows without an identity" : "duplicate rows");
+    mg_result_prop_number(c->result, "duplicate_rows", (double)s->dups);
+    mg_result_prop_number(c->result, "missing_identity", (double)s->no_identity);
     mg_result_prop_number(c->result, "distinct", (double)s->seen.count);
 }
 
@@ -102,6 +122,7 @@ static void dup_free(mg_check *c)
     mg_keytable_free(&s->seen);
     free(s->cols);
     free(s->names);
+    free(s->fields);
     free(s->problem);
     free(s);
 }

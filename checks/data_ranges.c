@@ -1,7 +1,8 @@
 /*
  * data_ranges.c - the `ranges` check: values outside a field's min/max,
- * not among its allowed values, or longer than max_length.  Values of the
- * wrong type are the `types` check's concern and are skipped here.
+ * not among its allowed values, or longer than max_length.  A value that
+ * cannot be read as its field's type cannot be compared with min/max, so
+ * it counts here as well as in `types`.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -32,27 +33,31 @@ static int in_values(const mg_field_spec *fs, const mg_value *v)
 }
 
 /* Describes the first range violation of v into why; returns 1 if any.
- * typed is the runner's reading of v as the field's type. */
+ * typed is the runner's reading of v as the field's type.  A value that
+ * cannot be read as the field's type cannot be within min/max: it is a
+ * violation here too (as well as a `types` offence), never a pass. */
 static int violation(const mg_field_spec *fs, const mg_value *v, const mg_typed *typed, char *why, size_t size)
 {
     char buf[96];
     if (fs->has_min || fs->has_max) {
         double num = typed->num;
-        const char *expected;
+        const char *expected = typed->expected;
         /* An untyped field with bounds is read as a number here. */
         int ok = fs->type == MG_TYPE_ANY ? mg_value_as_type(v, MG_TYPE_NUMBER, &num, &expected) == 0
                                          : typed->state == MG_TYPED_OK;
-        if (ok) {
-            if (fs->has_min && num < fs->min) {
-                snprintf(why, size, "found %s, expected at least %.17g",
-                         mg_value_quote(v, buf, sizeof buf), fs->min);
-                return 1;
-            }
-            if (fs->has_max && num > fs->max) {
-                snprintf(why, size, "found %s, expected at most %.17g",
-                         mg_value_quote(v, buf, sizeof buf), fs->max);
-                return 1;
-            }
+        if (!ok) {
+            snprintf(why, size, "found %s, expected %s to compare with %s", mg_value_quote(v, buf, sizeof buf),
+                     expected ? expected : "a value of the field's type",
+                     fs->has_min && fs->has_max ? "min and max" : fs->has_min ? "min" : "max");
+            return 1;
+        }
+        if (fs->has_min && num < fs->min) {
+            snprintf(why, size, "found %s, expected at least %.17g", mg_value_quote(v, buf, sizeof buf), fs->min);
+            return 1;
+        }
+        if (fs->has_max && num > fs->max) {
+            snprintf(why, size, "found %s, expected at most %.17g", mg_value_quote(v, buf, sizeof buf), fs->max);
+            return 1;
         }
     }
     if (fs->nvalues && !in_values(fs, v)) {
@@ -81,11 +86,12 @@ static void ranges_row(mg_check *c, const mg_row *row)
         if (!(fs->has_min || fs->has_max || fs->nvalues || fs->has_max_length))
             continue;
         const mg_typed *t = &env->typed[f];
-        /* Missing values are the missing check's; wrong types the types check's. */
-        if (t->state == MG_TYPED_NO_COLUMN || t->state == MG_TYPED_MISSING || t->state == MG_TYPED_WRONG)
+        /* Missing values are the missing check's; a value of the wrong type
+         * is the types check's, and an offence here only against min/max. */
+        if (t->state == MG_TYPED_NO_COLUMN || t->state == MG_TYPED_MISSING)
             continue;
         const mg_value *v = &row->values[env->field_column[f]];
-        char why[256];
+        char why[512];
         if (!violation(fs, v, t, why, sizeof why))
             continue;
         s->per_field[f]++;

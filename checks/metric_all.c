@@ -18,28 +18,48 @@
 typedef struct all_state {
     mg_metrics *acc;
     mg_model_task task;
+    int task_assumed;     /* nothing said the task: taken as binary */
     uint64_t unusable;
+    mg_label_sample labels; /* labels that could not be read as a class */
     char *problem;
+    double decision_threshold; /* binary: the default cut-off of the threshold metrics */
 } all_state;
+
+static int task_named(const char *t)
+{
+    for (int k = MG_TASK_REGRESSION; k <= MG_TASK_MULTICLASS; k++)
+        if (strcmp(t, mg_metric_task_name((mg_model_task)k)) == 0)
+            return k;
+    return -1;
+}
 
 static void all_begin(mg_check *c)
 {
     all_state *s = mg_xcalloc(1, sizeof *s);
     c->state = s;
     const mg_check_env *env = c->env;
-    /* With a prediction column and no model the task is not known: a
-     * column of probabilities with 0/1 labels is taken as binary. */
-    s->task = env->score_task >= 0 ? (mg_model_task)env->score_task : MG_TASK_BINARY;
+    /* The check's own "task", else the model's or the spec's (data.task or
+     * the metric checks listed); when nothing tells, binary is assumed and
+     * said so if it does not fit the data. */
     const json_t *task = json_object_get(c->options, "task");
-    if (json_is_string(task)) {
-        const char *t = json_string_value(task);
-        s->task = strcmp(t, "regression") == 0 ? MG_TASK_REGRESSION
-                  : strcmp(t, "multiclass") == 0 ? MG_TASK_MULTICLASS : MG_TASK_BINARY;
+    if (json_is_string(task) && task_named(json_string_value(task)) >= 0)
+        s->task = (mg_model_task)task_named(json_string_value(task));
+    else if (env->score_task >= 0)
+        s->task = (mg_model_task)env->score_task;
+    else {
+        s->task = MG_TASK_BINARY;
+        s->task_assumed = 1;
+    }
+    if (s->task == MG_TASK_MULTICLASS && env->nscores < 2) {
+        s->problem = mg_xasprintf("multiclass metrics need class probabilities; %s gives one score per row",
+                                  env->score_source);
+        return;
     }
     mg_metrics_options o;
     mg_metrics_options_init(&o);
     o.nclasses = s->task == MG_TASK_MULTICLASS ? env->nscores : 0;
     o.class_names = s->task == MG_TASK_MULTICLASS ? env->class_labels : NULL;
+    s->decision_threshold = o.threshold;
     mg_error err = {{0}};
     s->acc = mg_metrics_new(s->task, &o, &err);
     if (!s->acc)
@@ -69,6 +89,8 @@ static void all_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
         if (k >= 0)
             ok = s->task == MG_TASK_BINARY ? mg_metrics_add_binary(s->acc, (int)k, scores[0])
                                            : mg_metrics_add_multiclass(s->acc, (int)k, scores);
+        else
+            mg_label_sample_add(&s->labels, lv);
     }
     if (ok != 0)
         s->unusable++;
@@ -100,6 +122,8 @@ static void all_finish(mg_check *c)
         }
     }
     mg_confusion cm;
+    if (s->task == MG_TASK_BINARY)
+        mg_result_prop_number(res, "decision_threshold", s->decision_threshold);
     if (s->task == MG_TASK_BINARY && mg_metrics_confusion(s->acc, &cm, NULL) == 0) {
         mg_result_prop_number(res, "confusion.tn", (double)cm.tn);
         mg_result_prop_number(res, "confusion.fp", (double)cm.fp);
@@ -107,9 +131,35 @@ static void all_finish(mg_check *c)
         mg_result_prop_number(res, "confusion.tp", (double)cm.tp);
     }
     res->status = computed ? MG_STATUS_PASS : MG_STATUS_ERROR;
-    mg_result_set_message(res, "%zu %s metrics on %llu rows%s", computed, mg_metric_task_name(s->task),
+    char *hint = mg_label_hint(c->env, s->task, &s->labels);
+    const char *assumed = "; nothing in the spec says the task, so it was taken as binary: set \"data.task\" to "
+                          "\"binary\", \"multiclass\" or \"regression\"";
+    mg_result_set_message(res, "%zu %s metrics on %llu rows%s%s%s%s", computed, mg_metric_task_name(s->task),
                           (unsigned long long)mg_metrics_rows(s->acc),
-                          s->unusable ? " (some rows had no usable label or score)" : "");
+                          s->unusable ? " (some rows had no usable label or score)" : "",
+                          s->task_assumed && s->unusable ? assumed : "", hint ? "; " : "", hint ? hint : "");
+    free(hint);
+}
+
+/* The task must be a known one; tolerances do not apply: nothing is judged. */
+static int all_validate(const json_t *o, const char **key, char *msg, size_t size)
+{
+    const json_t *t = json_object_get(o, "task");
+    if (json_is_string(t) && task_named(json_string_value(t)) < 0) {
+        *key = "task";
+        snprintf(msg, size, "unknown task '%s'; expected \"binary\", \"multiclass\" or \"regression\"",
+                 json_string_value(t));
+        return -1;
+    }
+    const char *tolerance = json_object_get(o, "max_count") ? "max_count"
+                            : json_object_get(o, "max_rate") ? "max_rate" : NULL;
+    if (tolerance) {
+        *key = tolerance;
+        snprintf(msg, size, "all_metrics reports figures without judging them: %s does not apply; bound unusable "
+                            "rows on a \"metric\" check", tolerance);
+        return -1;
+    }
+    return 0;
 }
 
 static void all_free(mg_check *c)
@@ -118,6 +168,7 @@ static void all_free(mg_check *c)
     if (!s)
         return;
     mg_metrics_free(s->acc);
+    mg_label_sample_free(&s->labels);
     free(s->problem);
     free(s);
 }
@@ -128,5 +179,5 @@ const mg_check_def mg_check_all_metrics = {
     "all_metrics", "metrics",
     "every metric of the task, reported without judging (for baselines)",
     all_options, MG_NEEDS_SCORES | MG_NEEDS_LABEL,
-    NULL, all_begin, NULL, NULL, all_scored, all_finish, all_free,
+    all_validate, all_begin, NULL, NULL, all_scored, all_finish, all_free,
 };

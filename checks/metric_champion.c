@@ -3,12 +3,19 @@
  * in production (baseline_model or data.baseline_prediction) row by row.
  * Counts the rows that flipped from right to wrong and from wrong to right
  * at the decision threshold (argmax for multiclass), lists the first
- * right-to-wrong flips, and runs McNemar's test on the two.  Fails when the
- * right-to-wrong flips exceed max_count/max_rate, or, with `significance`,
- * when the candidate is significantly less accurate (p < significance and
- * more right-to-wrong than wrong-to-right flips).  O(1) memory.
+ * right-to-wrong flips, and runs McNemar's test on the two.
+ *
+ * By default McNemar decides: the check fails only when the candidate is
+ * significantly less accurate (p < significance, default 0.05, and more
+ * right-to-wrong than wrong-to-right flips).  A retrained model flips many
+ * rows both ways; counting only one direction would fail almost every one.
+ * The strict form ("mode": "strict", or a max_count/max_rate) counts the
+ * right-to-wrong flips against max_count/max_rate (with neither, one flip
+ * fails), and with `significance` a significant worsening fails too.
+ * O(1) memory.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +93,76 @@ static void champion_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
     }
 }
 
+/* The default significance: 1 - 0.95, the confidence the metric check's
+ * comparison uses by default. */
+#define CHAMPION_SIGNIFICANCE 0.05
+
+/* Strict: "mode": "strict", or a tolerance given without a mode (a spec
+ * that counts flips keeps counting them). */
+static int strict_mode(const json_t *o)
+{
+    const json_t *mode = json_object_get(o, "mode");
+    if (json_is_string(mode))
+        return strcmp(json_string_value(mode), "strict") == 0;
+    return json_object_get(o, "max_count") || json_object_get(o, "max_rate");
+}
+
+/* The significance level: `significance`, else 1 - `confidence`, else the
+ * default.  *given says whether the spec set one. */
+static double significance_of(const json_t *o, int *given)
+{
+    const json_t *sig = json_object_get(o, "significance"), *conf = json_object_get(o, "confidence");
+    *given = json_is_number(sig) || json_is_number(conf);
+    if (json_is_number(sig))
+        return json_number_value(sig);
+    return json_is_number(conf) ? 1 - json_number_value(conf) : CHAMPION_SIGNIFICANCE;
+}
+
+/* Default mode: McNemar's test alone decides.  The flips still show as
+ * count/rate; the bound is the significance level. */
+static void judge_mcnemar(mg_check *c, const mg_mcnemar *mc, double alpha)
+{
+    champion_state *s = c->state;
+    mg_result *res = c->result;
+    int worse = s->right_to_wrong > s->wrong_to_right, better = s->wrong_to_right > s->right_to_wrong;
+    int significant = mc->p_value < alpha;
+    res->status = worse && significant ? MG_STATUS_FAIL : MG_STATUS_PASS;
+    mg_result_prop_number(res, "count", (double)s->right_to_wrong);
+    mg_result_prop_number(res, "rate", s->compared ? (double)s->right_to_wrong / (double)s->compared : 0.0);
+    mg_result_prop_number(res, "rows", (double)s->compared);
+    mg_result_prop_number(res, "bound", alpha);
+    mg_result_prop_text(res, "bound_option", "significance");
+    mg_result_set_message(res, "%llu right-to-wrong, %llu wrong-to-right flips; McNemar p = %.4g (%s at %g)",
+                          (unsigned long long)s->right_to_wrong, (unsigned long long)s->wrong_to_right,
+                          mc->p_value,
+                          !significant ? "not significantly worse"
+                          : worse      ? "significantly worse"
+                          : better     ? "significantly better" : "not significantly worse",
+                          alpha);
+}
+
+/* Strict mode: the right-to-wrong flips against max_count/max_rate, and
+ * with a significance level given, a significant worsening fails too. */
+static void judge_strict(mg_check *c, const mg_mcnemar *mc, double alpha, int alpha_given)
+{
+    champion_state *s = c->state;
+    mg_result *res = c->result;
+    mg_check_judge(c, s->right_to_wrong, "rows flipped from right to wrong");
+    char *old = res->message;
+    res->message = NULL;
+    int worse = s->right_to_wrong > s->wrong_to_right;
+    if (alpha_given && worse && mc->p_value < alpha)
+        res->status = MG_STATUS_FAIL;
+    if (alpha_given)
+        mg_result_set_message(res, "%s; %llu wrong-to-right; McNemar p = %.4g (%s at %g)", old,
+                              (unsigned long long)s->wrong_to_right, mc->p_value,
+                              worse && mc->p_value < alpha ? "significantly worse" : "not significantly worse", alpha);
+    else
+        mg_result_set_message(res, "%s; %llu wrong-to-right; McNemar p = %.4g", old,
+                              (unsigned long long)s->wrong_to_right, mc->p_value);
+    free(old);
+}
+
 static void champion_finish(mg_check *c)
 {
     champion_state *s = c->state;
@@ -97,9 +174,20 @@ static void champion_finish(mg_check *c)
     }
     /* Tolerances count right-to-wrong flips among the compared rows. */
     c->rows = s->compared;
-    mg_check_judge(c, s->right_to_wrong, "rows flipped from right to wrong");
     mg_mcnemar mc;
     mg_mcnemar_test(s->right_to_wrong, s->wrong_to_right, &mc);
+    int alpha_given;
+    double alpha = significance_of(c->options, &alpha_given);
+    int strict = strict_mode(c->options);
+    if (strict)
+        judge_strict(c, &mc, alpha, alpha_given);
+    else
+        judge_mcnemar(c, &mc, alpha);
+    mg_result_prop_text(res, "mode", strict ? "strict" : "mcnemar");
+    if (!strict || alpha_given)
+        mg_result_prop_number(res, "significance", alpha);
+    if (c->env->nscores < 2)
+        mg_result_prop_number(res, "decision_threshold", s->threshold);
     mg_result_prop_number(res, "right_to_wrong", (double)s->right_to_wrong);
     mg_result_prop_number(res, "wrong_to_right", (double)s->wrong_to_right);
     mg_result_prop_number(res, "both_right", (double)s->both_right);
@@ -109,29 +197,9 @@ static void champion_finish(mg_check *c)
     mg_result_prop_number(res, "mcnemar_statistic", mc.statistic);
     mg_result_prop_text(res, "mcnemar_test", mc.exact ? "exact binomial" : "chi-square, continuity-corrected");
     mg_result_prop_text(res, "champion_from", c->env->champion_source);
-    const json_t *sig = json_object_get(c->options, "significance");
-    int worse = s->right_to_wrong > s->wrong_to_right;
-    char *old = res->message;
-    res->message = NULL;
-    if (json_is_number(sig)) {
-        double alpha = json_number_value(sig);
-        mg_result_prop_number(res, "significance", alpha);
-        if (worse && mc.p_value < alpha)
-            res->status = MG_STATUS_FAIL;
-        else if (!c->has_max_count && !c->has_max_rate)
-            res->status = MG_STATUS_PASS; /* only significance was asked for */
-        mg_result_set_message(res, "%llu right-to-wrong, %llu wrong-to-right flips; McNemar p = %.4g (%s at %g)",
-                              (unsigned long long)s->right_to_wrong, (unsigned long long)s->wrong_to_right,
-                              mc.p_value, worse && mc.p_value < alpha ? "significantly worse" : "not significantly worse",
-                              alpha);
-    } else {
-        mg_result_set_message(res, "%s; %llu wrong-to-right; McNemar p = %.4g", old,
-                              (unsigned long long)s->wrong_to_right, mc.p_value);
-    }
-    free(old);
     if (s->unusable && res->status == MG_STATUS_PASS) {
         res->status = MG_STATUS_FAIL;
-        old = res->message;
+        char *old = res->message;
         res->message = NULL;
         mg_result_set_message(res, "%llu rows could not be compared (no usable label or score); %s",
                               (unsigned long long)s->unusable, old);
@@ -147,13 +215,39 @@ static void champion_free(mg_check *c)
     free(s);
 }
 
+static int champion_validate(const json_t *o, const char **key, char *msg, size_t size)
+{
+    const json_t *mode = json_object_get(o, "mode");
+    if (mode && !(json_is_string(mode) && (strcmp(json_string_value(mode), "mcnemar") == 0 ||
+                                           strcmp(json_string_value(mode), "strict") == 0))) {
+        *key = "mode";
+        snprintf(msg, size, "expected \"mcnemar\" (McNemar's test decides, the default) or \"strict\" "
+                            "(right-to-wrong flips count against max_count/max_rate)");
+        return -1;
+    }
+    if (json_object_get(o, "significance") && json_object_get(o, "confidence")) {
+        *key = "confidence";
+        snprintf(msg, size, "give significance or confidence, not both (significance = 1 - confidence)");
+        return -1;
+    }
+    if (json_is_string(mode) && strcmp(json_string_value(mode), "mcnemar") == 0 &&
+        (json_object_get(o, "max_count") || json_object_get(o, "max_rate"))) {
+        *key = json_object_get(o, "max_count") ? "max_count" : "max_rate";
+        snprintf(msg, size, "max_count and max_rate count right-to-wrong flips in mode \"strict\"; "
+                            "in mode \"mcnemar\" McNemar's test alone decides");
+        return -1;
+    }
+    return 0;
+}
+
 static const mg_opt_def champion_options[] = {
-    {"threshold", MG_OPT_NUMBER}, {"significance", MG_OPT_RATE}, {NULL, 0},
+    {"threshold", MG_OPT_NUMBER}, {"significance", MG_OPT_RATE}, {"confidence", MG_OPT_RATE},
+    {"mode", MG_OPT_STRING}, {NULL, 0},
 };
 
 const mg_check_def mg_check_champion = {
     "champion", "metrics",
     "rows flipped right-to-wrong against the champion, with McNemar's test",
     champion_options, MG_NEEDS_SCORES | MG_NEEDS_LABEL | MG_NEEDS_CHAMPION,
-    NULL, champion_begin, NULL, NULL, champion_scored, champion_finish, champion_free,
+    champion_validate, champion_begin, NULL, NULL, champion_scored, champion_finish, champion_free,
 };

@@ -7,8 +7,9 @@
  *
  * Scores come from the spec's model or the data's prediction column; labels
  * from data.label.  Rows without a usable label or score are counted and
- * listed, and make the check fail: a metric over silently fewer rows than
- * the data holds would not be the metric the user asked for.
+ * listed, and make the check fail (a metric over silently fewer rows than
+ * the data holds would not be the metric the user asked for) unless the
+ * check's max_count / max_rate allow them.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -26,11 +27,13 @@ typedef struct metric_state {
     mg_metrics *acc;
     mg_model_task task;
     uint64_t unusable;   /* rows without a usable label or score */
+    mg_label_sample labels; /* labels that could not be read as a class */
     char *problem;       /* set when the check cannot run */
     /* Champion vs challenger: both models' scores per row, in memory (the
      * paired bootstrap resamples rows), and the comparison. */
     mg_paired *paired;
     mg_slices *slices;   /* NULL without slice_by */
+    double decision_threshold; /* binary: positive when score >= it */
     int compared;
     mg_bootstrap_result boot;
 } metric_state;
@@ -73,6 +76,7 @@ static void metric_begin(mg_check *c)
     mg_metrics_options o;
     mg_metrics_options_init(&o);
     opt_number(c, "threshold", &o.threshold);
+    s->decision_threshold = o.threshold;
     o.keep_rows = s->info->needs_all_rows;
     o.nclasses = s->task == MG_TASK_MULTICLASS ? env->nscores : 0;
     o.class_names = s->task == MG_TASK_MULTICLASS ? env->class_labels : NULL;
@@ -131,6 +135,13 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
             c->result->examples_total++;
         return;
     }
+    /* A non-finite score would poison the accumulator: the row is unusable,
+     * and the metric stands on the others. */
+    for (size_t k = 0; k < (s->task == MG_TASK_MULTICLASS ? env->nscores : 1); k++)
+        if (!isfinite(scores[k])) {
+            unusable(c, row, NULL, "score is not a finite number");
+            return;
+        }
     const char *label_name = env->role_name[MG_ROLE_LABEL];
     long lc = env->role_column[MG_ROLE_LABEL];
     const mg_value *lv = &row->values[lc];
@@ -139,8 +150,9 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
     if (s->task == MG_TASK_BINARY) {
         int y = (int)mg_label_class(env, MG_TASK_BINARY, lv);
         if (y < 0) {
+            mg_label_sample_add(&s->labels, lv);
             char what[200];
-            snprintf(what, sizeof what, "found %s, expected a binary label (0/1)", mg_value_quote(lv, buf, sizeof buf));
+            snprintf(what, sizeof what, "found %s, expected a binary label (0/1 or true/false)", mg_value_quote(lv, buf, sizeof buf));
             unusable(c, row, label_name, what);
             return;
         }
@@ -176,6 +188,7 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
         }
         if (rc != 0) {
             char what[200];
+            mg_label_sample_add(&s->labels, lv);
             snprintf(what, sizeof what, "found %s, expected one of the model's %zu classes",
                      mg_value_quote(lv, buf, sizeof buf), env->nscores);
             unusable(c, row, label_name, what);
@@ -208,7 +221,13 @@ static void judge(mg_check *c, double value)
         mg_result_prop_number(res, "min", min);
     if (has_max)
         mg_result_prop_number(res, "max", max);
-    mg_result_prop_number(res, "threshold", has_min ? min : has_max ? max : NAN);
+    /* `bound` is the absolute bound that decides (with both, the one on the
+     * worse side); without one, the baseline limit below. */
+    if (has_min || has_max) {
+        int use_min = has_min && (higher || !has_max);
+        mg_result_prop_number(res, "bound", use_min ? min : max);
+        mg_result_prop_text(res, "bound_option", use_min ? "min" : "max");
+    }
 
     char why[512] = "";
     size_t used = 0;
@@ -247,8 +266,10 @@ static void judge(mg_check *c, double value)
         double moved = has_drop ? drop : rise;
         if (has_drop || has_inc) {
             mg_result_prop_number(res, has_drop ? "max_drop" : "max_increase", limit);
-            if (!has_min && !has_max)
-                mg_result_prop_number(res, "threshold", limit);
+            if (!has_min && !has_max) {
+                mg_result_prop_number(res, "bound", limit);
+                mg_result_prop_text(res, "bound_option", has_drop ? "max_drop" : "max_increase");
+            }
         }
         double shown = relative ? moved / scale : moved;
         /* The interval of the worsening (drop, or rise for lower-is-better). */
@@ -301,6 +322,45 @@ static void judge(mg_check *c, double value)
     json_decref(champion_value);
 }
 
+/* Rows without a usable label or score.  With neither max_count nor
+ * max_rate any such row fails the check: a metric over fewer rows than the
+ * data holds is not the one asked for.  With a tolerance the metric stands
+ * on the usable rows while the unusable ones are within it.  Either way the
+ * count is in the message and the properties. */
+static void judge_unusable(mg_check *c)
+{
+    metric_state *s = c->state;
+    mg_result *res = c->result;
+    uint64_t seen = mg_metrics_rows(s->acc) + s->unusable;
+    double rate = seen ? (double)s->unusable / (double)seen : 0;
+    mg_result_prop_number(res, "unusable_rate", rate);
+    if (c->has_max_count)
+        mg_result_prop_number(res, "max_count", (double)c->max_count);
+    if (c->has_max_rate)
+        mg_result_prop_number(res, "max_rate", c->max_rate);
+    if (!s->unusable)
+        return;
+    int over = (!c->has_max_count && !c->has_max_rate) || (c->has_max_count && s->unusable > c->max_count) ||
+               (c->has_max_rate && rate > c->max_rate);
+    char bound[96] = "";
+    if (c->has_max_count && c->has_max_rate)
+        snprintf(bound, sizeof bound, "max_count %llu, max_rate %g", (unsigned long long)c->max_count, c->max_rate);
+    else if (c->has_max_count || c->has_max_rate)
+        snprintf(bound, sizeof bound, c->has_max_count ? "max_count %.0f" : "max_rate %g",
+                 c->has_max_count ? (double)c->max_count : c->max_rate);
+    char *hint = mg_label_hint(c->env, s->task, &s->labels);
+    char *old = res->message;
+    res->message = NULL;
+    if (over && res->status == MG_STATUS_PASS)
+        res->status = MG_STATUS_FAIL;
+    mg_result_set_message(res, "%llu rows had no usable label or score (rate %.4g of %llu)%s%s%s%s; %s",
+                          (unsigned long long)s->unusable, rate, (unsigned long long)seen,
+                          bound[0] ? (over ? ", over " : ", within ") : "", bound, hint ? "; " : "",
+                          hint ? hint : "", old ? old : "");
+    free(hint);
+    free(old);
+}
+
 static void metric_finish(mg_check *c)
 {
     metric_state *s = c->state;
@@ -314,6 +374,7 @@ static void metric_finish(mg_check *c)
     mg_result_prop_number(res, "unusable_rows", (double)s->unusable);
     if (s->info->task == MG_TASK_BINARY) {
         mg_confusion cm;
+        mg_result_prop_number(res, "decision_threshold", s->decision_threshold);
         if (mg_metrics_confusion(s->acc, &cm, NULL) == 0) {
             mg_result_prop_number(res, "tn", (double)cm.tn);
             mg_result_prop_number(res, "fp", (double)cm.fp);
@@ -324,8 +385,15 @@ static void metric_finish(mg_check *c)
     double value;
     mg_error err = {{0}};
     if (mg_metrics_value(s->acc, s->info->name, &value, &err) != 0) {
+        /* Labels it could not read say why better than "no rows" does. */
+        char *hint = mg_label_hint(c->env, s->task, &s->labels);
         res->status = MG_STATUS_ERROR;
-        mg_result_set_message(res, "%s cannot be computed: %s", s->info->name, err.msg);
+        if (hint && mg_metrics_rows(s->acc) == 0)
+            mg_result_set_message(res, "%s cannot be computed: no row has a usable label; %s", s->info->name, hint);
+        else
+            mg_result_set_message(res, "%s cannot be computed: %s%s%s", s->info->name, err.msg, hint ? "; " : "",
+                                  hint ? hint : "");
+        free(hint);
         return;
     }
     if (s->paired) {
@@ -361,14 +429,7 @@ static void metric_finish(mg_check *c)
         size_t failed = mg_slices_report(s->slices, c, s->info->name);
         mg_result_prop_number(res, "slices_failed", (double)failed);
     }
-    if (s->unusable && res->status == MG_STATUS_PASS) {
-        res->status = MG_STATUS_FAIL;
-        char *old = res->message;
-        res->message = NULL;
-        mg_result_set_message(res, "%llu rows had no usable label or score; %s",
-                              (unsigned long long)s->unusable, old);
-        free(old);
-    }
+    judge_unusable(c);
 }
 
 static void metric_free(mg_check *c)
@@ -379,6 +440,7 @@ static void metric_free(mg_check *c)
     mg_metrics_free(s->acc);
     mg_paired_free(s->paired);
     mg_slices_free(s->slices);
+    mg_label_sample_free(&s->labels);
     free(s->problem);
     free(s);
 }

@@ -29,6 +29,7 @@ struct mg_slices {
     uint64_t min_size;
     int has_min, has_max;
     double min, max;
+    const char *min_option, *max_option; /* where each bound comes from: "slice_min" or "min" */
     mg_model_task task;
     mg_metrics_options opts;
     slice *slices;
@@ -36,6 +37,9 @@ struct mg_slices {
     size_t max_slices;    /* the max_slices option */
     uint64_t overflow;    /* rows past max_slices distinct values */
     mg_keytable extra;    /* the distinct values past max_slices */
+    uint64_t not_numbers; /* binned column: rows whose value is not a number */
+    unsigned long first_line;
+    char first_value[96];
 };
 
 static int number_opt(const json_t *o, const char *key, double *out)
@@ -70,6 +74,8 @@ mg_slices *mg_slices_new(const mg_check *c, mg_model_task task, const mg_metrics
     /* Slices are judged by slice_min/slice_max, else by the check's min/max. */
     s->has_min = number_opt(c->options, "slice_min", &s->min) || number_opt(c->options, "min", &s->min);
     s->has_max = number_opt(c->options, "slice_max", &s->max) || number_opt(c->options, "max", &s->max);
+    s->min_option = json_is_number(json_object_get(c->options, "slice_min")) ? "slice_min" : "min";
+    s->max_option = json_is_number(json_object_get(c->options, "slice_max")) ? "slice_max" : "max";
     const json_t *bins = json_object_get(c->options, "slice_bins");
     if (json_is_array(bins)) {
         s->nedges = json_array_size(bins);
@@ -115,10 +121,19 @@ mg_metrics *mg_slices_for_row(mg_slices *s, const mg_row *row)
     char buf[96];
     const char *key;
     size_t order = 0;
-    if (s->edges) {
+    if (s->edges && mg_value_is_missing(v)) {
+        key = "(missing)"; /* as for categories; after the bins */
+        order = s->nedges + 1;
+    } else if (s->edges) {
         double x;
-        if (mg_value_to_double(v, &x) != 0 || isnan(x))
+        if (mg_value_to_double(v, &x) != 0 || isnan(x)) {
+            /* In no bin: reported as an error, never dropped in silence. */
+            if (s->not_numbers++ == 0) {
+                s->first_line = row->line;
+                mg_value_quote(v, s->first_value, sizeof s->first_value);
+            }
             return NULL;
+        }
         bin_key(s, x, buf, sizeof buf, &order);
         key = buf;
     } else {
@@ -193,6 +208,8 @@ size_t mg_slices_report(mg_slices *s, const mg_check *c, const char *metric)
         mg_result_prop_text(res, "slice", sl->key);
         mg_result_prop_number(res, "n", (double)n);
         mg_result_prop_number(res, "min_slice_size", (double)s->min_size);
+        if (s->task == MG_TASK_BINARY)
+            mg_result_prop_number(res, "decision_threshold", s->opts.threshold);
         double value;
         mg_error err = {{0}};
         if (mg_metrics_value(sl->acc, metric, &value, &err) != 0) {
@@ -205,6 +222,12 @@ size_t mg_slices_report(mg_slices *s, const mg_check *c, const char *metric)
             mg_result_prop_number(res, "min", s->min);
         if (s->has_max)
             mg_result_prop_number(res, "max", s->max);
+        if (s->has_min || s->has_max) {
+            /* As the whole-data check: the bound on the worse side. */
+            int use_min = s->has_min && (mg_metric_find(metric)->higher_is_better || !s->has_max);
+            mg_result_prop_number(res, "bound", use_min ? s->min : s->max);
+            mg_result_prop_text(res, "bound_option", use_min ? s->min_option : s->max_option);
+        }
         if (n < s->min_size) {
             res->status = MG_STATUS_SKIP;
             mg_result_set_message(res, "%s %.6g on %llu rows: under min_slice_size %llu, reported, not judged", metric,
@@ -225,6 +248,17 @@ size_t mg_slices_report(mg_slices *s, const mg_check *c, const char *metric)
             res->status = MG_STATUS_PASS;
             mg_result_set_message(res, "%s %.6g on %llu rows", metric, value, (unsigned long long)n);
         }
+    }
+    if (s->not_numbers) {
+        char name[512];
+        snprintf(name, sizeof name, "%s [%s=(not a number)]", c->name, s->column_name);
+        mg_result *res = mg_report_add(c->env->report, "metrics", name, "metric_slice");
+        res->status = MG_STATUS_ERROR;
+        mg_result_set_message(res, "'%s' (slice_by with slice_bins) is not a number in %llu rows, which are in no "
+                                   "slice; first at %s:%lu: found %s",
+                              s->column_name, (unsigned long long)s->not_numbers, c->env->data_path, s->first_line,
+                              s->first_value);
+        mg_result_prop_number(res, "rows_not_numbers", (double)s->not_numbers);
     }
     return failed;
 }

@@ -18,7 +18,9 @@ mg_slices *mg_slices_new(const mg_check *c, mg_model_task task, const mg_metrics
 void mg_slices_free(mg_slices *s);
 
 /* The accumulator of the row's slice (created on first use), or NULL when
- * the row has no slice value or there are too many slices. */
+ * there are too many slices or a binned column's value is not a number
+ * (both counted, and reported as an error result).  A missing value is the
+ * slice "(missing)". */
 mg_metrics *mg_slices_for_row(mg_slices *s, const mg_row *row);
 
 /* Computes the metric per slice and adds one result per slice to the

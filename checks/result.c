@@ -54,7 +54,11 @@ void mg_report_free(mg_report *r)
     free(f->spec_path);
     free(f->data_path);
     free(f->data_sha256);
+    free(f->run_id);
     free(f->model_path);
+    free(f->model_sha256);
+    free(f->baseline_model_path);
+    free(f->baseline_model_sha256);
     free(f->model_binding);
     free(f->baseline_model_binding);
     free(f->started_at);

@@ -45,12 +45,16 @@ typedef struct mg_result {
 
 /* Facts about the run, shown as suite properties and in the JSON report. */
 typedef struct mg_run_facts {
+    char *run_id;      /* 32 hex digits, random per run: tells the reports of one run apart */
     char *gate_name;
     char *spec_path;
     char *data_path;
     char *data_sha256; /* hex, or NULL if not computed */
     uint64_t rows_read;
-    char *model_path;  /* NULL when no model */
+    char *model_path;  /* NULL when no model file */
+    char *model_sha256;          /* hex, NULL when no model file */
+    char *baseline_model_path;   /* the champion's file, NULL when none */
+    char *baseline_model_sha256; /* hex, NULL when no champion file */
     /* "f0 -> age, f1 -> income": set when the model's (or the baseline
      * model's) features were bound by position, a warning in every report;
      * NULL otherwise. */

@@ -4,7 +4,9 @@
 #   sh ci/install-deps.sh --if-missing  only when something is missing
 # Then the npm test tools (tests/tools) are installed when absent.
 set -eu
-PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libssl-dev libxml2-utils lcov pkg-config jq time"
+PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libssl-dev libxml2-utils lcov pkg-config jq time clang libclang-rt-14-dev"
+# clang and its runtime (libFuzzer, sanitizers: only recommended by clang, so
+# named) build the `make fuzz` targets; `make test` replays them with gcc.
 # Node.js runs the test tools; a machine that already has it (from any source) keeps its own.
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 
@@ -16,6 +18,9 @@ missing() {
     command -v lcov >/dev/null 2>&1 || return 0
     command -v jq >/dev/null 2>&1 || return 0
     [ -x /usr/bin/time ] || return 0
+    command -v clang >/dev/null 2>&1 || return 0
+    set -- /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a
+    [ -f "$1" ] || return 0
     command -v npm >/dev/null 2>&1 || return 0
     return 1
 }

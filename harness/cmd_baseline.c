@@ -20,8 +20,9 @@ const char cmd_baseline_usage[] =
     "usage: mgate baseline GATE.json [-o FILE]\n"
     "\n"
     "Scores the gate's data with its model (or reads data.prediction) and\n"
-    "writes every metric of the task to FILE (default: the spec's \"baseline\",\n"
-    "else baseline.json beside the spec) as {\"metrics\": {...}, \"facts\": {...}}.\n"
+    "writes every metric of the task to FILE (default: the spec's \"baseline\")\n"
+    "as {\"metrics\": {...}, \"facts\": {...}}.  The existing FILE is not read\n"
+    "for the run: it may be absent or computed on other data.\n"
     "Facts: data and model sha256, rows, task, mgate version.  When FILE exists,\n"
     "the metrics that change are printed before it is replaced.\n";
 
@@ -96,6 +97,29 @@ static json_t *baseline_json(const mg_spec *spec, const mg_report *r, const mg_r
     return root;
 }
 
+/* Writes the baseline atomically: a failed write leaves the old file.
+ * Returns 0, or -1 after printing why. */
+static int write_baseline(const char *out, const json_t *root)
+{
+    mg_error err = {{0}};
+    mg_atomic_file af;
+    if (mg_atomic_open(&af, out, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return -1;
+    }
+    if (json_dumpf(root, af.fp, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(17)) != 0 ||
+        fputc('\n', af.fp) == EOF) {
+        mg_atomic_abort(&af);
+        fprintf(stderr, "mgate: error: '%s': writing failed\n", out);
+        return -1;
+    }
+    if (mg_atomic_commit(&af, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
 int cmd_baseline(int argc, char **argv)
 {
     const char *spec_path = NULL, *out = NULL;
@@ -136,12 +160,17 @@ int cmd_baseline(int argc, char **argv)
         fprintf(stderr, "mgate: error: %s: a baseline needs data.label and a model (or data.prediction)\n", spec_path);
         goto out;
     }
-    if (!out) {
-        default_out = spec->baseline_path ? strdup(spec->baseline_path) : mg_spec_resolve(spec, "baseline.json");
-        out = default_out;
+    if (!out && !spec->baseline_path) {
+        fprintf(stderr, "mgate: error: %s names no \"baseline\" to write; give the file with '-o baseline.json'\n",
+                spec_path);
+        goto out;
     }
-    /* The baseline being written is not an input: it may not exist yet. */
-    free(spec->baseline_path);
+    /* The baseline being written is never read: it may not exist yet, or
+     * hold figures from other data (which is why it is being rewritten). */
+    if (!out)
+        out = default_out = spec->baseline_path;
+    else
+        free(spec->baseline_path);
     spec->baseline_path = NULL;
     mg_spec_only_check(spec, "all_metrics");
     r = mg_report_new();
@@ -162,25 +191,11 @@ int cmd_baseline(int argc, char **argv)
     }
     const mg_prop *bad = mg_result_prop(all, "unusable_rows");
     if (bad && bad->number > 0)
-        fprintf(stderr, "mgate: warning: %.0f rows had no usable label or score and are not in the baseline\n",
-                bad->number);
+        fprintf(stderr, "mgate: warning: %.0f rows had no usable label or score and are not in the baseline (%s)\n",
+                bad->number, all->message);
     root = baseline_json(spec, r, all);
     print_changes(out, json_object_get(root, "metrics"));
-    mg_atomic_file af;
-    if (mg_atomic_open(&af, out, &err) != 0) {
-        fprintf(stderr, "mgate: error: %s\n", err.msg);
-        status = MG_EXIT_INTERNAL;
-        goto out;
-    }
-    if (json_dumpf(root, af.fp, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(17)) != 0 ||
-        fputc('\n', af.fp) == EOF) {
-        mg_atomic_abort(&af);
-        fprintf(stderr, "mgate: error: '%s': writing failed\n", out);
-        status = MG_EXIT_INTERNAL;
-        goto out;
-    }
-    if (mg_atomic_commit(&af, &err) != 0) {
-        fprintf(stderr, "mgate: error: %s\n", err.msg);
+    if (write_baseline(out, root) != 0) {
         status = MG_EXIT_INTERNAL;
         goto out;
     }

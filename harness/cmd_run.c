@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "common/atomic_file.h"
 #include "common/mkdirs.h"
 #include "checks/check.h"
 #include "harness/commands.h"
@@ -115,6 +117,19 @@ static void print_results(const mg_report *r, int quiet)
     }
 }
 
+/* Removes the temporary files a killed earlier run left beside the reports
+ * this run will write (only those no live writer holds, last written before
+ * this run started; see mg_atomic_clean_stale).  A failure is a warning:
+ * the reports can still be written. */
+static void clean_stale_reports(const char *const paths[3], const struct timespec *started)
+{
+    for (size_t i = 0; i < 3; i++) {
+        mg_error err = {{0}};
+        if (paths[i] && mg_atomic_clean_stale(paths[i], started, &err) < 0)
+            fprintf(stderr, "mgate: warning: %s\n", err.msg);
+    }
+}
+
 /* Writes every requested report; returns 0 or -1 (after printing why). */
 static int write_reports(const mg_report *r, const char *junit, const char *json, const char *summary)
 {
@@ -147,6 +162,8 @@ static int write_reports(const mg_report *r, const char *junit, const char *json
 
 int cmd_run(int argc, char **argv)
 {
+    struct timespec started;
+    clock_gettime(CLOCK_REALTIME, &started);
     run_args a;
     if (parse_args(argc, argv, &a) != 0)
         return MG_EXIT_USAGE;
@@ -164,6 +181,8 @@ int cmd_run(int argc, char **argv)
     const char *junit = a.junit ? a.junit : spec->junit_path;
     const char *json = a.json ? a.json : spec->json_path;
     const char *summary = a.summary ? a.summary : spec->summary_path;
+    const char *const report_paths[3] = {junit, json, summary};
+    clean_stale_reports(report_paths, &started);
 
     mg_report *report = mg_report_new();
     mg_error err = {{0}};

@@ -8,6 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checks/metrics.h"
+#include "common/run_id.h"
+#include "common/sha256.h"
 #include "common/xmem.h"
 #include "harness/scoring.h"
 
@@ -26,6 +29,10 @@ static void fill_facts(const mg_spec *spec, mg_report *report)
     f->data_path = mg_xstrdup(spec->data_path ? spec->data_path : "");
     if (spec->model.path)
         f->model_path = mg_xstrdup(spec->model.path);
+    if (spec->baseline_model.path)
+        f->baseline_model_path = mg_xstrdup(spec->baseline_model.path);
+    char id[MG_RUN_ID_LEN + 1];
+    f->run_id = mg_xstrdup(mg_run_id_new(id));
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -46,6 +53,28 @@ static mg_run_outcome input_error(mg_report *report, const char *what, const cha
     res->status = MG_STATUS_ERROR;
     mg_result_set_message(res, "%s", msg);
     return MG_RUN_INPUT_ERROR;
+}
+
+/* Records the SHA-256 of the model and champion files in the facts.  A
+ * named model file that cannot be hashed was not read whole: an error when
+ * the gate was judged. */
+static mg_run_outcome model_facts(const mg_spec *spec, mg_report *report, mg_run_outcome outcome, mg_error *err)
+{
+    const char *paths[2] = {spec->model.path, spec->baseline_model.path};
+    char **slots[2] = {&report->facts.model_sha256, &report->facts.baseline_model_sha256};
+    for (size_t i = 0; i < 2; i++) {
+        char hex[65];
+        if (!paths[i])
+            continue;
+        mg_error herr = {{0}};
+        if (mg_sha256_file(paths[i], hex, &herr) == 0) {
+            *slots[i] = mg_xstrdup(hex);
+        } else if (outcome == MG_RUN_JUDGED) {
+            *err = herr;
+            outcome = input_error(report, "model", err->msg);
+        }
+    }
+    return outcome;
 }
 
 /* JSONL sources need the column list: schema fields, then role columns. */
@@ -109,8 +138,7 @@ static void type_row(const mg_spec *spec, const long *field_column, const mg_row
             continue;
         }
         t->expected = NULL;
-        t->state = mg_value_as_type(v, spec->fields[f].type, &t->num, &t->expected) == 0 ? MG_TYPED_OK
-                                                                                           : MG_TYPED_WRONG;
+        t->state = mg_value_as_field(v, &spec->fields[f], &t->num, &t->expected) == 0 ? MG_TYPED_OK : MG_TYPED_WRONG;
     }
 }
 
@@ -278,6 +306,22 @@ static int stage_init(score_stage *st, const mg_spec *spec, const mg_source *src
     return 0;
 }
 
+/* The task scores are judged as: the model's, which data.task must not
+ * contradict; for a prediction column the spec's (-1 when it cannot tell).
+ * Returns the task, -1, or -2 with err on a contradiction. */
+static int score_task(const mg_spec *spec, const mg_scoring *candidate, mg_error *err)
+{
+    int task = mg_scoring_task(candidate);
+    if (task < 0)
+        return spec->task;
+    if (spec->task_given && task != spec->task) {
+        mg_error_set(err, "%s is a %s model, but data.task is '%s'", mg_scoring_describe(candidate),
+                     mg_metric_task_name((mg_model_task)task), mg_metric_task_name((mg_model_task)spec->task));
+        return -2;
+    }
+    return task;
+}
+
 static int needs_scores(const mg_spec *spec)
 {
     for (size_t i = 0; i < spec->nchecks; i++)
@@ -336,6 +380,8 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data
     env.examples = spec->examples;
     env.spec_dir = spec->dir;
     env.report = report;
+    env.time_zone = spec->time_zone;
+    env.positive_label = spec->positive_label;
     for (int r = 0; r < MG_ROLE_COUNT; r++) {
         env.role_name[r] = spec->roles[r];
         env.role_column[r] = spec->roles[r] ? mg_source_column_index(src, spec->roles[r]) : -1;
@@ -362,7 +408,11 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data
             outcome = input_error(report, "model", err->msg);
             goto done;
         }
-        env.score_task = mg_scoring_task(stage.candidate);
+        env.score_task = score_task(spec, stage.candidate, err);
+        if (env.score_task == -2) {
+            outcome = input_error(report, "model", err->msg);
+            goto done;
+        }
         env.nscores = mg_scoring_noutputs(stage.candidate);
         env.score_source = mg_scoring_describe(stage.candidate);
         env.class_labels = mg_scoring_class_labels(stage.candidate);
@@ -526,6 +576,7 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
         if (outcome == MG_RUN_JUDGED && baseline_sha && check_baseline_data(spec, baseline_sha, data_sha256, err) != 0)
             outcome = input_error(report, "baseline", err->msg);
     }
+    outcome = model_facts(spec, report, outcome, err);
     free(baseline_sha);
     report->facts.seconds = now_seconds() - t0;
     return outcome;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "checks/metrics.h"
 #include "common/json_kind.h"
 #include "common/suggest.h"
 #include "common/xmem.h"
@@ -194,12 +195,75 @@ char *mg_spec_resolve(const mg_spec *spec, const char *rel)
     return mg_xasprintf("%s/%s", spec->dir, rel);
 }
 
+/* "time_zone": "UTC", "Z" or a fixed offset.  Named zones are refused at
+ * load time: their offset moves with daylight saving, and the C library's
+ * tz database can only be switched process-wide (TZ/tzset).
+ * Returns get_string's codes; *tz is set only when valid. */
+static int get_time_zone(loader *L, const json_t *obj, mg_time_zone *tz)
+{
+    const char *z = NULL;
+    int rc = get_string(L, obj, "time_zone", &z);
+    if (rc != 1)
+        return rc;
+    if (mg_time_zone_parse(z, tz) == 0)
+        return 1;
+    push_key(L, "time_zone");
+    if (strchr(z, '/'))
+        errorf(L, 0, "named time zone '%s' is not supported (its offset changes with daylight saving); "
+                     "give \"UTC\" or a fixed offset such as \"+01:00\"", z);
+    else
+        errorf(L, 0, "unknown time zone '%s'; expected \"UTC\", \"Z\" or a fixed offset such as \"+02:00\" "
+                     "or \"-05:30\"", z);
+    pop(L);
+    return -1;
+}
+
 /* ---- sections ---------------------------------------------------------- */
+
+/* "binary", "multiclass", "regression" -> mg_model_task; -1 otherwise. */
+static int parse_task(const char *name)
+{
+    for (int t = MG_TASK_REGRESSION; t <= MG_TASK_MULTICLASS; t++)
+        if (strcmp(name, mg_metric_task_name((mg_model_task)t)) == 0)
+            return t;
+    return -1;
+}
+
+/* data.task and data.positive_label: how the labels and scores are read. */
+static void load_data_task(loader *L, mg_spec *s, const json_t *data)
+{
+    const char *task = NULL;
+    if (get_string(L, data, "task", &task) == 1) {
+        s->task = parse_task(task);
+        s->task_given = s->task >= 0;
+        if (s->task < 0) {
+            push_key(L, "task");
+            errorf(L, 0, "unknown task '%s'; expected \"binary\", \"multiclass\" or \"regression\"", task);
+            pop(L);
+        }
+    }
+    const json_t *pos = json_object_get(data, "positive_label");
+    if (!pos)
+        return;
+    push_key(L, "positive_label");
+    if (json_is_string(pos) && json_string_length(pos) > 0)
+        s->positive_label = mg_xstrdup(json_string_value(pos));
+    else if (json_is_integer(pos))
+        s->positive_label = mg_xasprintf("%lld", (long long)json_integer_value(pos));
+    else if (json_is_real(pos))
+        s->positive_label = mg_xasprintf("%.17g", json_real_value(pos));
+    else
+        errorf(L, 0, "expected the label of the positive class, a string or a number, found %s", mg_json_kind(pos));
+    if (s->positive_label && s->task_given && s->task != MG_TASK_BINARY)
+        errorf(L, 1, "positive_label applies to binary labels; data.task is '%s'", task);
+    pop(L);
+}
 
 static void load_data(loader *L, mg_spec *s, const json_t *data)
 {
-    static const char *const keys[] = {"path", "format", "delimiter", "label", "id", "time",
-                                       "key", "prediction", "baseline_prediction", NULL};
+    static const char *const keys[] = {"path", "format", "delimiter", "label", "id", "time", "key",
+                                       "prediction", "baseline_prediction", "time_zone", "task",
+                                       "positive_label", NULL};
     push_key(L, "data");
     if (!json_is_object(data)) {
         errorf(L, 0, "expected an object with at least \"path\", found %s", mg_json_kind(data));
@@ -245,6 +309,8 @@ static void load_data(loader *L, mg_spec *s, const json_t *data)
         if (get_string(L, data, mg_role_name((mg_role)r), &col) == 1)
             s->roles[r] = mg_xstrdup(col);
     }
+    get_time_zone(L, data, &s->time_zone);
+    load_data_task(L, s, data);
     pop(L);
 }
 
@@ -260,22 +326,33 @@ static mg_field_type parse_type(const char *t)
     return (mg_field_type)-1;
 }
 
-/* min/max: numbers, or RFC 3339 strings for timestamp fields. */
-static int get_bound(loader *L, const json_t *f, const char *key, mg_field_type type, double *out)
+/* min/max: numbers, or timestamp strings (read in the field's time zone)
+ * for timestamp fields. */
+static int get_bound(loader *L, const json_t *f, const char *key, const mg_field_spec *fs, double *out)
 {
     const json_t *v = json_object_get(f, key);
     if (!v)
         return 0;
     push_key(L, key);
     int rc = 1;
+    int ts = fs->type == MG_TYPE_TIMESTAMP;
+    int parsed = ts && json_is_string(v)
+                     ? mg_parse_timestamp(json_string_value(v), json_string_length(v), &fs->time_zone, out)
+                     : -1;
     if (json_is_number(v)) {
         *out = json_number_value(v);
-    } else if (type == MG_TYPE_TIMESTAMP && json_is_string(v) &&
-               mg_parse_rfc3339(json_string_value(v), json_string_length(v), out) == 0) {
+    } else if (parsed == 0) {
         /* parsed */
+    } else if (parsed == MG_TIME_NO_ZONE) {
+        errorf(L, 0, "found '%s', which has no timezone; add one (e.g. \"2026-01-01T00:00:00Z\") or set "
+                     "\"time_zone\" on the field or on data", json_string_value(v));
+        rc = -1;
+    } else if (ts && json_is_string(v)) {
+        errorf(L, 0, "expected a number or an RFC 3339 timestamp such as \"2026-01-01T00:00:00Z\", found '%s'",
+               json_string_value(v));
+        rc = -1;
     } else {
-        errorf(L, 0, "expected a number%s, found %s",
-               type == MG_TYPE_TIMESTAMP ? " or an RFC 3339 timestamp" : "", mg_json_kind(v));
+        errorf(L, 0, "expected a number%s, found %s", ts ? " or an RFC 3339 timestamp" : "", mg_json_kind(v));
         rc = -1;
     }
     pop(L);
@@ -285,7 +362,7 @@ static int get_bound(loader *L, const json_t *f, const char *key, mg_field_type 
 static void load_field(loader *L, mg_field_spec *fs, const char *name, const json_t *f)
 {
     static const char *const keys[] = {"type", "required", "nullable", "min", "max", "values",
-                                       "max_length", "description", NULL};
+                                       "max_length", "description", "time_zone", NULL};
     fs->name = mg_xstrdup(name);
     fs->required = 1;
     if (!json_is_object(f)) {
@@ -308,8 +385,15 @@ static void load_field(loader *L, mg_field_spec *fs, const char *name, const jso
     }
     get_bool(L, f, "required", &fs->required);
     get_bool(L, f, "nullable", &fs->nullable);
-    fs->has_min = get_bound(L, f, "min", fs->type, &fs->min) == 1;
-    fs->has_max = get_bound(L, f, "max", fs->type, &fs->max) == 1;
+    /* Before min/max, which are read in the field's zone. */
+    if (get_time_zone(L, f, &fs->time_zone) == 1 && fs->type != MG_TYPE_TIMESTAMP) {
+        push_key(L, "time_zone");
+        errorf(L, 1, "time_zone applies to timestamp fields, not %s; add \"type\": \"timestamp\"",
+               mg_field_type_name(fs->type));
+        pop(L);
+    }
+    fs->has_min = get_bound(L, f, "min", fs, &fs->min) == 1;
+    fs->has_max = get_bound(L, f, "max", fs, &fs->max) == 1;
     if (fs->has_min && fs->has_max && fs->min > fs->max) {
         push_key(L, "max");
         errorf(L, 0, "max %.17g is below min %.17g", fs->max, fs->min);
@@ -365,6 +449,7 @@ static void load_schema(loader *L, mg_spec *s, const json_t *schema)
     json_t *f;
     json_object_foreach((json_t *)schema, name, f) {
         push_key(L, name);
+        s->fields[s->nfields].time_zone = s->time_zone; /* data.time_zone unless the field says */
         load_field(L, &s->fields[s->nfields++], name, f);
         pop(L);
     }
@@ -610,6 +695,87 @@ static void load_checks(loader *L, mg_spec *s, const json_t *checks)
     /* Malformed and oversized input never passes silently. */
     add_implicit(s, "format");
     add_implicit(s, "limits");
+}
+
+/* The tasks a metric name applies to, as a bit set (1 << task). */
+static unsigned metric_tasks(const char *name)
+{
+    unsigned set = 0;
+    for (size_t i = 0; i < mg_metric_count(); i++)
+        if (strcmp(mg_metric_at(i)->name, name) == 0)
+            set |= 1u << mg_metric_at(i)->task;
+    return set;
+}
+
+/* "binary", or "binary or multiclass": the tasks of a bit set. */
+static void describe_tasks(unsigned set, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int t = MG_TASK_REGRESSION; t <= MG_TASK_MULTICLASS && used < size; t++)
+        if (set & (1u << t))
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? " or " : "",
+                                     mg_metric_task_name((mg_model_task)t));
+}
+
+/* Narrows the possible tasks by one listed check's metric or task option;
+ * a check that leaves no task is an error at its option.  why says what
+ * narrowed them so far. */
+static void narrow_task(loader *L, const json_t *c, unsigned *allowed, char *why, size_t size)
+{
+    const char *type = json_string_value(json_object_get(c, "check"));
+    int is_metric = type && strcmp(type, "metric") == 0;
+    const char *key = is_metric ? "metric" : type && strcmp(type, "all_metrics") == 0 ? "task" : NULL;
+    const char *value = key ? json_string_value(json_object_get(c, key)) : NULL;
+    unsigned set = !value ? 0 : is_metric ? metric_tasks(value) : parse_task(value) >= 0 ? 1u << parse_task(value) : 0;
+    if (!set || (set & *allowed) == *allowed)
+        return; /* says nothing new; an invalid value is reported by the check's validation */
+    char tasks[64];
+    push_key(L, key);
+    if (!(set & *allowed)) {
+        describe_tasks(set, tasks, sizeof tasks);
+        errorf(L, 0, "'%s' is a %s %s, but %s: a gate judges one task", value, tasks, is_metric ? "metric" : "task",
+               why);
+    } else {
+        *allowed &= set;
+        describe_tasks(*allowed, tasks, sizeof tasks);
+        snprintf(why, size, "%s '%s' makes the task %s", is_metric ? "metric" : "all_metrics task", value, tasks);
+    }
+    pop(L);
+}
+
+/* Resolves spec->task: data.task when given, else what the listed checks
+ * say (all_metrics' "task", metric names that apply to one task only).
+ * Checks that contradict each other or data.task are errors at their key. */
+static void resolve_task(loader *L, mg_spec *s, const json_t *checks)
+{
+    unsigned all = (1u << MG_TASK_REGRESSION) | (1u << MG_TASK_BINARY) | (1u << MG_TASK_MULTICLASS);
+    unsigned allowed = s->task_given ? 1u << s->task : all;
+    char why[160];
+    snprintf(why, sizeof why, "data.task is '%s'", s->task_given ? mg_metric_task_name((mg_model_task)s->task) : "?");
+    if (json_is_array(checks)) {
+        push_key(L, "checks");
+        for (size_t i = 0; i < json_array_size(checks); i++) {
+            push_index(L, i);
+            if (json_is_object(json_array_get(checks, i)))
+                narrow_task(L, json_array_get(checks, i), &allowed, why, sizeof why);
+            pop(L);
+        }
+        pop(L);
+    }
+    if (s->task_given)
+        return;
+    s->task = -1;
+    for (int t = MG_TASK_REGRESSION; t <= MG_TASK_MULTICLASS; t++)
+        if (allowed == 1u << t)
+            s->task = t;
+    if (s->positive_label && !(allowed & (1u << MG_TASK_BINARY))) {
+        push_key(L, "data");
+        push_key(L, "positive_label");
+        errorf(L, 1, "positive_label applies to binary labels, but %s", why);
+        pop(L);
+        pop(L);
+    }
 }
 
 static void load_reports(loader *L, mg_spec *s, const json_t *reports)
@@ -861,6 +1027,7 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
     s->root = root;
     s->examples = 5;
     mg_limits_defaults(&s->limits);
+    s->task = -1;
     loader L = {path, text, len, {0, {{0}}}, errs};
 
     if (!json_is_object(root)) {
@@ -894,6 +1061,7 @@ mg_spec *mg_spec_load(const char *path, mg_spec_errors *errs)
         if (json_object_get(root, "baseline"))
             load_baseline(&L, s, json_object_get(root, "baseline"));
         load_checks(&L, s, json_object_get(root, "checks"));
+        resolve_task(&L, s, json_object_get(root, "checks"));
         if (json_object_get(root, "reports"))
             load_reports(&L, s, json_object_get(root, "reports"));
     }
@@ -945,6 +1113,7 @@ void mg_spec_free(mg_spec *s)
     free(s->json_path);
     free(s->summary_path);
     free(s->baseline_path);
+    free(s->positive_label);
     json_decref(s->root);
     free(s);
 }

@@ -53,6 +53,14 @@ typedef struct mg_spec {
     mg_format format;
     char delimiter;
     char *roles[MG_ROLE_COUNT]; /* column names, NULL when unset */
+    mg_time_zone time_zone;  /* data.time_zone: of data.time and timestamp fields without their own */
+    /* The task scores are judged as (an mg_model_task), or -1 when nothing
+     * tells it: data.task, else all_metrics' "task", else inferred from the
+     * metric checks listed (rmse => regression).  A model's own task is used
+     * instead when the spec names one. */
+    int task;
+    int task_given;          /* 1: data.task set it explicitly */
+    char *positive_label;    /* data.positive_label as text; NULL when unset */
     mg_field_spec *fields;
     size_t nfields;
     mg_limits limits;

@@ -2,8 +2,9 @@
  * json_report.c - the JSON report, built with jansson:
  *
  *   {"mgate_version", "gate", "verdict": "passed|failed|error",
- *    "facts": {gate_name, spec_path, data_path, data_sha256, rows_read,
- *              model_path, started_at, seconds, hostname},
+ *    "facts": {run_id, gate_name, spec_path, data_path, data_sha256, rows_read,
+ *              model_path, model_sha256, baseline_model_path,
+ *              baseline_model_sha256, started_at, seconds, hostname},
  *    "summary": {tests, passed, failed, errors, skipped},
  *    "results": [{group, name, check, status, message, seconds,
  *                 properties: {key: number|string|null}, examples: [...],
@@ -118,12 +119,16 @@ static json_t *report_json(const mg_report *r)
     json_object_set_new(root, "verdict", json_string(mg_status_name(mg_report_verdict(r))));
 
     json_t *facts = json_object();
+    json_object_set_new(facts, "run_id", jtext(f->run_id));
     json_object_set_new(facts, "gate_name", jtext(f->gate_name));
     json_object_set_new(facts, "spec_path", jtext(f->spec_path));
     json_object_set_new(facts, "data_path", jtext(f->data_path));
     json_object_set_new(facts, "data_sha256", jtext(f->data_sha256));
     json_object_set_new(facts, "rows_read", jcount(f->rows_read));
     json_object_set_new(facts, "model_path", jtext(f->model_path));
+    json_object_set_new(facts, "model_sha256", jtext(f->model_sha256));
+    json_object_set_new(facts, "baseline_model_path", jtext(f->baseline_model_path));
+    json_object_set_new(facts, "baseline_model_sha256", jtext(f->baseline_model_sha256));
     if (f->model_binding)
         json_object_set_new(facts, "model_binding", jtext(f->model_binding));
     if (f->baseline_model_binding)

@@ -263,6 +263,8 @@ static void write_properties(jw *j, const mg_report *r, const plan *p, size_t s)
     const mg_run_facts *f = &r->facts;
     el_start(j, "properties");
     property(j, "mgate_version", MGATE_VERSION);
+    property_text(j, "run_id", f->run_id);
+    property_text(j, "started_at", f->started_at);
     property_text(j, "gate_name", f->gate_name);
     property_text(j, "spec_path", f->spec_path);
     property_text(j, "data_path", f->data_path);
@@ -271,6 +273,9 @@ static void write_properties(jw *j, const mg_report *r, const plan *p, size_t s)
     snprintf(rows, sizeof rows, "%llu", (unsigned long long)f->rows_read);
     property(j, "rows_read", rows);
     property_text(j, "model_path", f->model_path);
+    property_text(j, "model_sha256", f->model_sha256);
+    property_text(j, "baseline_model_path", f->baseline_model_path);
+    property_text(j, "baseline_model_sha256", f->baseline_model_sha256);
     if (f->model_binding)
         property_text(j, "model_binding", f->model_binding);
     if (f->baseline_model_binding)

@@ -5,7 +5,7 @@
  *   ## ❌ mgate: GATE failed
  *   facts line
  *   counts line
- *   | suite | check | status | value | count | rate | threshold | message |
+ *   | suite | check | status | value | count | rate | bound | decision threshold | message |
  *   then, when the report has an all_metrics result, a table of every metric
  *   ...one row per result...
  *   ### ❌ suite / check        (for each failed or errored check)
@@ -105,6 +105,21 @@ static void put_prop_short(md *m, const mg_result *res, const char *key)
     mg_strbuf_add(m, buf);
 }
 
+/* The bound that decides, named by the option it comes from ("min 0.85",
+ * "max_rate 0.01"): a bare number would not say which side fails. */
+static void put_bound(md *m, const mg_result *res)
+{
+    const mg_prop *bound = mg_result_prop(res, "bound");
+    if (!bound || (bound->is_number && isnan(bound->number)))
+        return;
+    const mg_prop *option = mg_result_prop(res, "bound_option");
+    if (option && !option->is_number) {
+        put_inline(m, option->text, CELL_MAX);
+        mg_strbuf_add(m, " ");
+    }
+    put_prop(m, res, "bound");
+}
+
 /* Every metric of the task, from the all_metrics result, with the baseline
  * where a metric check compared against one. */
 static void put_metrics(md *m, const mg_report *r)
@@ -138,6 +153,22 @@ static void put_metrics(md *m, const mg_report *r)
     mg_strbuf_add(m, "\n");
 }
 
+/* "model PATH (sha256 HEX) · " for a file fact; nothing without a path. */
+static void put_file_fact(md *m, const char *what, const char *path, const char *sha256)
+{
+    if (!path)
+        return;
+    mg_strbuf_add(m, what);
+    mg_strbuf_add(m, " ");
+    put_inline(m, path, 0);
+    if (sha256) {
+        mg_strbuf_add(m, " (sha256 ");
+        put_inline(m, sha256, 0);
+        mg_strbuf_add(m, ")");
+    }
+    mg_strbuf_add(m, " · ");
+}
+
 static void put_facts(md *m, const mg_report *r)
 {
     const mg_run_facts *f = &r->facts;
@@ -159,9 +190,11 @@ static void put_facts(md *m, const mg_report *r)
         }
         mg_strbuf_add(m, ") · ");
     }
-    if (f->model_path) {
-        mg_strbuf_add(m, "model ");
-        put_inline(m, f->model_path, 0);
+    put_file_fact(m, "model", f->model_path, f->model_sha256);
+    put_file_fact(m, "champion", f->baseline_model_path, f->baseline_model_sha256);
+    if (f->run_id) {
+        mg_strbuf_add(m, "run ");
+        put_inline(m, f->run_id, 0);
         mg_strbuf_add(m, " · ");
     }
     if (f->started_at) {
@@ -199,8 +232,8 @@ static size_t *suite_order(const mg_report *r)
 
 static void put_table(md *m, const mg_report *r, const size_t *order)
 {
-    mg_strbuf_add(m, "| suite | check | status | value | count | rate | threshold | message |\n");
-    mg_strbuf_add(m, "|---|---|---|---:|---:|---:|---:|---|\n");
+    mg_strbuf_add(m, "| suite | check | status | value | count | rate | bound | decision threshold | message |\n");
+    mg_strbuf_add(m, "|---|---|---|---:|---:|---:|---:|---:|---|\n");
     for (size_t k = 0; k < r->nresults; k++) {
         const mg_result *res = r->results[order[k]];
         mg_strbuf_add(m, "| ");
@@ -218,13 +251,9 @@ static void put_table(md *m, const mg_report *r, const size_t *order)
         mg_strbuf_add(m, " | ");
         put_prop_short(m, res, "rate");
         mg_strbuf_add(m, " | ");
-        /* The limit, whichever way the check names it. */
-        if (mg_result_prop(res, "threshold"))
-            put_prop(m, res, "threshold");
-        else if (mg_result_prop(res, "max_rate"))
-            put_prop(m, res, "max_rate");
-        else
-            put_prop(m, res, "max_count");
+        put_bound(m, res);
+        mg_strbuf_add(m, " | ");
+        put_prop(m, res, "decision_threshold");
         mg_strbuf_add(m, " | ");
         if (res->message)
             put_inline(m, res->message, CELL_MAX);

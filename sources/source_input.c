@@ -57,6 +57,8 @@ static size_t replay(read_ahead *a, char *buf, size_t n)
 
 static void keep_ahead(read_ahead *a, const char *buf, size_t n)
 {
+    if (n == 0)
+        return; /* nothing to keep, and a->buf may still be NULL (memcpy to NULL is undefined) */
     if (a->overflow || a->len + n > MG_LOOKAHEAD_MAX) {
         a->overflow = 1;
         return;

@@ -65,6 +65,8 @@ gate_with steep.json robustness '.checks |= map(if .check == "robustness" then .
 run_mgate run "$G/g.json"
 expect_rc 1
 expect_stdout_contains "exceeds max_flip_rate"
+# Issue 8 item 5: the decision threshold is reported under its own name.
+expect_eq "$(result robustness .properties.decision_threshold)" "0.5" "robustness decision_threshold"
 case_end
 
 case_begin "robustness: the sound model passes the same bounds"
@@ -79,6 +81,7 @@ run_mgate run "$G/g.json"
 expect_rc 1
 expect_stdout_contains "flips the decision"
 expect_file "$G/out/attacks.jsonl"
+expect_eq "$(result adversarial_search .properties.decision_threshold)" "0.5" "adversarial_search decision_threshold"
 found=$(result adversarial_search .properties.successes)
 # The candidates are fixture cases that fail while the model stays fragile:
 # the attack found today is the regression case of tomorrow.

@@ -46,7 +46,8 @@ R="$TMP/g/out/report.json"
 expect_eq "$(jqr "$R" '.results[] | select(.name=="order") | .properties.count')" "1" "order count"
 expect_eq "$(jqr "$R" '.results[] | select(.name=="order") | .properties.worst_lateness_seconds')" "10800" "worst lateness"
 expect_eq "$(jqr "$R" '.results[] | select(.name=="duplicates") | .properties.count')" "1" "duplicates"
-expect_eq "$(jqr "$R" '.results[] | select(.name=="ranges") | .properties.count')" "2" "ranges count"
+# 3: line 5 '12,50' cannot be compared with min 0 (issue 8)
+expect_eq "$(jqr "$R" '.results[] | select(.name=="ranges") | .properties.count')" "3" "ranges count"
 expect_eq "$(jqr "$R" '.facts.rows_read')" "5" "rows read"
 expect_eq "$(jqr "$R" '.facts.data_sha256')" "$(sha256sum "$TMP/g/events.csv" | cut -d' ' -f1)" "data sha256"
 expect_file_contains "$TMP/g/out/summary.md" "| data | missing |"
@@ -99,6 +100,87 @@ for c in missing types ranges order duplicates; do
     n=$(jqr "$TMP/demo.json" ".results[] | select(.name==\"$c\") | .properties.count")
     [ "${n:-0}" -gt 0 ] 2>/dev/null || fail "demo: $c found nothing ($n)"
 done
+case_end
+
+# Issue 8 item 12: the model's and the champion's sha256 were in the
+# baseline file but in no report of the run.
+case_begin "issue 8.12: every report carries the model and baseline-model paths and sha256"
+mkdir -p "$TMP/mf"
+cp "$ROOT/fixtures/adversarial/sound.json" "$ROOT/fixtures/adversarial/nonmonotonic.json" \
+    "$ROOT/fixtures/adversarial/rows.csv" "$TMP/mf/"
+cat >"$TMP/mf/gate.json" <<'JSON'
+{"name": "mf", "data": {"path": "rows.csv", "id": "id", "label": "label"},
+ "model": "sound.json", "baseline_model": "nonmonotonic.json",
+ "checks": [{"check": "metric", "metric": "accuracy", "min": 0}]}
+JSON
+run_mgate run "$TMP/mf/gate.json" --junit "$TMP/mf/r.xml" --json "$TMP/mf/r.json" --summary "$TMP/mf/r.md"
+expect_rc 0
+model_sha=$(sha256sum "$TMP/mf/sound.json" | cut -d' ' -f1)
+champ_sha=$(sha256sum "$TMP/mf/nonmonotonic.json" | cut -d' ' -f1)
+expect_eq "$(jqr "$TMP/mf/r.json" '.facts.model_path')" "$TMP/mf/sound.json" "JSON model_path"
+expect_eq "$(jqr "$TMP/mf/r.json" '.facts.model_sha256')" "$model_sha" "JSON model_sha256"
+expect_eq "$(jqr "$TMP/mf/r.json" '.facts.baseline_model_path')" "$TMP/mf/nonmonotonic.json" "JSON baseline_model_path"
+expect_eq "$(jqr "$TMP/mf/r.json" '.facts.baseline_model_sha256')" "$champ_sha" "JSON baseline_model_sha256"
+expect_junit_valid "$TMP/mf/r.xml"
+expect_eq "$(xpath "$TMP/mf/r.xml" 'string((//property[@name="model_sha256"])[1]/@value)')" "$model_sha" "JUnit model_sha256"
+expect_eq "$(xpath "$TMP/mf/r.xml" 'string((//property[@name="baseline_model_path"])[1]/@value)')" "$TMP/mf/nonmonotonic.json" "JUnit baseline_model_path"
+expect_eq "$(xpath "$TMP/mf/r.xml" 'string((//property[@name="baseline_model_sha256"])[1]/@value)')" "$champ_sha" "JUnit baseline_model_sha256"
+expect_file_contains "$TMP/mf/r.md" "sound.json (sha256 $model_sha)"
+expect_file_contains "$TMP/mf/r.md" "champion "
+expect_file_contains "$TMP/mf/r.md" "nonmonotonic.json (sha256 $champ_sha)"
+# Without a model (scores from a column) the facts are null, not missing.
+expect_eq "$(jqr "$TMP/g/out/report.json" '.facts | [has("model_sha256"), .model_sha256, has("baseline_model_sha256"), .baseline_model_path] | map(tostring) | join(",")')" \
+    "true,null,true,null" "absent model facts are null"
+case_end
+
+# Issue 15 item 5: kill -9 between the renames left *.tmp.* files and a
+# folder mixing reports of two runs that nothing told apart.
+run_ids() {
+    printf '%s %s %s' \
+        "$(xpath "$1/junit.xml" 'string((//property[@name="run_id"])[1]/@value)')" \
+        "$(jqr "$1/report.json" '.facts.run_id')" \
+        "$(sed -n 's/.* · run \([0-9a-f]*\) · .*/\1/p' "$1/summary.md")"
+}
+case_begin "issue 15.5: reports carry one run id; a later run removes a killed run's temporary files only"
+K="$TMP/g/out"
+run_mgate run "$TMP/g/gate.json"
+expect_rc 1
+set -- $(run_ids "$K")
+first=$1
+[ ${#first} -eq 32 ] || fail "run id '$first' is not 32 hex digits"
+[ "$1" = "$2" ] && [ "$2" = "$3" ] || fail "one run, several run ids: $*"
+expect_eq "$(jqr "$K/report.json" '.facts.started_at')" \
+    "$(xpath "$K/junit.xml" 'string((//property[@name="started_at"])[1]/@value)')" "started_at in JSON and JUnit"
+# A second run killed between its renames: its JUnit is in place, its JSON
+# was half written (a temporary file), the Markdown is the first run's.
+run_mgate run "$TMP/g/gate.json" --junit "$TMP/g/other.xml" --json "$TMP/g/other.json" --summary "$TMP/g/other.md"
+cp "$TMP/g/other.xml" "$K/junit.xml"
+printf '{"half": ' >"$K/report.json.tmp.Ab12Cd"
+printf 'half' >"$K/junit.xml.tmp.x9Y8z7"
+set -- $(run_ids "$K")
+[ "$1" != "$2" ] && [ "$2" = "$3" ] || fail "the mixed set cannot be told apart: $*"
+# Not ours to remove: another name, a name mkstemp would not make, and a
+# temporary file a live writer holds (flock, as mgate's writer does).
+printf 'keep' >"$K/notes.json.tmp.Ab12Cd"
+printf 'keep' >"$K/report.json.tmp.keep"
+printf 'keep' >"$K/report.json.tmp.Ab12Cd9"
+printf 'live' >"$K/report.json.tmp.LiVe01"
+exec 9<"$K/report.json.tmp.LiVe01"
+flock 9 || fail "could not lock the live writer's file"
+run_mgate run "$TMP/g/gate.json"
+expect_rc 1
+exec 9<&-
+expect_no_file "$K/report.json.tmp.Ab12Cd"
+expect_no_file "$K/junit.xml.tmp.x9Y8z7"
+expect_file "$K/notes.json.tmp.Ab12Cd"
+expect_file "$K/report.json.tmp.keep"
+expect_file "$K/report.json.tmp.Ab12Cd9"
+expect_file "$K/report.json.tmp.LiVe01"
+set -- $(run_ids "$K")
+[ ${#1} -eq 32 ] && [ "$1" = "$2" ] && [ "$2" = "$3" ] || fail "after a full run, several run ids: $*"
+[ "$1" != "$first" ] || fail "two runs got the same run id $1"
+expect_eq "$(ls "$K" | grep -c '\.tmp\.')" "4" "temporary files left (the four not ours)"
+rm -f "$K"/*.tmp.*
 case_end
 
 # Each malformed JSON text of JSONTestSuite as a row between two good rows

@@ -41,6 +41,10 @@ static inline mg_report *fixture_report(void)
     f->data_sha256 = mg_xstrdup("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
     f->rows_read = 1000;
     f->model_path = mg_xstrdup("fixtures/demo/model.json");
+    f->model_sha256 = mg_xstrdup("1111111111111111111111111111111111111111111111111111111111111111");
+    f->baseline_model_path = mg_xstrdup("fixtures/demo/champion.json");
+    f->baseline_model_sha256 = mg_xstrdup("2222222222222222222222222222222222222222222222222222222222222222");
+    f->run_id = mg_xstrdup("0123456789abcdef0123456789abcdef");
     f->started_at = mg_xstrdup("2026-11-23T10:00:00");
     f->seconds = 1.5;
     f->hostname = mg_xstrdup("ci-runner-1");
@@ -59,7 +63,8 @@ static inline mg_report *fixture_report(void)
     mg_result_set_message(res, "3 values of 'income' out of range [0, 1e6]");
     mg_result_prop_number(res, "count", 3);
     mg_result_prop_number(res, "rate", 0.003);
-    mg_result_prop_number(res, "threshold", 0.001);
+    mg_result_prop_number(res, "bound", 0.001);
+    mg_result_prop_text(res, "bound_option", "max_rate");
     mg_result_example(res, 2, "eval.csv:14: income: found %d, expected >= 0", -5);
     mg_result_example(res, 2, "eval.csv:20: income: found %s, expected a number", "\"1e9\"");
     mg_result_example(res, 2, "eval.csv:31: income: found %s", "7e6");
@@ -68,7 +73,9 @@ static inline mg_report *fixture_report(void)
     res->status = MG_STATUS_PASS;
     res->seconds = 0.5;
     mg_result_prop_number(res, "value", 0.93);
-    mg_result_prop_number(res, "threshold", 0.9);
+    mg_result_prop_number(res, "bound", 0.9);
+    mg_result_prop_text(res, "bound_option", "min");
+    mg_result_prop_number(res, "decision_threshold", 0.3);
 
     res = mg_report_add(r, "metrics", "auc", "metric");
     res->status = MG_STATUS_ERROR;

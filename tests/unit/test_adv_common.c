@@ -186,6 +186,27 @@ static void test_adv_score_outcomes(void **state)
     mg_model_free(m);
 }
 
+/* Found by fuzz_fixture_cases: text quoting a scorer's crash message made a
+ * native model's refusal of that text count as a crash of the scorer. */
+static void test_adv_score_data_naming_a_crash_is_a_refusal(void **state)
+{
+    (void)state;
+    mg_model *m = load_model("reg.json",
+                             "{\"type\": \"linear\", \"features\": [\"x\"], \"weights\": [1], \"bias\": 0}");
+    const char *cols[] = {"x"};
+    mg_error err = {{0}};
+    mg_binding *b = mg_binding_new(m, cols, 1, &err);
+    assert_non_null(b);
+    double out[1];
+    char msg[256];
+    mg_value t = txt("lotexternal scorer 'x' is no longer running");
+    mg_row r = make_row(&t, 1, 0);
+    assert_int_equal(adv_score(m, b, &r, NULL, out, msg, sizeof msg), ADV_REJECTED);
+    assert_non_null(strstr(msg, "feature 'x'"));
+    mg_binding_free(b);
+    mg_model_free(m);
+}
+
 /* A scorer that refuses text and dies on a missing value. */
 static const char crash_scorer[] =
     "import json, sys\n"
@@ -387,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_adv_json_row_lays_out_columns),
         cmocka_unit_test(test_adv_score_outcomes),
         cmocka_unit_test(test_adv_score_tells_crash_from_refusal),
+        cmocka_unit_test(test_adv_score_data_naming_a_crash_is_a_refusal),
         cmocka_unit_test(test_adv_bounds_validate_messages),
         cmocka_unit_test(test_adv_perturb_stays_in_bounds),
         cmocka_unit_test(test_adv_cases_load_reports_position),

@@ -5,14 +5,20 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/run_id.h"
 #include "common/sha256.h"
+#include "common/xmem.h"
 
 static void test_error_set_and_prefix(void **state)
 {
@@ -121,6 +127,97 @@ static void test_atomic_file_missing_folder_is_an_error(void **state)
     assert_non_null(strstr(err.msg, "/nonexistent-dir/x.xml"));
 }
 
+/* Creates dir/name holding "x", last modified `age` seconds ago (negative:
+ * in the future).  Returns its path (caller frees). */
+static char *file_aged(const char *dir, const char *name, int age)
+{
+    char *p = mg_xasprintf("%s/%s", dir, name);
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    fputs("x", fp);
+    fclose(fp);
+    struct timespec t[2];
+    clock_gettime(CLOCK_REALTIME, &t[0]);
+    t[0].tv_sec -= age;
+    t[1] = t[0];
+    assert_int_equal(utimensat(AT_FDCWD, p, t, 0), 0);
+    return p;
+}
+
+static void test_atomic_clean_stale_removes_only_dead_writers_files(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/mgate-clean-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *target = mg_xasprintf("%s/r.xml", dir);
+    /* A killed writer's file: old and unlocked. */
+    char *dead = file_aged(dir, "r.xml.tmp.Ab12Cd", 60);
+    /* A live writer's file: old but locked. */
+    char *live = file_aged(dir, "r.xml.tmp.LiVe01", 60);
+    int live_fd = open(live, O_RDONLY);
+    assert_int_equal(flock(live_fd, LOCK_EX), 0);
+    /* Written after this run started. */
+    char *young = file_aged(dir, "r.xml.tmp.Young1", -60);
+    /* Not our pattern: other report, too short, too long. */
+    char *other = file_aged(dir, "s.xml.tmp.Ab12Cd", 60);
+    char *shorter = file_aged(dir, "r.xml.tmp.Ab12C", 60);
+    char *longer = file_aged(dir, "r.xml.tmp.Ab12Cde", 60);
+    char *dotted = file_aged(dir, "r.xml.tmp.Ab.2Cd", 60);
+
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    mg_error err = {{0}};
+    assert_int_equal(mg_atomic_clean_stale(target, &now, &err), 1);
+    assert_int_equal(access(dead, F_OK), -1);
+    char *kept[] = {live, young, other, shorter, longer, dotted};
+    for (size_t i = 0; i < sizeof kept / sizeof *kept; i++) {
+        if (access(kept[i], F_OK) != 0)
+            fail_msg("'%s' was removed", kept[i]);
+        unlink(kept[i]);
+        free(kept[i]);
+    }
+    close(live_fd);
+    free(dead);
+    free(target);
+    rmdir(dir);
+}
+
+static void test_atomic_clean_stale_spares_an_open_writer(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/mgate-clean-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *target = mg_xasprintf("%s/r.json", dir);
+    mg_atomic_file af;
+    mg_error err = {{0}};
+    assert_int_equal(mg_atomic_open(&af, target, &err), 0);
+    fputs("new", af.fp);
+    /* Even a cleaner that started later than the file's last write keeps it. */
+    struct timespec later;
+    clock_gettime(CLOCK_REALTIME, &later);
+    later.tv_sec += 3600;
+    assert_int_equal(mg_atomic_clean_stale(target, &later, &err), 0);
+    assert_int_equal(access(af.tmp_path, F_OK), 0);
+    assert_int_equal(mg_atomic_commit(&af, &err), 0);
+    assert_int_equal(access(target, F_OK), 0);
+    /* A folder that does not exist has nothing to clean. */
+    assert_int_equal(mg_atomic_clean_stale("/nonexistent-dir/r.json", &later, &err), 0);
+    unlink(target);
+    free(target);
+    rmdir(dir);
+}
+
+static void test_run_id_is_32_hex_and_new_each_time(void **state)
+{
+    (void)state;
+    char a[MG_RUN_ID_LEN + 1], b[MG_RUN_ID_LEN + 1];
+    mg_run_id_new(a);
+    mg_run_id_new(b);
+    assert_int_equal(strlen(a), 32);
+    assert_int_equal(strspn(a, "0123456789abcdef"), 32);
+    assert_string_not_equal(a, b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +226,9 @@ int main(void)
         cmocka_unit_test(test_sha256_file_and_discard),
         cmocka_unit_test(test_atomic_file_replaces_only_on_commit),
         cmocka_unit_test(test_atomic_file_missing_folder_is_an_error),
+        cmocka_unit_test(test_atomic_clean_stale_removes_only_dead_writers_files),
+        cmocka_unit_test(test_atomic_clean_stale_spares_an_open_writer),
+        cmocka_unit_test(test_run_id_is_32_hex_and_new_each_time),
     };
     return cmocka_run_group_tests_name("common", tests, NULL, NULL);
 }

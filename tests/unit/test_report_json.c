@@ -75,6 +75,10 @@ static void test_report_json_summary_and_facts(void **state)
     assert_string_equal(str_at(facts, "data_path"), r->facts.data_path);
     assert_string_equal(str_at(facts, "data_sha256"), r->facts.data_sha256);
     assert_string_equal(str_at(facts, "model_path"), r->facts.model_path);
+    assert_string_equal(str_at(facts, "model_sha256"), r->facts.model_sha256);
+    assert_string_equal(str_at(facts, "baseline_model_path"), r->facts.baseline_model_path);
+    assert_string_equal(str_at(facts, "baseline_model_sha256"), r->facts.baseline_model_sha256);
+    assert_string_equal(str_at(facts, "run_id"), r->facts.run_id);
     assert_string_equal(str_at(facts, "started_at"), r->facts.started_at);
     assert_int_equal(int_at(facts, "rows_read"), r->facts.rows_read);
     assert_true(json_number_value(json_object_get(facts, "seconds")) == r->facts.seconds);
@@ -175,6 +179,9 @@ static void test_report_json_non_finite_becomes_null(void **state)
     assert_true(json_is_null(json_object_get(json_object_get(root, "facts"), "seconds")));
     /* Absent facts are null, not missing. */
     assert_true(json_is_null(json_object_get(json_object_get(root, "facts"), "model_path")));
+    assert_true(json_is_null(json_object_get(json_object_get(root, "facts"), "model_sha256")));
+    assert_true(json_is_null(json_object_get(json_object_get(root, "facts"), "baseline_model_path")));
+    assert_true(json_is_null(json_object_get(json_object_get(root, "facts"), "baseline_model_sha256")));
     json_decref(root);
     mg_report_free(r);
 }
@@ -208,7 +215,7 @@ static void test_report_json_numbers_are_c_locale(void **state)
     setlocale(LC_ALL, "C");
     json_t *props = json_object_get(json_array_get(json_object_get(root, "results"), 1), "properties");
     assert_true(json_real_value(json_object_get(props, "rate")) == 0.003);
-    assert_true(json_real_value(json_object_get(props, "threshold")) == 0.001);
+    assert_true(json_real_value(json_object_get(props, "bound")) == 0.001);
     json_decref(root);
     mg_report_free(r);
     if (!comma)

@@ -420,6 +420,16 @@ static void test_report_junit_properties_hold_facts_and_figures(void **state)
     assert_xp(doc, e, "1000");
     snprintf(e, sizeof e, "%s[@name='model_path']/@value", p1);
     assert_xp(doc, e, "fixtures/demo/model.json");
+    snprintf(e, sizeof e, "%s[@name='model_sha256']/@value", p1);
+    assert_xp(doc, e, r->facts.model_sha256);
+    snprintf(e, sizeof e, "%s[@name='baseline_model_path']/@value", p1);
+    assert_xp(doc, e, "fixtures/demo/champion.json");
+    snprintf(e, sizeof e, "%s[@name='baseline_model_sha256']/@value", p1);
+    assert_xp(doc, e, r->facts.baseline_model_sha256);
+    snprintf(e, sizeof e, "%s[@name='run_id']/@value", p1);
+    assert_xp(doc, e, r->facts.run_id);
+    /* Every suite carries the run id: a suite copied from another run shows. */
+    assert_xp_count(doc, "//testsuite/properties/property[@name='run_id']", 4);
     snprintf(e, sizeof e, "%s[@name='mgate_version']/@value", p1);
     assert_xp(doc, e, MGATE_VERSION);
     /* Per-case figures as NAME.KEY, numbers exact and C-locale. */
@@ -433,7 +443,9 @@ static void test_report_junit_properties_hold_facts_and_figures(void **state)
     assert_xp_count(doc, "/testsuites/testsuite[2]/properties/property[@name='range_income.rate']", 0);
     /* The suite's system-out lists them per case. */
     char *out = xp_string(doc, "/testsuites/testsuite[2]/system-out");
-    assert_non_null(strstr(out, "accuracy: passed\n  value=0.93\n  threshold=0.9\n"));
+    assert_non_null(strstr(out, "accuracy: passed\n  value=0.93\n  bound=0.9\n  bound_option=min\n"
+                                "  decision_threshold=0.3\n"));
+    assert_xp(doc, "//property[@name='accuracy.decision_threshold']/@value", "0.3");
     free(out);
     done(doc, dir);
     mg_report_free(r);

@@ -111,6 +111,16 @@ static void test_report_markdown_heading_shows_verdict(void **state)
     /* The facts line names the data, its rows and its fingerprint. */
     assert_non_null(strstr(text, "1000 rows"));
     assert_non_null(strstr(text, r->facts.data_sha256));
+    /* ... the model and the champion with theirs, and the run id. */
+    char *model = mg_xasprintf("model fixtures/demo/model.json (sha256 %s)", r->facts.model_sha256);
+    char *champ = mg_xasprintf("champion fixtures/demo/champion.json (sha256 %s)", r->facts.baseline_model_sha256);
+    char *run = mg_xasprintf("run %s", r->facts.run_id);
+    assert_non_null(strstr(text, model));
+    assert_non_null(strstr(text, champ));
+    assert_non_null(strstr(text, run));
+    free(model);
+    free(champ);
+    free(run);
     free(text);
     mg_report_free(r);
 
@@ -153,28 +163,45 @@ static void assert_cell_rounded(const char *cell, const mg_result *res, const ch
         fail_msg("cell '%s' is not %s %.17g to 4 digits", cell, key, p->number);
 }
 
+/* The bound cell: "OPTION VALUE" (e.g. "max_rate 0.001"), blank without one. */
+static void assert_cell_bound(const char *cell, const mg_result *res)
+{
+    const mg_prop *b = mg_result_prop(res, "bound");
+    const mg_prop *o = mg_result_prop(res, "bound_option");
+    if (!b) {
+        assert_string_equal(cell, "");
+        return;
+    }
+    assert_non_null(o);
+    size_t len = strlen(o->text);
+    if (strncmp(cell, o->text, len) != 0 || cell[len] != ' ')
+        fail_msg("bound cell '%s' does not start with '%s '", cell, o->text);
+    assert_cell_number(cell + len + 1, res, "bound");
+}
+
 static void test_report_markdown_table_rows(void **state)
 {
     (void)state;
     mg_report *r = fixture_report();
     char *text = render(r);
-    assert_non_null(strstr(text, "| suite | check | status | value | count | rate | threshold | message |\n"));
+    assert_non_null(strstr(text, "| suite | check | status | value | count | rate | bound | decision threshold | message |\n"));
     for (size_t i = 0; i < r->nresults; i++) {
         const mg_result *res = r->results[i];
         if (strcmp(res->name, "nasty") == 0)
             continue; /* its text is checked below */
         char *cells[MAX_CELLS];
         size_t n = find_row(text, res->group, res->name, cells);
-        if (n != 8)
+        if (n != 9)
             fail_msg("row %s/%s: %zu cells", res->group, res->name, n);
         assert_non_null(strstr(cells[2], mg_status_name(res->status)));
         assert_cell_rounded(cells[3], res, "value");
         assert_cell_number(cells[4], res, "count");
         /* Rates are rounded to 4 significant digits for people. */
         assert_cell_rounded(cells[5], res, "rate");
-        /* The limit: threshold, else max_rate. */
-        assert_cell_number(cells[6], res, mg_result_prop(res, "threshold") ? "threshold" : "max_rate");
-        assert_string_equal(cells[7], res->message ? res->message : "");
+        /* The bound, named by its option; the decision threshold apart. */
+        assert_cell_bound(cells[6], res);
+        assert_cell_number(cells[7], res, "decision_threshold");
+        assert_string_equal(cells[8], res->message ? res->message : "");
         free_cells(cells, n);
     }
     free(text);
@@ -192,13 +219,13 @@ static void test_report_markdown_escapes_pipes_and_newlines(void **state)
     /* Still one row of 8 cells, with the text intact once unescaped. */
     char *cells[MAX_CELLS];
     size_t n = find_row(text, "data|x", "a|b<br>c", cells);
-    assert_int_equal(n, 8);
-    assert_string_equal(cells[7], "| starts with a pipe, *stars*, `tick`, [link](x) and<br>CRLF |");
+    assert_int_equal(n, 9);
+    assert_string_equal(cells[8], "| starts with a pipe, *stars*, `tick`, [link](x) and<br>CRLF |");
     free_cells(cells, n);
     /* The nasty message: its pipe and <&> are escaped, its line break is <br>. */
     n = find_row(text, "data", "nasty", cells);
-    assert_int_equal(n, 8);
-    assert_non_null(strstr(cells[7], "<&> | pipe<br>second line"));
+    assert_int_equal(n, 9);
+    assert_non_null(strstr(cells[8], "<&> | pipe<br>second line"));
     assert_non_null(strstr(text, "\\<\\&\\> \\| pipe<br>second line"));
     free_cells(cells, n);
     free(text);
@@ -253,17 +280,20 @@ static void test_report_markdown_nan_figure_is_blank(void **state)
     (void)state;
     mg_report *r = mg_report_new();
     mg_result *res = mg_report_add(r, "metrics", "auc_vs_baseline", "metric");
-    mg_result_prop_number(res, "threshold", NAN); /* "no absolute bound" */
+    mg_result_prop_number(res, "bound", NAN); /* "no absolute bound" */
+    mg_result_prop_text(res, "bound_option", "min");
+    mg_result_prop_number(res, "decision_threshold", NAN);
     mg_result_prop_number(res, "rate", INFINITY);
     mg_result_prop_text(res, "count", "n/a");
     char *text = render(r);
     char *cells[MAX_CELLS];
     size_t n = find_row(text, "metrics", "auc_vs_baseline", cells);
-    assert_int_equal(n, 8);
+    assert_int_equal(n, 9);
     assert_string_equal(cells[3], "");
     assert_string_equal(cells[4], "n/a");
     assert_string_equal(cells[5], "inf");
     assert_string_equal(cells[6], "");
+    assert_string_equal(cells[7], "");
     free_cells(cells, n);
     free(text);
     mg_report_free(r);
@@ -282,9 +312,9 @@ static void test_report_markdown_long_message_cut_in_cell_only(void **state)
     char *text = render(r);
     char *cells[MAX_CELLS];
     size_t n = find_row(text, "data", "long", cells);
-    assert_int_equal(n, 8);
-    assert_true(strlen(cells[7]) <= 200);
-    assert_non_null(strstr(cells[7], "..."));
+    assert_int_equal(n, 9);
+    assert_true(strlen(cells[8]) <= 200);
+    assert_non_null(strstr(cells[8], "..."));
     free_cells(cells, n);
     assert_non_null(strstr(text, msg)); /* whole in the failure section */
     free(text);

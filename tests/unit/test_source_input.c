@@ -159,6 +159,32 @@ static void test_source_input_unchanged_file_hashes_like_sha256sum(void **state)
     mg_source_free(s);
 }
 
+/* Found by fuzz_jsonl: an empty JSON Lines file made the read-ahead copy
+ * zero bytes to its NULL buffer (undefined; `make sanitize` stops on it).
+ * Read with columns from the first object or given ones, it has no rows,
+ * and its fingerprint is the empty input's. */
+static void test_source_input_empty_jsonl(void **state)
+{
+    (void)state;
+    static const char *const cols[] = {"a"};
+    mg_source_options given = {0};
+    given.columns = cols;
+    given.ncolumns = 1;
+    const mg_source_options *opts[] = {NULL, &given};
+    for (size_t i = 0; i < 2; i++) {
+        mg_error err = {{0}};
+        mg_source *s = mg_source_open(tu_write("empty.jsonl", ""), opts[i], &err);
+        assert_non_null(s);
+        mg_row row;
+        assert_int_equal(mg_source_next(s, &row, &err), MG_SOURCE_END);
+        char hex[65], want[65];
+        assert_int_equal(mg_source_finish(s, hex, &err), 0);
+        sha_hex("", 0, want);
+        assert_string_equal(hex, want);
+        mg_source_free(s);
+    }
+}
+
 /* Opens a CSV file big enough that the first read (64 KiB) does not reach
  * its end, reads one row, lets `change` act on the path, then reads to the
  * end.  Returns mg_source_finish's status; err gets its message. */
@@ -231,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_source_input_finish_hashes_what_max_rows_left_unread),
         cmocka_unit_test(test_source_input_jsonl_read_ahead_is_bounded),
         cmocka_unit_test(test_source_input_unchanged_file_hashes_like_sha256sum),
+        cmocka_unit_test(test_source_input_empty_jsonl),
         cmocka_unit_test(test_source_input_change_while_read_is_an_error),
     };
     return cmocka_run_group_tests_name("source_input", tests, NULL, NULL);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "harness/spec.h"
+#include "score/model.h"
 #include "support/tmpfiles.h"
 
 /*
@@ -214,6 +215,107 @@ static void test_spec_unknown_format_extension(void **state)
     mg_spec_errors_free(&errs);
 }
 
+/* Loads text as a spec expected to load; the caller frees it. */
+static mg_spec *loads(const char *text)
+{
+    mg_spec_errors errs;
+    mg_spec *s = mg_spec_load(tu_write("gate.json", text), &errs);
+    if (!s)
+        fail_msg("spec did not load: %s", errs.count ? errs.msg[0] : "?");
+    return s;
+}
+
+/* Issue 8.3: data.task, else the task the listed checks imply. */
+static void test_spec_task_from_data_or_checks(void **state)
+{
+    (void)state;
+    mg_spec *s = loads("{\"data\": {\"path\": \"d.csv\", \"label\": \"y\", \"prediction\": \"p\"}}");
+    assert_int_equal(s->task, -1); /* nothing tells */
+    mg_spec_free(s);
+    s = loads("{\"data\": {\"path\": \"d.csv\", \"label\": \"y\", \"prediction\": \"p\", \"task\": \"regression\"}}");
+    assert_int_equal(s->task, MG_TASK_REGRESSION);
+    assert_int_equal(s->task_given, 1);
+    mg_spec_free(s);
+    s = loads("{\"data\": {\"path\": \"d.csv\", \"label\": \"y\", \"prediction\": \"p\"},\n"
+              " \"checks\": [{\"check\": \"metric\", \"metric\": \"rmse\"}, {\"check\": \"metric\", \"metric\": \"r2\"}]}");
+    assert_int_equal(s->task, MG_TASK_REGRESSION);
+    assert_int_equal(s->task_given, 0);
+    mg_spec_free(s);
+    s = loads("{\"data\": {\"path\": \"d.csv\", \"label\": \"y\", \"prediction\": \"p\"},\n"
+              " \"checks\": [{\"check\": \"metric\", \"metric\": \"accuracy\"}, {\"check\": \"metric\", \"metric\": \"f1_macro\"}]}");
+    assert_int_equal(s->task, MG_TASK_MULTICLASS);
+    mg_spec_free(s);
+    /* accuracy alone is binary or multiclass: not told. */
+    s = loads("{\"data\": {\"path\": \"d.csv\", \"label\": \"y\", \"prediction\": \"p\"},\n"
+              " \"checks\": [{\"check\": \"metric\", \"metric\": \"accuracy\"}]}");
+    assert_int_equal(s->task, -1);
+    mg_spec_free(s);
+    s = loads("{\"data\": {\"path\": \"d.csv\", \"label\": \"y\", \"prediction\": \"p\"},\n"
+              " \"checks\": [{\"check\": \"all_metrics\", \"task\": \"regression\"}]}");
+    assert_int_equal(s->task, MG_TASK_REGRESSION);
+    mg_spec_free(s);
+}
+
+static void test_spec_task_conflicts_are_positioned(void **state)
+{
+    (void)state;
+    mg_spec_errors errs;
+    assert_contains(first_error("{\"data\": {\"path\": \"d.csv\", \"label\": \"y\", \"prediction\": \"p\"},\n"
+                                " \"checks\": [{\"check\": \"metric\", \"metric\": \"rmse\"},\n"
+                                "  {\"check\": \"metric\", \"metric\": \"roc_auc\"}]}", &errs),
+                    "gate.json:3:33: checks[1].metric: 'roc_auc' is a binary metric, but metric 'rmse' makes the "
+                    "task regression");
+    mg_spec_errors_free(&errs);
+    assert_contains(first_error("{\"data\": {\"path\": \"d.csv\", \"label\": \"y\", \"prediction\": \"p\", \"task\": \"binary\"},\n"
+                                " \"checks\": [{\"check\": \"all_metrics\", \"task\": \"regression\"}]}", &errs),
+                    "gate.json:2:46: checks[0].task: 'regression' is a regression task, but data.task is 'binary'");
+    mg_spec_errors_free(&errs);
+    assert_contains(first_error("{\"data\": {\"path\": \"d.csv\", \"task\": \"regresion\"}}", &errs),
+                    "gate.json:1:36: data.task: unknown task 'regresion'; expected \"binary\", \"multiclass\" or "
+                    "\"regression\"");
+    mg_spec_errors_free(&errs);
+    assert_contains(first_error("{\"data\": {\"path\": \"d.csv\", \"label\": \"y\", \"prediction\": \"p\"},\n"
+                                " \"checks\": [{\"check\": \"all_metrics\", \"task\": \"multi\"}]}", &errs),
+                    "checks[0].task: unknown task 'multi'");
+    mg_spec_errors_free(&errs);
+}
+
+/* Issue 8.7: the positive class of text labels; numbers are kept as text. */
+static void test_spec_positive_label(void **state)
+{
+    (void)state;
+    mg_spec *s = loads("{\"data\": {\"path\": \"d.csv\", \"positive_label\": \"yes\"}}");
+    assert_string_equal(s->positive_label, "yes");
+    mg_spec_free(s);
+    s = loads("{\"data\": {\"path\": \"d.csv\", \"positive_label\": 1}}");
+    assert_string_equal(s->positive_label, "1");
+    mg_spec_free(s);
+    mg_spec_errors errs;
+    assert_contains(first_error("{\"data\": {\"path\": \"d.csv\", \"positive_label\": [\"yes\"]}}", &errs),
+                    "data.positive_label: expected the label of the positive class, a string or a number, found an array");
+    mg_spec_errors_free(&errs);
+    assert_contains(first_error("{\"data\": {\"path\": \"d.csv\", \"task\": \"regression\", \"positive_label\": \"yes\"}}",
+                                &errs),
+                    "data.positive_label: positive_label applies to binary labels; data.task is 'regression'");
+    mg_spec_errors_free(&errs);
+    assert_contains(first_error("{\"data\": {\"path\": \"d.csv\", \"label\": \"y\", \"prediction\": \"p\", \"positive_label\": \"yes\"},\n"
+                                " \"checks\": [{\"check\": \"metric\", \"metric\": \"rmse\"}]}", &errs),
+                    "data.positive_label: positive_label applies to binary labels, but metric 'rmse' makes the task "
+                    "regression");
+    mg_spec_errors_free(&errs);
+}
+
+/* Issue 8.4: all_metrics judges nothing, so a tolerance on it is refused. */
+static void test_spec_all_metrics_rejects_tolerances(void **state)
+{
+    (void)state;
+    mg_spec_errors errs;
+    assert_contains(first_error("{\"data\": {\"path\": \"d.csv\", \"label\": \"y\", \"prediction\": \"p\"},\n"
+                                " \"checks\": [{\"check\": \"all_metrics\", \"max_rate\": 0.1}]}", &errs),
+                    "gate.json:2:50: checks[0].max_rate: all_metrics reports figures without judging them");
+    mg_spec_errors_free(&errs);
+}
+
 /* Issue 15, item 8: a 16 MiB buffer was allocated for every spec. */
 static void test_spec_buffer_is_the_spec_size(void **state)
 {
@@ -265,6 +367,10 @@ int main(void)
         cmocka_unit_test(test_spec_missing_file_and_wrong_root),
         cmocka_unit_test(test_spec_duplicate_keys_and_names),
         cmocka_unit_test(test_spec_unknown_format_extension),
+        cmocka_unit_test(test_spec_task_from_data_or_checks),
+        cmocka_unit_test(test_spec_task_conflicts_are_positioned),
+        cmocka_unit_test(test_spec_positive_label),
+        cmocka_unit_test(test_spec_all_metrics_rejects_tolerances),
         cmocka_unit_test(test_spec_buffer_is_the_spec_size),
         cmocka_unit_test(test_spec_over_the_maximum_is_refused_with_its_size),
     };
