@@ -289,6 +289,9 @@ static json_t *checks_json(const init_read *rd, const init_roles *roles)
         wrong += r.wrong_type_cells;
         if ((long)i != roles->label)
             outside += r.out_of_range_cells;
+        /* ranges also counts a value it cannot compare with min/max/values */
+        if (r.has_bounds || r.has_values || (long)i == roles->label)
+            outside += r.wrong_type_cells;
     }
     json_t *checks = json_array();
     add_check(checks, "missing", missing);
@@ -304,8 +307,14 @@ static json_t *checks_json(const init_read *rd, const init_roles *roles)
             mg_lateness_text(roles->order.allowed_lateness, late, sizeof late);
             json_object_set_new(c, "allowed_lateness", json_string(late));
         }
-        if (roles->order.max_count)
-            json_object_set_new(c, "max_count", json_integer((json_int_t)roles->order.max_count));
+        /* The order check also counts rows whose time is missing or
+         * unreadable, or whose key is missing: those seen are tolerated. */
+        const mg_col_profile *t = &p->cols[roles->time];
+        uint64_t unplaced = t->absent + t->empty + t->fails[MG_CAND_TIMESTAMP];
+        if (roles->order.key_col >= 0)
+            unplaced += p->cols[roles->order.key_col].absent + p->cols[roles->order.key_col].empty;
+        if (roles->order.max_count + unplaced)
+            json_object_set_new(c, "max_count", json_integer((json_int_t)(roles->order.max_count + unplaced)));
         json_array_append_new(checks, c);
     }
     if (roles->id >= 0)
