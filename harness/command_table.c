@@ -19,6 +19,7 @@ static const char version_usage[] =
     "Prints mgate's version.\n";
 
 const mg_command mg_commands[] = {
+    {"init", cmd_init, "write a starter gate spec from a data file (and a model)", cmd_init_usage, NULL},
     {"run", cmd_run, "run a gate spec: data checks, metrics, adversarial checks", cmd_run_usage,
      cmd_run_help_checks},
     {"baseline", cmd_baseline, "write every metric of the gate's model as a baseline", cmd_baseline_usage, NULL},

@@ -33,6 +33,7 @@ int cmd_run(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_fixture(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
@@ -40,6 +41,7 @@ extern const char cmd_run_usage[];
 extern const char cmd_score_usage[];
 extern const char cmd_baseline_usage[];
 extern const char cmd_fixture_usage[];
+extern const char cmd_init_usage[];
 
 /* The table, NULL-name terminated. */
 extern const mg_command mg_commands[];
