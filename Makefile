@@ -178,9 +178,11 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libmgate.a
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
-install: mgate
+# INSTALL_BIN: the binary to install (the e2e test installs the one under test).
+INSTALL_BIN ?= mgate
+install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 mgate $(DESTDIR)$(PREFIX)/bin/mgate
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/mgate
 
 clean:
 	rm -rf build mgate
