@@ -5,10 +5,12 @@
 # Then the npm test tools (tests/tools) are installed when absent.
 #   sh ci/install-deps.sh --runtime     only what the mgate binary needs to run
 #                                       (for a machine that runs a built mgate)
+#   sh ci/install-deps.sh --build       only what building mgate needs (the GitHub Action)
 set -eu
 # The libraries the binary links (readelf -d mgate | grep NEEDED): jansson, libxml2,
 # libcsv, libcrypto; libc6 is always there.  tests/e2e/t_install.sh checks this list.
 RUNTIME_PACKAGES="libjansson4 libxml2 libcsv3 libssl3"
+BUILD_PACKAGES="gcc make pkg-config libjansson-dev libcsv-dev libxml2-dev libssl-dev"
 PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libssl-dev libxml2-utils lcov pkg-config jq time clang libclang-rt-14-dev"
 # clang and its runtime (libFuzzer, sanitizers: only recommended by clang, so
 # named) build the `make fuzz` targets; `make test` replays them with gcc.
@@ -41,9 +43,10 @@ install_test_tools() {
     (cd "$TOOLS" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 }
 
-if [ "${1:-}" = "--runtime" ]; then
-    PACKAGES=$RUNTIME_PACKAGES
-fi
+case "${1:-}" in
+    --runtime) PACKAGES=$RUNTIME_PACKAGES ;;
+    --build) PACKAGES=$BUILD_PACKAGES ;;
+esac
 if [ "${1:-}" = "--if-missing" ] && ! missing; then
     install_test_tools
     exit 0
@@ -61,7 +64,7 @@ echo "mgate: installing ${1:+$1 }dependencies: $PACKAGES" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
-[ "${1:-}" != "--runtime" ] || exit 0
+case "${1:-}" in --runtime | --build) exit 0 ;; esac
 # Chromium renders the HTML report in tests/e2e/t_html.sh (headless, network off).  It is
 # large, so it is installed only when absent, and a failure to install it only skips
 # those browser cases (they say so) instead of stopping the build.
