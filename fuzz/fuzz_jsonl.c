@@ -9,28 +9,10 @@
  */
 #include "fuzz/support.h"
 
-static void read_with(const char *path, const mg_source_options *opts, const uint8_t *data, size_t size)
-{
-    mg_error err = {{0}};
-    mg_source *src = mg_source_open(path, opts, &err);
-    if (!src) {
-        if (!err.msg[0])
-            fuzz_fail("mg_source_open failed without a message");
-        return;
-    }
-    if (mg_source_format(src) != MG_FORMAT_JSONL)
-        fuzz_fail("a .jsonl file opened as format %d", (int)mg_source_format(src));
-    if (opts && opts->columns && mg_source_ncolumns(src) != opts->ncolumns)
-        fuzz_fail("%zu columns asked for, %zu given", opts->ncolumns, mg_source_ncolumns(src));
-    /* Every line is a row or a problem, plus the end. */
-    fuzz_drain_source(src, (uint64_t)size + 4, data, size);
-    mg_source_free(src);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *path = fuzz_write_file("data.jsonl", data, size);
-    read_with(path, NULL, data, size);
+    fuzz_read_source(path, NULL, MG_FORMAT_JSONL, data, size);
 
     static const char *const columns[] = {"id", "amount", "label", "score", "a"};
     mg_source_options given = {0};
@@ -41,6 +23,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     given.limits.max_row_bytes = 64;
     given.limits.max_rows = 5;
     given.limits.max_file_bytes = 4096;
-    read_with(path, &given, data, size);
+    fuzz_read_source(path, &given, MG_FORMAT_JSONL, data, size);
     return 0;
 }

@@ -189,3 +189,23 @@ void fuzz_drain_source(mg_source *src, uint64_t max_steps, const void *data, siz
     }
     check_finish(src, data, size);
 }
+
+void fuzz_read_source(const char *path, const mg_source_options *opts, mg_format format, const uint8_t *data,
+                      size_t size)
+{
+    mg_error err = {{0}};
+    mg_source *src = mg_source_open(path, opts, &err);
+    if (!src) {
+        if (!err.msg[0])
+            fuzz_fail("mg_source_open failed without a message");
+        return;
+    }
+    if (mg_source_format(src) != format)
+        fuzz_fail("'%s' opened as format %d, expected %d", path, (int)mg_source_format(src), (int)format);
+    if (opts && opts->columns && mg_source_ncolumns(src) != opts->ncolumns)
+        fuzz_fail("%zu columns asked for, %zu given", opts->ncolumns, mg_source_ncolumns(src));
+    /* A record takes at least one byte, and each read either returns a row or
+     * a problem for at least one record, plus the end. */
+    fuzz_drain_source(src, (uint64_t)size + 4, data, size);
+    mg_source_free(src);
+}

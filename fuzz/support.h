@@ -46,6 +46,13 @@ void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noretu
  * than that is a hang. */
 void fuzz_drain_source(mg_source *src, uint64_t max_steps, const void *data, size_t size);
 
+/* Opens `path` (the size bytes of data) with opts (NULL: the defaults), which
+ * must open as `format` with the columns opts names, if any, then drains it
+ * with fuzz_drain_source (every record is a row or a problem, plus the end)
+ * and frees it.  A source that fails to open must say why. */
+void fuzz_read_source(const char *path, const mg_source_options *opts, mg_format format, const uint8_t *data,
+                      size_t size);
+
 /* Writes data to `name`, loads it as a model of the given format, and when
  * it loads: reads every getter, binds the features to columns named after
  * them, and scores a few rows of typical and hostile values one at a time
