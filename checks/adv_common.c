@@ -10,22 +10,6 @@
 
 /* ------------------------------------------------------------------ */
 
-uint64_t adv_opt_count(const mg_check *c, const char *key, uint64_t def)
-{
-    const json_t *v = json_object_get(c->options, key);
-    if (json_is_integer(v) && json_integer_value(v) >= 0)
-        return (uint64_t)json_integer_value(v);
-    return def;
-}
-
-double adv_opt_number(const mg_check *c, const char *key, double def)
-{
-    const json_t *v = json_object_get(c->options, key);
-    return json_is_number(v) ? json_number_value(v) : def;
-}
-
-/* ------------------------------------------------------------------ */
-
 void adv_sample_init(adv_sample *s, size_t cap, uint64_t seed)
 {
     memset(s, 0, sizeof *s);
@@ -387,20 +371,15 @@ const char *adv_row_id(const mg_check_env *env, const mg_row *row, char *buf, si
 
 /* ------------------------------------------------------------------ */
 
-void adv_begin_sample(mg_check *c, uint64_t def_sample)
+void adv_begin(mg_check *c)
 {
     adv_state *s = mg_xcalloc(1, sizeof *s);
-    s->seed = adv_opt_count(c, "seed", 0);
-    uint64_t n = adv_opt_count(c, "sample", def_sample);
+    s->seed = mg_check_opt_count(c, "seed");
+    uint64_t n = mg_check_opt_count(c, "sample");
     if (n > 100000)
         n = 100000;
     adv_sample_init(&s->sample, (size_t)n, s->seed);
     c->state = s;
-}
-
-void adv_begin(mg_check *c)
-{
-    adv_begin_sample(c, 100);
 }
 
 void adv_row(mg_check *c, const mg_row *row)

@@ -21,12 +21,17 @@
 #include "sources/row.h"
 
 /* ------------------------------------------------------------------ */
-/* Options shared by the adversarial checks                             */
+/* Options shared by the sampling checks, for their option tables        */
 
-/* Reads the count option `key` (default def). */
-uint64_t adv_opt_count(const mg_check *c, const char *key, uint64_t def);
-/* Reads the number option `key` (default def). */
-double adv_opt_number(const mg_check *c, const char *key, double def);
+#define ADV_OPT_SAMPLE(n)                                                                      \
+    {.key = "sample", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(n),                              \
+     .help = "rows drawn from the data (a seeded reservoir sample, at most 100000)"}
+#define ADV_OPT_SEED                                                                           \
+    {.key = "seed", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(0),                                \
+     .help = "seed of everything random: the sample, the noise, the order"}
+#define ADV_OPT_BOUNDS(what)                                                                   \
+    {.key = "features", .kind = MG_OPT_OBJECT, .required = 1,                                  \
+     .help = what ": feature -> {\"abs\": A, \"rel\": R, \"min\", \"max\"} or {\"values\": [...]}"}
 
 /* ------------------------------------------------------------------ */
 /* Reservoir sample (Algorithm R) of rows, seeded                        */
@@ -159,10 +164,9 @@ typedef struct adv_state {
     char *broke;      /* set when the scorer broke (crashed, hung, died) */
 } adv_state;
 
-/* begin: a reservoir of option `sample` rows (default def_sample), option
- * `seed` (default 0). */
-void adv_begin_sample(mg_check *c, uint64_t def_sample);
-void adv_begin(mg_check *c); /* def_sample 100 */
+/* begin: a reservoir of option `sample` rows, seeded with option `seed`
+ * (their defaults come from the check's table: ADV_OPT_SAMPLE, ADV_OPT_SEED). */
+void adv_begin(mg_check *c);
 /* row: offers the row to the reservoir. */
 void adv_row(mg_check *c, const mg_row *row);
 void adv_free(mg_check *c);

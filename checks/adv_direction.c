@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/adv_checks.h"
 #include "checks/adv_common.h"
 #include "common/xmem.h"
 
@@ -38,8 +37,8 @@ static void inv_finish(mg_check *c)
     if (!b)
         return;
     mg_result *res = c->result;
-    uint64_t trials = adv_opt_count(c, "trials", 5);
-    double tol = adv_opt_number(c, "tolerance", 1e-6);
+    uint64_t trials = mg_check_opt_count(c, "trials");
+    double tol = mg_check_opt_number(c, "tolerance");
     mg_model *m = c->env->model;
     const mg_binding *bind = c->env->binding;
     size_t k = mg_model_noutputs(m);
@@ -117,15 +116,26 @@ static void inv_finish(mg_check *c)
 }
 
 static const mg_opt_def inv_options[] = {
-    {"features", MG_OPT_OBJECT}, {"sample", MG_OPT_COUNT}, {"seed", MG_OPT_COUNT},
-    {"trials", MG_OPT_COUNT},    {"tolerance", MG_OPT_NUMBER}, {NULL, 0},
+    ADV_OPT_BOUNDS("the features that must not matter"),
+    ADV_OPT_SAMPLE(100),
+    ADV_OPT_SEED,
+    {.key = "trials", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(5), .help = "changed values tried per row and feature"},
+    {.key = "tolerance", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(1e-6),
+     .help = "the largest change of any output that counts as unchanged"},
+    {.key = NULL},
 };
 
 const mg_check_def mg_check_invariance = {
-    "invariance", "adversarial",
-    "changing a feature that must not matter leaves the score within a tolerance",
-    inv_options, MG_NEEDS_SCORES,
-    inv_validate, adv_begin, adv_row, NULL, NULL, inv_finish, adv_free,
+    .name = "invariance",
+    .group = "adversarial",
+    .summary = "changing a feature that must not matter leaves the score within a tolerance",
+    .options = inv_options,
+    .needs = MG_NEEDS_SCORES,
+    .validate = inv_validate,
+    .begin = adv_begin,
+    .row = adv_row,
+    .finish = inv_finish,
+    .free_state = adv_free,
 };
 
 /* ------------------------------------------------------------------ */
@@ -258,13 +268,13 @@ static void mono_finish(mg_check *c)
         mf[nm].max = json_number_value(mx);
         nm++;
     }
-    size_t grid = (size_t)adv_opt_count(c, "grid", 10);
+    size_t grid = (size_t)mg_check_opt_count(c, "grid");
     if (grid < 2)
         grid = 2;
     if (grid > 1000)
         grid = 1000;
-    double tol = adv_opt_number(c, "tolerance", 1e-9);
-    size_t output = (size_t)adv_opt_count(c, "output", 0);
+    double tol = mg_check_opt_number(c, "tolerance");
+    size_t output = (size_t)mg_check_opt_count(c, "output");
     mg_model *m = c->env->model;
     size_t k = mg_model_noutputs(m);
     if (output >= k) {
@@ -347,14 +357,27 @@ static void mono_finish(mg_check *c)
 }
 
 static const mg_opt_def mono_options[] = {
-    {"features", MG_OPT_OBJECT}, {"sample", MG_OPT_COUNT}, {"seed", MG_OPT_COUNT},
-    {"grid", MG_OPT_COUNT},      {"tolerance", MG_OPT_NUMBER}, {"output", MG_OPT_COUNT},
-    {NULL, 0},
+    {.key = "features", .kind = MG_OPT_OBJECT, .required = 1,
+     .help = "feature -> \"increasing\", \"decreasing\" or {\"direction\": ..., \"min\": ..., \"max\": ...}"},
+    ADV_OPT_SAMPLE(100),
+    ADV_OPT_SEED,
+    {.key = "grid", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(10),
+     .help = "evenly spaced values walked across the feature's range (2 to 1000)"},
+    {.key = "tolerance", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(1e-9),
+     .help = "the largest move the wrong way that is tolerated"},
+    {.key = "output", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(0), .help = "the model output watched (its number)"},
+    {.key = NULL},
 };
 
 const mg_check_def mg_check_monotonic = {
-    "monotonic", "adversarial",
-    "raising a feature declared monotonic never moves the score the wrong way",
-    mono_options, MG_NEEDS_SCORES,
-    mono_validate, adv_begin, adv_row, NULL, NULL, mono_finish, adv_free,
+    .name = "monotonic",
+    .group = "adversarial",
+    .summary = "raising a feature declared monotonic never moves the score the wrong way",
+    .options = mono_options,
+    .needs = MG_NEEDS_SCORES,
+    .validate = mono_validate,
+    .begin = adv_begin,
+    .row = adv_row,
+    .finish = mono_finish,
+    .free_state = adv_free,
 };

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "checks/adv_cases.h"
-#include "checks/adv_checks.h"
 #include "checks/adv_common.h"
 #include "common/xmem.h"
 
@@ -52,12 +51,8 @@ static void fx_finish(mg_check *c)
         return;
     }
     char *path = adv_fixtures_path(c->options, c->env->spec_dir);
-    double tol = json_is_number(json_object_get(c->options, "tolerance"))
-                     ? json_number_value(json_object_get(c->options, "tolerance"))
-                     : 1e-6;
-    double threshold = json_is_number(json_object_get(c->options, "threshold"))
-                           ? json_number_value(json_object_get(c->options, "threshold"))
-                           : 0.5;
+    double tol = mg_check_opt_number(c, "tolerance");
+    double threshold = mg_check_opt_number(c, "threshold");
     adv_cases cs;
     mg_error err = {{0}};
     adv_case_model cm;
@@ -102,12 +97,21 @@ static void fx_finish(mg_check *c)
 }
 
 static const mg_opt_def fx_options[] = {
-    {"path", MG_OPT_STRING}, {"tolerance", MG_OPT_NUMBER}, {"threshold", MG_OPT_NUMBER}, {NULL, 0},
+    {.key = "path", .kind = MG_OPT_STRING, .required = 1,
+     .help = "a case file, or a folder of *.jsonl case files, relative to the spec"},
+    {.key = "tolerance", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(1e-6),
+     .help = "the default allowed difference of a score"},
+    {.key = "threshold", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(0.5),
+     .help = "binary decision threshold for an expected label"},
+    {.key = NULL},
 };
 
 const mg_check_def mg_check_fixtures = {
-    "fixtures", "fixtures",
-    "every fixture case (JSON Lines) scores as it expects, with a diff per case",
-    fx_options, MG_NEEDS_SCORES,
-    fx_validate, NULL, NULL, NULL, NULL, fx_finish, NULL,
+    .name = "fixtures",
+    .group = "fixtures",
+    .summary = "every fixture case (JSON Lines) scores as it expects, with a diff per case",
+    .options = fx_options,
+    .needs = MG_NEEDS_SCORES,
+    .validate = fx_validate,
+    .finish = fx_finish,
 };

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/adv_checks.h"
 #include "checks/adv_common.h"
 #include "common/xmem.h"
 
@@ -94,11 +93,6 @@ static int ih_validate(const json_t *o, const char **key, char *msg, size_t size
         }
     }
     return 0;
-}
-
-static void ih_begin(mg_check *c)
-{
-    adv_begin_sample(c, 20);
 }
 
 /* Builds variant vi of the value at col. */
@@ -287,13 +281,26 @@ static void ih_finish(mg_check *c)
 }
 
 static const mg_opt_def ih_options[] = {
-    {"features", MG_OPT_STRINGS}, {"variants", MG_OPT_STRINGS}, {"expect", MG_OPT_OBJECT},
-    {"sample", MG_OPT_COUNT},     {"seed", MG_OPT_COUNT},       {NULL, 0},
+    {.key = "features", .kind = MG_OPT_STRINGS, .when_absent = "every model feature in the data",
+     .help = "the features to replace, one at a time"},
+    {.key = "variants", .kind = MG_OPT_STRINGS, .when_absent = "all of them",
+     .help = "missing, null, empty, wrong_type, nan, inf, -inf, 1e308, -1e308, -0, long_string, non_utf8"},
+    {.key = "expect", .kind = MG_OPT_OBJECT, .when_absent = "\"any\" for every variant",
+     .help = "per variant (or \"*\"): \"score\", \"reject\" or \"any\""},
+    ADV_OPT_SAMPLE(20),
+    ADV_OPT_SEED,
+    {.key = NULL},
 };
 
 const mg_check_def mg_check_input_handling = {
-    "input_handling", "adversarial",
-    "hostile variants of each feature get a finite score or a clean rejection, as declared",
-    ih_options, MG_NEEDS_SCORES,
-    ih_validate, ih_begin, adv_row, NULL, NULL, ih_finish, adv_free,
+    .name = "input_handling",
+    .group = "adversarial",
+    .summary = "hostile variants of each feature get a finite score or a clean rejection, as declared",
+    .options = ih_options,
+    .needs = MG_NEEDS_SCORES,
+    .validate = ih_validate,
+    .begin = adv_begin,
+    .row = adv_row,
+    .finish = ih_finish,
+    .free_state = adv_free,
 };

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/adv_checks.h"
 #include "checks/adv_common.h"
 #include "common/xmem.h"
 
@@ -40,8 +39,8 @@ static void ord_finish(mg_check *c)
         return;
     mg_result *res = c->result;
     size_t n = s->sample.n;
-    double dup_rate = adv_opt_number(c, "duplicates", 0.1);
-    double tol = adv_opt_number(c, "tolerance", 1e-9);
+    double dup_rate = mg_check_opt_number(c, "duplicates");
+    double tol = mg_check_opt_number(c, "tolerance");
     size_t ndup = (size_t)ceil(dup_rate * (double)n);
     size_t total = n + ndup;
     size_t k = mg_model_noutputs(c->env->model);
@@ -135,13 +134,23 @@ out:
 }
 
 static const mg_opt_def ord_options[] = {
-    {"sample", MG_OPT_COUNT},     {"seed", MG_OPT_COUNT}, {"duplicates", MG_OPT_RATE},
-    {"tolerance", MG_OPT_NUMBER}, {NULL, 0},
+    ADV_OPT_SAMPLE(100),
+    ADV_OPT_SEED,
+    {.key = "duplicates", .kind = MG_OPT_RATE, .def = MG_DEFAULT(0.1),
+     .help = "fraction of the sample repeated at random places in the shuffled order"},
+    {.key = "tolerance", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(1e-9),
+     .help = "the largest change of a row's scores that counts as the same"},
+    {.key = NULL},
 };
 
 const mg_check_def mg_check_order_invariance = {
-    "order_invariance", "adversarial",
-    "scores do not depend on the order or repetition of rows (seeded shuffle, repeats)",
-    ord_options, MG_NEEDS_SCORES,
-    NULL, adv_begin, adv_row, NULL, NULL, ord_finish, adv_free,
+    .name = "order_invariance",
+    .group = "adversarial",
+    .summary = "scores do not depend on the order or repetition of rows (seeded shuffle, repeats)",
+    .options = ord_options,
+    .needs = MG_NEEDS_SCORES,
+    .begin = adv_begin,
+    .row = adv_row,
+    .finish = ord_finish,
+    .free_state = adv_free,
 };

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/adv_checks.h"
 #include "checks/adv_common.h"
 #include "common/xmem.h"
 
@@ -41,8 +40,8 @@ static void rob_finish(mg_check *c)
     if (!b)
         return;
     mg_result *res = c->result;
-    uint64_t trials = adv_opt_count(c, "trials", 10);
-    double threshold = adv_opt_number(c, "threshold", 0.5);
+    uint64_t trials = mg_check_opt_count(c, "trials");
+    double threshold = mg_check_opt_number(c, "threshold");
     const json_t *mfr = json_object_get(c->options, "max_flip_rate");
     const json_t *msc = json_object_get(c->options, "max_score_change");
     mg_model *m = c->env->model;
@@ -150,14 +149,28 @@ static void rob_finish(mg_check *c)
 }
 
 static const mg_opt_def rob_options[] = {
-    {"features", MG_OPT_OBJECT},      {"sample", MG_OPT_COUNT},     {"seed", MG_OPT_COUNT},
-    {"trials", MG_OPT_COUNT},         {"threshold", MG_OPT_NUMBER}, {"max_flip_rate", MG_OPT_RATE},
-    {"max_score_change", MG_OPT_NUMBER}, {NULL, 0},
+    ADV_OPT_BOUNDS("the bounds of the noise"),
+    ADV_OPT_SAMPLE(100),
+    ADV_OPT_SEED,
+    {.key = "trials", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(10), .help = "perturbed copies of each sampled row"},
+    {.key = "threshold", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(0.5),
+     .help = "binary decision threshold (multiclass: the argmax)"},
+    {.key = "max_flip_rate", .kind = MG_OPT_RATE, .when_absent = "not judged (give it or max_score_change)",
+     .help = "the largest rate of decision flips that passes"},
+    {.key = "max_score_change", .kind = MG_OPT_NUMBER, .when_absent = "not judged (give it or max_flip_rate)",
+     .help = "the largest change of any output that passes"},
+    {.key = NULL},
 };
 
 const mg_check_def mg_check_robustness = {
-    "robustness", "adversarial",
-    "seeded perturbations within per-feature bounds: rate of decision flips, largest score change",
-    rob_options, MG_NEEDS_SCORES,
-    rob_validate, adv_begin, adv_row, NULL, NULL, rob_finish, adv_free,
+    .name = "robustness",
+    .group = "adversarial",
+    .summary = "seeded perturbations within per-feature bounds: rate of decision flips, largest score change",
+    .options = rob_options,
+    .needs = MG_NEEDS_SCORES,
+    .validate = rob_validate,
+    .begin = adv_begin,
+    .row = adv_row,
+    .finish = rob_finish,
+    .free_state = adv_free,
 };

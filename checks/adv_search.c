@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/adv_checks.h"
 #include "checks/adv_common.h"
 #include "common/atomic_file.h"
 #include "common/mkdirs.h"
@@ -44,11 +43,6 @@ static int srch_validate(const json_t *o, const char **key, char *msg, size_t si
         return -1;
     }
     return 0;
-}
-
-static void srch_begin(mg_check *c)
-{
-    adv_begin_sample(c, 20);
 }
 
 /* Margin of the decision d0: > 0 while the decision holds. */
@@ -231,12 +225,12 @@ static void srch_finish(mg_check *c)
         mg_result_set_message(res, "%s", msg);
         return;
     }
-    x.threshold = adv_opt_number(c, "threshold", 0.5);
-    x.budget = adv_opt_count(c, "budget", 100);
-    x.steps = adv_opt_count(c, "steps", 10);
+    x.threshold = mg_check_opt_number(c, "threshold");
+    x.budget = mg_check_opt_count(c, "budget");
+    x.steps = mg_check_opt_count(c, "steps");
     if (x.steps < 1)
         x.steps = 1;
-    double max_rate = adv_opt_number(c, "max_success_rate", 0.0);
+    double max_rate = mg_check_opt_number(c, "max_success_rate");
     mg_rng_seed(&x.rng, s->seed);
     double *base = mg_xcalloc(x.k, sizeof *base);
     uint64_t attacked = 0, found = 0, broken = 0;
@@ -314,9 +308,8 @@ static void srch_finish(mg_check *c)
         mg_result_prop_number(res, "smallest_change", change_min);
         mg_result_prop_number(res, "mean_change", change_sum / (double)found);
     }
-    const json_t *cpath = json_object_get(c->options, "candidates");
-    if (json_is_string(cpath)) {
-        const char *p = json_string_value(cpath);
+    if (mg_check_opt_given(c, "candidates")) {
+        const char *p = mg_check_opt_string(c, "candidates");
         char *path = p[0] == '/' || !c->env->spec_dir ? mg_xstrdup(p)
                                                       : mg_xasprintf("%s/%s", c->env->spec_dir, p);
         mg_atomic_file af;
@@ -342,14 +335,29 @@ static void srch_finish(mg_check *c)
 }
 
 static const mg_opt_def srch_options[] = {
-    {"features", MG_OPT_OBJECT},       {"sample", MG_OPT_COUNT},    {"seed", MG_OPT_COUNT},
-    {"budget", MG_OPT_COUNT},          {"steps", MG_OPT_COUNT},     {"threshold", MG_OPT_NUMBER},
-    {"max_success_rate", MG_OPT_RATE}, {"candidates", MG_OPT_STRING}, {NULL, 0},
+    ADV_OPT_BOUNDS("how far each feature may move"),
+    ADV_OPT_SAMPLE(20),
+    ADV_OPT_SEED,
+    {.key = "budget", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(100), .help = "model queries per row"},
+    {.key = "steps", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(10), .help = "a numeric step is the feature's bound / steps"},
+    {.key = "threshold", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(0.5),
+     .help = "binary decision threshold (multiclass: the argmax)"},
+    {.key = "max_success_rate", .kind = MG_OPT_RATE, .def = MG_DEFAULT(0),
+     .help = "the largest fraction of searched rows flipped that passes"},
+    {.key = "candidates", .kind = MG_OPT_STRING, .when_absent = "not written",
+     .help = "a file (relative to the spec) that receives every attack found, as fixture cases"},
+    {.key = NULL},
 };
 
 const mg_check_def mg_check_adversarial_search = {
-    "adversarial_search", "adversarial",
-    "seeded greedy search for the smallest bounded change that flips a row's decision",
-    srch_options, MG_NEEDS_SCORES,
-    srch_validate, srch_begin, adv_row, NULL, NULL, srch_finish, adv_free,
+    .name = "adversarial_search",
+    .group = "adversarial",
+    .summary = "seeded greedy search for the smallest bounded change that flips a row's decision",
+    .options = srch_options,
+    .needs = MG_NEEDS_SCORES,
+    .validate = srch_validate,
+    .begin = adv_begin,
+    .row = adv_row,
+    .finish = srch_finish,
+    .free_state = adv_free,
 };

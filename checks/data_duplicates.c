@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "checks/check.h"
-#include "checks/data_checks.h"
 #include "common/keytable.h"
 #include "common/xmem.h"
 
@@ -127,11 +126,21 @@ static void dup_free(mg_check *c)
     free(s);
 }
 
-static const mg_opt_def dup_options[] = {{"by", MG_OPT_STRINGS}, {NULL, 0}};
+static const mg_opt_def dup_options[] = {
+    {.key = "by", .kind = MG_OPT_STRINGS, .when_absent = "data.id, else data.key and data.time",
+     .help = "the column (or list of columns) that identifies a row"},
+    {.key = NULL},
+};
 
 const mg_check_def mg_check_duplicates = {
-    "duplicates", "data",
-    "rows whose id (or key and time, or 'by' columns) was seen before",
-    dup_options, 0,
-    NULL, dup_begin, dup_row, NULL, NULL, dup_finish, dup_free,
+    .name = "duplicates",
+    .group = "data",
+    .summary = "rows whose id (or key and time, or 'by' columns) was seen before",
+    .options = dup_options,
+    .implicit = MG_IMPLICIT_UNLISTED,
+    .implicit_needs = MG_NEEDS_ROW_IDENTITY,
+    .begin = dup_begin,
+    .row = dup_row,
+    .finish = dup_finish,
+    .free_state = dup_free,
 };

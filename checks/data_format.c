@@ -8,7 +8,6 @@
 #include <stdlib.h>
 
 #include "checks/check.h"
-#include "checks/data_checks.h"
 #include "common/xmem.h"
 
 typedef struct format_state {
@@ -70,11 +69,17 @@ static void format_free(mg_check *c)
     free(c->state);
 }
 
-static const mg_opt_def format_options[] = {{NULL, 0}};
+static const mg_opt_def format_options[] = {{.key = NULL}};
 
 const mg_check_def mg_check_format = {
-    "format", "data",
-    "rows that cannot be parsed, or CSV rows with the wrong number of fields",
-    format_options, 0,
-    NULL, format_begin, format_row, format_problem, NULL, format_finish, format_free,
+    .name = "format",
+    .group = "data",
+    .summary = "rows that cannot be parsed, or CSV rows with the wrong number of fields",
+    .options = format_options,
+    .implicit = MG_IMPLICIT_ALWAYS,
+    .begin = format_begin,
+    .row = format_row,
+    .problem = format_problem,
+    .finish = format_finish,
+    .free_state = format_free,
 };

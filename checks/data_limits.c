@@ -18,7 +18,6 @@
 #include <stdlib.h>
 
 #include "checks/check.h"
-#include "checks/data_checks.h"
 #include "common/xmem.h"
 
 typedef struct limits_state {
@@ -117,11 +116,17 @@ static void limits_free(mg_check *c)
     free(c->state);
 }
 
-static const mg_opt_def limits_options[] = {{NULL, 0}};
+static const mg_opt_def limits_options[] = {{.key = NULL}};
 
 const mg_check_def mg_check_limits = {
-    "limits", "data",
-    "fields, rows, columns or files over the spec's size limits",
-    limits_options, 0,
-    NULL, limits_begin, limits_row, limits_problem, NULL, limits_finish, limits_free,
+    .name = "limits",
+    .group = "data",
+    .summary = "fields, rows, columns or files over the spec's size limits",
+    .options = limits_options,
+    .implicit = MG_IMPLICIT_ALWAYS,
+    .begin = limits_begin,
+    .row = limits_row,
+    .problem = limits_problem,
+    .finish = limits_finish,
+    .free_state = limits_free,
 };

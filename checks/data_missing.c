@@ -6,7 +6,6 @@
 #include <stdlib.h>
 
 #include "checks/check.h"
-#include "checks/data_checks.h"
 #include "common/xmem.h"
 
 typedef struct missing_state {
@@ -80,11 +79,18 @@ static void missing_free(mg_check *c)
     free(s);
 }
 
-static const mg_opt_def missing_options[] = {{NULL, 0}};
+static const mg_opt_def missing_options[] = {{.key = NULL}};
 
 const mg_check_def mg_check_missing = {
-    "missing", "data",
-    "required fields that are absent, empty or null",
-    missing_options, MG_NEEDS_SCHEMA,
-    NULL, missing_begin, missing_row, NULL, NULL, missing_finish, missing_free,
+    .name = "missing",
+    .group = "data",
+    .summary = "required fields that are absent, empty or null",
+    .options = missing_options,
+    .needs = MG_NEEDS_SCHEMA,
+    .implicit = MG_IMPLICIT_UNLISTED,
+    .implicit_needs = MG_NEEDS_SCHEMA,
+    .begin = missing_begin,
+    .row = missing_row,
+    .finish = missing_finish,
+    .free_state = missing_free,
 };

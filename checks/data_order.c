@@ -14,7 +14,6 @@
 #include <stdlib.h>
 
 #include "checks/check.h"
-#include "checks/data_checks.h"
 #include "common/keytable.h"
 #include "common/xmem.h"
 
@@ -34,9 +33,7 @@ static void order_begin(mg_check *c)
 {
     order_state *s = mg_xcalloc(1, sizeof *s);
     mg_keytable_init(&s->latest);
-    const json_t *al = json_object_get(c->options, "allowed_lateness");
-    if (al)
-        mg_parse_duration(al, &s->allowed); /* validated by the spec loader */
+    s->allowed = mg_check_opt_seconds(c, "allowed_lateness");
     /* The time column's schema field, if any, says its zone and whether it
      * may be missing; else data.time_zone applies. */
     const mg_check_env *env = c->env;
@@ -160,11 +157,22 @@ static void order_free(mg_check *c)
     free(s);
 }
 
-static const mg_opt_def order_options[] = {{"allowed_lateness", MG_OPT_DURATION}, {NULL, 0}};
+static const mg_opt_def order_options[] = {
+    {.key = "allowed_lateness", .kind = MG_OPT_DURATION, .def = MG_DEFAULT(0),
+     .help = "how far an event's time may go back within its key and still be in order"},
+    {.key = NULL},
+};
 
 const mg_check_def mg_check_order = {
-    "order", "data",
-    "events whose time goes backwards within a key beyond allowed_lateness",
-    order_options, MG_NEEDS_TIME,
-    NULL, order_begin, order_row, NULL, NULL, order_finish, order_free,
+    .name = "order",
+    .group = "data",
+    .summary = "events whose time goes backwards within a key beyond allowed_lateness",
+    .options = order_options,
+    .needs = MG_NEEDS_TIME,
+    .implicit = MG_IMPLICIT_UNLISTED,
+    .implicit_needs = MG_NEEDS_TIME,
+    .begin = order_begin,
+    .row = order_row,
+    .finish = order_finish,
+    .free_state = order_free,
 };

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "checks/check.h"
-#include "checks/data_checks.h"
 #include "common/xmem.h"
 
 typedef struct ranges_state {
@@ -121,11 +120,18 @@ static void ranges_free(mg_check *c)
     free(s);
 }
 
-static const mg_opt_def ranges_options[] = {{NULL, 0}};
+static const mg_opt_def ranges_options[] = {{.key = NULL}};
 
 const mg_check_def mg_check_ranges = {
-    "ranges", "data",
-    "values outside min/max, not among the allowed values, or too long",
-    ranges_options, MG_NEEDS_SCHEMA,
-    NULL, ranges_begin, ranges_row, NULL, NULL, ranges_finish, ranges_free,
+    .name = "ranges",
+    .group = "data",
+    .summary = "values outside min/max, not among the allowed values, or too long",
+    .options = ranges_options,
+    .needs = MG_NEEDS_SCHEMA,
+    .implicit = MG_IMPLICIT_UNLISTED,
+    .implicit_needs = MG_NEEDS_SCHEMA,
+    .begin = ranges_begin,
+    .row = ranges_row,
+    .finish = ranges_finish,
+    .free_state = ranges_free,
 };

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 
 #include "checks/check.h"
-#include "checks/data_checks.h"
 #include "common/xmem.h"
 
 typedef struct types_state {
@@ -61,11 +60,18 @@ static void types_free(mg_check *c)
     free(s);
 }
 
-static const mg_opt_def types_options[] = {{NULL, 0}};
+static const mg_opt_def types_options[] = {{.key = NULL}};
 
 const mg_check_def mg_check_types = {
-    "types", "data",
-    "values that are not of their field's declared type",
-    types_options, MG_NEEDS_SCHEMA,
-    NULL, types_begin, types_row, NULL, NULL, types_finish, types_free,
+    .name = "types",
+    .group = "data",
+    .summary = "values that are not of their field's declared type",
+    .options = types_options,
+    .needs = MG_NEEDS_SCHEMA,
+    .implicit = MG_IMPLICIT_UNLISTED,
+    .implicit_needs = MG_NEEDS_SCHEMA,
+    .begin = types_begin,
+    .row = types_row,
+    .finish = types_finish,
+    .free_state = types_free,
 };

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "checks/check.h"
-#include "checks/metric_checks.h"
 #include "checks/metrics.h"
 #include "common/xmem.h"
 
@@ -41,9 +40,9 @@ static void all_begin(mg_check *c)
     /* The check's own "task", else the model's or the spec's (data.task or
      * the metric checks listed); when nothing tells, binary is assumed and
      * said so if it does not fit the data. */
-    const json_t *task = json_object_get(c->options, "task");
-    if (json_is_string(task) && task_named(json_string_value(task)) >= 0)
-        s->task = (mg_model_task)task_named(json_string_value(task));
+    const char *task = mg_check_opt_given(c, "task") ? mg_check_opt_string(c, "task") : NULL;
+    if (task && task_named(task) >= 0)
+        s->task = (mg_model_task)task_named(task);
     else if (env->score_task >= 0)
         s->task = (mg_model_task)env->score_task;
     else {
@@ -173,11 +172,22 @@ static void all_free(mg_check *c)
     free(s);
 }
 
-static const mg_opt_def all_options[] = {{"task", MG_OPT_STRING}, {NULL, 0}};
+static const mg_opt_def all_options[] = {
+    {.key = "task", .kind = MG_OPT_STRING, .when_absent = "the gate's task (the model's, data.task, or the metrics')",
+     .help = "binary, multiclass or regression: which metrics to compute"},
+    {.key = NULL},
+};
 
 const mg_check_def mg_check_all_metrics = {
-    "all_metrics", "metrics",
-    "every metric of the task, reported without judging (for baselines)",
-    all_options, MG_NEEDS_SCORES | MG_NEEDS_LABEL,
-    all_validate, all_begin, NULL, NULL, all_scored, all_finish, all_free,
+    .name = "all_metrics",
+    .group = "metrics",
+    .summary = "every metric of the task, reported without judging (for baselines)",
+    .options = all_options,
+    .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL,
+    .implicit = MG_IMPLICIT_WITH_METRIC,
+    .validate = all_validate,
+    .begin = all_begin,
+    .scored = all_scored,
+    .finish = all_finish,
+    .free_state = all_free,
 };

@@ -20,7 +20,6 @@
 #include <string.h>
 
 #include "checks/check.h"
-#include "checks/metric_checks.h"
 #include "checks/metrics.h"
 #include "checks/stats.h"
 #include "common/xmem.h"
@@ -35,10 +34,7 @@ static void champion_begin(mg_check *c)
 {
     champion_state *s = mg_xcalloc(1, sizeof *s);
     c->state = s;
-    s->threshold = 0.5;
-    const json_t *t = json_object_get(c->options, "threshold");
-    if (json_is_number(t))
-        s->threshold = json_number_value(t);
+    s->threshold = mg_check_opt_number(c, "threshold");
     /* The spec loader made sure a champion is named (MG_NEEDS_CHAMPION). */
     if (c->env->score_task == MG_TASK_REGRESSION)
         s->problem = mg_xstrdup("right/wrong flips apply to classifiers; compare regressors with metric checks");
@@ -93,29 +89,24 @@ static void champion_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
     }
 }
 
-/* The default significance: 1 - 0.95, the confidence the metric check's
- * comparison uses by default. */
-#define CHAMPION_SIGNIFICANCE 0.05
-
 /* Strict: "mode": "strict", or a tolerance given without a mode (a spec
  * that counts flips keeps counting them). */
-static int strict_mode(const json_t *o)
+static int strict_mode(const mg_check *c)
 {
-    const json_t *mode = json_object_get(o, "mode");
-    if (json_is_string(mode))
-        return strcmp(json_string_value(mode), "strict") == 0;
-    return json_object_get(o, "max_count") || json_object_get(o, "max_rate");
+    if (!mg_check_opt_given(c, "mode") && (mg_check_opt_given(c, "max_count") || mg_check_opt_given(c, "max_rate")))
+        return 1;
+    return strcmp(mg_check_opt_string(c, "mode"), "strict") == 0;
 }
 
 /* The significance level: `significance`, else 1 - `confidence`, else the
  * default.  *given says whether the spec set one. */
-static double significance_of(const json_t *o, int *given)
+static double significance_of(const mg_check *c, int *given)
 {
-    const json_t *sig = json_object_get(o, "significance"), *conf = json_object_get(o, "confidence");
-    *given = json_is_number(sig) || json_is_number(conf);
-    if (json_is_number(sig))
-        return json_number_value(sig);
-    return json_is_number(conf) ? 1 - json_number_value(conf) : CHAMPION_SIGNIFICANCE;
+    int sig = mg_check_opt_given(c, "significance"), conf = mg_check_opt_given(c, "confidence");
+    *given = sig || conf;
+    if (conf && !sig)
+        return 1 - mg_check_opt_number(c, "confidence");
+    return mg_check_opt_number(c, "significance");
 }
 
 /* Default mode: McNemar's test alone decides.  The flips still show as
@@ -177,8 +168,8 @@ static void champion_finish(mg_check *c)
     mg_mcnemar mc;
     mg_mcnemar_test(s->right_to_wrong, s->wrong_to_right, &mc);
     int alpha_given;
-    double alpha = significance_of(c->options, &alpha_given);
-    int strict = strict_mode(c->options);
+    double alpha = significance_of(c, &alpha_given);
+    int strict = strict_mode(c);
     if (strict)
         judge_strict(c, &mc, alpha, alpha_given);
     else
@@ -241,13 +232,27 @@ static int champion_validate(const json_t *o, const char **key, char *msg, size_
 }
 
 static const mg_opt_def champion_options[] = {
-    {"threshold", MG_OPT_NUMBER}, {"significance", MG_OPT_RATE}, {"confidence", MG_OPT_RATE},
-    {"mode", MG_OPT_STRING}, {NULL, 0},
+    {.key = "threshold", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(0.5),
+     .help = "binary decision threshold that says right or wrong (multiclass: the argmax)"},
+    {.key = "significance", .kind = MG_OPT_RATE, .def = MG_DEFAULT(0.05),
+     .help = "McNemar's test: the candidate fails when significantly less accurate at this level"},
+    {.key = "confidence", .kind = MG_OPT_RATE, .when_absent = "1 - significance",
+     .help = "the same as significance = 1 - confidence (give one of the two)"},
+    {.key = "mode", .kind = MG_OPT_STRING, .def = MG_DEFAULT_STRING("mcnemar"),
+     .help = "mcnemar: the test decides; strict: right-to-wrong flips count against max_count/max_rate "
+             "(the default when either is given)"},
+    {.key = NULL},
 };
 
 const mg_check_def mg_check_champion = {
-    "champion", "metrics",
-    "rows flipped right-to-wrong against the champion, with McNemar's test",
-    champion_options, MG_NEEDS_SCORES | MG_NEEDS_LABEL | MG_NEEDS_CHAMPION,
-    champion_validate, champion_begin, NULL, NULL, champion_scored, champion_finish, champion_free,
+    .name = "champion",
+    .group = "metrics",
+    .summary = "rows flipped right-to-wrong against the champion, with McNemar's test",
+    .options = champion_options,
+    .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL | MG_NEEDS_CHAMPION,
+    .validate = champion_validate,
+    .begin = champion_begin,
+    .scored = champion_scored,
+    .finish = champion_finish,
+    .free_state = champion_free,
 };

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "checks/check.h"
-#include "checks/metric_checks.h"
 #include "checks/metric_slices.h"
 #include "checks/metrics.h"
 #include "checks/stats.h"
@@ -75,7 +74,7 @@ static void metric_begin(mg_check *c)
     }
     mg_metrics_options o;
     mg_metrics_options_init(&o);
-    opt_number(c, "threshold", &o.threshold);
+    o.threshold = mg_check_opt_number(c, "threshold");
     s->decision_threshold = o.threshold;
     o.keep_rows = s->info->needs_all_rows;
     o.nclasses = s->task == MG_TASK_MULTICLASS ? env->nscores : 0;
@@ -211,7 +210,7 @@ static void judge(mg_check *c, double value)
     int has_min = opt_number(c, "min", &min), has_max = opt_number(c, "max", &max);
     int has_drop = opt_number(c, "max_drop", &max_drop);
     int has_inc = opt_number(c, "max_increase", &max_increase);
-    int relative = json_is_true(json_object_get(c->options, "relative"));
+    int relative = mg_check_opt_number(c, "relative") != 0;
 
     mg_result_prop_number(res, "value", value);
     mg_result_prop_text(res, "metric", name);
@@ -399,15 +398,12 @@ static void metric_finish(mg_check *c)
     if (s->paired) {
         mg_bootstrap_options bo;
         mg_bootstrap_options_init(&bo);
-        double d;
-        if (opt_number(c, "resamples", &d))
-            bo.resamples = (unsigned)d;
-        if (opt_number(c, "seed", &d))
-            bo.seed = (uint64_t)d;
-        if (opt_number(c, "significance", &d))
-            bo.confidence = 1 - d;
-        if (opt_number(c, "confidence", &d))
-            bo.confidence = d;
+        bo.resamples = (unsigned)mg_check_opt_count(c, "resamples");
+        bo.seed = mg_check_opt_count(c, "seed");
+        /* confidence when given, else 1 - significance when given, else the default. */
+        bo.confidence = mg_check_opt_number(c, "confidence");
+        if (!mg_check_opt_given(c, "confidence") && mg_check_opt_given(c, "significance"))
+            bo.confidence = 1 - mg_check_opt_number(c, "significance");
         if (mg_paired_bootstrap(s->paired, s->info->name, &bo, &s->boot, &err) != 0) {
             res->status = MG_STATUS_ERROR;
             mg_result_set_message(res, "%s: the comparison with the champion failed: %s", s->info->name, err.msg);
@@ -513,17 +509,47 @@ static int metric_validate(const json_t *o, const char **key, char *msg, size_t 
 }
 
 static const mg_opt_def metric_options[] = {
-    {"metric", MG_OPT_STRING},   {"min", MG_OPT_NUMBER},      {"max", MG_OPT_NUMBER},
-    {"max_drop", MG_OPT_NUMBER}, {"max_increase", MG_OPT_NUMBER}, {"relative", MG_OPT_BOOL},
-    {"threshold", MG_OPT_NUMBER}, {"significance", MG_OPT_RATE}, {"confidence", MG_OPT_RATE},
-    {"resamples", MG_OPT_COUNT},  {"seed", MG_OPT_COUNT}, {"slice_by", MG_OPT_STRING},
-    {"slice_bins", MG_OPT_CUSTOM}, {"min_slice_size", MG_OPT_COUNT}, {"slice_min", MG_OPT_NUMBER},
-    {"slice_max", MG_OPT_NUMBER}, {"max_slices", MG_OPT_COUNT}, {NULL, 0},
+    {.key = "metric", .kind = MG_OPT_STRING, .required = 1,
+     .help = "the metric to gate on, e.g. roc_auc (a misspelt name gets a suggestion)"},
+    {.key = "min", .kind = MG_OPT_NUMBER, .when_absent = "no lower bound", .help = "the lowest value that passes"},
+    {.key = "max", .kind = MG_OPT_NUMBER, .when_absent = "no upper bound", .help = "the highest value that passes"},
+    {.key = "max_drop", .kind = MG_OPT_NUMBER, .when_absent = "no bound",
+     .help = "the most the metric may fall below the baseline (metrics where higher is better)"},
+    {.key = "max_increase", .kind = MG_OPT_NUMBER, .when_absent = "no bound",
+     .help = "the most the metric may rise above the baseline (metrics where lower is better)"},
+    {.key = "relative", .kind = MG_OPT_BOOL, .def = MG_DEFAULT(0),
+     .help = "true: max_drop and max_increase are fractions of the baseline value"},
+    {.key = "threshold", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(0.5),
+     .help = "binary decision threshold: positive when score >= threshold"},
+    {.key = "significance", .kind = MG_OPT_RATE, .when_absent = "a worsening fails whether significant or not",
+     .help = "against a champion: a worsening fails only when significant at this level"},
+    {.key = "confidence", .kind = MG_OPT_RATE, .def = MG_DEFAULT(0.95),
+     .help = "against a champion: confidence of the paired bootstrap interval (1 - significance when that is given)"},
+    {.key = "resamples", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(1000),
+     .help = "against a champion: paired bootstrap resamples"},
+    {.key = "seed", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(0), .help = "against a champion: the bootstrap's seed"},
+    {.key = "slice_by", .kind = MG_OPT_STRING, .when_absent = "no slices",
+     .help = "judge the metric per value (or bin) of this column too"},
+    {.key = "slice_bins", .kind = MG_OPT_CUSTOM, .when_absent = "one slice per value",
+     .help = "ascending bin edges for a numeric slice_by column, e.g. [18, 30, 65]"},
+    {.key = "min_slice_size", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(30),
+     .help = "slices with fewer rows are reported, not judged"},
+    {.key = "slice_min", .kind = MG_OPT_NUMBER, .when_absent = "the check's min", .help = "lower bound per slice"},
+    {.key = "slice_max", .kind = MG_OPT_NUMBER, .when_absent = "the check's max", .help = "upper bound per slice"},
+    {.key = "max_slices", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(100),
+     .help = "the most distinct values (or bins) slice_by may have"},
+    {.key = NULL},
 };
 
 const mg_check_def mg_check_metric = {
-    "metric", "metrics",
-    "a model-quality metric against bounds and the baseline",
-    metric_options, MG_NEEDS_SCORES | MG_NEEDS_LABEL,
-    metric_validate, metric_begin, NULL, NULL, metric_scored, metric_finish, metric_free,
+    .name = "metric",
+    .group = "metrics",
+    .summary = "a model-quality metric against bounds and the baseline",
+    .options = metric_options,
+    .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL,
+    .validate = metric_validate,
+    .begin = metric_begin,
+    .scored = metric_scored,
+    .finish = metric_finish,
+    .free_state = metric_free,
 };

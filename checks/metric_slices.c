@@ -8,9 +8,6 @@
 #include "common/keytable.h"
 #include "common/xmem.h"
 
-/* Default max_slices: more distinct values than this is an id, not a slice
- * column. */
-#define DEFAULT_MAX_SLICES 100
 /* Past max_slices, distinct values are still counted (by fingerprint, 32
  * bytes each) so the error can say how many there are, up to this many. */
 #define MAX_COUNTED_VALUES 100000
@@ -67,9 +64,8 @@ mg_slices *mg_slices_new(const mg_check *c, mg_model_task task, const mg_metrics
     s->task = task;
     s->opts = *o;
     s->opts.class_names = NULL; /* multiclass slices take class indexes */
-    double d;
-    s->min_size = number_opt(c->options, "min_slice_size", &d) ? (uint64_t)d : 30;
-    s->max_slices = number_opt(c->options, "max_slices", &d) ? (size_t)d : DEFAULT_MAX_SLICES;
+    s->min_size = mg_check_opt_count(c, "min_slice_size");
+    s->max_slices = (size_t)mg_check_opt_count(c, "max_slices");
     mg_keytable_init(&s->extra);
     /* Slices are judged by slice_min/slice_max, else by the check's min/max. */
     s->has_min = number_opt(c->options, "slice_min", &s->min) || number_opt(c->options, "min", &s->min);

@@ -544,14 +544,33 @@ static void load_limits(loader *L, mg_spec *s, const json_t *limits)
     pop(L);
 }
 
-static int opt_allowed(const mg_opt_def *defs, const char *key, const mg_opt_def **out)
+/* The names of every check type, NULL-terminated, for suggestions. */
+static void check_type_names(const char **names, size_t size)
 {
-    for (size_t i = 0; defs[i].key; i++)
-        if (strcmp(defs[i].key, key) == 0) {
-            *out = &defs[i];
-            return 1;
-        }
-    return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < mg_check_count() && n + 1 < size; i++)
+        names[n++] = mg_check_at(i)->name;
+    names[n] = NULL;
+}
+
+/* Reports option `key` of check `type`, which its table does not declare,
+ * with the closest declared option as a suggestion. */
+static void unknown_option(loader *L, const mg_check_def *def, const char *key, const char *type)
+{
+    const char *all[64];
+    size_t n = 0;
+    for (size_t i = 0; mg_common_options[i].key && n < 63; i++)
+        all[n++] = mg_common_options[i].key;
+    for (size_t i = 0; def->options[i].key && n < 63; i++)
+        all[n++] = def->options[i].key;
+    all[n] = NULL;
+    const char *near = mg_suggest(key, all);
+    push_key(L, key);
+    if (near)
+        errorf(L, 1, "unknown option '%s' for check '%s'; did you mean '%s'?", key, type, near);
+    else
+        errorf(L, 1, "unknown option '%s' for check '%s'", key, type);
+    pop(L);
 }
 
 static void check_option_value(loader *L, const mg_opt_def *def, const json_t *v)
@@ -604,6 +623,25 @@ static void check_option_value(loader *L, const mg_opt_def *def, const json_t *v
     }
 }
 
+/* 1 when the spec has everything `needs` (MG_NEEDS_* bits) names. */
+static int spec_has(const mg_spec *s, unsigned needs)
+{
+    const char *const *r = (const char *const *)s->roles;
+    if ((needs & MG_NEEDS_SCHEMA) && s->nfields == 0)
+        return 0;
+    if ((needs & MG_NEEDS_TIME) && !r[MG_ROLE_TIME])
+        return 0;
+    if ((needs & MG_NEEDS_LABEL) && !r[MG_ROLE_LABEL])
+        return 0;
+    if ((needs & MG_NEEDS_SCORES) && !r[MG_ROLE_PREDICTION] && !json_object_get(s->root, "model"))
+        return 0;
+    if ((needs & MG_NEEDS_CHAMPION) && !r[MG_ROLE_BASELINE_PREDICTION] && !json_object_get(s->root, "baseline_model"))
+        return 0;
+    if ((needs & MG_NEEDS_ROW_IDENTITY) && !r[MG_ROLE_ID] && !(r[MG_ROLE_KEY] && r[MG_ROLE_TIME]))
+        return 0;
+    return 1;
+}
+
 static void load_check(loader *L, mg_spec *s, const json_t *c, mg_check_spec *cs)
 {
     if (!json_is_object(c)) {
@@ -613,12 +651,14 @@ static void load_check(loader *L, mg_spec *s, const json_t *c, mg_check_spec *cs
     const char *type = NULL;
     if (get_string(L, c, "check", &type) != 1) {
         if (!json_object_get(c, "check"))
-            errorf(L, 0, "missing \"check\": the check type (one of %s, ...)", mg_check_names()[0]);
+            errorf(L, 0, "missing \"check\": the check type (one of %s, ...)", mg_check_at(0)->name);
         return;
     }
     cs->def = mg_check_find(type);
     if (!cs->def) {
-        const char *near = mg_suggest(type, mg_check_names());
+        const char *names[64];
+        check_type_names(names, sizeof names / sizeof *names);
+        const char *near = mg_suggest(type, names);
         push_key(L, "check");
         if (near)
             errorf(L, 0, "unknown check '%s'; did you mean '%s'?", type, near);
@@ -631,22 +671,9 @@ static void load_check(loader *L, mg_spec *s, const json_t *c, mg_check_spec *cs
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)c, key, v) {
-        const mg_opt_def *def = NULL;
-        if (!opt_allowed(mg_common_options, key, &def) && !opt_allowed(cs->def->options, key, &def)) {
-            const char *all[32];
-            size_t n = 0;
-            for (size_t i = 0; mg_common_options[i].key && n < 31; i++)
-                all[n++] = mg_common_options[i].key;
-            for (size_t i = 0; cs->def->options[i].key && n < 31; i++)
-                all[n++] = cs->def->options[i].key;
-            all[n] = NULL;
-            const char *near = mg_suggest(key, all);
-            push_key(L, key);
-            if (near)
-                errorf(L, 1, "unknown option '%s' for check '%s'; did you mean '%s'?", key, type, near);
-            else
-                errorf(L, 1, "unknown option '%s' for check '%s'", key, type);
-            pop(L);
+        const mg_opt_def *def = mg_check_option(cs->def, key);
+        if (!def) {
+            unknown_option(L, cs->def, key, type);
             continue;
         }
         push_key(L, key);
@@ -677,38 +704,63 @@ static void load_check(loader *L, mg_spec *s, const json_t *c, mg_check_spec *cs
     cs->has_max_rate = json_is_number(mr) && json_number_value(mr) >= 0 && json_number_value(mr) <= 1;
     if (cs->has_max_rate)
         cs->max_rate = json_number_value(mr);
-    if ((cs->def->needs & MG_NEEDS_TIME) && !s->roles[MG_ROLE_TIME])
-        errorf(L, 0, "check '%s' needs the time column: set data.time", type);
-    if ((cs->def->needs & MG_NEEDS_SCORES) && !s->roles[MG_ROLE_PREDICTION] &&
-        !json_object_get(s->root, "model"))
-        errorf(L, 0, "check '%s' needs scores: give a \"model\" or set data.prediction", type);
-    if ((cs->def->needs & MG_NEEDS_CHAMPION) && !s->roles[MG_ROLE_BASELINE_PREDICTION] &&
-        !json_object_get(s->root, "baseline_model"))
-        errorf(L, 0, "check '%s' needs a champion to compare with: give \"baseline_model\" or set "
-                     "data.baseline_prediction", type);
-    if ((cs->def->needs & MG_NEEDS_LABEL) && !s->roles[MG_ROLE_LABEL])
-        errorf(L, 0, "check '%s' needs the label column: set data.label", type);
-    if ((cs->def->needs & MG_NEEDS_SCHEMA) && s->nfields == 0)
-        errorf(L, 0, "check '%s' needs a schema: add a \"schema\" section", type);
+    /* What each need asks of the spec, in the order the errors are given. */
+    static const struct { unsigned need; const char *what; } needs[] = {
+        {MG_NEEDS_TIME, "the time column: set data.time"},
+        {MG_NEEDS_SCORES, "scores: give a \"model\" or set data.prediction"},
+        {MG_NEEDS_CHAMPION, "a champion to compare with: give \"baseline_model\" or set data.baseline_prediction"},
+        {MG_NEEDS_LABEL, "the label column: set data.label"},
+        {MG_NEEDS_SCHEMA, "a schema: add a \"schema\" section"},
+    };
+    for (size_t i = 0; i < sizeof needs / sizeof *needs; i++)
+        if ((cs->def->needs & needs[i].need) && !spec_has(s, needs[i].need))
+            errorf(L, 0, "check '%s' needs %s", type, needs[i].what);
 }
 
-static void add_implicit(mg_spec *s, const char *type)
+static void add_implicit(mg_spec *s, const mg_check_def *def)
 {
     for (size_t i = 0; i < s->nchecks; i++)
-        if (s->checks[i].def && strcmp(s->checks[i].def->name, type) == 0)
+        if (s->checks[i].def == def)
             return;
     mg_check_spec *cs = &s->checks[s->nchecks++];
     memset(cs, 0, sizeof *cs);
-    cs->def = mg_check_find(type);
-    cs->name = mg_xstrdup(type);
+    cs->def = def;
+    cs->name = mg_xstrdup(def->name);
     cs->implicit = 1;
+}
+
+/* 1 when a check of type `name` is among the spec's checks. */
+static int has_check(const mg_spec *s, const char *name)
+{
+    for (size_t i = 0; i < s->nchecks; i++)
+        if (s->checks[i].def && strcmp(s->checks[i].def->name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Adds the checks the spec does not list but runs anyway (each check's
+ * table row says when), in table order: those of a spec without a checks
+ * list, then those that come with a metric check, then those of every gate. */
+static void add_implicit_checks(mg_spec *s, int listed)
+{
+    static const mg_implicit passes[] = {MG_IMPLICIT_UNLISTED, MG_IMPLICIT_WITH_METRIC, MG_IMPLICIT_ALWAYS};
+    for (size_t p = 0; p < sizeof passes / sizeof *passes; p++)
+        for (size_t i = 0; i < mg_check_count(); i++) {
+            const mg_check_def *def = mg_check_at(i);
+            if (def->implicit != passes[p])
+                continue;
+            if ((passes[p] == MG_IMPLICIT_UNLISTED && (listed || !spec_has(s, def->implicit_needs))) ||
+                (passes[p] == MG_IMPLICIT_WITH_METRIC && !has_check(s, "metric")))
+                continue;
+            add_implicit(s, def);
+        }
 }
 
 static void load_checks(loader *L, mg_spec *s, const json_t *checks)
 {
     size_t n = checks && json_is_array(checks) ? json_array_size(checks) : 0;
     /* Room for the listed checks plus every type added by default. */
-    s->checks = mg_xcalloc(n + 16, sizeof *s->checks);
+    s->checks = mg_xcalloc(n + mg_check_count(), sizeof *s->checks);
     if (checks) {
         push_key(L, "checks");
         if (!json_is_array(checks)) {
@@ -735,27 +787,8 @@ static void load_checks(loader *L, mg_spec *s, const json_t *checks)
             }
         }
         pop(L);
-    } else {
-        /* No list: every data check the spec has what it needs for. */
-        if (s->nfields) {
-            add_implicit(s, "missing");
-            add_implicit(s, "types");
-            add_implicit(s, "ranges");
-        }
-        if (s->roles[MG_ROLE_TIME])
-            add_implicit(s, "order");
-        if (s->roles[MG_ROLE_ID] || (s->roles[MG_ROLE_KEY] && s->roles[MG_ROLE_TIME]))
-            add_implicit(s, "duplicates");
     }
-    /* A gate with metric checks reports every metric of the task too. */
-    for (size_t i = 0; i < s->nchecks; i++)
-        if (s->checks[i].def && strcmp(s->checks[i].def->name, "metric") == 0) {
-            add_implicit(s, "all_metrics");
-            break;
-        }
-    /* Malformed and oversized input never passes silently. */
-    add_implicit(s, "format");
-    add_implicit(s, "limits");
+    add_implicit_checks(s, checks != NULL);
 }
 
 /* The tasks a metric name applies to, as a bit set (1 << task). */
@@ -1296,7 +1329,7 @@ void mg_spec_only_check(mg_spec *s, const char *type)
     for (size_t i = 0; i < s->nchecks; i++)
         free(s->checks[i].name);
     s->nchecks = 0;
-    add_implicit(s, type);
+    add_implicit(s, mg_check_find(type));
 }
 
 void mg_spec_errors_free(mg_spec_errors *errs)
