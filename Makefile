@@ -13,7 +13,8 @@
 #
 # `make test` and `make demo` install missing Debian packages first
 # (ci/install-deps.sh), so the two commands work on a fresh machine.
-# Sources are found by wildcard: a new .c file in a module folder is built
+# Sources are found by wildcard: a new .c file in a module folder, or in a
+# folder inside one (checks/data/), is built
 # into libmgate.a, a new tests/unit/test_*.c becomes a test binary.
 
 CC       ?= cc
@@ -32,7 +33,7 @@ CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra 
 LDFLAGS_ALL = $(EXTRA) $(LDFLAGS)
 
 MODULES   = common sources score checks reports harness
-LIB_SRC   = $(filter-out harness/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
+LIB_SRC   = $(filter-out harness/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c $(m)/*/*.c)))
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

@@ -20,8 +20,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "checks/adv_cases.h"
-#include "checks/adv_common.h"
+#include "checks/adversarial/fixture_cases.h"
+#include "checks/adversarial/adv_common.h"
 #include "common/atomic_file.h"
 #include "common/mkdirs.h"
 #include "common/suggest.h"

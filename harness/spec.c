@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "checks/metrics.h"
+#include "checks/metrics/metrics.h"
 #include "common/json_kind.h"
 #include "common/suggest.h"
 #include "common/xmem.h"

@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "checks/check.h"
-#include "checks/metrics.h"
+#include "checks/metrics/metrics.h"
 #include "checks/registry_help.h"
-#include "checks/stats.h"
+#include "checks/stats/stats.h"
 
 #define CHECK_OPTIONS_DOC "docs/check-options.md"
 

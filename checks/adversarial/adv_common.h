@@ -1,0 +1,240 @@
+/*
+ * adv_common.h - private helpers of the adversarial and fixture checks
+ * (checks/adversarial/, harness/cmd_fixture.c): a seeded reservoir sample of
+ * rows, the model's features and their columns, row variants with one value
+ * replaced, guarded scoring (a NaN, an Inf or a dead scorer becomes a
+ * finding, never a crash), and rows as JSON objects a user can paste into a
+ * fixture case.
+ *
+ * Nothing here prints or exits.
+ */
+#ifndef MG_CHECKS_ADV_COMMON_H
+#define MG_CHECKS_ADV_COMMON_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "checks/check.h"
+#include "checks/stats/stats.h"
+#include "score/model.h"
+#include "sources/row.h"
+
+/* ------------------------------------------------------------------ */
+/* Options shared by the sampling checks, for their option tables        */
+
+#define ADV_OPT_SAMPLE(n)                                                                      \
+    {.key = "sample", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(n),                              \
+     .help = "rows drawn from the data (a seeded reservoir sample, at most 100000)"}
+#define ADV_OPT_SEED                                                                           \
+    {.key = "seed", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(0),                                \
+     .help = "seed of everything random: the sample, the noise, the order"}
+#define ADV_OPT_BOUNDS(what)                                                                   \
+    {.key = "features", .kind = MG_OPT_OBJECT, .required = 1,                                  \
+     .help = what ": feature -> {\"abs\": A, \"rel\": R, \"min\", \"max\"} or {\"values\": [...]}"}
+
+/* ------------------------------------------------------------------ */
+/* Reservoir sample (Algorithm R) of rows, seeded                        */
+
+typedef struct adv_sample {
+    mg_row **rows;     /* owned copies (mg_row_dup), n of them */
+    size_t n, cap;
+    uint64_t seen;     /* rows offered */
+    mg_rng rng;
+} adv_sample;
+
+/* cap 0 keeps nothing.  Free with adv_sample_free. */
+void adv_sample_init(adv_sample *s, size_t cap, uint64_t seed);
+/* Offers a row: kept (copied) with probability cap/seen. */
+void adv_sample_offer(adv_sample *s, const mg_row *row);
+/* Puts the kept rows back in data order (by row index), so results do not
+ * depend on which slot a row landed in. */
+void adv_sample_sort(adv_sample *s);
+void adv_sample_free(adv_sample *s);
+
+/* ------------------------------------------------------------------ */
+/* The model's features                                                  */
+
+typedef struct adv_feature {
+    char *name;   /* the model's name, or "f<i>" */
+    long column;  /* data column, -1 when the data has none */
+} adv_feature;
+
+/* The features of env->model with their data columns.  Returns an array of
+ * *n entries the caller frees with adv_features_free. */
+adv_feature *adv_features(const mg_check_env *env, size_t *n);
+void adv_features_free(adv_feature *f, size_t n);
+/* Index of the feature named `name`, or -1. */
+long adv_feature_find(const adv_feature *f, size_t n, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Variants                                                              */
+
+/* A row with some values replaced.  Values borrow their text from the base
+ * row or from the caller (strings given to adv_variant_set must outlive the
+ * variant) unless set with adv_variant_set_number, which owns its text. */
+typedef struct adv_variant {
+    mg_row row;
+    mg_value *values;
+    char (*numtext)[40]; /* printed numbers, one slot per column */
+} adv_variant;
+
+/* A copy of base (shallow: text is borrowed). */
+void adv_variant_init(adv_variant *v, const mg_row *base);
+/* Sets column col to the value (text borrowed). */
+void adv_variant_set(adv_variant *v, size_t col, mg_value value);
+/* Sets column col to a number (printed with %.17g, "NaN", "Infinity"). */
+void adv_variant_set_number(adv_variant *v, size_t col, double x);
+/* Restores column col to the base row's value. */
+void adv_variant_reset(adv_variant *v, const mg_row *base, size_t col);
+void adv_variant_free(adv_variant *v);
+
+/* ------------------------------------------------------------------ */
+/* Guarded scoring                                                       */
+
+typedef enum adv_outcome {
+    ADV_SCORED = 0,   /* every output finite */
+    ADV_NONFINITE,    /* a NaN or an Inf came out: always a finding */
+    ADV_REJECTED,     /* the model refused the row cleanly (msg says why) */
+    ADV_BROKEN        /* the scorer crashed, hung or died (msg says so) */
+} adv_outcome;
+
+const char *adv_outcome_name(adv_outcome o); /* "score", "non-finite", "reject", "crash" */
+
+/*
+ * Scores one row into out (noutputs values).  A -1 from the model is a
+ * clean rejection unless it is a batch-level failure of an external scorer
+ * (it crashed, hung, died or broke the protocol), or `probe` (a row known
+ * to score, may be NULL) no longer scores afterwards.
+ * msg (size bytes) receives the model's message for REJECTED and BROKEN.
+ */
+adv_outcome adv_score(mg_model *m, const mg_binding *b, const mg_row *row, const mg_row *probe,
+                      double *out, char *msg, size_t size);
+
+/* The decision of a score vector: binary: score >= threshold (0/1);
+ * multiclass: the argmax; regression: 0 (no decision). */
+int adv_decision(int task, const double *scores, size_t n, double threshold);
+
+/* ------------------------------------------------------------------ */
+/* Rows as JSON                                                          */
+
+/* A JSON value for v: numbers (and text that reads as a finite number) as
+ * numbers, booleans, null, text as strings; NULL for an absent value.
+ * Invalid UTF-8 text is kept as a string of its bytes escaped "\xNN". */
+json_t *adv_value_json(const mg_value *v);
+
+/* The model features of row as a JSON object {"name": value, ...}
+ * (absent values left out).  New reference. */
+json_t *adv_row_input(const adv_feature *f, size_t nf, const mg_row *row);
+
+/* Prints a fixture-case line for row (compact JSON, keys sorted):
+ * {"id": id, "input": {...}, "tags": [tag], "note": note}, with "expect"
+ * when expect is not NULL (borrowed).  Returns a string the caller frees. */
+char *adv_case_line(const char *id, json_t *input, json_t *expect, const char *tag,
+                    const char *note);
+
+/* A row built from a JSON object of field values, laid out in `columns`
+ * (the row's values follow the columns; fields not named are absent).
+ * Keeps references into obj: obj must outlive the row.  Returns 0, or -1
+ * with msg when a field is not a column or its value is an object/array. */
+typedef struct adv_json_row {
+    mg_row row;
+    mg_value *values;
+    char **owned; /* printed numbers */
+    size_t ncolumns;
+} adv_json_row;
+
+int adv_json_row_init(adv_json_row *r, const json_t *obj, const char *const *columns,
+                      size_t ncolumns, char *msg, size_t size);
+void adv_json_row_free(adv_json_row *r);
+
+/* Id of a row for examples: the data.id value when the spec names one,
+ * else "line N".  Writes into buf. */
+const char *adv_row_id(const mg_check_env *env, const mg_row *row, char *buf, size_t size);
+
+/* ------------------------------------------------------------------ */
+/* State and handlers shared by the sampling checks                      */
+
+typedef struct adv_state {
+    adv_sample sample;
+    uint64_t seed;
+    adv_feature *f;   /* filled by adv_ready */
+    size_t nf;
+    void *own;        /* the check's own extra state (freed with free) */
+    char *broke;      /* set when the scorer broke (crashed, hung, died) */
+} adv_state;
+
+/* begin: a reservoir of option `sample` rows, seeded with option `seed`
+ * (their defaults come from the check's table: ADV_OPT_SAMPLE, ADV_OPT_SEED). */
+void adv_begin(mg_check *c);
+/* row: offers the row to the reservoir. */
+void adv_row(mg_check *c, const mg_row *row);
+void adv_free(mg_check *c);
+/*
+ * Start of finish: returns the state when the check can run (a model is
+ * loaded and rows were sampled, sorted in data order, features known), or
+ * NULL after setting the result (error without a model, skipped without
+ * rows).  Records seed and rows_sampled as properties.
+ */
+adv_state *adv_ready(mg_check *c);
+
+/*
+ * Scores a sampled row before varying it.  Returns 1 when it scored
+ * (finite), 0 when the row is to be skipped (the model refuses it), or -1
+ * when the scorer broke: s->broke records why and an example names the
+ * row; the caller stops and calls adv_end.
+ */
+int adv_score_base(mg_check *c, adv_state *s, const mg_row *row, double *out);
+/* End of finish: a broken scorer fails the check, whatever was counted. */
+void adv_end(mg_check *c);
+
+/* Adds an example: "ROWID: what" followed by a fixture line for the row. */
+void adv_example(mg_check *c, const mg_row *row, const char *case_line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* ------------------------------------------------------------------ */
+/* Per-feature bounds ("features": {"amount": {"rel": 0.1}, ...})        */
+
+typedef struct adv_bound {
+    long feature;      /* index into the features */
+    double abs, rel;   /* numeric: |delta| <= abs + rel * |x| */
+    int has_min, has_max;
+    double min, max;   /* clamp for numeric values */
+    const json_t *values; /* categorical: the values to swap among (borrowed) */
+} adv_bound;
+
+/* Validates a features-bounds object: each member an object with "abs",
+ * "rel" (numbers >= 0), "values" (a non-empty list), "min", "max".
+ * Returns 0, or -1 with msg. */
+int adv_bounds_validate(const json_t *obj, char *msg, size_t size);
+/* Parses the bounds against the model's features.  Returns an array of *n
+ * (free with free()), or NULL with msg naming an unknown feature. */
+adv_bound *adv_bounds_parse(const json_t *obj, const adv_feature *f, size_t nf, size_t *n,
+                            char *msg, size_t size);
+/* The check's sampled state and its "features" bounds, ready for work; or
+ * NULL when the check cannot go on (its result then says why). */
+adv_bound *adv_ready_bounds(mg_check *c, adv_state **state, size_t *n);
+/* Radius of numeric change allowed around x. */
+double adv_bound_radius(const adv_bound *b, double x);
+/* Clamps x into the bound's min/max. */
+double adv_bound_clamp(const adv_bound *b, double x);
+/* Writes a categorical value as an mg_value (text borrowed from the json). */
+mg_value adv_json_as_value(const json_t *v, char *numbuf, size_t size);
+
+/* Uniform double in [0, 1). */
+double adv_uniform(mg_rng *r);
+/*
+ * Replaces the bound's feature in v by a seeded random change of the base
+ * row's value: a number moves by up to the radius (clamped), a categorical
+ * value becomes another of `values`.  catbuf (40 bytes) holds a printed
+ * number for categorical numbers.  Returns 0, or -1 when the base value
+ * cannot be perturbed (not a number and no values given).
+ */
+int adv_perturb(adv_variant *v, const mg_row *base, const adv_bound *b, long col, mg_rng *r,
+                char *catbuf);
+/* Judges count offences out of `tries` (rates are per try) with the check's
+ * max_count/max_rate, like mg_check_judge; `unit` names the tries in the
+ * message ("variants").  No tries at all is a skip, not a pass. */
+void adv_judge(mg_check *c, uint64_t count, uint64_t tries, const char *what, const char *unit);
+
+#endif

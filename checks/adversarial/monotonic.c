@@ -1,0 +1,383 @@
+/*
+ * monotonic.c - CheckList's INV and DIR tests against the model.
+ *
+ * `invariance`: changing a feature that must not matter (within the bounds
+ * the spec gives) leaves every output within `tolerance`.
+ * `monotonic`: for each sampled row and each feature declared increasing or
+ * decreasing, the score over a grid across the feature's range never moves
+ * the wrong way by more than `tolerance`.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/adversarial/adv_common.h"
+#include "common/xmem.h"
+
+/* ------------------------------------------------------------------ */
+/* invariance                                                            */
+
+static int inv_validate(const json_t *o, const char **key, char *msg, size_t size)
+{
+    *key = "features";
+    if (!json_object_get(o, "features")) {
+        snprintf(msg, size, "missing \"features\": the features that must not matter, e.g. "
+                            "{\"customer_id\": {\"values\": [\"a\", \"b\"]}}");
+        return -1;
+    }
+    return adv_bounds_validate(json_object_get(o, "features"), msg, size);
+}
+
+static void inv_finish(mg_check *c)
+{
+    adv_state *s = NULL;
+    size_t nb = 0;
+    adv_bound *b = adv_ready_bounds(c, &s, &nb);
+    if (!b)
+        return;
+    mg_result *res = c->result;
+    uint64_t trials = mg_check_opt_count(c, "trials");
+    double tol = mg_check_opt_number(c, "tolerance");
+    mg_model *m = c->env->model;
+    const mg_binding *bind = c->env->binding;
+    size_t k = mg_model_noutputs(m);
+    double *base = mg_xcalloc(k, sizeof *base), *out = mg_xcalloc(k, sizeof *out);
+    mg_rng rng;
+    mg_rng_seed(&rng, s->seed);
+    uint64_t tries = 0, bad = 0, broken = 0;
+    double worst = 0;
+    char catbuf[40], why[512];
+    for (size_t r = 0; r < s->sample.n && !s->broke; r++) {
+        const mg_row *row = s->sample.rows[r];
+        int sb = adv_score_base(c, s, row, base);
+        if (sb < 0)
+            break; /* the scorer broke */
+        if (sb == 0)
+            continue; /* only rows the model scores are varied */
+        adv_variant v;
+        adv_variant_init(&v, row);
+        for (size_t j = 0; j < nb && !s->broke; j++) {
+            long col = s->f[b[j].feature].column;
+            int violated = 0;
+            uint64_t varied = 0;
+            for (uint64_t t = 0; t < trials && !violated; t++) {
+                if (adv_perturb(&v, row, &b[j], col, &rng, catbuf) != 0)
+                    break;
+                varied++;
+                adv_outcome o = adv_score(m, bind, &v.row, row, out, why, sizeof why);
+                double d = 0;
+                for (size_t q = 0; o == ADV_SCORED && q < k; q++)
+                    d = fmax(d, fabs(out[q] - base[q]));
+                if (o == ADV_SCORED && d > worst)
+                    worst = d;
+                if (o == ADV_SCORED && d <= tol)
+                    continue;
+                violated = 1;
+                broken += o == ADV_BROKEN;
+                if (o == ADV_BROKEN && !s->broke)
+                    s->broke = mg_xstrdup(why);
+                char vq[96], oq[96];
+                mg_value_quote(&row->values[col], oq, sizeof oq);
+                mg_value_quote(&v.values[col], vq, sizeof vq);
+                json_t *in = adv_row_input(s->f, s->nf, &v.row);
+                char cid[160], rid[80];
+                snprintf(cid, sizeof cid, "invariance-%s-%s", adv_row_id(c->env, row, rid, sizeof rid),
+                         s->f[b[j].feature].name);
+                char *line = adv_case_line(cid, in, NULL, "adversarial",
+                                           "changing this feature must not change the score");
+                json_decref(in);
+                if (o == ADV_SCORED)
+                    adv_example(c, row, line, "'%s' %s -> %s moved the score %.6g -> %.6g (|change| %.3g > %g)",
+                                s->f[b[j].feature].name, oq, vq, base[0], out[0], d, tol);
+                else
+                    adv_example(c, row, line, "'%s' %s -> %s: %s%s%s", s->f[b[j].feature].name, oq, vq,
+                                adv_outcome_name(o), why[0] ? ": " : "", why);
+                free(line);
+            }
+            adv_variant_reset(&v, row, (size_t)col);
+            /* A value that cannot be varied (not a number under a numeric
+             * bound) was not tried: it must not count as unchanged. */
+            tries += varied > 0;
+            bad += violated;
+        }
+        adv_variant_free(&v);
+    }
+    adv_judge(c, bad, tries, "row-feature pairs whose score changed", "pairs tried");
+    adv_end(c);
+    mg_result_prop_number(res, "max_score_change", worst);
+    mg_result_prop_number(res, "tolerance", tol);
+    mg_result_prop_number(res, "trials", (double)trials);
+    if (broken)
+        mg_result_prop_number(res, "crashes", (double)broken);
+    free(base);
+    free(out);
+    free(b);
+}
+
+static const mg_opt_def inv_options[] = {
+    ADV_OPT_BOUNDS("the features that must not matter"),
+    ADV_OPT_SAMPLE(100),
+    ADV_OPT_SEED,
+    {.key = "trials", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(5), .help = "changed values tried per row and feature"},
+    {.key = "tolerance", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(1e-6),
+     .help = "the largest change of any output that counts as unchanged"},
+    {.key = NULL},
+};
+
+const mg_check_def mg_check_invariance = {
+    .name = "invariance",
+    .group = "adversarial",
+    .summary = "changing a feature that must not matter leaves the score within a tolerance",
+    .options = inv_options,
+    .needs = MG_NEEDS_SCORES,
+    .validate = inv_validate,
+    .begin = adv_begin,
+    .row = adv_row,
+    .finish = inv_finish,
+    .free_state = adv_free,
+};
+
+/* ------------------------------------------------------------------ */
+/* monotonic                                                             */
+
+typedef struct mono_feature {
+    long feature;
+    int sign;            /* +1 increasing, -1 decreasing */
+    int has_min, has_max;
+    double min, max;
+} mono_feature;
+
+static int mono_direction(const json_t *v, int *sign, const json_t **obj)
+{
+    *obj = NULL;
+    const json_t *d = v;
+    if (json_is_object(v)) {
+        *obj = v;
+        d = json_object_get(v, "direction");
+    }
+    if (!json_is_string(d))
+        return -1;
+    if (!strcmp(json_string_value(d), "increasing"))
+        *sign = 1;
+    else if (!strcmp(json_string_value(d), "decreasing"))
+        *sign = -1;
+    else
+        return -1;
+    return 0;
+}
+
+static int mono_validate(const json_t *o, const char **key, char *msg, size_t size)
+{
+    *key = "features";
+    const json_t *f = json_object_get(o, "features");
+    if (!f) {
+        snprintf(msg, size, "missing \"features\": e.g. {\"amount\": \"increasing\"}");
+        return -1;
+    }
+    if (!json_is_object(f))
+        return 0;
+    const char *name;
+    json_t *v;
+    json_object_foreach((json_t *)f, name, v) {
+        int sign;
+        const json_t *obj;
+        if (mono_direction(v, &sign, &obj) != 0) {
+            snprintf(msg, size, "feature '%s': expected \"increasing\", \"decreasing\" or "
+                                "{\"direction\": \"increasing\", \"min\": 0, \"max\": 100}", name);
+            return -1;
+        }
+        const char *k;
+        json_t *x;
+        json_object_foreach((json_t *)obj, k, x) {
+            if (strcmp(k, "direction") && strcmp(k, "min") && strcmp(k, "max")) {
+                snprintf(msg, size, "feature '%s': unknown key '%s' (expected direction, min, max)", name, k);
+                return -1;
+            }
+            if (strcmp(k, "direction") && !json_is_number(x)) {
+                snprintf(msg, size, "feature '%s': '%s' expected a number", name, k);
+                return -1;
+            }
+        }
+    }
+    const json_t *g = json_object_get(o, "grid");
+    if (g && json_is_integer(g) && json_integer_value(g) < 2) {
+        *key = "grid";
+        snprintf(msg, size, "expected at least 2 grid points");
+        return -1;
+    }
+    return 0;
+}
+
+/* The range of feature j: the option's min/max, else the schema's, else
+ * the sample's. */
+static void mono_range(const mg_check *c, const adv_state *s, mono_feature *mf, double *lo, double *hi)
+{
+    const adv_feature *f = &s->f[mf->feature];
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t r = 0; r < s->sample.n; r++) {
+        double x;
+        if (mg_value_to_double(&s->sample.rows[r]->values[f->column], &x) == 0 && isfinite(x)) {
+            *lo = fmin(*lo, x);
+            *hi = fmax(*hi, x);
+        }
+    }
+    for (size_t i = 0; i < c->env->nfields; i++) {
+        const mg_field_spec *fs = &c->env->fields[i];
+        if (strcmp(fs->name, f->name) != 0)
+            continue;
+        if (fs->has_min)
+            *lo = fs->min;
+        if (fs->has_max)
+            *hi = fs->max;
+    }
+    if (mf->has_min)
+        *lo = mf->min;
+    if (mf->has_max)
+        *hi = mf->max;
+}
+
+static void mono_finish(mg_check *c)
+{
+    adv_state *s = adv_ready(c);
+    if (!s)
+        return;
+    mg_result *res = c->result;
+    const json_t *fo = json_object_get(c->options, "features");
+    size_t nm = 0;
+    mono_feature *mf = mg_xcalloc(json_object_size(fo) + 1, sizeof *mf);
+    const char *name;
+    json_t *v;
+    json_object_foreach((json_t *)fo, name, v) {
+        long i = adv_feature_find(s->f, s->nf, name);
+        if (i < 0 || s->f[i].column < 0) {
+            res->status = MG_STATUS_ERROR;
+            mg_result_set_message(res, "feature '%s' is %s", name,
+                                  i < 0 ? "not a feature of the model" : "not in the data");
+            free(mf);
+            return;
+        }
+        const json_t *obj;
+        mono_direction(v, &mf[nm].sign, &obj);
+        mf[nm].feature = i;
+        const json_t *mn = json_object_get(obj, "min"), *mx = json_object_get(obj, "max");
+        mf[nm].has_min = json_is_number(mn);
+        mf[nm].has_max = json_is_number(mx);
+        mf[nm].min = json_number_value(mn);
+        mf[nm].max = json_number_value(mx);
+        nm++;
+    }
+    size_t grid = (size_t)mg_check_opt_count(c, "grid");
+    if (grid < 2)
+        grid = 2;
+    if (grid > 1000)
+        grid = 1000;
+    double tol = mg_check_opt_number(c, "tolerance");
+    size_t output = (size_t)mg_check_opt_count(c, "output");
+    mg_model *m = c->env->model;
+    size_t k = mg_model_noutputs(m);
+    if (output >= k) {
+        res->status = MG_STATUS_ERROR;
+        mg_result_set_message(res, "output %zu: the model has %zu output%s", output, k, k > 1 ? "s" : "");
+        free(mf);
+        return;
+    }
+    double *out = mg_xcalloc(k, sizeof *out);
+    uint64_t tries = 0, bad = 0;
+    double worst = 0;
+    char why[512];
+    for (size_t j = 0; j < nm; j++) {
+        double lo, hi;
+        mono_range(c, s, &mf[j], &lo, &hi);
+        const adv_feature *f = &s->f[mf[j].feature];
+        if (!(lo < hi) || !isfinite(lo) || !isfinite(hi))
+            continue; /* no range to walk */
+        for (size_t r = 0; r < s->sample.n && !s->broke; r++) {
+            const mg_row *row = s->sample.rows[r];
+            adv_variant var;
+            adv_variant_init(&var, row);
+            double prev = NAN, prev_x = NAN;
+            int violated = 0;
+            size_t walked = 0; /* grid points scored */
+            for (size_t g = 0; g < grid && !violated; g++) {
+                double x = lo + (hi - lo) * (double)g / (double)(grid - 1);
+                adv_variant_set_number(&var, (size_t)f->column, x);
+                adv_outcome o = adv_score(m, c->env->binding, &var.row, row, out, why, sizeof why);
+                if (o == ADV_REJECTED)
+                    break; /* another feature of this row is unusable */
+                walked += o == ADV_SCORED;
+                if (o == ADV_BROKEN && !s->broke)
+                    s->broke = mg_xstrdup(why);
+                const char *wrong = NULL;
+                double drop = 0;
+                if (o == ADV_SCORED && !isnan(prev)) {
+                    drop = (prev - out[output]) * mf[j].sign;
+                    if (drop > tol)
+                        wrong = mf[j].sign > 0 ? "falls" : "rises";
+                }
+                if (o == ADV_SCORED && drop > worst)
+                    worst = drop;
+                if (o != ADV_SCORED || wrong) {
+                    violated = 1;
+                    json_t *in = adv_row_input(s->f, s->nf, &var.row);
+                    char cid[160], rid[80];
+                    snprintf(cid, sizeof cid, "monotonic-%s-%s", adv_row_id(c->env, row, rid, sizeof rid),
+                             f->name);
+                    char *line = adv_case_line(cid, in, NULL, "adversarial",
+                                               mf[j].sign > 0 ? "score must not fall as this feature rises"
+                                                              : "score must not rise as this feature rises");
+                    json_decref(in);
+                    if (wrong)
+                        adv_example(c, row, line,
+                                    "'%s' declared %s: score %s %.6g -> %.6g as it goes %.6g -> %.6g",
+                                    f->name, mf[j].sign > 0 ? "increasing" : "decreasing", wrong, prev,
+                                    out[output], prev_x, x);
+                    else
+                        adv_example(c, row, line, "'%s' = %.6g: %s%s%s", f->name, x, adv_outcome_name(o),
+                                    why[0] ? ": " : "", why);
+                    free(line);
+                }
+                prev = out[output];
+                prev_x = x;
+            }
+            adv_variant_free(&var);
+            /* A row rejected before two points scored walked nothing: not tried. */
+            tries += violated || walked >= 2;
+            bad += violated;
+        }
+    }
+    adv_judge(c, bad, tries, "row-feature pairs where the score moves the wrong way", "pairs tried");
+    adv_end(c);
+    mg_result_prop_number(res, "grid", (double)grid);
+    mg_result_prop_number(res, "max_wrong_way_change", worst);
+    mg_result_prop_number(res, "tolerance", tol);
+    free(out);
+    free(mf);
+}
+
+static const mg_opt_def mono_options[] = {
+    {.key = "features", .kind = MG_OPT_OBJECT, .required = 1,
+     .help = "feature -> \"increasing\", \"decreasing\" or {\"direction\": ..., \"min\": ..., \"max\": ...}"},
+    ADV_OPT_SAMPLE(100),
+    ADV_OPT_SEED,
+    {.key = "grid", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(10),
+     .help = "evenly spaced values walked across the feature's range (2 to 1000)"},
+    {.key = "tolerance", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(1e-9),
+     .help = "the largest move the wrong way that is tolerated"},
+    {.key = "output", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(0), .help = "the model output watched (its number)"},
+    {.key = NULL},
+};
+
+const mg_check_def mg_check_monotonic = {
+    .name = "monotonic",
+    .group = "adversarial",
+    .summary = "raising a feature declared monotonic never moves the score the wrong way",
+    .options = mono_options,
+    .needs = MG_NEEDS_SCORES,
+    .validate = mono_validate,
+    .begin = adv_begin,
+    .row = adv_row,
+    .finish = mono_finish,
+    .free_state = adv_free,
+};
