@@ -81,6 +81,20 @@ static const char *implicit_text(const mg_check_def *d, char *buf, size_t size)
     return NULL;
 }
 
+/* What help says of a check besides its options: what it needs and when
+ * it runs without being listed ("" and NULL when nothing). */
+typedef struct check_facts {
+    char needs[200];
+    char when_buf[240];
+    const char *implicit;
+} check_facts;
+
+static void check_facts_of(const mg_check_def *d, check_facts *f)
+{
+    needs_text(d->needs, f->needs, sizeof f->needs);
+    f->implicit = implicit_text(d, f->when_buf, sizeof f->when_buf);
+}
+
 /* 1 when suite `group` first appears at row i (suites print in table order). */
 static int first_of_suite(size_t i)
 {
@@ -104,14 +118,13 @@ static void text_options(FILE *out, const mg_opt_def *opts)
 
 static void text_check(FILE *out, const mg_check_def *d)
 {
-    char needs[200], when[240];
+    check_facts f;
+    check_facts_of(d, &f);
     fprintf(out, "    %s: %s\n", d->name, d->summary);
-    needs_text(d->needs, needs, sizeof needs);
-    if (needs[0])
-        fprintf(out, "      needs %s\n", needs);
-    const char *implicit = implicit_text(d, when, sizeof when);
-    if (implicit)
-        fprintf(out, "      runs unlisted %s\n", implicit);
+    if (f.needs[0])
+        fprintf(out, "      needs %s\n", f.needs);
+    if (f.implicit)
+        fprintf(out, "      runs unlisted %s\n", f.implicit);
     text_options(out, d->options);
 }
 
@@ -168,16 +181,15 @@ static void md_options(FILE *out, const mg_opt_def *opts)
 
 static void md_check(FILE *out, const mg_check_def *d)
 {
-    char needs[200], when[240];
+    check_facts f;
+    check_facts_of(d, &f);
     /* The summary is a line of help; here it starts a sentence. */
     fprintf(out, "### `%s`\n\n%c%s.\n\n", d->name, toupper((unsigned char)d->summary[0]), d->summary + 1);
-    needs_text(d->needs, needs, sizeof needs);
-    if (needs[0])
-        fprintf(out, "- Needs: %s.\n", needs);
-    const char *implicit = implicit_text(d, when, sizeof when);
-    if (implicit)
-        fprintf(out, "- Runs without being listed: %s.\n", implicit);
-    if (needs[0] || implicit)
+    if (f.needs[0])
+        fprintf(out, "- Needs: %s.\n", f.needs);
+    if (f.implicit)
+        fprintf(out, "- Runs without being listed: %s.\n", f.implicit);
+    if (f.needs[0] || f.implicit)
         fputc('\n', out);
     md_options(out, d->options);
 }

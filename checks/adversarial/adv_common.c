@@ -297,17 +297,28 @@ void adv_end(mg_check *c)
     mg_result_prop_number(c->result, "crashes", 1);
 }
 
+int adv_examples_full(mg_check *c)
+{
+    if (c->result->nexamples < c->env->examples)
+        return 0;
+    c->result->examples_total++; /* counted without formatting */
+    return 1;
+}
+
 void adv_example(mg_check *c, const mg_row *row, const char *case_line, const char *fmt, ...)
 {
-    if (c->result->nexamples >= c->env->examples) {
-        c->result->examples_total++; /* counted without formatting */
-        return;
-    }
-    char what[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    adv_example_v(c, row, case_line, fmt, ap);
     va_end(ap);
+}
+
+void adv_example_v(mg_check *c, const mg_row *row, const char *case_line, const char *fmt, va_list ap)
+{
+    if (adv_examples_full(c))
+        return;
+    char what[1024];
+    vsnprintf(what, sizeof what, fmt, ap);
     if (case_line)
         mg_check_example(c, row->line, NULL, "%s; as a fixture case: %s", what, case_line);
     else

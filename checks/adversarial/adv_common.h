@@ -12,23 +12,29 @@
 #define MG_CHECKS_ADV_COMMON_H
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "checks/check.h"
 #include "checks/stats/stats.h"
+#include "common/error.h"
 #include "score/model.h"
 #include "sources/row.h"
 
 /* ------------------------------------------------------------------ */
 /* Options shared by the sampling checks, for their option tables        */
 
-#define ADV_OPT_SAMPLE(n)                                                                      \
+/* sample (default n) and seed: the options of every sampling check. */
+#define ADV_OPT_SAMPLING(n)                                                                    \
     {.key = "sample", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(n),                              \
-     .help = "rows drawn from the data (a seeded reservoir sample, at most 100000)"}
-#define ADV_OPT_SEED                                                                           \
+     .help = "rows drawn from the data (a seeded reservoir sample, at most 100000)"},          \
     {.key = "seed", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(0),                                \
      .help = "seed of everything random: the sample, the noise, the order"}
+/* The decision threshold of the checks that look for flipped decisions. */
+#define ADV_OPT_THRESHOLD                                                                      \
+    {.key = "threshold", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(0.5),                        \
+     .help = "binary decision threshold (multiclass: the argmax)"}
 #define ADV_OPT_BOUNDS(what)                                                                   \
     {.key = "features", .kind = MG_OPT_OBJECT, .required = 1,                                  \
      .help = what ": feature -> {\"abs\": A, \"rel\": R, \"min\", \"max\"} or {\"values\": [...]}"}
@@ -165,7 +171,7 @@ typedef struct adv_state {
 } adv_state;
 
 /* begin: a reservoir of option `sample` rows, seeded with option `seed`
- * (their defaults come from the check's table: ADV_OPT_SAMPLE, ADV_OPT_SEED). */
+ * (their defaults come from the check's table: ADV_OPT_SAMPLING). */
 void adv_begin(mg_check *c);
 /* row: offers the row to the reservoir. */
 void adv_row(mg_check *c, const mg_row *row);
@@ -188,9 +194,62 @@ int adv_score_base(mg_check *c, adv_state *s, const mg_row *row, double *out);
 /* End of finish: a broken scorer fails the check, whatever was counted. */
 void adv_end(mg_check *c);
 
-/* Adds an example: "ROWID: what" followed by a fixture line for the row. */
+/* Adds an example: "what" followed by a fixture line for the row (when
+ * case_line is not NULL).  Past the check's examples it is only counted. */
 void adv_example(mg_check *c, const mg_row *row, const char *case_line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+void adv_example_v(mg_check *c, const mg_row *row, const char *case_line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+/* 1 (after counting the example) when the check keeps no more examples. */
+int adv_examples_full(mg_check *c);
+
+/* ------------------------------------------------------------------ */
+/* The sample-score-perturb loop (trial_loop.c)                          */
+
+/* A sampled row the model scores, handed to a check to vary. */
+typedef struct adv_trial {
+    mg_check *c;
+    adv_state *s;
+    const mg_row *row;    /* the sampled row */
+    const double *base;   /* its scores, noutputs of them */
+    size_t noutputs;
+    adv_variant *v;       /* a copy of row to change; a fresh one for each row */
+    double *out;          /* a variant's scores, after adv_trial_score */
+    mg_rng *rng;          /* seeded with the check's seed once, shared by all rows */
+    char rid[80];         /* the row's id for examples (adv_row_id) */
+    char why[MG_ERROR_MAX]; /* the model's message after adv_trial_score */
+} adv_trial;
+
+/*
+ * Calls vary(t, ctx) for each sampled row, in data order, after scoring the
+ * row itself (adv_score_base): a row the model refuses is skipped, and the
+ * loop stops when the scorer breaks (s->broke) or vary returns non-zero.
+ */
+void adv_for_each_scored_row(mg_check *c, adv_state *s, int (*vary)(adv_trial *t, void *ctx), void *ctx);
+
+/* Scores the variant t->v into t->out (t->why says why not); a broken
+ * scorer is recorded in s->broke, which stops the loop after this row. */
+adv_outcome adv_trial_score(adv_trial *t);
+
+/* The largest change of any output from the row's own scores. */
+double adv_trial_change(const adv_trial *t);
+
+/* The fixture case an example offers: {"id": "KIND-ROWID[-SUFFIX]",
+ * "input": the features of the row scored, "expect": ..., "tags": [tag],
+ * "note": ...}. */
+typedef struct adv_case_info {
+    const char *kind;    /* the id's start: "invariance" */
+    const char *suffix;  /* the id's end (a feature, a trial), or NULL */
+    json_t *expect;      /* borrowed; NULL: none */
+    const char *tag;
+    const char *note;
+} adv_case_info;
+
+/* Adds the example "what" (printf format) about the sampled row `row`,
+ * followed by the fixture case of `input` (the row as scored: a variant,
+ * or row itself). */
+void adv_example_case(mg_check *c, const adv_state *s, const mg_row *row, const mg_row *input,
+                      const adv_case_info *ci, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* ------------------------------------------------------------------ */
 /* Per-feature bounds ("features": {"amount": {"rel": 0.1}, ...})        */
@@ -203,6 +262,10 @@ typedef struct adv_bound {
     const json_t *values; /* categorical: the values to swap among (borrowed) */
 } adv_bound;
 
+/* Validates the required "features" bounds of a check's options o: when
+ * they are missing, msg says "missing \"features\": " and `example`.
+ * Returns 0, or -1 with *key "features" and msg. */
+int adv_bounds_required(const json_t *o, const char **key, char *msg, size_t size, const char *example);
 /* Validates a features-bounds object: each member an object with "abs",
  * "rel" (numbers >= 0), "values" (a non-empty list), "min", "max".
  * Returns 0, or -1 with msg. */

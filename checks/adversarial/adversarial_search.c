@@ -27,14 +27,23 @@
 #include "common/mkdirs.h"
 #include "common/xmem.h"
 
+/* The options of this check (checks/check.h, mg_opt_def). */
+static const mg_opt_def srch_options[] = {
+    ADV_OPT_BOUNDS("how far each feature may move"),
+    ADV_OPT_SAMPLING(20),
+    {.key = "budget", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(100), .help = "model queries per row"},
+    {.key = "steps", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(10), .help = "a numeric step is the feature's bound / steps"},
+    ADV_OPT_THRESHOLD,
+    {.key = "max_success_rate", .kind = MG_OPT_RATE, .def = MG_DEFAULT(0),
+     .help = "the largest fraction of searched rows flipped that passes"},
+    {.key = "candidates", .kind = MG_OPT_STRING, .when_absent = "not written",
+     .help = "a file (relative to the spec) that receives every attack found, as fixture cases"},
+    {.key = NULL},
+};
+
 static int srch_validate(const json_t *o, const char **key, char *msg, size_t size)
 {
-    *key = "features";
-    if (!json_object_get(o, "features")) {
-        snprintf(msg, size, "missing \"features\": the bounds of the search, e.g. {\"amount\": {\"rel\": 0.1}}");
-        return -1;
-    }
-    if (adv_bounds_validate(json_object_get(o, "features"), msg, size) != 0)
+    if (adv_bounds_required(o, key, msg, size, "the bounds of the search, e.g. {\"amount\": {\"rel\": 0.1}}") != 0)
         return -1;
     const json_t *st = json_object_get(o, "steps");
     if (json_is_integer(st) && json_integer_value(st) < 1) {
@@ -66,8 +75,12 @@ typedef struct search_ctx {
     size_t k;
     double threshold;
     uint64_t budget, steps;
-    mg_rng rng;
+    mg_rng *rng;          /* the trial loop's, seeded with the check's seed */
     uint64_t queries;
+    /* What the search found over the rows. */
+    uint64_t attacked, found, broken;
+    double change_sum, change_min;
+    json_t *cands;        /* the case line of every attack found */
 } search_ctx;
 
 /* Attacks one row.  Returns 1 when the decision flipped (v holds the
@@ -100,7 +113,7 @@ static int attack(search_ctx *x, const mg_row *row, adv_variant *v, const double
     while (used < x->budget && result == 0) {
         /* Seeded visiting order. */
         for (size_t j = nb; j > 1; j--) {
-            size_t t = (size_t)mg_rng_below(&x->rng, j), tmp = visit[j - 1];
+            size_t t = (size_t)mg_rng_below(x->rng, j), tmp = visit[j - 1];
             visit[j - 1] = visit[t];
             visit[t] = tmp;
         }
@@ -200,6 +213,114 @@ static int attack(search_ctx *x, const mg_row *row, adv_variant *v, const double
     return result;
 }
 
+/* Records a flipped row: an example and a candidate case expecting the
+ * row's original decision. */
+static void srch_found(search_ctx *x, adv_trial *t, int d0, int d1, double change, double score)
+{
+    x->found++;
+    x->change_sum += change;
+    x->change_min = fmin(x->change_min, change);
+    json_t *in = adv_row_input(x->s->f, x->s->nf, &t->v->row);
+    char cid[128], note[256];
+    snprintf(cid, sizeof cid, "attack-%s", t->rid);
+    snprintf(note, sizeof note, "adversarial_search (seed %llu): a change of %.3g of the allowed "
+                                "radius flips the decision %d -> %d; expected: the original decision",
+             (unsigned long long)x->s->seed, change, d0, d1);
+    json_t *expect = json_pack("{s:i}", "label", d0);
+    char *line = adv_case_line(cid, in, expect, "adversarial", note);
+    json_array_append_new(x->cands, json_string(line));
+    adv_example(x->c, t->row, line, "%s: score %.6g -> %.6g flips the decision with a change of %.3g of the "
+                                    "allowed radius",
+                t->rid, t->base[0], score, change);
+    free(line);
+    json_decref(expect);
+    json_decref(in);
+}
+
+/* Searches one row for a change that flips its decision. */
+static int srch_vary(adv_trial *t, void *ctx)
+{
+    search_ctx *x = ctx;
+    x->rng = t->rng;
+    int d0 = adv_decision(x->task, t->base, x->k, x->threshold);
+    double change = 0, score = 0;
+    int d1 = d0;
+    uint64_t queries_before = x->queries;
+    int got = attack(x, t->row, t->v, t->base, d0, &change, &score, &d1, t->why, sizeof t->why);
+    /* A row none of whose bounded values could be varied (text under a
+     * numeric bound) was not searched: it must not count as resisting. */
+    x->attacked += got != 0 || x->queries > queries_before;
+    if (got < 0) {
+        x->broken++;
+        if (!x->s->broke && strstr(t->why, "score is") != t->why)
+            x->s->broke = mg_xstrdup(t->why);
+        adv_example(x->c, t->row, NULL, "the scorer failed during the search: %s", t->why);
+    } else if (got > 0) {
+        srch_found(x, t, d0, d1, change, score);
+    }
+    return 0;
+}
+
+/* Fails on a scorer failure or a success rate over max_success_rate. */
+static void srch_judge(mg_check *c, const search_ctx *x)
+{
+    mg_result *res = c->result;
+    double max_rate = mg_check_opt_number(c, "max_success_rate");
+    double rate = x->attacked ? (double)x->found / (double)x->attacked : 0;
+    res->status = (x->broken || rate > max_rate) ? MG_STATUS_FAIL : MG_STATUS_PASS;
+    if (x->attacked == 0) {
+        res->status = MG_STATUS_SKIP;
+        mg_result_set_message(res, "nothing could be tried: no sampled row could be scored and varied");
+    } else if (x->broken) {
+        mg_result_set_message(res, "the scorer failed on %llu of %llu searched rows", (unsigned long long)x->broken,
+                              (unsigned long long)x->attacked);
+    } else {
+        mg_result_set_message(res, "%llu of %llu rows flipped within a budget of %llu queries (success rate %.4g) %s "
+                                   "max_success_rate %g",
+                              (unsigned long long)x->found, (unsigned long long)x->attacked,
+                              (unsigned long long)x->budget, rate, rate > max_rate ? "exceeds" : "within", max_rate);
+    }
+    mg_result_prop_number(res, "rows_attacked", (double)x->attacked);
+    mg_result_prop_number(res, "successes", (double)x->found);
+    mg_result_prop_number(res, "success_rate", rate);
+    mg_result_prop_number(res, "max_success_rate", max_rate);
+    mg_result_prop_number(res, "budget", (double)x->budget);
+    mg_result_prop_number(res, "steps", (double)x->steps);
+    mg_result_prop_number(res, "queries", (double)x->queries);
+    if (x->task == MG_TASK_BINARY)
+        mg_result_prop_number(res, "decision_threshold", x->threshold);
+    if (x->found) {
+        mg_result_prop_number(res, "smallest_change", x->change_min);
+        mg_result_prop_number(res, "mean_change", x->change_sum / (double)x->found);
+    }
+}
+
+/* Writes every attack found to the "candidates" file (atomically), when the
+ * spec names one. */
+static void srch_write_candidates(mg_check *c, const json_t *cands)
+{
+    if (!mg_check_opt_given(c, "candidates"))
+        return;
+    mg_result *res = c->result;
+    const char *p = mg_check_opt_string(c, "candidates");
+    char *path = p[0] == '/' || !c->env->spec_dir ? mg_xstrdup(p) : mg_xasprintf("%s/%s", c->env->spec_dir, p);
+    mg_atomic_file af;
+    mg_error err = {{0}};
+    int ok = mg_mkdirs_for(path, &err) == 0 && mg_atomic_open(&af, path, &err) == 0;
+    if (ok) {
+        for (size_t i = 0; i < json_array_size(cands); i++)
+            fprintf(af.fp, "%s\n", json_string_value(json_array_get(cands, i)));
+        ok = mg_atomic_commit(&af, &err) == 0;
+    }
+    if (ok) {
+        mg_result_prop_text(res, "candidates", path);
+    } else {
+        res->status = MG_STATUS_ERROR;
+        mg_result_set_message(res, "cannot write the candidate cases: %s", err.msg);
+    }
+    free(path);
+}
+
 static void srch_finish(mg_check *c)
 {
     adv_state *s = adv_ready(c);
@@ -207,12 +328,7 @@ static void srch_finish(mg_check *c)
         return;
     mg_result *res = c->result;
     mg_model *m = c->env->model;
-    search_ctx x;
-    memset(&x, 0, sizeof x);
-    x.c = c;
-    x.s = s;
-    x.task = mg_model_get_task(m);
-    x.k = mg_model_noutputs(m);
+    search_ctx x = {.c = c, .s = s, .task = mg_model_get_task(m), .k = mg_model_noutputs(m)};
     if (x.task == MG_TASK_REGRESSION) {
         res->status = MG_STATUS_SKIP;
         mg_result_set_message(res, "a regression model has no decision to flip; use 'robustness' with max_score_change");
@@ -230,134 +346,18 @@ static void srch_finish(mg_check *c)
     x.steps = mg_check_opt_count(c, "steps");
     if (x.steps < 1)
         x.steps = 1;
-    double max_rate = mg_check_opt_number(c, "max_success_rate");
-    mg_rng_seed(&x.rng, s->seed);
-    double *base = mg_xcalloc(x.k, sizeof *base);
-    uint64_t attacked = 0, found = 0, broken = 0;
-    double change_sum = 0, change_min = INFINITY;
-    json_t *cands = json_array();
-    char why[1024], rid[80];
-    for (size_t r = 0; r < s->sample.n && !s->broke; r++) {
-        const mg_row *row = s->sample.rows[r];
-        int sb = adv_score_base(c, s, row, base);
-        if (sb < 0)
-            break; /* the scorer broke */
-        if (sb == 0)
-            continue; /* only rows the model scores are varied */
-        int d0 = adv_decision(x.task, base, x.k, x.threshold);
-        adv_variant v;
-        adv_variant_init(&v, row);
-        double change = 0, score = 0;
-        int d1 = d0;
-        uint64_t queries_before = x.queries;
-        int got = attack(&x, row, &v, base, d0, &change, &score, &d1, why, sizeof why);
-        /* A row none of whose bounded values could be varied (text under a
-         * numeric bound) was not searched: it must not count as resisting. */
-        attacked += got != 0 || x.queries > queries_before;
-        if (got < 0) {
-            broken++;
-            if (!s->broke && strstr(why, "score is") != why)
-                s->broke = mg_xstrdup(why);
-            adv_example(c, row, NULL, "the scorer failed during the search: %s", why);
-        } else if (got > 0) {
-            found++;
-            change_sum += change;
-            change_min = fmin(change_min, change);
-            json_t *in = adv_row_input(s->f, s->nf, &v.row);
-            char cid[128], note[256];
-            snprintf(cid, sizeof cid, "attack-%s", adv_row_id(c->env, row, rid, sizeof rid));
-            snprintf(note, sizeof note, "adversarial_search (seed %llu): a change of %.3g of the allowed "
-                                        "radius flips the decision %d -> %d; expected: the original decision",
-                     (unsigned long long)s->seed, change, d0, d1);
-            json_t *expect = json_pack("{s:i}", "label", d0);
-            char *line = adv_case_line(cid, in, expect, "adversarial", note);
-            json_array_append_new(cands, json_string(line));
-            adv_example(c, row, line, "%s: score %.6g -> %.6g flips the decision with a change of %.3g of the "
-                                      "allowed radius",
-                        rid, base[0], score, change);
-            free(line);
-            json_decref(expect);
-            json_decref(in);
-        }
-        adv_variant_free(&v);
-    }
-    double rate = attacked ? (double)found / (double)attacked : 0;
-    res->status = (broken || rate > max_rate) ? MG_STATUS_FAIL : MG_STATUS_PASS;
-    if (attacked == 0) {
-        res->status = MG_STATUS_SKIP;
-        mg_result_set_message(res, "nothing could be tried: no sampled row could be scored and varied");
-    } else if (broken) {
-        mg_result_set_message(res, "the scorer failed on %llu of %llu searched rows", (unsigned long long)broken,
-                              (unsigned long long)attacked);
-    } else {
-        mg_result_set_message(res, "%llu of %llu rows flipped within a budget of %llu queries (success rate %.4g) %s "
-                                   "max_success_rate %g",
-                              (unsigned long long)found, (unsigned long long)attacked,
-                              (unsigned long long)x.budget, rate, rate > max_rate ? "exceeds" : "within", max_rate);
-    }
-    mg_result_prop_number(res, "rows_attacked", (double)attacked);
-    mg_result_prop_number(res, "successes", (double)found);
-    mg_result_prop_number(res, "success_rate", rate);
-    mg_result_prop_number(res, "max_success_rate", max_rate);
-    mg_result_prop_number(res, "budget", (double)x.budget);
-    mg_result_prop_number(res, "steps", (double)x.steps);
-    mg_result_prop_number(res, "queries", (double)x.queries);
-    if (x.task == MG_TASK_BINARY)
-        mg_result_prop_number(res, "decision_threshold", x.threshold);
-    if (found) {
-        mg_result_prop_number(res, "smallest_change", change_min);
-        mg_result_prop_number(res, "mean_change", change_sum / (double)found);
-    }
-    if (mg_check_opt_given(c, "candidates")) {
-        const char *p = mg_check_opt_string(c, "candidates");
-        char *path = p[0] == '/' || !c->env->spec_dir ? mg_xstrdup(p)
-                                                      : mg_xasprintf("%s/%s", c->env->spec_dir, p);
-        mg_atomic_file af;
-        mg_error err = {{0}};
-        int ok = mg_mkdirs_for(path, &err) == 0 && mg_atomic_open(&af, path, &err) == 0;
-        if (ok) {
-            for (size_t i = 0; i < json_array_size(cands); i++)
-                fprintf(af.fp, "%s\n", json_string_value(json_array_get(cands, i)));
-            ok = mg_atomic_commit(&af, &err) == 0;
-        }
-        if (ok) {
-            mg_result_prop_text(res, "candidates", path);
-        } else {
-            res->status = MG_STATUS_ERROR;
-            mg_result_set_message(res, "cannot write the candidate cases: %s", err.msg);
-        }
-        free(path);
-    }
-    json_decref(cands);
+    x.change_min = INFINITY;
+    x.cands = json_array();
+    adv_for_each_scored_row(c, s, srch_vary, &x);
+    srch_judge(c, &x);
+    srch_write_candidates(c, x.cands);
+    json_decref(x.cands);
     adv_end(c);
-    free(base);
     free(x.b);
 }
 
-static const mg_opt_def srch_options[] = {
-    ADV_OPT_BOUNDS("how far each feature may move"),
-    ADV_OPT_SAMPLE(20),
-    ADV_OPT_SEED,
-    {.key = "budget", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(100), .help = "model queries per row"},
-    {.key = "steps", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(10), .help = "a numeric step is the feature's bound / steps"},
-    {.key = "threshold", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(0.5),
-     .help = "binary decision threshold (multiclass: the argmax)"},
-    {.key = "max_success_rate", .kind = MG_OPT_RATE, .def = MG_DEFAULT(0),
-     .help = "the largest fraction of searched rows flipped that passes"},
-    {.key = "candidates", .kind = MG_OPT_STRING, .when_absent = "not written",
-     .help = "a file (relative to the spec) that receives every attack found, as fixture cases"},
-    {.key = NULL},
-};
-
 const mg_check_def mg_check_adversarial_search = {
-    .name = "adversarial_search",
-    .group = "adversarial",
+    .name = "adversarial_search", .group = "adversarial", .options = srch_options, .needs = MG_NEEDS_SCORES,
     .summary = "seeded greedy search for the smallest bounded change that flips a row's decision",
-    .options = srch_options,
-    .needs = MG_NEEDS_SCORES,
-    .validate = srch_validate,
-    .begin = adv_begin,
-    .row = adv_row,
-    .finish = srch_finish,
-    .free_state = adv_free,
+    .validate = srch_validate, .begin = adv_begin, .row = adv_row, .finish = srch_finish, .free_state = adv_free,
 };

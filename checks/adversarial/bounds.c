@@ -13,6 +13,16 @@
 #include "common/xmem.h"
 
 
+int adv_bounds_required(const json_t *o, const char **key, char *msg, size_t size, const char *example)
+{
+    *key = "features";
+    if (!json_object_get(o, "features")) {
+        snprintf(msg, size, "missing \"features\": %s", example);
+        return -1;
+    }
+    return adv_bounds_validate(json_object_get(o, "features"), msg, size);
+}
+
 int adv_bounds_validate(const json_t *obj, char *msg, size_t size)
 {
     if (!json_is_object(obj))

@@ -12,6 +12,17 @@
 #include "checks/adversarial/adv_common.h"
 #include "common/xmem.h"
 
+/* The options of this check (checks/check.h, mg_opt_def). */
+static const mg_opt_def fx_options[] = {
+    {.key = "path", .kind = MG_OPT_STRING, .required = 1,
+     .help = "a case file, or a folder of *.jsonl case files, relative to the spec"},
+    {.key = "tolerance", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(1e-6),
+     .help = "the default allowed difference of a score"},
+    {.key = "threshold", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(0.5),
+     .help = "binary decision threshold for an expected label"},
+    {.key = NULL},
+};
+
 static int fx_validate(const json_t *o, const char **key, char *msg, size_t size)
 {
     *key = "path";
@@ -96,22 +107,8 @@ static void fx_finish(mg_check *c)
     free(path);
 }
 
-static const mg_opt_def fx_options[] = {
-    {.key = "path", .kind = MG_OPT_STRING, .required = 1,
-     .help = "a case file, or a folder of *.jsonl case files, relative to the spec"},
-    {.key = "tolerance", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(1e-6),
-     .help = "the default allowed difference of a score"},
-    {.key = "threshold", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(0.5),
-     .help = "binary decision threshold for an expected label"},
-    {.key = NULL},
-};
-
 const mg_check_def mg_check_fixtures = {
-    .name = "fixtures",
-    .group = "fixtures",
+    .name = "fixtures", .group = "fixtures", .options = fx_options, .needs = MG_NEEDS_SCORES,
     .summary = "every fixture case (JSON Lines) scores as it expects, with a diff per case",
-    .options = fx_options,
-    .needs = MG_NEEDS_SCORES,
-    .validate = fx_validate,
-    .finish = fx_finish,
+    .validate = fx_validate, .finish = fx_finish,
 };

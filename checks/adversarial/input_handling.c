@@ -16,6 +16,18 @@
 #include "checks/adversarial/adv_common.h"
 #include "common/xmem.h"
 
+/* The options of this check (checks/check.h, mg_opt_def). */
+static const mg_opt_def ih_options[] = {
+    {.key = "features", .kind = MG_OPT_STRINGS, .when_absent = "every model feature in the data",
+     .help = "the features to replace, one at a time"},
+    {.key = "variants", .kind = MG_OPT_STRINGS, .when_absent = "all of them",
+     .help = "missing, null, empty, wrong_type, nan, inf, -inf, 1e308, -1e308, -0, long_string, non_utf8"},
+    {.key = "expect", .kind = MG_OPT_OBJECT, .when_absent = "\"any\" for every variant",
+     .help = "per variant (or \"*\"): \"score\", \"reject\" or \"any\""},
+    ADV_OPT_SAMPLING(20),
+    {.key = NULL},
+};
+
 enum { EXP_ANY = 0, EXP_SCORE, EXP_REJECT };
 
 typedef struct variant_def {
@@ -158,149 +170,148 @@ static int wanted(const json_t *list, const char *name)
     return 0;
 }
 
+/* What the variants did over the rows. */
+typedef struct ih_run {
+    const json_t *flist, *vlist, *ex; /* the features, variants and expect options (or NULL) */
+    int def_exp;          /* expect["*"], else EXP_ANY */
+    const char *long_string;
+    uint64_t base_rows;   /* rows that scored before varying */
+    uint64_t tries, bad, scored, rejected, nonfinite, crashes;
+} ih_run;
+
+/* The finding of a variant that was not handled as declared, for its example. */
+static void ih_found(char *found, size_t size, adv_outcome o, const adv_trial *t)
+{
+    size_t k = t->noutputs;
+    if (o == ADV_NONFINITE) {
+        size_t q = 0;
+        while (q + 1 < k && isfinite(t->out[q]))
+            q++;
+        snprintf(found, size, "output %zu is %s", q, isnan(t->out[q]) ? "NaN" : t->out[q] > 0 ? "Infinity" : "-Infinity");
+    } else if (o == ADV_BROKEN) {
+        snprintf(found, size, "the scorer broke: %s", t->why);
+    } else if (o == ADV_SCORED) {
+        snprintf(found, size, "scored %.6g, expected a rejection", t->out[0]);
+    } else {
+        snprintf(found, size, "rejected (%s), expected a score", t->why);
+    }
+}
+
+/* Tries variant vi at feature fi of the row.  Returns 1 when the scorer
+ * broke: a dead or hung scorer, so trying more only adds timeouts. */
+static int ih_try(ih_run *x, adv_trial *t, size_t fi, long vi)
+{
+    const mg_row *row = t->row;
+    const adv_feature *f = &t->s->f[fi];
+    size_t col = (size_t)f->column;
+    int exp = x->def_exp;
+    const json_t *e = json_object_get(x->ex, variants[vi].name);
+    if (json_is_string(e))
+        exp = expect_of(json_string_value(e));
+    adv_variant_set(t->v, col, make_variant(vi, &row->values[col], x->long_string));
+    /* Scored without recording a break in the state: this check reports
+     * crashes itself (it counts them and stops). */
+    adv_outcome o = adv_score(t->c->env->model, t->c->env->binding, &t->v->row, row, t->out, t->why, sizeof t->why);
+    x->tries++;
+    x->scored += o == ADV_SCORED;
+    x->rejected += o == ADV_REJECTED;
+    x->nonfinite += o == ADV_NONFINITE;
+    x->crashes += o == ADV_BROKEN;
+    int fail = o == ADV_NONFINITE || o == ADV_BROKEN || (o == ADV_SCORED && exp == EXP_REJECT) ||
+               (o == ADV_REJECTED && exp == EXP_SCORE);
+    if (fail) {
+        x->bad++;
+        char found[1100], what[1400], suffix[200];
+        ih_found(found, sizeof found, o, t);
+        snprintf(what, sizeof what, "'%s' %s (variant %s): %s", f->name, variants[vi].what, variants[vi].name, found);
+        /* No case for the 1 MB string: it would not fit an example. */
+        if (strcmp(variants[vi].name, "long_string") != 0) {
+            snprintf(suffix, sizeof suffix, "%s-%s", f->name, variants[vi].name);
+            adv_case_info ci = {"input", suffix, NULL, "edge", "a hostile input must score or be rejected cleanly"};
+            adv_example_case(t->c, t->s, row, &t->v->row, &ci, "%s", what);
+        } else {
+            adv_example(t->c, row, NULL, "%s", what);
+        }
+    }
+    adv_variant_reset(t->v, row, col);
+    return o == ADV_BROKEN;
+}
+
+/* Replaces each wanted feature of one row by each wanted variant. */
+static int ih_vary(adv_trial *t, void *ctx)
+{
+    ih_run *x = ctx;
+    x->base_rows++;
+    for (size_t fi = 0; fi < t->s->nf; fi++) {
+        if (t->s->f[fi].column < 0 || (x->flist && !wanted(x->flist, t->s->f[fi].name)))
+            continue;
+        for (long vi = 0; variants[vi].name; vi++) {
+            if (!wanted(x->vlist, variants[vi].name))
+                continue;
+            /* 1 MB per try: on the first row that scores only, so a wide
+             * model with an external scorer is not sent gigabytes. */
+            if (!strcmp(variants[vi].name, "long_string") && x->base_rows > 1)
+                continue;
+            if (ih_try(x, t, fi, vi))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* An error when a listed feature is not one of the model's or not in the data. */
+static int ih_features_known(mg_check *c, const adv_state *s, const json_t *flist)
+{
+    size_t n = !flist ? 0 : json_is_array(flist) ? json_array_size(flist) : 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = json_string_value(json_is_array(flist) ? json_array_get(flist, i) : flist);
+        long fi = adv_feature_find(s->f, s->nf, name);
+        if (fi < 0 || s->f[fi].column < 0) {
+            c->result->status = MG_STATUS_ERROR;
+            mg_result_set_message(c->result, "feature '%s' is %s", name,
+                                  fi < 0 ? "not a feature of the model" : "not in the data");
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static void ih_finish(mg_check *c)
 {
     adv_state *s = adv_ready(c);
     if (!s)
         return;
     mg_result *res = c->result;
-    mg_model *m = c->env->model;
-    size_t k = mg_model_noutputs(m);
-    const json_t *flist = json_object_get(c->options, "features");
-    const json_t *vlist = json_object_get(c->options, "variants");
-    const json_t *ex = json_object_get(c->options, "expect");
-    int def_exp = EXP_ANY;
-    if (json_is_string(json_object_get(ex, "*")))
-        def_exp = expect_of(json_string_value(json_object_get(ex, "*")));
-    if (flist) {
-        size_t n = json_is_array(flist) ? json_array_size(flist) : 1;
-        for (size_t i = 0; i < n; i++) {
-            const char *name = json_string_value(json_is_array(flist) ? json_array_get(flist, i) : flist);
-            long fi = adv_feature_find(s->f, s->nf, name);
-            if (fi < 0 || s->f[fi].column < 0) {
-                res->status = MG_STATUS_ERROR;
-                mg_result_set_message(res, "feature '%s' is %s", name,
-                                      fi < 0 ? "not a feature of the model" : "not in the data");
-                return;
-            }
-        }
-    }
+    ih_run x = {.flist = json_object_get(c->options, "features"),
+                .vlist = json_object_get(c->options, "variants"),
+                .ex = json_object_get(c->options, "expect"),
+                .def_exp = EXP_ANY};
+    if (json_is_string(json_object_get(x.ex, "*")))
+        x.def_exp = expect_of(json_string_value(json_object_get(x.ex, "*")));
+    if (!ih_features_known(c, s, x.flist))
+        return;
     char *long_string = mg_xmalloc(LONG_STRING_BYTES + 1);
     memset(long_string, 'x', LONG_STRING_BYTES);
     long_string[LONG_STRING_BYTES] = '\0';
-    double *out = mg_xcalloc(k, sizeof *out), *base = mg_xcalloc(k, sizeof *base);
-    uint64_t tries = 0, bad = 0, scored = 0, rejected = 0, nonfinite = 0, crashes = 0;
-    char why[1024], rid[80];
-    int stop = 0;
-    uint64_t base_rows = 0;
-    for (size_t r = 0; r < s->sample.n && !stop; r++) {
-        const mg_row *row = s->sample.rows[r];
-        int sb = adv_score_base(c, s, row, base);
-        if (sb < 0)
-            break; /* the scorer broke */
-        if (sb == 0)
-            continue; /* only rows the model scores are varied */
-        base_rows++;
-        adv_variant var;
-        adv_variant_init(&var, row);
-        for (size_t fi = 0; fi < s->nf && !stop; fi++) {
-            if (s->f[fi].column < 0 || (flist && !wanted(flist, s->f[fi].name)))
-                continue;
-            size_t col = (size_t)s->f[fi].column;
-            for (long vi = 0; variants[vi].name && !stop; vi++) {
-                if (!wanted(vlist, variants[vi].name))
-                    continue;
-                /* 1 MB per try: on the first row that scores only, so a wide
-                 * model with an external scorer is not sent gigabytes. */
-                if (!strcmp(variants[vi].name, "long_string") && base_rows > 1)
-                    continue;
-                int exp = def_exp;
-                const json_t *e = json_object_get(ex, variants[vi].name);
-                if (json_is_string(e))
-                    exp = expect_of(json_string_value(e));
-                adv_variant_set(&var, col, make_variant(vi, &row->values[col], long_string));
-                adv_outcome o = adv_score(m, c->env->binding, &var.row, row, out, why, sizeof why);
-                tries++;
-                scored += o == ADV_SCORED;
-                rejected += o == ADV_REJECTED;
-                nonfinite += o == ADV_NONFINITE;
-                crashes += o == ADV_BROKEN;
-                int fail = o == ADV_NONFINITE || o == ADV_BROKEN || (o == ADV_SCORED && exp == EXP_REJECT) ||
-                           (o == ADV_REJECTED && exp == EXP_SCORE);
-                if (fail) {
-                    bad++;
-                    char found[1100];
-                    if (o == ADV_NONFINITE) {
-                        size_t q = 0;
-                        while (q + 1 < k && isfinite(out[q]))
-                            q++;
-                        snprintf(found, sizeof found, "output %zu is %s", q,
-                                 isnan(out[q]) ? "NaN" : out[q] > 0 ? "Infinity" : "-Infinity");
-                    }
-                    else if (o == ADV_BROKEN)
-                        snprintf(found, sizeof found, "the scorer broke: %s", why);
-                    else if (o == ADV_SCORED)
-                        snprintf(found, sizeof found, "scored %.6g, expected a rejection", out[0]);
-                    else
-                        snprintf(found, sizeof found, "rejected (%s), expected a score", why);
-                    char *line = NULL;
-                    if (strcmp(variants[vi].name, "long_string") != 0) {
-                        json_t *in = adv_row_input(s->f, s->nf, &var.row);
-                        char cid[160];
-                        snprintf(cid, sizeof cid, "input-%s-%s-%s", adv_row_id(c->env, row, rid, sizeof rid),
-                                 s->f[fi].name, variants[vi].name);
-                        line = adv_case_line(cid, in, NULL, "edge", "a hostile input must score or be rejected cleanly");
-                        json_decref(in);
-                    }
-                    adv_example(c, row, line, "'%s' %s (variant %s): %s", s->f[fi].name, variants[vi].what,
-                                variants[vi].name, found);
-                    free(line);
-                }
-                if (o == ADV_BROKEN)
-                    stop = 1; /* a dead or hung scorer: trying more only adds timeouts */
-                adv_variant_reset(&var, row, col);
-            }
-        }
-        adv_variant_free(&var);
-    }
-    adv_judge(c, bad, tries, "variants not handled as declared", "variants");
-    mg_result_prop_number(res, "variants_scored", (double)scored);
-    mg_result_prop_number(res, "variants_rejected", (double)rejected);
-    mg_result_prop_number(res, "non_finite", (double)nonfinite);
-    mg_result_prop_number(res, "crashes", (double)crashes);
-    if (nonfinite || crashes)
+    x.long_string = long_string;
+    adv_for_each_scored_row(c, s, ih_vary, &x);
+    adv_judge(c, x.bad, x.tries, "variants not handled as declared", "variants");
+    mg_result_prop_number(res, "variants_scored", (double)x.scored);
+    mg_result_prop_number(res, "variants_rejected", (double)x.rejected);
+    mg_result_prop_number(res, "non_finite", (double)x.nonfinite);
+    mg_result_prop_number(res, "crashes", (double)x.crashes);
+    if (x.nonfinite || x.crashes)
         res->status = MG_STATUS_FAIL; /* never tolerated, whatever max_count says */
     adv_end(c);
-    if (crashes)
+    if (x.crashes)
         mg_result_set_message(res, "the scorer broke on a hostile variant (stopped trying): %llu of %llu "
                                    "variants not handled as declared",
-                              (unsigned long long)bad, (unsigned long long)tries);
-    free(out);
-    free(base);
+                              (unsigned long long)x.bad, (unsigned long long)x.tries);
     free(long_string);
 }
 
-static const mg_opt_def ih_options[] = {
-    {.key = "features", .kind = MG_OPT_STRINGS, .when_absent = "every model feature in the data",
-     .help = "the features to replace, one at a time"},
-    {.key = "variants", .kind = MG_OPT_STRINGS, .when_absent = "all of them",
-     .help = "missing, null, empty, wrong_type, nan, inf, -inf, 1e308, -1e308, -0, long_string, non_utf8"},
-    {.key = "expect", .kind = MG_OPT_OBJECT, .when_absent = "\"any\" for every variant",
-     .help = "per variant (or \"*\"): \"score\", \"reject\" or \"any\""},
-    ADV_OPT_SAMPLE(20),
-    ADV_OPT_SEED,
-    {.key = NULL},
-};
-
 const mg_check_def mg_check_input_handling = {
-    .name = "input_handling",
-    .group = "adversarial",
+    .name = "input_handling", .group = "adversarial", .options = ih_options, .needs = MG_NEEDS_SCORES,
     .summary = "hostile variants of each feature get a finite score or a clean rejection, as declared",
-    .options = ih_options,
-    .needs = MG_NEEDS_SCORES,
-    .validate = ih_validate,
-    .begin = adv_begin,
-    .row = adv_row,
-    .finish = ih_finish,
-    .free_state = adv_free,
+    .validate = ih_validate, .begin = adv_begin, .row = adv_row, .finish = ih_finish, .free_state = adv_free,
 };

@@ -12,6 +12,19 @@
 #include "checks/adversarial/adv_common.h"
 #include "common/xmem.h"
 
+/* The options of this check (checks/check.h, mg_opt_def). */
+static const mg_opt_def mono_options[] = {
+    {.key = "features", .kind = MG_OPT_OBJECT, .required = 1,
+     .help = "feature -> \"increasing\", \"decreasing\" or {\"direction\": ..., \"min\": ..., \"max\": ...}"},
+    ADV_OPT_SAMPLING(100),
+    {.key = "grid", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(10),
+     .help = "evenly spaced values walked across the feature's range (2 to 1000)"},
+    {.key = "tolerance", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(1e-9),
+     .help = "the largest move the wrong way that is tolerated"},
+    {.key = "output", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(0), .help = "the model output watched (its number)"},
+    {.key = NULL},
+};
+
 typedef struct mono_feature {
     long feature;
     int sign;            /* +1 increasing, -1 decreasing */
@@ -191,23 +204,17 @@ static void mono_finish(mg_check *c)
                     worst = drop;
                 if (o != ADV_SCORED || wrong) {
                     violated = 1;
-                    json_t *in = adv_row_input(s->f, s->nf, &var.row);
-                    char cid[160], rid[80];
-                    snprintf(cid, sizeof cid, "monotonic-%s-%s", adv_row_id(c->env, row, rid, sizeof rid),
-                             f->name);
-                    char *line = adv_case_line(cid, in, NULL, "adversarial",
-                                               mf[j].sign > 0 ? "score must not fall as this feature rises"
-                                                              : "score must not rise as this feature rises");
-                    json_decref(in);
+                    adv_case_info ci = {"monotonic", f->name, NULL, "adversarial",
+                                        mf[j].sign > 0 ? "score must not fall as this feature rises"
+                                                       : "score must not rise as this feature rises"};
                     if (wrong)
-                        adv_example(c, row, line,
-                                    "'%s' declared %s: score %s %.6g -> %.6g as it goes %.6g -> %.6g",
-                                    f->name, mf[j].sign > 0 ? "increasing" : "decreasing", wrong, prev,
-                                    out[output], prev_x, x);
+                        adv_example_case(c, s, row, &var.row, &ci,
+                                         "'%s' declared %s: score %s %.6g -> %.6g as it goes %.6g -> %.6g", f->name,
+                                         mf[j].sign > 0 ? "increasing" : "decreasing", wrong, prev, out[output],
+                                         prev_x, x);
                     else
-                        adv_example(c, row, line, "'%s' = %.6g: %s%s%s", f->name, x, adv_outcome_name(o),
-                                    why[0] ? ": " : "", why);
-                    free(line);
+                        adv_example_case(c, s, row, &var.row, &ci, "'%s' = %.6g: %s%s%s", f->name, x,
+                                         adv_outcome_name(o), why[0] ? ": " : "", why);
                 }
                 prev = out[output];
                 prev_x = x;
@@ -227,28 +234,8 @@ static void mono_finish(mg_check *c)
     free(mf);
 }
 
-static const mg_opt_def mono_options[] = {
-    {.key = "features", .kind = MG_OPT_OBJECT, .required = 1,
-     .help = "feature -> \"increasing\", \"decreasing\" or {\"direction\": ..., \"min\": ..., \"max\": ...}"},
-    ADV_OPT_SAMPLE(100),
-    ADV_OPT_SEED,
-    {.key = "grid", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(10),
-     .help = "evenly spaced values walked across the feature's range (2 to 1000)"},
-    {.key = "tolerance", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(1e-9),
-     .help = "the largest move the wrong way that is tolerated"},
-    {.key = "output", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(0), .help = "the model output watched (its number)"},
-    {.key = NULL},
-};
-
 const mg_check_def mg_check_monotonic = {
-    .name = "monotonic",
-    .group = "adversarial",
+    .name = "monotonic", .group = "adversarial", .options = mono_options, .needs = MG_NEEDS_SCORES,
     .summary = "raising a feature declared monotonic never moves the score the wrong way",
-    .options = mono_options,
-    .needs = MG_NEEDS_SCORES,
-    .validate = mono_validate,
-    .begin = adv_begin,
-    .row = adv_row,
-    .finish = mono_finish,
-    .free_state = adv_free,
+    .validate = mono_validate, .begin = adv_begin, .row = adv_row, .finish = mono_finish, .free_state = adv_free,
 };

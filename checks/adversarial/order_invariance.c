@@ -15,6 +15,16 @@
 #include "checks/adversarial/adv_common.h"
 #include "common/xmem.h"
 
+/* The options of this check (checks/check.h, mg_opt_def). */
+static const mg_opt_def ord_options[] = {
+    ADV_OPT_SAMPLING(100),
+    {.key = "duplicates", .kind = MG_OPT_RATE, .def = MG_DEFAULT(0.1),
+     .help = "fraction of the sample repeated at random places in the shuffled order"},
+    {.key = "tolerance", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(1e-9),
+     .help = "the largest change of a row's scores that counts as the same"},
+    {.key = NULL},
+};
+
 /* Scores rows[order[i]] for i < n in one batch.  Returns 0 or -1 with msg. */
 static int score_in(mg_check *c, mg_row *const *rows, const size_t *order, size_t n, double *out,
                     unsigned char *ok, char *msg, size_t size)
@@ -103,22 +113,17 @@ static void ord_finish(mg_check *c)
             continue;
         flagged[r] = 1;
         const mg_row *row = s->sample.rows[r];
-        json_t *in = adv_row_input(s->f, s->nf, row);
-        char cid[128];
-        snprintf(cid, sizeof cid, "order-%s", adv_row_id(c->env, row, rid, sizeof rid));
+        adv_row_id(c->env, row, rid, sizeof rid);
         json_t *expect = ok1[r] ? json_pack("{s:f}", "score", first[r * k]) : NULL;
-        char *line = adv_case_line(cid, in, expect, "regression",
-                                   "the score must not depend on the rows scored before");
-        json_decref(expect);
-        json_decref(in);
+        adv_case_info ci = {"order", NULL, expect, "regression", "the score must not depend on the rows scored before"};
         if (ok1[r] && ok2[i])
-            adv_example(c, row, line, "%s: score %.6g in data order, %.6g at position %zu of %zu "
-                                      "after shuffling and repeating rows",
-                        rid, first[r * k], second[i * k], i + 1, total);
+            adv_example_case(c, s, row, row, &ci, "%s: score %.6g in data order, %.6g at position %zu of %zu "
+                                                  "after shuffling and repeating rows",
+                             rid, first[r * k], second[i * k], i + 1, total);
         else
-            adv_example(c, row, line, "%s: %s in data order, %s at position %zu of %zu after shuffling",
-                        rid, ok1[r] ? "scored" : "rejected", ok2[i] ? "scored" : "rejected", i + 1, total);
-        free(line);
+            adv_example_case(c, s, row, row, &ci, "%s: %s in data order, %s at position %zu of %zu after shuffling",
+                             rid, ok1[r] ? "scored" : "rejected", ok2[i] ? "scored" : "rejected", i + 1, total);
+        json_decref(expect);
     }
     free(flagged);
     adv_judge(c, changed, compared, "scores that changed with the order or repetition of rows", "scores compared");
@@ -133,24 +138,8 @@ out:
     free(ok1);
 }
 
-static const mg_opt_def ord_options[] = {
-    ADV_OPT_SAMPLE(100),
-    ADV_OPT_SEED,
-    {.key = "duplicates", .kind = MG_OPT_RATE, .def = MG_DEFAULT(0.1),
-     .help = "fraction of the sample repeated at random places in the shuffled order"},
-    {.key = "tolerance", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(1e-9),
-     .help = "the largest change of a row's scores that counts as the same"},
-    {.key = NULL},
-};
-
 const mg_check_def mg_check_order_invariance = {
-    .name = "order_invariance",
-    .group = "adversarial",
+    .name = "order_invariance", .group = "adversarial", .options = ord_options, .needs = MG_NEEDS_SCORES,
     .summary = "scores do not depend on the order or repetition of rows (seeded shuffle, repeats)",
-    .options = ord_options,
-    .needs = MG_NEEDS_SCORES,
-    .begin = adv_begin,
-    .row = adv_row,
-    .finish = ord_finish,
-    .free_state = adv_free,
+    .begin = adv_begin, .row = adv_row, .finish = ord_finish, .free_state = adv_free,
 };

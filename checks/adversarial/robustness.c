@@ -14,15 +14,24 @@
 #include "checks/adversarial/adv_common.h"
 #include "common/xmem.h"
 
+/* The options of this check (checks/check.h, mg_opt_def). */
+static const mg_opt_def rob_options[] = {
+    ADV_OPT_BOUNDS("the bounds of the noise"),
+    ADV_OPT_SAMPLING(100),
+    {.key = "trials", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(10), .help = "perturbed copies of each sampled row"},
+    ADV_OPT_THRESHOLD,
+    {.key = "max_flip_rate", .kind = MG_OPT_RATE, .when_absent = "not judged (give it or max_score_change)",
+     .help = "the largest rate of decision flips that passes"},
+    {.key = "max_score_change", .kind = MG_OPT_NUMBER, .when_absent = "not judged (give it or max_flip_rate)",
+     .help = "the largest change of any output that passes"},
+    {.key = NULL},
+};
+
 static int rob_validate(const json_t *o, const char **key, char *msg, size_t size)
 {
-    *key = "features";
-    if (!json_object_get(o, "features")) {
-        snprintf(msg, size, "missing \"features\": the bounds of the noise, e.g. "
-                            "{\"amount\": {\"rel\": 0.05}, \"currency\": {\"values\": [\"EUR\", \"USD\"]}}");
-        return -1;
-    }
-    if (adv_bounds_validate(json_object_get(o, "features"), msg, size) != 0)
+    if (adv_bounds_required(o, key, msg, size,
+                            "the bounds of the noise, e.g. {\"amount\": {\"rel\": 0.05}, "
+                            "\"currency\": {\"values\": [\"EUR\", \"USD\"]}}") != 0)
         return -1;
     if (!json_object_get(o, "max_flip_rate") && !json_object_get(o, "max_score_change")) {
         *key = NULL;
@@ -32,80 +41,70 @@ static int rob_validate(const json_t *o, const char **key, char *msg, size_t siz
     return 0;
 }
 
-static void rob_finish(mg_check *c)
+/* What the robustness trials found over the rows. */
+typedef struct rob_run {
+    const adv_bound *b;
+    size_t nb;
+    char (*cat)[40];      /* per bound: a printed categorical number */
+    uint64_t trials;
+    double threshold;
+    const json_t *msc;    /* max_score_change, or NULL */
+    int task;
+    uint64_t tries, flips, failures;
+    double worst;
+} rob_run;
+
+/* Perturbs every bounded feature of one row at once, `trials` times. */
+static int rob_vary(adv_trial *t, void *ctx)
 {
-    adv_state *s = NULL;
-    size_t nb = 0;
-    adv_bound *b = adv_ready_bounds(c, &s, &nb);
-    if (!b)
-        return;
-    mg_result *res = c->result;
-    uint64_t trials = mg_check_opt_count(c, "trials");
-    double threshold = mg_check_opt_number(c, "threshold");
-    const json_t *mfr = json_object_get(c->options, "max_flip_rate");
-    const json_t *msc = json_object_get(c->options, "max_score_change");
-    mg_model *m = c->env->model;
-    int task = mg_model_get_task(m);
-    size_t k = mg_model_noutputs(m);
-    double *base = mg_xcalloc(k, sizeof *base), *out = mg_xcalloc(k, sizeof *out);
-    mg_rng rng;
-    mg_rng_seed(&rng, s->seed);
-    uint64_t tries = 0, flips = 0, failures = 0;
-    double worst = 0;
-    char (*cat)[40] = mg_xcalloc(nb ? nb : 1, sizeof *cat);
-    char why[512], rid[80];
-    for (size_t r = 0; r < s->sample.n && !s->broke; r++) {
-        const mg_row *row = s->sample.rows[r];
-        int sb = adv_score_base(c, s, row, base);
-        if (sb < 0)
-            break; /* the scorer broke */
-        if (sb == 0)
-            continue; /* only rows the model scores are varied */
-        int d0 = adv_decision(task, base, k, threshold);
-        adv_variant v;
-        adv_variant_init(&v, row);
-        for (uint64_t t = 0; t < trials && !s->broke; t++) {
-            int changed = 0;
-            for (size_t j = 0; j < nb; j++)
-                changed |= adv_perturb(&v, row, &b[j], s->f[b[j].feature].column, &rng, cat[j]) == 0;
-            if (!changed)
-                break;
-            tries++;
-            adv_outcome o = adv_score(m, c->env->binding, &v.row, row, out, why, sizeof why);
-            double d = 0;
-            for (size_t q = 0; o == ADV_SCORED && q < k; q++)
-                d = fmax(d, fabs(out[q] - base[q]));
-            int flip = o == ADV_SCORED && task != MG_TASK_REGRESSION &&
-                       adv_decision(task, out, k, threshold) != d0;
-            int over = o == ADV_SCORED && json_is_number(msc) && d > json_number_value(msc);
-            if (o == ADV_SCORED)
-                worst = fmax(worst, d);
-            flips += flip;
-            if (o != ADV_SCORED)
-                failures++;
-            if (o == ADV_BROKEN && !s->broke)
-                s->broke = mg_xstrdup(why);
-            if (flip || over || o != ADV_SCORED) {
-                json_t *in = adv_row_input(s->f, s->nf, &v.row);
-                char cid[128];
-                snprintf(cid, sizeof cid, "robustness-%s-%llu", adv_row_id(c->env, row, rid, sizeof rid),
-                         (unsigned long long)t);
-                json_t *expect = task == MG_TASK_BINARY ? json_pack("{s:i}", "label", d0) : NULL;
-                char *line = adv_case_line(cid, in, expect, "adversarial",
-                                           "a small perturbation must not change the decision");
-                json_decref(expect);
-                json_decref(in);
-                if (o != ADV_SCORED)
-                    adv_example(c, row, line, "perturbed row: %s%s%s", adv_outcome_name(o),
-                                why[0] ? ": " : "", why);
-                else
-                    adv_example(c, row, line, "perturbed row scores %.6g, original %.6g (change %.3g)%s",
-                                out[0], base[0], d, flip ? ": the decision flips" : "");
-                free(line);
-            }
-        }
-        adv_variant_free(&v);
+    rob_run *x = ctx;
+    const mg_row *row = t->row;
+    size_t k = t->noutputs;
+    int d0 = adv_decision(x->task, t->base, k, x->threshold);
+    char num[24];
+    for (uint64_t n = 0; n < x->trials && !t->s->broke; n++) {
+        int changed = 0;
+        for (size_t j = 0; j < x->nb; j++)
+            changed |= adv_perturb(t->v, row, &x->b[j], t->s->f[x->b[j].feature].column, t->rng, x->cat[j]) == 0;
+        if (!changed)
+            break;
+        x->tries++;
+        adv_outcome o = adv_trial_score(t);
+        double d = o == ADV_SCORED ? adv_trial_change(t) : 0;
+        int flip = o == ADV_SCORED && x->task != MG_TASK_REGRESSION &&
+                   adv_decision(x->task, t->out, k, x->threshold) != d0;
+        int over = o == ADV_SCORED && json_is_number(x->msc) && d > json_number_value(x->msc);
+        if (o == ADV_SCORED)
+            x->worst = fmax(x->worst, d);
+        x->flips += flip;
+        if (o != ADV_SCORED)
+            x->failures++;
+        if (!flip && !over && o == ADV_SCORED)
+            continue;
+        snprintf(num, sizeof num, "%llu", (unsigned long long)n);
+        json_t *expect = x->task == MG_TASK_BINARY ? json_pack("{s:i}", "label", d0) : NULL;
+        adv_case_info ci = {"robustness", num, expect, "adversarial",
+                            "a small perturbation must not change the decision"};
+        if (o != ADV_SCORED)
+            adv_example_case(t->c, t->s, row, &t->v->row, &ci, "perturbed row: %s%s%s", adv_outcome_name(o),
+                             t->why[0] ? ": " : "", t->why);
+        else
+            adv_example_case(t->c, t->s, row, &t->v->row, &ci,
+                             "perturbed row scores %.6g, original %.6g (change %.3g)%s", t->out[0], t->base[0], d,
+                             flip ? ": the decision flips" : "");
+        json_decref(expect);
     }
+    return 0;
+}
+
+/* Fails on any variant that did not score, a flip rate over max_flip_rate
+ * or a score change over max_score_change. */
+static void rob_judge(mg_check *c, const rob_run *x, const json_t *mfr)
+{
+    mg_result *res = c->result;
+    const json_t *msc = x->msc;
+    uint64_t tries = x->tries, flips = x->flips, failures = x->failures;
+    double worst = x->worst;
     double rate = tries ? (double)flips / (double)tries : 0;
     int fail = failures > 0 || (json_is_number(mfr) && rate > json_number_value(mfr)) ||
                (json_is_number(msc) && worst > json_number_value(msc));
@@ -130,47 +129,41 @@ static void rob_finish(mg_check *c)
                               fail ? "exceeds" : "within", bounds);
     }
     mg_result_prop_number(res, "tries", (double)tries);
-    mg_result_prop_number(res, "trials", (double)trials);
+    mg_result_prop_number(res, "trials", (double)x->trials);
     mg_result_prop_number(res, "flips", (double)flips);
     mg_result_prop_number(res, "flip_rate", rate);
     mg_result_prop_number(res, "max_score_change", worst);
     mg_result_prop_number(res, "unscored", (double)failures);
-    if (task == MG_TASK_BINARY)
-        mg_result_prop_number(res, "decision_threshold", threshold);
+    if (x->task == MG_TASK_BINARY)
+        mg_result_prop_number(res, "decision_threshold", x->threshold);
     if (json_is_number(mfr))
         mg_result_prop_number(res, "max_flip_rate", json_number_value(mfr));
     if (json_is_number(msc))
         mg_result_prop_number(res, "max_score_change_allowed", json_number_value(msc));
+}
+
+static void rob_finish(mg_check *c)
+{
+    adv_state *s = NULL;
+    size_t nb = 0;
+    adv_bound *b = adv_ready_bounds(c, &s, &nb);
+    if (!b)
+        return;
+    const json_t *mfr = json_object_get(c->options, "max_flip_rate");
+    const json_t *msc = json_object_get(c->options, "max_score_change");
+    rob_run x = {.b = b, .nb = nb, .trials = mg_check_opt_count(c, "trials"),
+                 .threshold = mg_check_opt_number(c, "threshold"), .msc = msc,
+                 .task = mg_model_get_task(c->env->model)};
+    x.cat = mg_xcalloc(nb ? nb : 1, sizeof *x.cat);
+    adv_for_each_scored_row(c, s, rob_vary, &x);
+    rob_judge(c, &x, mfr);
     adv_end(c);
-    free(cat);
-    free(base);
-    free(out);
+    free(x.cat);
     free(b);
 }
 
-static const mg_opt_def rob_options[] = {
-    ADV_OPT_BOUNDS("the bounds of the noise"),
-    ADV_OPT_SAMPLE(100),
-    ADV_OPT_SEED,
-    {.key = "trials", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(10), .help = "perturbed copies of each sampled row"},
-    {.key = "threshold", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(0.5),
-     .help = "binary decision threshold (multiclass: the argmax)"},
-    {.key = "max_flip_rate", .kind = MG_OPT_RATE, .when_absent = "not judged (give it or max_score_change)",
-     .help = "the largest rate of decision flips that passes"},
-    {.key = "max_score_change", .kind = MG_OPT_NUMBER, .when_absent = "not judged (give it or max_flip_rate)",
-     .help = "the largest change of any output that passes"},
-    {.key = NULL},
-};
-
 const mg_check_def mg_check_robustness = {
-    .name = "robustness",
-    .group = "adversarial",
+    .name = "robustness", .group = "adversarial", .options = rob_options, .needs = MG_NEEDS_SCORES,
     .summary = "seeded perturbations within per-feature bounds: rate of decision flips, largest score change",
-    .options = rob_options,
-    .needs = MG_NEEDS_SCORES,
-    .validate = rob_validate,
-    .begin = adv_begin,
-    .row = adv_row,
-    .finish = rob_finish,
-    .free_state = adv_free,
+    .validate = rob_validate, .begin = adv_begin, .row = adv_row, .finish = rob_finish, .free_state = adv_free,
 };

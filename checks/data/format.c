@@ -10,6 +10,9 @@
 #include "checks/check.h"
 #include "common/xmem.h"
 
+/* The options of this check (checks/check.h, mg_opt_def). */
+static const mg_opt_def format_options[] = {{.key = NULL}};
+
 typedef struct format_state {
     uint64_t malformed, ragged;
 } format_state;
@@ -69,17 +72,9 @@ static void format_free(mg_check *c)
     free(c->state);
 }
 
-static const mg_opt_def format_options[] = {{.key = NULL}};
-
 const mg_check_def mg_check_format = {
-    .name = "format",
-    .group = "data",
+    .name = "format", .group = "data", .options = format_options, .implicit = MG_IMPLICIT_ALWAYS,
     .summary = "rows that cannot be parsed, or CSV rows with the wrong number of fields",
-    .options = format_options,
-    .implicit = MG_IMPLICIT_ALWAYS,
-    .begin = format_begin,
-    .row = format_row,
-    .problem = format_problem,
-    .finish = format_finish,
+    .begin = format_begin, .row = format_row, .problem = format_problem, .finish = format_finish,
     .free_state = format_free,
 };

@@ -20,6 +20,9 @@
 #include "checks/check.h"
 #include "common/xmem.h"
 
+/* The options of this check (checks/check.h, mg_opt_def). */
+static const mg_opt_def limits_options[] = {{.key = NULL}};
+
 typedef struct limits_state {
     uint64_t bad_rows;      /* records over a limit, each once */
     uint64_t whole_input;   /* offences of the input as a whole */
@@ -116,17 +119,9 @@ static void limits_free(mg_check *c)
     free(c->state);
 }
 
-static const mg_opt_def limits_options[] = {{.key = NULL}};
-
 const mg_check_def mg_check_limits = {
-    .name = "limits",
-    .group = "data",
+    .name = "limits", .group = "data", .options = limits_options, .implicit = MG_IMPLICIT_ALWAYS,
     .summary = "fields, rows, columns or files over the spec's size limits",
-    .options = limits_options,
-    .implicit = MG_IMPLICIT_ALWAYS,
-    .begin = limits_begin,
-    .row = limits_row,
-    .problem = limits_problem,
-    .finish = limits_finish,
+    .begin = limits_begin, .row = limits_row, .problem = limits_problem, .finish = limits_finish,
     .free_state = limits_free,
 };

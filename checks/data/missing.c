@@ -8,6 +8,9 @@
 #include "checks/check.h"
 #include "common/xmem.h"
 
+/* The options of this check (checks/check.h, mg_opt_def). */
+static const mg_opt_def missing_options[] = {{.key = NULL}};
+
 typedef struct missing_state {
     uint64_t offending_rows;
     uint64_t *per_field; /* missing cells per schema field */
@@ -79,18 +82,9 @@ static void missing_free(mg_check *c)
     free(s);
 }
 
-static const mg_opt_def missing_options[] = {{.key = NULL}};
-
 const mg_check_def mg_check_missing = {
-    .name = "missing",
-    .group = "data",
+    .name = "missing", .group = "data", .options = missing_options, .needs = MG_NEEDS_SCHEMA,
+    .implicit = MG_IMPLICIT_UNLISTED, .implicit_needs = MG_NEEDS_SCHEMA,
     .summary = "required fields that are absent, empty or null",
-    .options = missing_options,
-    .needs = MG_NEEDS_SCHEMA,
-    .implicit = MG_IMPLICIT_UNLISTED,
-    .implicit_needs = MG_NEEDS_SCHEMA,
-    .begin = missing_begin,
-    .row = missing_row,
-    .finish = missing_finish,
-    .free_state = missing_free,
+    .begin = missing_begin, .row = missing_row, .finish = missing_finish, .free_state = missing_free,
 };

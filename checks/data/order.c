@@ -17,6 +17,13 @@
 #include "common/keytable.h"
 #include "common/xmem.h"
 
+/* The options of this check (checks/check.h, mg_opt_def). */
+static const mg_opt_def order_options[] = {
+    {.key = "allowed_lateness", .kind = MG_OPT_DURATION, .def = MG_DEFAULT(0),
+     .help = "how far an event's time may go back within its key and still be in order"},
+    {.key = NULL},
+};
+
 typedef struct order_state {
     mg_keytable latest; /* key -> latest time (value) and its line */
     double allowed;
@@ -157,22 +164,9 @@ static void order_free(mg_check *c)
     free(s);
 }
 
-static const mg_opt_def order_options[] = {
-    {.key = "allowed_lateness", .kind = MG_OPT_DURATION, .def = MG_DEFAULT(0),
-     .help = "how far an event's time may go back within its key and still be in order"},
-    {.key = NULL},
-};
-
 const mg_check_def mg_check_order = {
-    .name = "order",
-    .group = "data",
+    .name = "order", .group = "data", .options = order_options, .needs = MG_NEEDS_TIME,
+    .implicit = MG_IMPLICIT_UNLISTED, .implicit_needs = MG_NEEDS_TIME,
     .summary = "events whose time goes backwards within a key beyond allowed_lateness",
-    .options = order_options,
-    .needs = MG_NEEDS_TIME,
-    .implicit = MG_IMPLICIT_UNLISTED,
-    .implicit_needs = MG_NEEDS_TIME,
-    .begin = order_begin,
-    .row = order_row,
-    .finish = order_finish,
-    .free_state = order_free,
+    .begin = order_begin, .row = order_row, .finish = order_finish, .free_state = order_free,
 };

@@ -11,6 +11,9 @@
 #include "checks/check.h"
 #include "common/xmem.h"
 
+/* The options of this check (checks/check.h, mg_opt_def). */
+static const mg_opt_def ranges_options[] = {{.key = NULL}};
+
 typedef struct ranges_state {
     uint64_t offending_rows;
     uint64_t *per_field;
@@ -120,18 +123,9 @@ static void ranges_free(mg_check *c)
     free(s);
 }
 
-static const mg_opt_def ranges_options[] = {{.key = NULL}};
-
 const mg_check_def mg_check_ranges = {
-    .name = "ranges",
-    .group = "data",
+    .name = "ranges", .group = "data", .options = ranges_options, .needs = MG_NEEDS_SCHEMA,
+    .implicit = MG_IMPLICIT_UNLISTED, .implicit_needs = MG_NEEDS_SCHEMA,
     .summary = "values outside min/max, not among the allowed values, or too long",
-    .options = ranges_options,
-    .needs = MG_NEEDS_SCHEMA,
-    .implicit = MG_IMPLICIT_UNLISTED,
-    .implicit_needs = MG_NEEDS_SCHEMA,
-    .begin = ranges_begin,
-    .row = ranges_row,
-    .finish = ranges_finish,
-    .free_state = ranges_free,
+    .begin = ranges_begin, .row = ranges_row, .finish = ranges_finish, .free_state = ranges_free,
 };

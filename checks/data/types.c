@@ -8,6 +8,9 @@
 #include "checks/check.h"
 #include "common/xmem.h"
 
+/* The options of this check (checks/check.h, mg_opt_def). */
+static const mg_opt_def types_options[] = {{.key = NULL}};
+
 typedef struct types_state {
     uint64_t offending_rows;
     uint64_t *per_field;
@@ -60,18 +63,9 @@ static void types_free(mg_check *c)
     free(s);
 }
 
-static const mg_opt_def types_options[] = {{.key = NULL}};
-
 const mg_check_def mg_check_types = {
-    .name = "types",
-    .group = "data",
+    .name = "types", .group = "data", .options = types_options, .needs = MG_NEEDS_SCHEMA,
+    .implicit = MG_IMPLICIT_UNLISTED, .implicit_needs = MG_NEEDS_SCHEMA,
     .summary = "values that are not of their field's declared type",
-    .options = types_options,
-    .needs = MG_NEEDS_SCHEMA,
-    .implicit = MG_IMPLICIT_UNLISTED,
-    .implicit_needs = MG_NEEDS_SCHEMA,
-    .begin = types_begin,
-    .row = types_row,
-    .finish = types_finish,
-    .free_state = types_free,
+    .begin = types_begin, .row = types_row, .finish = types_finish, .free_state = types_free,
 };

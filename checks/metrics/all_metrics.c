@@ -14,6 +14,13 @@
 #include "checks/metrics/metrics.h"
 #include "common/xmem.h"
 
+/* The options of this check (checks/check.h, mg_opt_def). */
+static const mg_opt_def all_options[] = {
+    {.key = "task", .kind = MG_OPT_STRING, .when_absent = "the gate's task (the model's, data.task, or the metrics')",
+     .help = "binary, multiclass or regression: which metrics to compute"},
+    {.key = NULL},
+};
+
 typedef struct all_state {
     mg_metrics *acc;
     mg_model_task task;
@@ -172,22 +179,9 @@ static void all_free(mg_check *c)
     free(s);
 }
 
-static const mg_opt_def all_options[] = {
-    {.key = "task", .kind = MG_OPT_STRING, .when_absent = "the gate's task (the model's, data.task, or the metrics')",
-     .help = "binary, multiclass or regression: which metrics to compute"},
-    {.key = NULL},
-};
-
 const mg_check_def mg_check_all_metrics = {
-    .name = "all_metrics",
-    .group = "metrics",
-    .summary = "every metric of the task, reported without judging (for baselines)",
-    .options = all_options,
-    .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL,
+    .name = "all_metrics", .group = "metrics", .options = all_options, .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL,
     .implicit = MG_IMPLICIT_WITH_METRIC,
-    .validate = all_validate,
-    .begin = all_begin,
-    .scored = all_scored,
-    .finish = all_finish,
-    .free_state = all_free,
+    .summary = "every metric of the task, reported without judging (for baselines)",
+    .validate = all_validate, .begin = all_begin, .scored = all_scored, .finish = all_finish, .free_state = all_free,
 };

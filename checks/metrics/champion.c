@@ -24,6 +24,20 @@
 #include "checks/stats/stats.h"
 #include "common/xmem.h"
 
+/* The options of this check (checks/check.h, mg_opt_def). */
+static const mg_opt_def champion_options[] = {
+    {.key = "threshold", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(0.5),
+     .help = "binary decision threshold that says right or wrong (multiclass: the argmax)"},
+    {.key = "significance", .kind = MG_OPT_RATE, .def = MG_DEFAULT(0.05),
+     .help = "McNemar's test: the candidate fails when significantly less accurate at this level"},
+    {.key = "confidence", .kind = MG_OPT_RATE, .when_absent = "1 - significance",
+     .help = "the same as significance = 1 - confidence (give one of the two)"},
+    {.key = "mode", .kind = MG_OPT_STRING, .def = MG_DEFAULT_STRING("mcnemar"),
+     .help = "mcnemar: the test decides; strict: right-to-wrong flips count against max_count/max_rate "
+             "(the default when either is given)"},
+    {.key = NULL},
+};
+
 typedef struct champion_state {
     double threshold;
     uint64_t compared, right_to_wrong, wrong_to_right, both_right, both_wrong, unusable;
@@ -231,28 +245,10 @@ static int champion_validate(const json_t *o, const char **key, char *msg, size_
     return 0;
 }
 
-static const mg_opt_def champion_options[] = {
-    {.key = "threshold", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(0.5),
-     .help = "binary decision threshold that says right or wrong (multiclass: the argmax)"},
-    {.key = "significance", .kind = MG_OPT_RATE, .def = MG_DEFAULT(0.05),
-     .help = "McNemar's test: the candidate fails when significantly less accurate at this level"},
-    {.key = "confidence", .kind = MG_OPT_RATE, .when_absent = "1 - significance",
-     .help = "the same as significance = 1 - confidence (give one of the two)"},
-    {.key = "mode", .kind = MG_OPT_STRING, .def = MG_DEFAULT_STRING("mcnemar"),
-     .help = "mcnemar: the test decides; strict: right-to-wrong flips count against max_count/max_rate "
-             "(the default when either is given)"},
-    {.key = NULL},
-};
-
 const mg_check_def mg_check_champion = {
-    .name = "champion",
-    .group = "metrics",
-    .summary = "rows flipped right-to-wrong against the champion, with McNemar's test",
-    .options = champion_options,
+    .name = "champion", .group = "metrics", .options = champion_options,
     .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL | MG_NEEDS_CHAMPION,
-    .validate = champion_validate,
-    .begin = champion_begin,
-    .scored = champion_scored,
-    .finish = champion_finish,
+    .summary = "rows flipped right-to-wrong against the champion, with McNemar's test",
+    .validate = champion_validate, .begin = champion_begin, .scored = champion_scored, .finish = champion_finish,
     .free_state = champion_free,
 };

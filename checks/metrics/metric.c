@@ -21,6 +21,40 @@
 #include "checks/stats/stats.h"
 #include "common/xmem.h"
 
+/* The options of this check (checks/check.h, mg_opt_def). */
+static const mg_opt_def metric_options[] = {
+    {.key = "metric", .kind = MG_OPT_STRING, .required = 1,
+     .help = "the metric to gate on, e.g. roc_auc (a misspelt name gets a suggestion)"},
+    {.key = "min", .kind = MG_OPT_NUMBER, .when_absent = "no lower bound", .help = "the lowest value that passes"},
+    {.key = "max", .kind = MG_OPT_NUMBER, .when_absent = "no upper bound", .help = "the highest value that passes"},
+    {.key = "max_drop", .kind = MG_OPT_NUMBER, .when_absent = "no bound",
+     .help = "the most the metric may fall below the baseline (metrics where higher is better)"},
+    {.key = "max_increase", .kind = MG_OPT_NUMBER, .when_absent = "no bound",
+     .help = "the most the metric may rise above the baseline (metrics where lower is better)"},
+    {.key = "relative", .kind = MG_OPT_BOOL, .def = MG_DEFAULT(0),
+     .help = "true: max_drop and max_increase are fractions of the baseline value"},
+    {.key = "threshold", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(0.5),
+     .help = "binary decision threshold: positive when score >= threshold"},
+    {.key = "significance", .kind = MG_OPT_RATE, .when_absent = "a worsening fails whether significant or not",
+     .help = "against a champion: a worsening fails only when significant at this level"},
+    {.key = "confidence", .kind = MG_OPT_RATE, .def = MG_DEFAULT(0.95),
+     .help = "against a champion: confidence of the paired bootstrap interval (1 - significance when that is given)"},
+    {.key = "resamples", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(1000),
+     .help = "against a champion: paired bootstrap resamples"},
+    {.key = "seed", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(0), .help = "against a champion: the bootstrap's seed"},
+    {.key = "slice_by", .kind = MG_OPT_STRING, .when_absent = "no slices",
+     .help = "judge the metric per value (or bin) of this column too"},
+    {.key = "slice_bins", .kind = MG_OPT_CUSTOM, .when_absent = "one slice per value",
+     .help = "ascending bin edges for a numeric slice_by column, e.g. [18, 30, 65]"},
+    {.key = "min_slice_size", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(30),
+     .help = "slices with fewer rows are reported, not judged"},
+    {.key = "slice_min", .kind = MG_OPT_NUMBER, .when_absent = "the check's min", .help = "lower bound per slice"},
+    {.key = "slice_max", .kind = MG_OPT_NUMBER, .when_absent = "the check's max", .help = "upper bound per slice"},
+    {.key = "max_slices", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(100),
+     .help = "the most distinct values (or bins) slice_by may have"},
+    {.key = NULL},
+};
+
 typedef struct metric_state {
     const mg_metric_info *info;
     mg_metrics *acc;
@@ -508,48 +542,9 @@ static int metric_validate(const json_t *o, const char **key, char *msg, size_t 
     return 0;
 }
 
-static const mg_opt_def metric_options[] = {
-    {.key = "metric", .kind = MG_OPT_STRING, .required = 1,
-     .help = "the metric to gate on, e.g. roc_auc (a misspelt name gets a suggestion)"},
-    {.key = "min", .kind = MG_OPT_NUMBER, .when_absent = "no lower bound", .help = "the lowest value that passes"},
-    {.key = "max", .kind = MG_OPT_NUMBER, .when_absent = "no upper bound", .help = "the highest value that passes"},
-    {.key = "max_drop", .kind = MG_OPT_NUMBER, .when_absent = "no bound",
-     .help = "the most the metric may fall below the baseline (metrics where higher is better)"},
-    {.key = "max_increase", .kind = MG_OPT_NUMBER, .when_absent = "no bound",
-     .help = "the most the metric may rise above the baseline (metrics where lower is better)"},
-    {.key = "relative", .kind = MG_OPT_BOOL, .def = MG_DEFAULT(0),
-     .help = "true: max_drop and max_increase are fractions of the baseline value"},
-    {.key = "threshold", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(0.5),
-     .help = "binary decision threshold: positive when score >= threshold"},
-    {.key = "significance", .kind = MG_OPT_RATE, .when_absent = "a worsening fails whether significant or not",
-     .help = "against a champion: a worsening fails only when significant at this level"},
-    {.key = "confidence", .kind = MG_OPT_RATE, .def = MG_DEFAULT(0.95),
-     .help = "against a champion: confidence of the paired bootstrap interval (1 - significance when that is given)"},
-    {.key = "resamples", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(1000),
-     .help = "against a champion: paired bootstrap resamples"},
-    {.key = "seed", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(0), .help = "against a champion: the bootstrap's seed"},
-    {.key = "slice_by", .kind = MG_OPT_STRING, .when_absent = "no slices",
-     .help = "judge the metric per value (or bin) of this column too"},
-    {.key = "slice_bins", .kind = MG_OPT_CUSTOM, .when_absent = "one slice per value",
-     .help = "ascending bin edges for a numeric slice_by column, e.g. [18, 30, 65]"},
-    {.key = "min_slice_size", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(30),
-     .help = "slices with fewer rows are reported, not judged"},
-    {.key = "slice_min", .kind = MG_OPT_NUMBER, .when_absent = "the check's min", .help = "lower bound per slice"},
-    {.key = "slice_max", .kind = MG_OPT_NUMBER, .when_absent = "the check's max", .help = "upper bound per slice"},
-    {.key = "max_slices", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(100),
-     .help = "the most distinct values (or bins) slice_by may have"},
-    {.key = NULL},
-};
-
 const mg_check_def mg_check_metric = {
-    .name = "metric",
-    .group = "metrics",
+    .name = "metric", .group = "metrics", .options = metric_options, .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL,
     .summary = "a model-quality metric against bounds and the baseline",
-    .options = metric_options,
-    .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL,
-    .validate = metric_validate,
-    .begin = metric_begin,
-    .scored = metric_scored,
-    .finish = metric_finish,
+    .validate = metric_validate, .begin = metric_begin, .scored = metric_scored, .finish = metric_finish,
     .free_state = metric_free,
 };
