@@ -83,6 +83,117 @@ typedef struct search_ctx {
     json_t *cands;        /* the case line of every attack found */
 } search_ctx;
 
+/* One row's search: where each bounded feature started and where it
+ * stands now. */
+typedef struct attack_state {
+    search_ctx *x;
+    const mg_row *row;
+    adv_variant *v;       /* the row as the search has changed it */
+    int d0;               /* the row's decision */
+    double *orig, *rad;   /* numeric features: the row's value and the allowed radius (0: not varied) */
+    double *cur;          /* numeric features: the current value */
+    long *cat;            /* categorical features: index of the current value, -1 for the row's own */
+    char (*catbuf)[40];
+    double *out;
+    uint64_t used;        /* queries made */
+    char *why;
+    size_t wsize;
+} attack_state;
+
+/* The best move of a step: the feature, its new value (or value index) and
+ * the margin it leaves. */
+typedef struct attack_move {
+    double margin, val;
+    long j, cat;
+} attack_move;
+
+/* Puts feature j of the variant back to its current point. */
+static void restore_feature(attack_state *a, size_t j)
+{
+    const adv_bound *b = &a->x->b[j];
+    long col = a->x->s->f[b->feature].column;
+    if (b->values) {
+        if (a->cat[j] < 0)
+            adv_variant_reset(a->v, a->row, (size_t)col);
+        else
+            adv_variant_set(a->v, (size_t)col,
+                            adv_json_as_value(json_array_get(b->values, (size_t)a->cat[j]), a->catbuf[j], 40));
+    } else if (a->cur[j] == a->orig[j]) {
+        adv_variant_reset(a->v, a->row, (size_t)col);
+    } else {
+        adv_variant_set_number(a->v, (size_t)col, a->cur[j]);
+    }
+}
+
+/* Tries every move of feature j (one step up and down, or every other
+ * value) and keeps in *best the one that most narrows the margin.  Returns
+ * 0, or -1 when the scorer failed (a->why says how). */
+static int try_moves(attack_state *a, size_t j, attack_move *best)
+{
+    search_ctx *x = a->x;
+    const adv_bound *b = &x->b[j];
+    long col = x->s->f[b->feature].column;
+    size_t ncand = b->values ? json_array_size(b->values) : (a->rad[j] > 0 ? 2 : 0);
+    for (size_t k = 0; k < ncand && a->used < x->budget; k++) {
+        double val = 0;
+        if (b->values) {
+            if ((long)k == a->cat[j])
+                continue;
+            adv_variant_set(a->v, (size_t)col, adv_json_as_value(json_array_get(b->values, k), a->catbuf[j], 40));
+        } else {
+            double step = a->rad[j] / (double)x->steps;
+            val = a->cur[j] + (k == 0 ? step : -step);
+            if (val > a->orig[j] + a->rad[j] || val < a->orig[j] - a->rad[j])
+                continue;
+            val = adv_bound_clamp(b, val);
+            if (val == a->cur[j])
+                continue;
+            adv_variant_set_number(a->v, (size_t)col, val);
+        }
+        a->used++;
+        adv_outcome o = adv_score(x->c->env->model, x->c->env->binding, &a->v->row, a->row, a->out, a->why, a->wsize);
+        if (o == ADV_NONFINITE || o == ADV_BROKEN) {
+            if (o == ADV_NONFINITE)
+                snprintf(a->why, a->wsize, "the score is %g", a->out[0]);
+            return -1;
+        }
+        double mm = o == ADV_SCORED ? margin(x->task, a->out, x->k, a->d0, x->threshold) : INFINITY;
+        if (o == ADV_SCORED && mm < best->margin)
+            *best = (attack_move){.margin = mm, .val = val, .j = (long)j, .cat = (long)k};
+        restore_feature(a, j); /* back to the current point before the next candidate */
+    }
+    return 0;
+}
+
+/* Makes the move: the variant and the current point take it. */
+static void apply_move(attack_state *a, const attack_move *m)
+{
+    const adv_bound *b = &a->x->b[m->j];
+    long col = a->x->s->f[b->feature].column;
+    if (b->values) {
+        a->cat[m->j] = m->cat;
+        adv_variant_set(a->v, (size_t)col,
+                        adv_json_as_value(json_array_get(b->values, (size_t)m->cat), a->catbuf[m->j], 40));
+    } else {
+        a->cur[m->j] = m->val;
+        adv_variant_set_number(a->v, (size_t)col, m->val);
+    }
+}
+
+/* The size of the change found: the largest fraction of a feature's bound
+ * used (1 for a categorical feature that changed). */
+static double attack_change(const attack_state *a)
+{
+    double ch = 0;
+    for (size_t j = 0; j < a->x->nb; j++) {
+        if (a->x->b[j].values)
+            ch = fmax(ch, a->cat[j] >= 0 ? 1.0 : 0.0);
+        else if (a->rad[j] > 0)
+            ch = fmax(ch, fabs(a->cur[j] - a->orig[j]) / a->rad[j]);
+    }
+    return ch;
+}
+
 /* Attacks one row.  Returns 1 when the decision flipped (v holds the
  * attack, *change its size, *score its first output, *d1 its decision),
  * 0 when not, -1 when the scorer failed
@@ -90,126 +201,57 @@ typedef struct search_ctx {
 static int attack(search_ctx *x, const mg_row *row, adv_variant *v, const double *base, int d0,
                   double *change, double *score, int *d1, char *why, size_t wsize)
 {
-    mg_model *m = x->c->env->model;
-    const mg_binding *bind = x->c->env->binding;
     size_t nb = x->nb;
-    double *orig = mg_xcalloc(nb, sizeof *orig), *rad = mg_xcalloc(nb, sizeof *rad);
-    double *cur = mg_xcalloc(nb, sizeof *cur);
-    long *cat = mg_xcalloc(nb, sizeof *cat); /* categorical: index of the current value, -1 original */
+    attack_state a = {.x = x, .row = row, .v = v, .d0 = d0, .why = why, .wsize = wsize};
+    a.orig = mg_xcalloc(nb, sizeof *a.orig);
+    a.rad = mg_xcalloc(nb, sizeof *a.rad);
+    a.cur = mg_xcalloc(nb, sizeof *a.cur);
+    a.cat = mg_xcalloc(nb, sizeof *a.cat);
+    a.catbuf = mg_xcalloc(nb, sizeof *a.catbuf);
+    a.out = mg_xcalloc(x->k, sizeof *a.out);
     size_t *visit = mg_xcalloc(nb, sizeof *visit);
-    double *out = mg_xcalloc(x->k, sizeof *out);
-    char (*catbuf)[40] = mg_xcalloc(nb, sizeof *catbuf);
     for (size_t j = 0; j < nb; j++) {
         long col = x->s->f[x->b[j].feature].column;
-        cat[j] = -1;
-        if (!x->b[j].values && mg_value_to_double(&row->values[col], &orig[j]) == 0 && isfinite(orig[j]))
-            rad[j] = adv_bound_radius(&x->b[j], orig[j]);
-        cur[j] = orig[j];
+        a.cat[j] = -1;
+        if (!x->b[j].values && mg_value_to_double(&row->values[col], &a.orig[j]) == 0 && isfinite(a.orig[j]))
+            a.rad[j] = adv_bound_radius(&x->b[j], a.orig[j]);
+        a.cur[j] = a.orig[j];
         visit[j] = j;
     }
     double m0 = margin(x->task, base, x->k, d0, x->threshold);
-    uint64_t used = 0;
     int result = 0;
-    while (used < x->budget && result == 0) {
+    while (a.used < x->budget && result == 0) {
         /* Seeded visiting order. */
         for (size_t j = nb; j > 1; j--) {
             size_t t = (size_t)mg_rng_below(x->rng, j), tmp = visit[j - 1];
             visit[j - 1] = visit[t];
             visit[t] = tmp;
         }
-        double best = m0, best_val = 0;
-        long best_j = -1, best_cat = -1;
-        for (size_t q = 0; q < nb && used < x->budget && result == 0; q++) {
-            size_t j = visit[q];
-            long col = x->s->f[x->b[j].feature].column;
-            size_t ncand = x->b[j].values ? json_array_size(x->b[j].values) : (rad[j] > 0 ? 2 : 0);
-            for (size_t a = 0; a < ncand && used < x->budget; a++) {
-                double val = 0;
-                if (x->b[j].values) {
-                    if ((long)a == cat[j])
-                        continue;
-                    mg_value mv = adv_json_as_value(json_array_get(x->b[j].values, a), catbuf[j], 40);
-                    adv_variant_set(v, (size_t)col, mv);
-                } else {
-                    double step = rad[j] / (double)x->steps;
-                    val = cur[j] + (a == 0 ? step : -step);
-                    if (val > orig[j] + rad[j] || val < orig[j] - rad[j])
-                        continue;
-                    val = adv_bound_clamp(&x->b[j], val);
-                    if (val == cur[j])
-                        continue;
-                    adv_variant_set_number(v, (size_t)col, val);
-                }
-                used++;
-                adv_outcome o = adv_score(m, bind, &v->row, row, out, why, wsize);
-                if (o == ADV_NONFINITE || o == ADV_BROKEN) {
-                    if (o == ADV_NONFINITE)
-                        snprintf(why, wsize, "the score is %g", out[0]);
-                    result = -1;
-                    break;
-                }
-                if (o == ADV_SCORED) {
-                    double mm = margin(x->task, out, x->k, d0, x->threshold);
-                    if (mm < best) {
-                        best = mm;
-                        best_j = (long)j;
-                        best_val = val;
-                        best_cat = (long)a;
-                    }
-                }
-                /* Back to the current point before the next candidate. */
-                if (x->b[j].values) {
-                    if (cat[j] < 0)
-                        adv_variant_reset(v, row, (size_t)col);
-                    else
-                        adv_variant_set(v, (size_t)col,
-                                        adv_json_as_value(json_array_get(x->b[j].values, (size_t)cat[j]),
-                                                          catbuf[j], 40));
-                } else if (cur[j] == orig[j]) {
-                    adv_variant_reset(v, row, (size_t)col);
-                } else {
-                    adv_variant_set_number(v, (size_t)col, cur[j]);
-                }
-            }
-        }
-        if (result != 0 || best_j < 0)
+        attack_move best = {.margin = m0, .j = -1, .cat = -1};
+        for (size_t q = 0; q < nb && a.used < x->budget && result == 0; q++)
+            result = try_moves(&a, visit[q], &best);
+        if (result != 0 || best.j < 0)
             break; /* the scorer failed, or no move helps: a local optimum */
-        long col = x->s->f[x->b[best_j].feature].column;
-        if (x->b[best_j].values) {
-            cat[best_j] = best_cat;
-            adv_variant_set(v, (size_t)col,
-                            adv_json_as_value(json_array_get(x->b[best_j].values, (size_t)best_cat),
-                                              catbuf[best_j], 40));
-        } else {
-            cur[best_j] = best_val;
-            adv_variant_set_number(v, (size_t)col, best_val);
-        }
-        m0 = best;
+        apply_move(&a, &best);
+        m0 = best.margin;
         if (m0 <= 0)
             result = 1;
     }
-    x->queries += used;
+    x->queries += a.used;
     if (result == 1) {
         /* Re-score the final point for the report. */
-        adv_score(m, bind, &v->row, row, out, why, wsize);
-        *score = out[0];
-        *d1 = adv_decision(x->task, out, x->k, x->threshold);
-        double ch = 0;
-        for (size_t j = 0; j < nb; j++) {
-            if (x->b[j].values)
-                ch = fmax(ch, cat[j] >= 0 ? 1.0 : 0.0);
-            else if (rad[j] > 0)
-                ch = fmax(ch, fabs(cur[j] - orig[j]) / rad[j]);
-        }
-        *change = ch;
+        adv_score(x->c->env->model, x->c->env->binding, &v->row, row, a.out, why, wsize);
+        *score = a.out[0];
+        *d1 = adv_decision(x->task, a.out, x->k, x->threshold);
+        *change = attack_change(&a);
     }
-    free(orig);
-    free(rad);
-    free(cur);
-    free(cat);
+    free(a.orig);
+    free(a.rad);
+    free(a.cur);
+    free(a.cat);
+    free(a.catbuf);
+    free(a.out);
     free(visit);
-    free(out);
-    free(catbuf);
     return result;
 }
 

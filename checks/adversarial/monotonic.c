@@ -122,12 +122,10 @@ static void mono_range(const mg_check *c, const adv_state *s, mono_feature *mf, 
         *hi = mf->max;
 }
 
-static void mono_finish(mg_check *c)
+/* The declared features with their directions and ranges (*n of them), or
+ * NULL after setting the result's error when one is not usable. */
+static mono_feature *mono_features(mg_check *c, const adv_state *s, size_t *n)
 {
-    adv_state *s = adv_ready(c);
-    if (!s)
-        return;
-    mg_result *res = c->result;
     const json_t *fo = json_object_get(c->options, "features");
     size_t nm = 0;
     mono_feature *mf = mg_xcalloc(json_object_size(fo) + 1, sizeof *mf);
@@ -136,11 +134,11 @@ static void mono_finish(mg_check *c)
     json_object_foreach((json_t *)fo, name, v) {
         long i = adv_feature_find(s->f, s->nf, name);
         if (i < 0 || s->f[i].column < 0) {
-            res->status = MG_STATUS_ERROR;
-            mg_result_set_message(res, "feature '%s' is %s", name,
+            c->result->status = MG_STATUS_ERROR;
+            mg_result_set_message(c->result, "feature '%s' is %s", name,
                                   i < 0 ? "not a feature of the model" : "not in the data");
             free(mf);
-            return;
+            return NULL;
         }
         const json_t *obj;
         mono_direction(v, &mf[nm].sign, &obj);
@@ -152,85 +150,109 @@ static void mono_finish(mg_check *c)
         mf[nm].max = json_number_value(mx);
         nm++;
     }
-    size_t grid = (size_t)mg_check_opt_count(c, "grid");
-    if (grid < 2)
-        grid = 2;
-    if (grid > 1000)
-        grid = 1000;
-    double tol = mg_check_opt_number(c, "tolerance");
-    size_t output = (size_t)mg_check_opt_count(c, "output");
-    mg_model *m = c->env->model;
-    size_t k = mg_model_noutputs(m);
-    if (output >= k) {
+    *n = nm;
+    return mf;
+}
+
+/* The grid walk of every row over every declared feature. */
+typedef struct mono_run {
+    size_t grid, output;
+    double tol;
+    double *out;
+    uint64_t tries, bad;
+    double worst;
+} mono_run;
+
+/* Walks one row's feature mf across [lo, hi]; stops at the first move the
+ * wrong way or the first point that does not score (both offences). */
+static void mono_walk(mg_check *c, adv_state *s, const mono_feature *mf, const mg_row *row, double lo, double hi,
+                      mono_run *x)
+{
+    const adv_feature *f = &s->f[mf->feature];
+    char why[512];
+    adv_variant var;
+    adv_variant_init(&var, row);
+    double prev = NAN, prev_x = NAN;
+    int violated = 0;
+    size_t walked = 0; /* grid points scored */
+    for (size_t g = 0; g < x->grid && !violated; g++) {
+        double v = lo + (hi - lo) * (double)g / (double)(x->grid - 1);
+        adv_variant_set_number(&var, (size_t)f->column, v);
+        adv_outcome o = adv_score(c->env->model, c->env->binding, &var.row, row, x->out, why, sizeof why);
+        if (o == ADV_REJECTED)
+            break; /* another feature of this row is unusable */
+        walked += o == ADV_SCORED;
+        if (o == ADV_BROKEN && !s->broke)
+            s->broke = mg_xstrdup(why);
+        const char *wrong = NULL;
+        double drop = 0, now = x->out[x->output];
+        if (o == ADV_SCORED && !isnan(prev)) {
+            drop = (prev - now) * mf->sign;
+            if (drop > x->tol)
+                wrong = mf->sign > 0 ? "falls" : "rises";
+        }
+        if (o == ADV_SCORED && drop > x->worst)
+            x->worst = drop;
+        if (o != ADV_SCORED || wrong) {
+            violated = 1;
+            adv_case_info ci = {"monotonic", f->name, NULL, "adversarial",
+                                mf->sign > 0 ? "score must not fall as this feature rises"
+                                             : "score must not rise as this feature rises"};
+            if (wrong)
+                adv_example_case(c, s, row, &var.row, &ci,
+                                 "'%s' declared %s: score %s %.6g -> %.6g as it goes %.6g -> %.6g", f->name,
+                                 mf->sign > 0 ? "increasing" : "decreasing", wrong, prev, now, prev_x, v);
+            else
+                adv_example_case(c, s, row, &var.row, &ci, "'%s' = %.6g: %s%s%s", f->name, v, adv_outcome_name(o),
+                                 why[0] ? ": " : "", why);
+        }
+        prev = now;
+        prev_x = v;
+    }
+    adv_variant_free(&var);
+    /* A row rejected before two points scored walked nothing: not tried. */
+    x->tries += violated || walked >= 2;
+    x->bad += violated;
+}
+
+static void mono_finish(mg_check *c)
+{
+    adv_state *s = adv_ready(c);
+    if (!s)
+        return;
+    mg_result *res = c->result;
+    size_t nm = 0;
+    mono_feature *mf = mono_features(c, s, &nm);
+    if (!mf)
+        return;
+    mono_run x = {.grid = (size_t)mg_check_opt_count(c, "grid"), .tol = mg_check_opt_number(c, "tolerance"),
+                  .output = (size_t)mg_check_opt_count(c, "output")};
+    if (x.grid < 2)
+        x.grid = 2;
+    if (x.grid > 1000)
+        x.grid = 1000;
+    size_t k = mg_model_noutputs(c->env->model);
+    if (x.output >= k) {
         res->status = MG_STATUS_ERROR;
-        mg_result_set_message(res, "output %zu: the model has %zu output%s", output, k, k > 1 ? "s" : "");
+        mg_result_set_message(res, "output %zu: the model has %zu output%s", x.output, k, k > 1 ? "s" : "");
         free(mf);
         return;
     }
-    double *out = mg_xcalloc(k, sizeof *out);
-    uint64_t tries = 0, bad = 0;
-    double worst = 0;
-    char why[512];
+    x.out = mg_xcalloc(k, sizeof *x.out);
     for (size_t j = 0; j < nm; j++) {
         double lo, hi;
         mono_range(c, s, &mf[j], &lo, &hi);
-        const adv_feature *f = &s->f[mf[j].feature];
         if (!(lo < hi) || !isfinite(lo) || !isfinite(hi))
             continue; /* no range to walk */
-        for (size_t r = 0; r < s->sample.n && !s->broke; r++) {
-            const mg_row *row = s->sample.rows[r];
-            adv_variant var;
-            adv_variant_init(&var, row);
-            double prev = NAN, prev_x = NAN;
-            int violated = 0;
-            size_t walked = 0; /* grid points scored */
-            for (size_t g = 0; g < grid && !violated; g++) {
-                double x = lo + (hi - lo) * (double)g / (double)(grid - 1);
-                adv_variant_set_number(&var, (size_t)f->column, x);
-                adv_outcome o = adv_score(m, c->env->binding, &var.row, row, out, why, sizeof why);
-                if (o == ADV_REJECTED)
-                    break; /* another feature of this row is unusable */
-                walked += o == ADV_SCORED;
-                if (o == ADV_BROKEN && !s->broke)
-                    s->broke = mg_xstrdup(why);
-                const char *wrong = NULL;
-                double drop = 0;
-                if (o == ADV_SCORED && !isnan(prev)) {
-                    drop = (prev - out[output]) * mf[j].sign;
-                    if (drop > tol)
-                        wrong = mf[j].sign > 0 ? "falls" : "rises";
-                }
-                if (o == ADV_SCORED && drop > worst)
-                    worst = drop;
-                if (o != ADV_SCORED || wrong) {
-                    violated = 1;
-                    adv_case_info ci = {"monotonic", f->name, NULL, "adversarial",
-                                        mf[j].sign > 0 ? "score must not fall as this feature rises"
-                                                       : "score must not rise as this feature rises"};
-                    if (wrong)
-                        adv_example_case(c, s, row, &var.row, &ci,
-                                         "'%s' declared %s: score %s %.6g -> %.6g as it goes %.6g -> %.6g", f->name,
-                                         mf[j].sign > 0 ? "increasing" : "decreasing", wrong, prev, out[output],
-                                         prev_x, x);
-                    else
-                        adv_example_case(c, s, row, &var.row, &ci, "'%s' = %.6g: %s%s%s", f->name, x,
-                                         adv_outcome_name(o), why[0] ? ": " : "", why);
-                }
-                prev = out[output];
-                prev_x = x;
-            }
-            adv_variant_free(&var);
-            /* A row rejected before two points scored walked nothing: not tried. */
-            tries += violated || walked >= 2;
-            bad += violated;
-        }
+        for (size_t r = 0; r < s->sample.n && !s->broke; r++)
+            mono_walk(c, s, &mf[j], s->sample.rows[r], lo, hi, &x);
     }
-    adv_judge(c, bad, tries, "row-feature pairs where the score moves the wrong way", "pairs tried");
+    adv_judge(c, x.bad, x.tries, "row-feature pairs where the score moves the wrong way", "pairs tried");
     adv_end(c);
-    mg_result_prop_number(res, "grid", (double)grid);
-    mg_result_prop_number(res, "max_wrong_way_change", worst);
-    mg_result_prop_number(res, "tolerance", tol);
-    free(out);
+    mg_result_prop_number(res, "grid", (double)x.grid);
+    mg_result_prop_number(res, "max_wrong_way_change", x.worst);
+    mg_result_prop_number(res, "tolerance", x.tol);
+    free(x.out);
     free(mf);
 }
 

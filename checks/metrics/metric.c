@@ -232,126 +232,152 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
         unusable(c, row, NULL, "score is not a finite number");
 }
 
-/* Formats "value" vs bound parts of the one-line message. */
+/* The bounds a metric check's options set (has_*: the option is given). */
+typedef struct metric_bounds {
+    int has_min, has_max, has_drop, has_inc, has_sig, relative;
+    double min, max, max_drop, max_increase, significance;
+} metric_bounds;
+
+static void read_bounds(const mg_check *c, metric_bounds *b)
+{
+    *b = (metric_bounds){0};
+    b->has_min = opt_number(c, "min", &b->min);
+    b->has_max = opt_number(c, "max", &b->max);
+    b->has_drop = opt_number(c, "max_drop", &b->max_drop);
+    b->has_inc = opt_number(c, "max_increase", &b->max_increase);
+    b->has_sig = opt_number(c, "significance", &b->significance);
+    b->relative = mg_check_opt_number(c, "relative") != 0;
+}
+
+/* The check's one-line message as it is written, and whether it failed. */
+typedef struct verdict {
+    char why[512];
+    size_t used;
+    int failed;
+} verdict;
+
+/* Judges the value against the baseline's (or the champion's) value base:
+ * the worsening against max_drop / max_increase (only when significant,
+ * with significance and a champion), and the message's comparison. */
+static void judge_baseline(mg_check *c, double value, double base, const metric_bounds *b, verdict *v)
+{
+    metric_state *s = c->state;
+    mg_result *res = c->result;
+    const char *name = s->info->name;
+    int higher = s->info->higher_is_better;
+    int has_drop = b->has_drop, has_inc = b->has_inc, relative = b->relative;
+    double drop = base - value, rise = value - base;
+    double scale = base != 0 ? fabs(base) : 1;
+    mg_result_prop_number(res, "baseline", base);
+    mg_result_prop_number(res, "delta", value - base);
+    mg_result_prop_number(res, "delta_relative", (value - base) / scale);
+    /* The validator allows max_drop only where higher is better and
+     * max_increase only where lower is better: each bounds a worsening. */
+    double limit = has_drop ? b->max_drop : b->max_increase;
+    double moved = has_drop ? drop : rise;
+    if (has_drop || has_inc) {
+        mg_result_prop_number(res, has_drop ? "max_drop" : "max_increase", limit);
+        if (!b->has_min && !b->has_max) {
+            mg_result_prop_number(res, "bound", limit);
+            mg_result_prop_text(res, "bound_option", has_drop ? "max_drop" : "max_increase");
+        }
+    }
+    double shown = relative ? moved / scale : moved;
+    /* The interval of the worsening (drop, or rise for lower-is-better). */
+    char ci[160] = "";
+    int significant = 1;
+    if (s->compared) {
+        double lo = has_inc || !higher ? s->boot.lower : -s->boot.upper;
+        double hi = has_inc || !higher ? s->boot.upper : -s->boot.lower;
+        snprintf(ci, sizeof ci, ", %g%% CI of %s [%.6g, %.6g]", s->boot.confidence * 100, higher ? "drop" : "rise",
+                 lo, hi);
+        /* Significant: the whole interval lies on the worse side of 0. */
+        significant = lo > 0;
+        mg_result_prop_number(res, "significant", significant);
+    }
+    const char *from = s->compared ? "champion" : "baseline";
+    if ((has_drop || has_inc) && shown > limit && b->has_sig && !significant) {
+        if (!v->failed)
+            snprintf(v->why, sizeof v->why, "%s %.6g %s %.6g from %s %.6g, over %s %.6g but not significant at %g%s",
+                     name, value, has_drop ? "dropped" : "rose", moved, from, base,
+                     has_drop ? "max_drop" : "max_increase", limit, b->significance, ci);
+    } else if ((has_drop || has_inc) && shown > limit) {
+        v->used += (size_t)snprintf(v->why + v->used, sizeof v->why - v->used,
+                                    "%s%s %.6g %s %.6g%s from %s %.6g (%s %.6g%s%s)", v->used ? "; " : "", name,
+                                    value, has_drop ? "dropped" : "rose", relative ? shown * 100 : shown,
+                                    relative ? "%" : "", from, base, has_drop ? "max_drop" : "max_increase",
+                                    relative ? limit * 100 : limit, relative ? "%" : "", ci);
+        v->failed = 1;
+    } else if (v->failed) {
+        v->used += (size_t)snprintf(v->why + v->used, sizeof v->why - v->used, " (%s %.6g, %s %.6g%s)", from, base,
+                                    (higher ? drop : rise) > 0 ? "worse by" : "better by", fabs(drop), ci);
+    } else if (!(has_drop || has_inc) || shown <= limit) {
+        snprintf(v->why, sizeof v->why, "%s %.6g (%s %.6g, %s %.6g%s)", name, value, from, base,
+                 (higher ? drop : rise) > 0 ? "worse by" : "better by", fabs(drop), ci);
+    }
+}
+
+/* Judges the value against min/max and the baseline, and writes the
+ * properties and the one-line message. */
 static void judge(mg_check *c, double value)
 {
     metric_state *s = c->state;
     mg_result *res = c->result;
     const char *name = s->info->name;
     int higher = s->info->higher_is_better;
-    double min = 0, max = 0, max_drop = 0, max_increase = 0;
-    (void)higher;
-    int has_min = opt_number(c, "min", &min), has_max = opt_number(c, "max", &max);
-    int has_drop = opt_number(c, "max_drop", &max_drop);
-    int has_inc = opt_number(c, "max_increase", &max_increase);
-    int relative = mg_check_opt_number(c, "relative") != 0;
+    metric_bounds b;
+    read_bounds(c, &b);
 
     mg_result_prop_number(res, "value", value);
     mg_result_prop_text(res, "metric", name);
     mg_result_prop_text(res, "direction", higher ? "higher is better" : "lower is better");
     mg_result_prop_number(res, "n", (double)mg_metrics_rows(s->acc));
-    if (has_min)
-        mg_result_prop_number(res, "min", min);
-    if (has_max)
-        mg_result_prop_number(res, "max", max);
+    if (b.has_min)
+        mg_result_prop_number(res, "min", b.min);
+    if (b.has_max)
+        mg_result_prop_number(res, "max", b.max);
     /* `bound` is the absolute bound that decides (with both, the one on the
      * worse side); without one, the baseline limit below. */
-    if (has_min || has_max) {
-        int use_min = has_min && (higher || !has_max);
-        mg_result_prop_number(res, "bound", use_min ? min : max);
+    if (b.has_min || b.has_max) {
+        int use_min = b.has_min && (higher || !b.has_max);
+        mg_result_prop_number(res, "bound", use_min ? b.min : b.max);
         mg_result_prop_text(res, "bound_option", use_min ? "min" : "max");
     }
 
-    char why[512] = "";
-    size_t used = 0;
-    int failed = 0;
-    if (has_min && value < min) {
-        used += (size_t)snprintf(why + used, sizeof why - used, "%s %.6g < min %.6g", name, value, min);
-        failed = 1;
-    } else if (has_max && value > max) {
-        used += (size_t)snprintf(why + used, sizeof why - used, "%s %.6g > max %.6g", name, value, max);
-        failed = 1;
+    verdict v = {.why = "", .used = 0, .failed = 0};
+    if (b.has_min && value < b.min) {
+        v.used += (size_t)snprintf(v.why, sizeof v.why, "%s %.6g < min %.6g", name, value, b.min);
+        v.failed = 1;
+    } else if (b.has_max && value > b.max) {
+        v.used += (size_t)snprintf(v.why, sizeof v.why, "%s %.6g > max %.6g", name, value, b.max);
+        v.failed = 1;
     }
 
     const json_t *bv = c->env->baseline_metrics ? json_object_get(c->env->baseline_metrics, name) : NULL;
     json_t *champion_value = s->compared ? json_real(s->boot.champion) : NULL;
     if (champion_value)
         bv = champion_value;
-    if ((has_drop || has_inc) && !json_is_number(bv)) {
+    if ((b.has_drop || b.has_inc) && !json_is_number(bv)) {
         res->status = MG_STATUS_ERROR;
         mg_result_set_message(res, "%s %.6g: no baseline value for '%s'%s%s", name, value, name,
                               c->env->baseline_path ? " in " : " (the spec names no \"baseline\" or \"baseline_model\")",
                               c->env->baseline_path ? c->env->baseline_path : "");
         return;
     }
-    double significance = 0;
-    int has_sig = opt_number(c, "significance", &significance);
     if (json_is_number(bv)) {
-        double base = json_number_value(bv);
-        double drop = base - value, rise = value - base;
-        double scale = base != 0 ? fabs(base) : 1;
-        mg_result_prop_number(res, "baseline", base);
-        mg_result_prop_number(res, "delta", value - base);
-        mg_result_prop_number(res, "delta_relative", (value - base) / scale);
-        /* The validator allows max_drop only where higher is better and
-         * max_increase only where lower is better: each bounds a worsening. */
-        double limit = has_drop ? max_drop : max_increase;
-        double moved = has_drop ? drop : rise;
-        if (has_drop || has_inc) {
-            mg_result_prop_number(res, has_drop ? "max_drop" : "max_increase", limit);
-            if (!has_min && !has_max) {
-                mg_result_prop_number(res, "bound", limit);
-                mg_result_prop_text(res, "bound_option", has_drop ? "max_drop" : "max_increase");
-            }
-        }
-        double shown = relative ? moved / scale : moved;
-        /* The interval of the worsening (drop, or rise for lower-is-better). */
-        char ci[160] = "";
-        int significant = 1;
-        if (s->compared) {
-            double lo = has_inc || !higher ? s->boot.lower : -s->boot.upper;
-            double hi = has_inc || !higher ? s->boot.upper : -s->boot.lower;
-            snprintf(ci, sizeof ci, ", %g%% CI of %s [%.6g, %.6g]", s->boot.confidence * 100,
-                     higher ? "drop" : "rise", lo, hi);
-            /* Significant: the whole interval lies on the worse side of 0. */
-            significant = lo > 0;
-            mg_result_prop_number(res, "significant", significant);
-        }
-        if ((has_drop || has_inc) && shown > limit && has_sig && !significant) {
-            if (!failed)
-                snprintf(why, sizeof why, "%s %.6g %s %.6g from %s %.6g, over %s %.6g but not significant at %g%s",
-                         name, value, has_drop ? "dropped" : "rose", moved, s->compared ? "champion" : "baseline",
-                         base, has_drop ? "max_drop" : "max_increase", limit, significance, ci);
-        } else if ((has_drop || has_inc) && shown > limit) {
-            used += (size_t)snprintf(why + used, sizeof why - used,
-                                     "%s%s %.6g %s %.6g%s from %s %.6g (%s %.6g%s%s)",
-                                     used ? "; " : "", name, value, has_drop ? "dropped" : "rose",
-                                     relative ? shown * 100 : shown, relative ? "%" : "",
-                                     s->compared ? "champion" : "baseline", base,
-                                     has_drop ? "max_drop" : "max_increase", relative ? limit * 100 : limit,
-                                     relative ? "%" : "", ci);
-            failed = 1;
-        } else if (failed) {
-            used += (size_t)snprintf(why + used, sizeof why - used, " (%s %.6g, %s %.6g%s)",
-                                     s->compared ? "champion" : "baseline", base,
-                                     (higher ? drop : rise) > 0 ? "worse by" : "better by", fabs(drop), ci);
-        } else if (!(has_drop || has_inc) || shown <= limit) {
-            snprintf(why, sizeof why, "%s %.6g (%s %.6g, %s %.6g%s)", name, value,
-                     s->compared ? "champion" : "baseline", base,
-                     (higher ? drop : rise) > 0 ? "worse by" : "better by", fabs(drop), ci);
-        }
-    } else if (!failed) {
-        if (has_min && has_max)
-            snprintf(why, sizeof why, "%s %.6g within [%.6g, %.6g]", name, value, min, max);
-        else if (has_min)
-            snprintf(why, sizeof why, "%s %.6g >= min %.6g", name, value, min);
-        else if (has_max)
-            snprintf(why, sizeof why, "%s %.6g <= max %.6g", name, value, max);
+        judge_baseline(c, value, json_number_value(bv), &b, &v);
+    } else if (!v.failed) {
+        if (b.has_min && b.has_max)
+            snprintf(v.why, sizeof v.why, "%s %.6g within [%.6g, %.6g]", name, value, b.min, b.max);
+        else if (b.has_min)
+            snprintf(v.why, sizeof v.why, "%s %.6g >= min %.6g", name, value, b.min);
+        else if (b.has_max)
+            snprintf(v.why, sizeof v.why, "%s %.6g <= max %.6g", name, value, b.max);
         else
-            snprintf(why, sizeof why, "%s %.6g", name, value);
+            snprintf(v.why, sizeof v.why, "%s %.6g", name, value);
     }
-    res->status = failed ? MG_STATUS_FAIL : MG_STATUS_PASS;
-    mg_result_set_message(res, "%s", why);
+    res->status = v.failed ? MG_STATUS_FAIL : MG_STATUS_PASS;
+    mg_result_set_message(res, "%s", v.why);
     json_decref(champion_value);
 }
 
