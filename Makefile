@@ -187,6 +187,7 @@ check-options-doc: $(CHECK_DOC_BIN)
 	$(Q)$(CHECK_DOC_BIN) > docs/check-options.md.tmp && mv docs/check-options.md.tmp docs/check-options.md
 	@echo "wrote docs/check-options.md"
 
+.SECONDARY: $(BUILD)/tools/check_options_doc.o
 $(BUILD)/tools/%: $(BUILD)/tools/%.o $(BUILD)/libmgate.a
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
