@@ -5,8 +5,11 @@
  *   1. write checks/<suite>/<name>.c defining
  *          const mg_check_def mg_check_<name> = {.name = "<name>", .group = "<suite>",
  *              .summary = ..., .options = ..., .needs = ..., handlers...};
- *      with its options (key, kind, default, help) in a table beside it;
- *   2. add the row CHECK(<name>) below.
+ *      with its options (key, kind, default, help) in a table at its top
+ *      (checks/data/order.c is a short example);
+ *   2. add the row CHECK(<name>) below;
+ *   3. `make check-options-doc` rewrites docs/check-options.md for it (the
+ *      unit test fails until the committed page matches the table).
  * The spec loader, the option defaults the code reads, `mgate help run`,
  * docs/check-options.md (`make check-options-doc`) and the reports all read
  * this table; tests/unit/test_check_registry.c holds every row to it.
@@ -18,11 +21,25 @@
 
 #include "checks/check.h"
 
-#define MG_EACH_CHECK(CHECK)                                                                   \
-    CHECK(missing) CHECK(types) CHECK(ranges) CHECK(order) CHECK(duplicates) CHECK(format)    \
-    CHECK(limits) CHECK(metric) CHECK(all_metrics) CHECK(champion) CHECK(input_handling)      \
-    CHECK(order_invariance) CHECK(robustness) CHECK(invariance) CHECK(monotonic)              \
-    CHECK(adversarial_search) CHECK(fixtures)
+/* One row per check. */
+#define MG_EACH_CHECK(CHECK) \
+    CHECK(missing) \
+    CHECK(types) \
+    CHECK(ranges) \
+    CHECK(order) \
+    CHECK(duplicates) \
+    CHECK(format) \
+    CHECK(limits) \
+    CHECK(metric) \
+    CHECK(all_metrics) \
+    CHECK(champion) \
+    CHECK(input_handling) \
+    CHECK(order_invariance) \
+    CHECK(robustness) \
+    CHECK(invariance) \
+    CHECK(monotonic) \
+    CHECK(adversarial_search) \
+    CHECK(fixtures)
 
 /* Each row declares its definition here, so no header lists them again. */
 #define DECLARE(name) extern const mg_check_def mg_check_##name;
