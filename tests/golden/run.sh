@@ -1,0 +1,202 @@
+#!/bin/sh
+# run.sh - runs the golden end-to-end cases (tests/golden/README.md).
+#
+#   sh tests/golden/run.sh MGATE [CASE...]           compare with expect/
+#   sh tests/golden/run.sh --update MGATE [CASE...]  rewrite expect/
+#
+# CASE is a folder name under tests/golden (a path to it works too); none
+# means every folder holding an `args` file.  Each case runs in a fresh
+# temporary folder of its own, so no case depends on another.  A mismatch
+# prints a unified diff (expected/ against actual/, both normalised) and the
+# run exits 1; the closing line is 'golden: N passed, N failed, N skipped'.
+set -u
+
+update=0
+if [ "${1:-}" = "--update" ]; then update=1; shift; fi
+[ $# -ge 1 ] || { echo "usage: sh tests/golden/run.sh [--update] MGATE [CASE...]" >&2; exit 2; }
+MGATE=$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1"); shift
+[ -x "$MGATE" ] || { echo "golden: $MGATE is not an executable; build it first (make)" >&2; exit 2; }
+GOLDEN=$(cd "$(dirname "$0")" && pwd -P)
+ROOT=$(cd "$GOLDEN/../.." && pwd -P)
+SHARED=${MGATE_SHARED:-$(cd "$ROOT/.." && pwd -P)/shared}
+JUNIT_XSD="$SHARED/junit/junit-10.xsd"
+VERSION=$("$MGATE" version | sed -n 's/^mgate //p')
+[ -n "$VERSION" ] || { echo "golden: '$MGATE version' printed no version" >&2; exit 2; }
+
+# Runs are hermetic: nothing from a CI runner or the caller's locale.
+unset GITHUB_ACTIONS GITHUB_STEP_SUMMARY GITHUB_WORKSPACE GITHUB_OUTPUT
+export LC_ALL=C TZ=UTC
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/mgate-golden.XXXXXX")
+SCRATCH=$(cd "$SCRATCH" && pwd -P)
+trap 'rm -rf "$SCRATCH"' EXIT
+
+passed=0; failed=0; skipped=0; bad=""; schema_skips=0
+
+# placeholders WORK DIR: the sed script that puts the run's paths in place
+# of %MGATE%, %TMP%, %CASE%, %SHARED% and %ROOT% (args, env, fixtures).
+placeholders() {
+    printf 's|%%MGATE%%|%s|g\ns|%%TMP%%|%s|g\ns|%%CASE%%|%s|g\ns|%%SHARED%%|%s|g\ns|%%ROOT%%|%s|g\n' \
+        "$MGATE" "$1" "$2" "$SHARED" "$ROOT"
+}
+
+# normaliser WORK DIR: the reverse (absolute paths back to placeholders,
+# longest first) plus mgate's version; normalise.sed follows.
+normaliser() {
+    v=$(printf '%s' "$VERSION" | sed 's/[.[\*^$]/\\&/g')
+    printf 's|%s|%%MGATE%%|g\ns|%s|%%TMP%%|g\ns|%s|%%CASE%%|g\ns|%s|%%SHARED%%|g\ns|%s|%%ROOT%%|g\n' \
+        "$MGATE" "$1" "$2" "$SHARED" "$ROOT"
+    printf 's/\\(^\\|[^0-9.]\\)%s\\($\\|[^0-9.]\\)/\\1%%VERSION%%\\2/g\n' "$v"
+}
+
+# Lines of FILE that are not blank and not '#' comments.
+content_lines() { grep -v '^[[:space:]]*\(#\|$\)' "$1" || true; }
+
+# junit_check FILE WHAT: FILE validates against junit-10.xsd (or, when the
+# schema is absent, is well-formed XML).  Prints why not; returns 1.
+junit_check() {
+    if [ -f "$JUNIT_XSD" ]; then
+        xmllint --noout --schema "$JUNIT_XSD" "$1" >"$SCRATCH/xmllint.out" 2>&1 && return 0
+    else
+        schema_skips=$((schema_skips + 1))
+        xmllint --noout "$1" >"$SCRATCH/xmllint.out" 2>&1 && return 0
+    fi
+    printf '    %s is not valid JUnit:\n' "$2"; head -c 1000 "$SCRATCH/xmllint.out" | sed 's/^/      /'
+    return 1
+}
+
+# needs_ok DIR: 0 when every '$SHARED' part the case's `needs` file names
+# exists; else prints the skip line.
+needs_ok() {
+    [ -f "$1/needs" ] || return 0
+    content_lines "$1/needs" | while read -r part why; do
+        [ -e "$SHARED/$part" ] && continue
+        printf '  skip %s: needs %s (%s); not found\n' "$(basename "$1")" "$SHARED/$part" "$why"
+        echo x
+    done | grep -q x && return 1
+    return 0
+}
+
+# prepare DIR WORK: copies the case's inputs (in/ and the files its
+# `fixtures` list names) into WORK.
+prepare() {
+    if [ -d "$1/in" ]; then cp -R "$1/in/." "$2/"; fi
+    [ -f "$1/fixtures" ] || return 0
+    content_lines "$1/fixtures" | while read -r src dest; do
+        dest=${dest:-$(basename "$src")}
+        mkdir -p "$(dirname "$2/$dest")"
+        cp -R "$ROOT/$src" "$2/$dest" || echo "    fixtures: cannot copy '$src'" >&2
+    done
+}
+
+# Every regular file under WORK with its sha256, sorted: 'HASH  ./PATH'.
+snapshot() { (cd "$1" && find . -type f -print0 | xargs -0r sha256sum | sort); }
+
+# execute DIR WORK OUT ERR: runs mgate in WORK with the case's args, env
+# and stdin; prints the exit status.
+execute() {
+    case_dir=$1; work_dir=$2; out=$3; err=$4
+    subst="$SCRATCH/subst.sed"; placeholders "$work_dir" "$case_dir" >"$subst"
+    set --
+    if [ -f "$case_dir/env" ]; then
+        while IFS= read -r line; do [ -z "$line" ] || set -- "$@" "$line"; done <<EOF
+$(content_lines "$case_dir/env" | sed -f "$subst")
+EOF
+    fi
+    set -- "$@" "$MGATE"
+    while IFS= read -r line; do [ -z "$line" ] || set -- "$@" "$line"; done <<EOF
+$(content_lines "$case_dir/args" | sed -f "$subst")
+EOF
+    input=/dev/null; [ -f "$case_dir/stdin" ] && input="$case_dir/stdin"
+    (cd "$work_dir" && exec timeout 60 env "$@" <"$input" >"$out" 2>"$err")
+    echo $?
+}
+
+# collect DIR WORK RUN STATUS: writes the normalised results to RUN/actual:
+# status, stdout, stderr, files/ (every file the run created or changed in
+# WORK) and `removed` (inputs the run deleted, if any).
+collect() {
+    norm="$3/norm.sed"; act="$3/actual"
+    normaliser "$2" "$1" >"$norm"; cat "$GOLDEN/normalise.sed" >>"$norm"
+    mkdir -p "$act"
+    echo "$4" >"$act/status"
+    sed -f "$norm" "$3/stdout.raw" >"$act/stdout"
+    sed -f "$norm" "$3/stderr.raw" >"$act/stderr"
+    snapshot "$2" >"$3/after"
+    comm -13 "$3/before" "$3/after" | cut -c67- | while IFS= read -r f; do
+        mkdir -p "$(dirname "$act/files/$f")"
+        sed -f "$norm" "$2/$f" >"$act/files/$f"
+    done
+    cut -c67- "$3/before" | while IFS= read -r f; do
+        [ -e "$2/$f" ] || echo "$f" >>"$act/removed"
+    done
+}
+
+# check_junit WORK EXPECT: every JUnit file the case expects, and the file
+# mgate wrote in WORK, validate.
+check_junit() {
+    ok=0
+    [ -d "$2/files" ] || return 0
+    for f in $(cd "$2/files" && grep -rl '<testsuites' . 2>/dev/null); do
+        junit_check "$2/files/$f" "expected ${f#./}" || ok=1
+        [ ! -f "$1/$f" ] || junit_check "$1/$f" "the written ${f#./}" || ok=1
+    done
+    return $ok
+}
+
+run_case() {
+    name=$1; dir="$GOLDEN/$name"
+    if [ ! -f "$dir/args" ]; then
+        printf '  FAIL %s: no case %s (a case is a folder with an args file)\n' "$name" "$dir"
+        return 1
+    fi
+    needs_ok "$dir" || return 2
+    run="$SCRATCH/$name"; work="$run/work"
+    mkdir -p "$work"
+    prepare "$dir" "$work"
+    snapshot "$work" >"$run/before"
+    rc=$(execute "$dir" "$work" "$run/stdout.raw" "$run/stderr.raw")
+    collect "$dir" "$work" "$run" "$rc"
+    if [ "$rc" -ge 124 ] 2>/dev/null || [ -z "$rc" ]; then
+        printf '  FAIL %s: mgate crashed or hung (exit %s)\n' "$name" "$rc"
+        sed 's/^/    /' "$run/actual/stderr" | head -n 20
+        return 1
+    fi
+    if [ $update -eq 1 ]; then
+        rm -rf "$dir/expect"; cp -R "$run/actual" "$dir/expect"
+        check_junit "$work" "$dir/expect" || return 1
+        printf '  updated %s\n' "$name"
+        return 0
+    fi
+    if [ ! -d "$dir/expect" ]; then
+        printf '  FAIL %s: no expect/ folder yet (make golden-update CASES=%s writes it)\n' "$name" "$name"
+        return 1
+    fi
+    ln -s "$dir/expect" "$run/expected"
+    if ! out=$(cd "$run" && diff -ruN expected actual); then
+        printf '  FAIL %s: output differs from %s/expect (make golden-update CASES=%s if intended)\n' \
+            "$name" "tests/golden/$name" "$name"
+        printf '%s\n' "$out" | sed 's/^\(---\|+++\) \([^\t]*\)\t.*/\1 \2/; s/^/    /'
+        return 1
+    fi
+    check_junit "$work" "$dir/expect" || { printf '  FAIL %s: JUnit schema\n' "$name"; return 1; }
+    printf '  ok   %s\n' "$name"
+}
+
+if [ $# -eq 0 ]; then
+    set -- $(cd "$GOLDEN" && for d in */; do [ -f "$d/args" ] && printf '%s\n' "${d%/}"; done)
+fi
+for c in "$@"; do
+    c=${c%/}; c=${c##*/}
+    run_case "$c"
+    case $? in
+        0) passed=$((passed + 1)) ;;
+        2) skipped=$((skipped + 1)) ;;
+        *) failed=$((failed + 1)); bad="$bad $c" ;;
+    esac
+done
+[ $schema_skips -eq 0 ] ||
+    printf '  (%d JUnit schema checks left out, only well-formedness checked: %s is absent)\n' \
+        "$schema_skips" "$JUNIT_XSD"
+printf 'golden: %d %s, %d failed, %d skipped\n' "$passed" "$([ $update -eq 1 ] && echo updated || echo passed)" \
+    "$failed" "$skipped"
+[ -z "$bad" ] || { echo "golden: failing cases:$bad" >&2; exit 1; }
