@@ -34,19 +34,32 @@ trap 'rm -rf "$SCRATCH"' EXIT
 
 passed=0; failed=0; skipped=0; bad=""; schema_skips=0
 
-# placeholders WORK DIR: the sed script that puts the run's paths in place
-# of %MGATE%, %TMP%, %CASE%, %SHARED% and %ROOT% (args, env, fixtures).
-placeholders() {
-    printf 's|%%MGATE%%|%s|g\ns|%%TMP%%|%s|g\ns|%%CASE%%|%s|g\ns|%%SHARED%%|%s|g\ns|%%ROOT%%|%s|g\n' \
+# A text as a sed pattern, and as a replacement (the delimiter is '|').
+re_quote() { printf '%s' "$1" | sed 's/[][\\.*^$|]/\\&/g'; }
+repl_quote() { printf '%s' "$1" | sed 's/[\\&|]/\\&/g'; }
+
+# The run's paths, longest first, each with its placeholder:
+# 'PLACEHOLDER PATH' lines for WORK and case DIR.
+path_table() {
+    printf '%%MGATE%% %s\n%%TMP%% %s\n%%CASE%% %s\n%%SHARED%% %s\n%%ROOT%% %s\n' \
         "$MGATE" "$1" "$2" "$SHARED" "$ROOT"
 }
 
+# placeholders WORK DIR: the sed script putting the paths in place of the
+# placeholders (args, env, fixtures).
+placeholders() {
+    path_table "$1" "$2" | while read -r name path; do
+        printf 's|%s|%s|g\n' "$name" "$(repl_quote "$path")"
+    done
+}
+
 # normaliser WORK DIR: the reverse (absolute paths back to placeholders,
-# longest first) plus mgate's version; normalise.sed follows.
+# in the table's order) plus mgate's version; normalise.sed follows.
 normaliser() {
-    v=$(printf '%s' "$VERSION" | sed 's/[.[\*^$]/\\&/g')
-    printf 's|%s|%%MGATE%%|g\ns|%s|%%TMP%%|g\ns|%s|%%CASE%%|g\ns|%s|%%SHARED%%|g\ns|%s|%%ROOT%%|g\n' \
-        "$MGATE" "$1" "$2" "$SHARED" "$ROOT"
+    path_table "$1" "$2" | while read -r name path; do
+        printf 's|%s|%s|g\n' "$(re_quote "$path")" "$name"
+    done
+    v=$(printf '%s' "$VERSION" | sed 's/[][\\.*^$/]/\\&/g')
     printf 's/\\(^\\|[^0-9.]\\)%s\\($\\|[^0-9.]\\)/\\1%%VERSION%%\\2/g\n' "$v"
 }
 
@@ -77,26 +90,26 @@ needs_ok() {
     return 0
 }
 
-# prepare DIR WORK: copies the case's inputs (in/ and the files its
-# `fixtures` list names) into WORK.
+# prepare DIR WORK SUBST: copies the case's inputs (in/ and the files its
+# `fixtures` list names, placeholders replaced by SUBST) into WORK.
 prepare() {
     if [ -d "$1/in" ]; then cp -R "$1/in/." "$2/"; fi
     [ -f "$1/fixtures" ] || return 0
-    content_lines "$1/fixtures" | while read -r src dest; do
+    content_lines "$1/fixtures" | sed -f "$3" | while read -r src dest; do
         dest=${dest:-$(basename "$src")}
         mkdir -p "$(dirname "$2/$dest")"
-        cp -R "$ROOT/$src" "$2/$dest" || echo "    fixtures: cannot copy '$src'" >&2
+        case "$src" in /*) ;; *) src="$ROOT/$src" ;; esac
+        cp -R "$src" "$2/$dest" || echo "    fixtures: cannot copy '$src'" >&2
     done
 }
 
 # Every regular file under WORK with its sha256, sorted: 'HASH  ./PATH'.
 snapshot() { (cd "$1" && find . -type f -print0 | xargs -0r sha256sum | sort); }
 
-# execute DIR WORK OUT ERR: runs mgate in WORK with the case's args, env
-# and stdin; prints the exit status.
+# execute DIR WORK OUT ERR SUBST: runs mgate in WORK with the case's args,
+# env and stdin (placeholders replaced by SUBST); prints the exit status.
 execute() {
-    case_dir=$1; work_dir=$2; out=$3; err=$4
-    subst="$SCRATCH/subst.sed"; placeholders "$work_dir" "$case_dir" >"$subst"
+    case_dir=$1; work_dir=$2; out=$3; err=$4; subst=$5
     set --
     if [ -f "$case_dir/env" ]; then
         while IFS= read -r line; do [ -z "$line" ] || set -- "$@" "$line"; done <<EOF
@@ -159,10 +172,11 @@ run_case() {
     fi
     needs_ok "$dir" || return 2
     run="$SCRATCH/$name"; work="$run/work"
-    mkdir -p "$work"
-    prepare "$dir" "$work"
+    rm -rf "$run"; mkdir -p "$work"
+    placeholders "$work" "$dir" >"$run/subst.sed"
+    prepare "$dir" "$work" "$run/subst.sed"
     snapshot "$work" >"$run/before"
-    rc=$(execute "$dir" "$work" "$run/stdout.raw" "$run/stderr.raw")
+    rc=$(execute "$dir" "$work" "$run/stdout.raw" "$run/stderr.raw" "$run/subst.sed")
     collect "$dir" "$work" "$run" "$rc"
     if [ "$rc" -ge 124 ] 2>/dev/null || [ -z "$rc" ]; then
         printf '  FAIL %s: mgate crashed or hung (exit %s)\n' "$name" "$rc"
