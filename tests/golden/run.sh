@@ -25,9 +25,9 @@ JUNIT_XSD="$SHARED/junit/junit-10.xsd"
 VERSION=$("$MGATE" version | sed -n 's/^mgate //p')
 [ -n "$VERSION" ] || { echo "golden: '$MGATE version' printed no version" >&2; exit 2; }
 
-# Runs are hermetic: nothing from a CI runner or the caller's locale.
-unset GITHUB_ACTIONS GITHUB_STEP_SUMMARY GITHUB_WORKSPACE GITHUB_OUTPUT
-export LC_ALL=C TZ=UTC
+# Runs are hermetic: mgate gets an empty environment (see execute) and the
+# runner's own tools the C locale.
+export LC_ALL=C
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/mgate-golden.XXXXXX")
 SCRATCH=$(cd "$SCRATCH" && pwd -P)
 trap 'rm -rf "$SCRATCH"' EXIT
@@ -110,7 +110,11 @@ snapshot() { (cd "$1" && find . -type f -print0 | xargs -0r sha256sum | sort); }
 # env and stdin (placeholders replaced by SUBST); prints the exit status.
 execute() {
     case_dir=$1; work_dir=$2; out=$3; err=$4; subst=$5
-    set --
+    # An empty environment but for these (and the case's env file).
+    set -- -i PATH="$PATH" HOME="${HOME:-/}" LC_ALL=C TZ=UTC TMPDIR="${TMPDIR:-/tmp}"
+    for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS MGATE_SANITIZED; do
+        eval "[ -z \"\${$v+set}\" ] || set -- \"\$@\" \"$v=\$$v\""
+    done
     if [ -f "$case_dir/env" ]; then
         while IFS= read -r line; do [ -z "$line" ] || set -- "$@" "$line"; done <<EOF
 $(content_lines "$case_dir/env" | sed -f "$subst")
