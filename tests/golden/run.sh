@@ -9,6 +9,8 @@
 # temporary folder of its own, so no case depends on another.  A mismatch
 # prints a unified diff (expected/ against actual/, both normalised) and the
 # run exits 1; the closing line is 'golden: N passed, N failed, N skipped'.
+# MGATE_SHARED names the shared corpora (default ../shared: the JUnit
+# schema); MGATE_GOLDEN_CASES another folder of cases (the runner's tests).
 set -u
 
 update=0
@@ -38,8 +40,9 @@ passed=0; failed=0; skipped=0; bad=""; schema_skips=0
 re_quote() { printf '%s' "$1" | sed 's/[][\\.*^$|]/\\&/g'; }
 repl_quote() { printf '%s' "$1" | sed 's/[\\&|]/\\&/g'; }
 
-# The run's paths, longest first, each with its placeholder:
-# 'PLACEHOLDER PATH' lines for WORK and case DIR.
+# The run's paths, each with its placeholder, the more specific first (the
+# binary and the case folder lie under the root): 'PLACEHOLDER PATH' lines
+# for WORK and case DIR.
 path_table() {
     printf '%%MGATE%% %s\n%%TMP%% %s\n%%CASE%% %s\n%%SHARED%% %s\n%%ROOT%% %s\n' \
         "$MGATE" "$1" "$2" "$SHARED" "$ROOT"
