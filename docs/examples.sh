@@ -115,6 +115,20 @@ SED
 ./mgate run fixtures/demo/gate.json
 EOF
 
+# ---- docs/html-report.md: the HTML report of the demo ----------------------------------
+example html-demo "$work/mgate" <<'EOF'
+./mgate run fixtures/demo/gate.json --html build/demo/mgate-report.html --quiet
+EOF
+
+# ---- docs/spec.md: misspelt copies of the demo spec --------------------------------------
+mkdir -p "$work/spec-typos"
+sed 's/"checks": \[/"chekcs": [/' "$root/fixtures/demo/gate.json" >"$work/spec-typos/chekcs.json"
+sed 's/"check": "duplicates"/"check": "duplicate"/' "$root/fixtures/demo/gate.json" >"$work/spec-typos/duplicate.json"
+example spec-typos "$work/spec-typos" <<'EOF'
+mgate run chekcs.json
+mgate run duplicate.json
+EOF
+
 # ---- docs/init.md: mgate init on the demo data -----------------------------------------
 mkdir -p "$work/init-demo"
 cp "$root/fixtures/demo/transactions.csv" "$work/init-demo/"
@@ -206,6 +220,21 @@ EOF
 example ov-facts "$ov" <<'EOF'
 mgate run gates/gate.json --set model.path=build/model.json --set data.path=eval/latest.csv --quiet
 jq .facts gates/out/report.json
+EOF
+
+# ---- docs/fixtures.md: fixture cases on the adversarial example -------------------------
+fx=$work/fixture-cases
+cp -R "$root/fixtures/adversarial" "$fx"
+example fx-add "$fx" <<'EOF'
+mgate fixture add gate.json --row rows.csv:5 --note "ticket FR-12"
+EOF
+example fx-typo "$fx" <<'EOF'
+mgate fixture add gate.json --json '{"amout": 110.75, "age": 48}'
+EOF
+# The intended model change: the spec's sound.json replaced by another model.
+cp "$fx/nonmonotonic.json" "$fx/sound.json"
+example fx-update "$fx" <<'EOF'
+mgate fixture update gate.json
 EOF
 
 # ---- rewrite (or compare) every marked block ---------------------------------------------
