@@ -129,6 +129,12 @@ mgate run chekcs.json
 mgate run duplicate.json
 EOF
 
+# ---- docs/checks.md: mgate baseline replacing the demo's baseline ---------------------
+cp -R "$root/fixtures/demo" "$work/demo"
+example baseline-replace "$work/demo" <<'EOF'
+mgate baseline gate.json
+EOF
+
 # ---- docs/init.md: mgate init on the demo data -----------------------------------------
 mkdir -p "$work/init-demo"
 cp "$root/fixtures/demo/transactions.csv" "$work/init-demo/"
