@@ -12,6 +12,7 @@
 
 #include "common/atomic_file.h"
 #include "common/sha256.h"
+#include "common/version.h"
 #include "harness/cmd_set.h"
 #include "harness/commands.h"
 #include "harness/runner.h"

@@ -21,7 +21,6 @@
 #include <sys/stat.h>
 
 #include "checks/adv_cases.h"
-#include "checks/adv_common.h"
 #include "common/atomic_file.h"
 #include "common/mkdirs.h"
 #include "common/suggest.h"
@@ -30,6 +29,7 @@
 #include "harness/commands.h"
 #include "harness/spec.h"
 #include "score/model.h"
+#include "sources/value_json.h"
 
 const char cmd_fixture_usage[] =
     "usage: mgate fixture add GATE.json (--row FILE:LINE | --json '{...}') [--id ID]\n"
@@ -121,10 +121,7 @@ static int ctx_open(fx_ctx *x, const char *spec_path, const fx_sets *sets)
     ms.command = (const char *const *)x->spec->model.command;
     ms.timeout_seconds = x->spec->model.timeout_seconds;
     ms.batch_size = x->spec->model.batch_size;
-    if (x->spec->model.format)
-        ms.format = strcmp(x->spec->model.format, "xgboost") == 0  ? MG_MODEL_XGBOOST
-                    : strcmp(x->spec->model.format, "linear") == 0 ? MG_MODEL_LINEAR
-                                                                   : MG_MODEL_PMML;
+    ms.format = mg_model_format_parse(x->spec->model.format);
     mg_error err = {{0}};
     x->model = mg_model_load(&ms, &err);
     const mg_model_ref *ref = &x->spec->model;
@@ -200,7 +197,7 @@ static json_t *row_input(fx_ctx *x, const char *arg)
             long c = mg_source_column_index(src, x->cm.columns[i]);
             if (c < 0 || (size_t)c >= row.nvalues)
                 continue;
-            json_t *v = adv_value_json(&row.values[c]);
+            json_t *v = mg_value_json(&row.values[c]);
             if (v)
                 json_object_set_new(input, x->cm.columns[i], v);
         }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/version.h"
 #include "harness/commands.h"
 
 static const char help_usage[] =

@@ -50,6 +50,4 @@ const mg_command *mg_command_find(const char *name);
 /* True when argv has -h/--help. */
 int mg_wants_help(int argc, char **argv);
 
-#define MGATE_VERSION "0.1.0"
-
 #endif
