@@ -83,8 +83,10 @@ static int parse_args(int argc, char **argv, init_opts *o)
     if (rc == 0 && args.noperands != 1) {
         if (args.noperands > 1)
             mg_cli_usage_error(&cmd_init_cli, "'%s': one data file only", args.operands[1]);
-        else
+        else {
+            fprintf(stderr, "mgate: error: no data file given\n");
             mg_cli_print_synopsis(&cmd_init_cli, "usage: ", stderr);
+        }
         rc = -1;
     }
     if (rc == 0) {
