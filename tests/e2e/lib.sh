@@ -1,11 +1,14 @@
 # lib.sh - helpers for end-to-end tests of the mgate binary.  Sourced by
 # tests/e2e/t_*.sh, each of which is a list of cases:
 #
-#   case_begin "spec typo gives exit 2 and the position"
-#   run_mgate run "$CASES/spec_typo/gate.json"
+#   case_begin "a spec typo gives exit 2 and the position"
+#   printf '{"dta": {"path": "d.csv"}}\n' >"$TMP/typo.json"
+#   run_mgate run "$TMP/typo.json"
 #   expect_rc 2
-#   expect_stderr_contains "gate.json:3:5"
+#   expect_stderr_contains "typo.json:1:2: dta: unknown key 'dta'"
 #   case_end
+#
+# Cases write their inputs under $TMP (or use the repository's fixtures/).
 #
 # A failed expectation marks the case failed and the script goes on.
 # Paths: $ROOT (repo), $SHARED (the shared corpora: ../shared beside the
