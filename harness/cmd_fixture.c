@@ -277,6 +277,71 @@ static int write_lines(const char *path, char *const *lines, size_t n)
     return 0;
 }
 
+/* The input of the new case: the --json object (its fields checked unless
+ * allow_unknown) or the --row.  A new reference, or NULL after printing why. */
+static json_t *add_input(fx_ctx *x, const char *jsn, const char *row, int allow_unknown)
+{
+    if (!jsn)
+        return row_input(x, row);
+    json_error_t je;
+    json_t *input = json_loads(jsn, JSON_REJECT_DUPLICATES, &je);
+    if (!input || !json_is_object(input)) {
+        fprintf(stderr, "mgate: error: --json:%d:%d: %s\n", je.line, je.column,
+                input ? "expected an object of field values" : je.text);
+        json_decref(input);
+        return NULL;
+    }
+    if (!allow_unknown && check_input_fields(x, input) != 0) {
+        json_decref(input);
+        return NULL;
+    }
+    return input;
+}
+
+/* Loads the cases that exist (none when the path does not exist yet).
+ * Returns 0, or -1 after printing why. */
+static int load_existing_cases(const fx_ctx *x, adv_cases *cs)
+{
+    mg_error err = {{0}};
+    char **files = NULL;
+    size_t nfiles = 0;
+    if (adv_case_files(x->cases_path, 1, &files, &nfiles, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return -1;
+    }
+    for (size_t i = 0; i < nfiles; i++)
+        free(files[i]);
+    free(files);
+    if (nfiles && adv_cases_load(cs, x->cases_path, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* The id of the new case: id, or case-N with the first free N.  Returns a
+ * new string, or NULL after printing that a case already has id. */
+static char *new_case_id(const adv_cases *cs, const char *id)
+{
+    char *made = NULL;
+    for (size_t n = cs->n + 1; !id; n++) {
+        free(made);
+        made = mg_xasprintf("case-%zu", n);
+        int taken = 0;
+        for (size_t i = 0; i < cs->n; i++)
+            taken |= cs->c[i].id && !strcmp(cs->c[i].id, made);
+        if (!taken)
+            return made;
+    }
+    for (size_t i = 0; i < cs->n; i++)
+        if (cs->c[i].id && !strcmp(cs->c[i].id, id)) {
+            fprintf(stderr, "mgate: error: %s:%lu: a case with id '%s' exists; choose another --id\n",
+                    cs->c[i].file, cs->c[i].line, id);
+            return NULL;
+        }
+    return mg_xstrdup(id);
+}
+
 static int fixture_add(const mg_args *args)
 {
     const char *spec_path = args->operands[0], *row = mg_args_value(args, ADD_ROW),
@@ -299,53 +364,13 @@ static int fixture_add(const mg_args *args)
     if (status != MG_EXIT_PASS)
         goto out;
     status = MG_EXIT_USAGE;
-    if (jsn) {
-        json_error_t je;
-        input = json_loads(jsn, JSON_REJECT_DUPLICATES, &je);
-        if (!input || !json_is_object(input)) {
-            fprintf(stderr, "mgate: error: --json:%d:%d: %s\n", je.line, je.column,
-                    input ? "expected an object of field values" : je.text);
-            goto out;
-        }
-        if (!allow_unknown && check_input_fields(&x, input) != 0)
-            goto out;
-    } else if (!(input = row_input(&x, row))) {
+    input = add_input(&x, jsn, row, allow_unknown);
+    if (!input || load_existing_cases(&x, &cs) != 0)
         goto out;
-    }
-    /* Existing cases: the new id must be new. */
-    mg_error err = {{0}};
-    char **files = NULL;
-    size_t nfiles = 0;
-    if (adv_case_files(x.cases_path, 1, &files, &nfiles, &err) != 0) {
-        fprintf(stderr, "mgate: error: %s\n", err.msg);
+    gen_id = new_case_id(&cs, id);
+    if (!gen_id)
         goto out;
-    }
-    for (size_t i = 0; i < nfiles; i++)
-        free(files[i]);
-    free(files);
-    if (nfiles && adv_cases_load(&cs, x.cases_path, &err) != 0) {
-        fprintf(stderr, "mgate: error: %s\n", err.msg);
-        goto out;
-    }
-    if (!id) {
-        /* case-N with the first free N */
-        for (size_t n = cs.n + 1;; n++) {
-            free(gen_id);
-            gen_id = mg_xasprintf("case-%zu", n);
-            int taken = 0;
-            for (size_t i = 0; i < cs.n; i++)
-                taken |= cs.c[i].id && !strcmp(cs.c[i].id, gen_id);
-            if (!taken)
-                break;
-        }
-        id = gen_id;
-    }
-    for (size_t i = 0; i < cs.n; i++)
-        if (cs.c[i].id && !strcmp(cs.c[i].id, id)) {
-            fprintf(stderr, "mgate: error: %s:%lu: a case with id '%s' exists; choose another --id\n", cs.c[i].file,
-                    cs.c[i].line, id);
-            goto out;
-        }
+    id = gen_id;
     adv_case_result r;
     adv_case_score(&x.cm, input, &r);
     if (r.broken) {

@@ -296,6 +296,45 @@ static int parse_args(int argc, char **argv, score_args *a)
     return rc == 0 ? 0 : MG_EXIT_USAGE;
 }
 
+/* Reads every row of src, scores and writes it in batches, then checks the
+ * data did not change while it was read.  Returns 0, or -1 after printing
+ * why. */
+static int score_rows(score_run *r, mg_source *src, size_t max_columns)
+{
+    mg_error err = {{0}};
+    for (;;) {
+        mg_row row;
+        mg_source_status st = mg_source_next(src, &row, &err);
+        if (st == MG_SOURCE_END)
+            break;
+        if (st == MG_SOURCE_ERROR) {
+            fprintf(stderr, "mgate: error: %s\n", err.msg);
+            return -1;
+        }
+        if (st == MG_SOURCE_BAD_ROW) {
+            const mg_source_problem_info *p = mg_source_problem(src);
+            fprintf(stderr, "mgate: warning: %s:%lu: %s\n", r->data_path, p->line, p->message);
+            if (p->kind == MG_PROBLEM_TOO_MANY_ROWS || p->kind == MG_PROBLEM_FILE_TOO_BIG)
+                continue;
+            r->unscored++;
+            r->batch[r->n++] = (pending){NULL, p->line};
+        } else if (!too_many_fields(r, &row, max_columns)) {
+            r->batch[r->n++] = (pending){mg_row_dup(&row), row.line};
+        }
+        if (r->n == BATCH && flush_batch(r) != 0)
+            return -1;
+    }
+    if (flush_batch(r) != 0)
+        return -1;
+    /* A file that changed while it was read was not scored as it is. */
+    char data_sha256[65];
+    if (mg_source_finish(src, data_sha256, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
 int cmd_score(int argc, char **argv)
 {
     score_args args;
@@ -364,37 +403,8 @@ int cmd_score(int argc, char **argv)
         r.out = stdout;
     }
     write_header(&r, src);
-
-    for (;;) {
-        mg_row row;
-        mg_source_status st = mg_source_next(src, &row, &err);
-        if (st == MG_SOURCE_END)
-            break;
-        if (st == MG_SOURCE_ERROR) {
-            fprintf(stderr, "mgate: error: %s\n", err.msg);
-            goto out;
-        }
-        if (st == MG_SOURCE_BAD_ROW) {
-            const mg_source_problem_info *p = mg_source_problem(src);
-            fprintf(stderr, "mgate: warning: %s:%lu: %s\n", data_path, p->line, p->message);
-            if (p->kind == MG_PROBLEM_TOO_MANY_ROWS || p->kind == MG_PROBLEM_FILE_TOO_BIG)
-                continue;
-            r.unscored++;
-            r.batch[r.n++] = (pending){NULL, p->line};
-        } else if (!too_many_fields(&r, &row, limits.max_columns)) {
-            r.batch[r.n++] = (pending){mg_row_dup(&row), row.line};
-        }
-        if (r.n == BATCH && flush_batch(&r) != 0)
-            goto out;
-    }
-    if (flush_batch(&r) != 0)
+    if (score_rows(&r, src, limits.max_columns) != 0)
         goto out;
-    /* A file that changed while it was read was not scored as it is. */
-    char data_sha256[65];
-    if (mg_source_finish(src, data_sha256, &err) != 0) {
-        fprintf(stderr, "mgate: error: %s\n", err.msg);
-        goto out;
-    }
     if (out_path) {
         if (mg_atomic_commit(&af, &err) != 0) {
             fprintf(stderr, "mgate: error: %s\n", err.msg);
