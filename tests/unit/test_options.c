@@ -86,6 +86,14 @@ static int parse(mg_args *a, const char **out_stderr, ...)
     return rc;
 }
 
+/* The parse left exactly one operand, `want`; frees a. */
+static void assert_one_operand(mg_args *a, const char *want)
+{
+    assert_int_equal(a->noperands, 1);
+    assert_string_equal(a->operands[0], want);
+    mg_args_free(a);
+}
+
 static void test_options_value_forms_are_equal(void **state)
 {
     (void)state;
@@ -98,9 +106,7 @@ static void test_options_value_forms_are_equal(void **state)
         /* assert */
         assert_int_equal(rc, 0);
         assert_string_equal(mg_args_value(&a, T_OUT), "a.txt");
-        assert_int_equal(a.noperands, 1);
-        assert_string_equal(a.operands[0], "in.csv");
-        mg_args_free(&a);
+        assert_one_operand(&a, "in.csv");
     }
 }
 
@@ -180,9 +186,7 @@ static void test_options_double_dash_ends_options(void **state)
     mg_args_free(&a);
     /* "-" alone is an operand (standard input) anywhere */
     assert_int_equal(parse(&a, NULL, "-", "-q", (char *)NULL), 0);
-    assert_int_equal(a.noperands, 1);
-    assert_string_equal(a.operands[0], "-");
-    mg_args_free(&a);
+    assert_one_operand(&a, "-");
 }
 
 static void test_options_flag_value_and_check_refusal(void **state)
