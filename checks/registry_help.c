@@ -201,7 +201,7 @@ void mg_check_help_markdown(FILE *out)
                  "     check's file) by `make check-options-doc`: do not edit by hand.\n"
                  "     tests/unit/test_check_registry.c fails when this file differs from the table. -->\n\n"
                  "Every entry of a gate spec's `checks` list names its type with `check` and gives its\n"
-                 "options ([README: `checks`](../README.md#checks)). A kind `count` is a whole number\n"
+                 "options ([the gate spec: `checks`](spec.md#checks)). A kind `count` is a whole number\n"
                  ">= 0, a `rate` a number from 0 to 1, a `duration` seconds or a string such as `\"90s\"`,\n"
                  "`\"5m\"`, `\"2h\"`, `\"1d\"`.\n\n"
                  "## Options of every check\n\n");

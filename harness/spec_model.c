@@ -11,6 +11,7 @@
 
 #include "common/json_kind.h"
 #include "common/xmem.h"
+#include "score/model.h"
 
 /* "features": a list of distinct column names, one per model feature.  Their
  * count and presence in the data are checked when the run opens both. */
@@ -67,7 +68,7 @@ void load_model(loader *L, mg_spec *s, const json_t *model, const char *section,
         ref->path = resolve_member(L, s, "path", p);
     const char *f = NULL;
     if (get_string(L, model, "format", &f) == 1) {
-        if (strcmp(f, "xgboost") && strcmp(f, "linear") && strcmp(f, "pmml")) {
+        if (mg_model_format_parse(f) == MG_MODEL_AUTO) {
             push_key(L, "format");
             errorf(L, 0, "unknown model format '%s'; expected \"xgboost\", \"linear\" or \"pmml\"", f);
             pop(L);
