@@ -1,7 +1,7 @@
 /* Unit tests for the check registry (checks/registry.c, issue 9.1): every
  * row is findable and complete, option defaults are usable and agree with
- * the libraries', the help lists everything, and docs/check-options.md is
- * what the table prints. */
+ * the libraries', the help lists everything, docs/check-options.md is what
+ * the table prints, and the hand-written pages name every check and option. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -203,22 +203,68 @@ static void test_registry_help_lists_every_check_and_option(void **state)
     free(text);
 }
 
-/* docs/check-options.md is generated: it must be what the table prints. */
-static void test_registry_check_options_doc_is_current(void **state)
+/* A whole file as a new string, or NULL. */
+static char *file_text(const char *path)
 {
-    (void)state;
-    FILE *fp = fopen(CHECK_OPTIONS_DOC, "rb");
+    FILE *fp = fopen(path, "rb");
     if (!fp)
-        fail_msg("cannot open %s (run from the repository root; `make check-options-doc` writes it)",
-                 CHECK_OPTIONS_DOC);
-    char *committed = NULL;
+        return NULL;
+    char *text = NULL;
     size_t len = 0;
-    FILE *mem = open_memstream(&committed, &len);
+    FILE *mem = open_memstream(&text, &len);
     int ch;
     while ((ch = fgetc(fp)) != EOF)
         fputc(ch, mem);
     fclose(fp);
     fclose(mem);
+    return text;
+}
+
+#define NPAGES 3
+
+/* Fails unless `word` stands in backticks in one of the pages. */
+static void assert_named(char *const *pages, const char *check, const char *word)
+{
+    char quoted[80];
+    snprintf(quoted, sizeof quoted, "`%s`", word);
+    for (size_t i = 0; i < NPAGES; i++)
+        if (strstr(pages[i], quoted))
+            return;
+    fail_msg("%s: '%s' is not named in docs/checks.md, docs/spec.md or docs/fixtures.md", check, word);
+}
+
+/* The hand-written pages (docs/checks.md, with docs/spec.md for what every
+ * check takes and docs/fixtures.md for the fixtures check) name every check
+ * and every option of the table, so an option added to the table without
+ * its explanation fails here. */
+static void test_registry_handwritten_docs_name_every_option(void **state)
+{
+    (void)state;
+    static const char *const paths[NPAGES] = {"docs/checks.md", "docs/spec.md", "docs/fixtures.md"};
+    char *pages[NPAGES];
+    for (size_t i = 0; i < NPAGES; i++)
+        if (!(pages[i] = file_text(paths[i])))
+            fail_msg("cannot open %s (run from the repository root)", paths[i]);
+    for (size_t k = 0; mg_common_options[k].key; k++)
+        assert_named(pages, "every check", mg_common_options[k].key);
+    for (size_t i = 0; i < mg_check_count(); i++) {
+        const mg_check_def *d = mg_check_at(i);
+        assert_named(pages, d->name, d->name);
+        for (size_t k = 0; d->options[k].key; k++)
+            assert_named(pages, d->name, d->options[k].key);
+    }
+    for (size_t i = 0; i < NPAGES; i++)
+        free(pages[i]);
+}
+
+/* docs/check-options.md is generated: it must be what the table prints. */
+static void test_registry_check_options_doc_is_current(void **state)
+{
+    (void)state;
+    char *committed = file_text(CHECK_OPTIONS_DOC);
+    if (!committed)
+        fail_msg("cannot open %s (run from the repository root; `make check-options-doc` writes it)",
+                 CHECK_OPTIONS_DOC);
     char *expected = printed(mg_check_help_markdown);
     if (strcmp(committed, expected) != 0) {
         size_t line = 1, i = 0;
@@ -241,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_registry_options_read_spec_then_default),
         cmocka_unit_test(test_registry_help_lists_every_check_and_option),
         cmocka_unit_test(test_registry_check_options_doc_is_current),
+        cmocka_unit_test(test_registry_handwritten_docs_name_every_option),
     };
     return cmocka_run_group_tests_name("check_registry", tests, NULL, NULL);
 }
