@@ -164,7 +164,7 @@ enum {
 /* Whether a check runs without being listed in the spec's "checks". */
 typedef enum mg_implicit {
     MG_IMPLICIT_NEVER = 0,    /* only when listed */
-    MG_IMPLICIT_UNLISTED,     /* when the spec has no "checks" list and has what implicit_needs names */
+    MG_IMPLICIT_UNLISTED,     /* when the spec has no "checks" list and has what needs and implicit_needs name */
     MG_IMPLICIT_WITH_METRIC,  /* when a "metric" check is listed */
     MG_IMPLICIT_ALWAYS        /* in every gate: malformed or oversized input never passes silently */
 } mg_implicit;
@@ -180,7 +180,7 @@ typedef struct mg_check_def {
     const mg_opt_def *options; /* check-specific options, {NULL} terminated */
     unsigned needs;        /* MG_NEEDS_*: a spec that lists the check without them is refused */
     mg_implicit implicit;  /* whether it runs unlisted */
-    unsigned implicit_needs; /* MG_NEEDS_*: for MG_IMPLICIT_UNLISTED, what the spec must have */
+    unsigned implicit_needs; /* MG_NEEDS_*: for MG_IMPLICIT_UNLISTED, what the spec must have besides needs */
     /* Validates the check's options beyond their kinds (e.g. a metric
      * name).  On a problem returns -1, sets *key to the offending option
      * (for the error's position) and writes the message into msg. */

@@ -73,7 +73,7 @@ static const char *implicit_text(const mg_check_def *d, char *buf, size_t size)
         return "with every gate that lists a metric check";
     case MG_IMPLICIT_UNLISTED: {
         char needs[160];
-        needs_text(d->implicit_needs, needs, sizeof needs);
+        needs_text(d->needs | d->implicit_needs, needs, sizeof needs);
         snprintf(buf, size, "when the spec has no \"checks\" list%s%s", needs[0] ? " and has " : "", needs);
         return buf;
     }

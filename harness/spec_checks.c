@@ -220,7 +220,7 @@ static void add_implicit_checks(mg_spec *s, int listed)
             const mg_check_def *def = mg_check_at(i);
             if (def->implicit != passes[p])
                 continue;
-            if ((passes[p] == MG_IMPLICIT_UNLISTED && (listed || !spec_has(s, def->implicit_needs))) ||
+            if ((passes[p] == MG_IMPLICIT_UNLISTED && (listed || !spec_has(s, def->needs | def->implicit_needs))) ||
                 (passes[p] == MG_IMPLICIT_WITH_METRIC && !has_check(s, "metric")))
                 continue;
             add_implicit(s, def);

@@ -28,7 +28,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def srch_options[] = {
+static const mg_opt_def option_rows[] = {
     ADV_OPT_BOUNDS("how far each feature may move"),
     ADV_OPT_SAMPLING(20),
     {.key = "budget", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(100), .help = "model queries per row"},
@@ -399,7 +399,7 @@ static void srch_finish(mg_check *c)
 }
 
 const mg_check_def mg_check_adversarial_search = {
-    .name = "adversarial_search", .group = "adversarial", .options = srch_options, .needs = MG_NEEDS_SCORES,
+    .name = "adversarial_search", .group = "adversarial", .options = option_rows, .needs = MG_NEEDS_SCORES,
     .summary = "seeded greedy search for the smallest bounded change that flips a row's decision",
     .validate = srch_validate, .begin = adv_begin, .row = adv_row, .finish = srch_finish, .free_state = adv_free,
 };

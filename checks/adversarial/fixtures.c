@@ -13,7 +13,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def fx_options[] = {
+static const mg_opt_def option_rows[] = {
     {.key = "path", .kind = MG_OPT_STRING, .required = 1,
      .help = "a case file, or a folder of *.jsonl case files, relative to the spec"},
     {.key = "tolerance", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(1e-6),
@@ -108,7 +108,7 @@ static void fx_finish(mg_check *c)
 }
 
 const mg_check_def mg_check_fixtures = {
-    .name = "fixtures", .group = "fixtures", .options = fx_options, .needs = MG_NEEDS_SCORES,
+    .name = "fixtures", .group = "fixtures", .options = option_rows, .needs = MG_NEEDS_SCORES,
     .summary = "every fixture case (JSON Lines) scores as it expects, with a diff per case",
     .validate = fx_validate, .finish = fx_finish,
 };

@@ -17,7 +17,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def ih_options[] = {
+static const mg_opt_def option_rows[] = {
     {.key = "features", .kind = MG_OPT_STRINGS, .when_absent = "every model feature in the data",
      .help = "the features to replace, one at a time"},
     {.key = "variants", .kind = MG_OPT_STRINGS, .when_absent = "all of them",
@@ -311,7 +311,7 @@ static void ih_finish(mg_check *c)
 }
 
 const mg_check_def mg_check_input_handling = {
-    .name = "input_handling", .group = "adversarial", .options = ih_options, .needs = MG_NEEDS_SCORES,
+    .name = "input_handling", .group = "adversarial", .options = option_rows, .needs = MG_NEEDS_SCORES,
     .summary = "hostile variants of each feature get a finite score or a clean rejection, as declared",
     .validate = ih_validate, .begin = adv_begin, .row = adv_row, .finish = ih_finish, .free_state = adv_free,
 };

@@ -12,7 +12,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def inv_options[] = {
+static const mg_opt_def option_rows[] = {
     ADV_OPT_BOUNDS("the features that must not matter"),
     ADV_OPT_SAMPLING(100),
     {.key = "trials", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(5), .help = "changed values tried per row and feature"},
@@ -103,7 +103,7 @@ static void inv_finish(mg_check *c)
 }
 
 const mg_check_def mg_check_invariance = {
-    .name = "invariance", .group = "adversarial", .options = inv_options, .needs = MG_NEEDS_SCORES,
+    .name = "invariance", .group = "adversarial", .options = option_rows, .needs = MG_NEEDS_SCORES,
     .summary = "changing a feature that must not matter leaves the score within a tolerance",
     .validate = inv_validate, .begin = adv_begin, .row = adv_row, .finish = inv_finish, .free_state = adv_free,
 };

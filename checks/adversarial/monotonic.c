@@ -13,7 +13,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def mono_options[] = {
+static const mg_opt_def option_rows[] = {
     {.key = "features", .kind = MG_OPT_OBJECT, .required = 1,
      .help = "feature -> \"increasing\", \"decreasing\" or {\"direction\": ..., \"min\": ..., \"max\": ...}"},
     ADV_OPT_SAMPLING(100),
@@ -257,7 +257,7 @@ static void mono_finish(mg_check *c)
 }
 
 const mg_check_def mg_check_monotonic = {
-    .name = "monotonic", .group = "adversarial", .options = mono_options, .needs = MG_NEEDS_SCORES,
+    .name = "monotonic", .group = "adversarial", .options = option_rows, .needs = MG_NEEDS_SCORES,
     .summary = "raising a feature declared monotonic never moves the score the wrong way",
     .validate = mono_validate, .begin = adv_begin, .row = adv_row, .finish = mono_finish, .free_state = adv_free,
 };

@@ -16,7 +16,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def ord_options[] = {
+static const mg_opt_def option_rows[] = {
     ADV_OPT_SAMPLING(100),
     {.key = "duplicates", .kind = MG_OPT_RATE, .def = MG_DEFAULT(0.1),
      .help = "fraction of the sample repeated at random places in the shuffled order"},
@@ -139,7 +139,7 @@ out:
 }
 
 const mg_check_def mg_check_order_invariance = {
-    .name = "order_invariance", .group = "adversarial", .options = ord_options, .needs = MG_NEEDS_SCORES,
+    .name = "order_invariance", .group = "adversarial", .options = option_rows, .needs = MG_NEEDS_SCORES,
     .summary = "scores do not depend on the order or repetition of rows (seeded shuffle, repeats)",
     .begin = adv_begin, .row = adv_row, .finish = ord_finish, .free_state = adv_free,
 };

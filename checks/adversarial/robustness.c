@@ -15,7 +15,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def rob_options[] = {
+static const mg_opt_def option_rows[] = {
     ADV_OPT_BOUNDS("the bounds of the noise"),
     ADV_OPT_SAMPLING(100),
     {.key = "trials", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(10), .help = "perturbed copies of each sampled row"},
@@ -50,8 +50,8 @@ typedef struct rob_run {
     double threshold;
     const json_t *msc;    /* max_score_change, or NULL */
     int task;
+    double worst;         /* the largest change of any output */
     uint64_t tries, flips, failures;
-    double worst;
 } rob_run;
 
 /* Perturbs every bounded feature of one row at once, `trials` times. */
@@ -163,7 +163,7 @@ static void rob_finish(mg_check *c)
 }
 
 const mg_check_def mg_check_robustness = {
-    .name = "robustness", .group = "adversarial", .options = rob_options, .needs = MG_NEEDS_SCORES,
+    .name = "robustness", .group = "adversarial", .options = option_rows, .needs = MG_NEEDS_SCORES,
     .summary = "seeded perturbations within per-feature bounds: rate of decision flips, largest score change",
     .validate = rob_validate, .begin = adv_begin, .row = adv_row, .finish = rob_finish, .free_state = adv_free,
 };

@@ -16,7 +16,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def dup_options[] = {
+static const mg_opt_def option_rows[] = {
     {.key = "by", .kind = MG_OPT_STRINGS, .when_absent = "data.id, else data.key and data.time",
      .help = "the column (or list of columns) that identifies a row"},
     {.key = NULL},
@@ -134,7 +134,7 @@ static void dup_free(mg_check *c)
 }
 
 const mg_check_def mg_check_duplicates = {
-    .name = "duplicates", .group = "data", .options = dup_options, .implicit = MG_IMPLICIT_UNLISTED,
+    .name = "duplicates", .group = "data", .options = option_rows, .implicit = MG_IMPLICIT_UNLISTED,
     .implicit_needs = MG_NEEDS_ROW_IDENTITY,
     .summary = "rows whose id (or key and time, or 'by' columns) was seen before",
     .begin = dup_begin, .row = dup_row, .finish = dup_finish, .free_state = dup_free,

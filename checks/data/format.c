@@ -11,7 +11,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def format_options[] = {{.key = NULL}};
+static const mg_opt_def option_rows[] = {{.key = NULL}};
 
 typedef struct format_state {
     uint64_t malformed, ragged;
@@ -73,7 +73,7 @@ static void format_free(mg_check *c)
 }
 
 const mg_check_def mg_check_format = {
-    .name = "format", .group = "data", .options = format_options, .implicit = MG_IMPLICIT_ALWAYS,
+    .name = "format", .group = "data", .options = option_rows, .implicit = MG_IMPLICIT_ALWAYS,
     .summary = "rows that cannot be parsed, or CSV rows with the wrong number of fields",
     .begin = format_begin, .row = format_row, .problem = format_problem, .finish = format_finish,
     .free_state = format_free,

@@ -21,7 +21,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def limits_options[] = {{.key = NULL}};
+static const mg_opt_def option_rows[] = {{.key = NULL}};
 
 typedef struct limits_state {
     uint64_t bad_rows;      /* records over a limit, each once */
@@ -120,7 +120,7 @@ static void limits_free(mg_check *c)
 }
 
 const mg_check_def mg_check_limits = {
-    .name = "limits", .group = "data", .options = limits_options, .implicit = MG_IMPLICIT_ALWAYS,
+    .name = "limits", .group = "data", .options = option_rows, .implicit = MG_IMPLICIT_ALWAYS,
     .summary = "fields, rows, columns or files over the spec's size limits",
     .begin = limits_begin, .row = limits_row, .problem = limits_problem, .finish = limits_finish,
     .free_state = limits_free,

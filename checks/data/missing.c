@@ -9,7 +9,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def missing_options[] = {{.key = NULL}};
+static const mg_opt_def option_rows[] = {{.key = NULL}};
 
 typedef struct missing_state {
     uint64_t offending_rows;
@@ -83,8 +83,7 @@ static void missing_free(mg_check *c)
 }
 
 const mg_check_def mg_check_missing = {
-    .name = "missing", .group = "data", .options = missing_options, .needs = MG_NEEDS_SCHEMA,
-    .implicit = MG_IMPLICIT_UNLISTED, .implicit_needs = MG_NEEDS_SCHEMA,
+    .name = "missing", .group = "data", .options = option_rows, .needs = MG_NEEDS_SCHEMA, .implicit = MG_IMPLICIT_UNLISTED,
     .summary = "required fields that are absent, empty or null",
     .begin = missing_begin, .row = missing_row, .finish = missing_finish, .free_state = missing_free,
 };

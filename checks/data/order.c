@@ -18,7 +18,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def order_options[] = {
+static const mg_opt_def option_rows[] = {
     {.key = "allowed_lateness", .kind = MG_OPT_DURATION, .def = MG_DEFAULT(0),
      .help = "how far an event's time may go back within its key and still be in order"},
     {.key = NULL},
@@ -165,8 +165,7 @@ static void order_free(mg_check *c)
 }
 
 const mg_check_def mg_check_order = {
-    .name = "order", .group = "data", .options = order_options, .needs = MG_NEEDS_TIME,
-    .implicit = MG_IMPLICIT_UNLISTED, .implicit_needs = MG_NEEDS_TIME,
+    .name = "order", .group = "data", .options = option_rows, .needs = MG_NEEDS_TIME, .implicit = MG_IMPLICIT_UNLISTED,
     .summary = "events whose time goes backwards within a key beyond allowed_lateness",
     .begin = order_begin, .row = order_row, .finish = order_finish, .free_state = order_free,
 };

@@ -12,7 +12,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def ranges_options[] = {{.key = NULL}};
+static const mg_opt_def option_rows[] = {{.key = NULL}};
 
 typedef struct ranges_state {
     uint64_t offending_rows;
@@ -124,8 +124,7 @@ static void ranges_free(mg_check *c)
 }
 
 const mg_check_def mg_check_ranges = {
-    .name = "ranges", .group = "data", .options = ranges_options, .needs = MG_NEEDS_SCHEMA,
-    .implicit = MG_IMPLICIT_UNLISTED, .implicit_needs = MG_NEEDS_SCHEMA,
+    .name = "ranges", .group = "data", .options = option_rows, .needs = MG_NEEDS_SCHEMA, .implicit = MG_IMPLICIT_UNLISTED,
     .summary = "values outside min/max, not among the allowed values, or too long",
     .begin = ranges_begin, .row = ranges_row, .finish = ranges_finish, .free_state = ranges_free,
 };

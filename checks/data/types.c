@@ -9,7 +9,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def types_options[] = {{.key = NULL}};
+static const mg_opt_def option_rows[] = {{.key = NULL}};
 
 typedef struct types_state {
     uint64_t offending_rows;
@@ -64,8 +64,7 @@ static void types_free(mg_check *c)
 }
 
 const mg_check_def mg_check_types = {
-    .name = "types", .group = "data", .options = types_options, .needs = MG_NEEDS_SCHEMA,
-    .implicit = MG_IMPLICIT_UNLISTED, .implicit_needs = MG_NEEDS_SCHEMA,
+    .name = "types", .group = "data", .options = option_rows, .needs = MG_NEEDS_SCHEMA, .implicit = MG_IMPLICIT_UNLISTED,
     .summary = "values that are not of their field's declared type",
     .begin = types_begin, .row = types_row, .finish = types_finish, .free_state = types_free,
 };

@@ -15,7 +15,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def all_options[] = {
+static const mg_opt_def option_rows[] = {
     {.key = "task", .kind = MG_OPT_STRING, .when_absent = "the gate's task (the model's, data.task, or the metrics')",
      .help = "binary, multiclass or regression: which metrics to compute"},
     {.key = NULL},
@@ -180,7 +180,7 @@ static void all_free(mg_check *c)
 }
 
 const mg_check_def mg_check_all_metrics = {
-    .name = "all_metrics", .group = "metrics", .options = all_options, .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL,
+    .name = "all_metrics", .group = "metrics", .options = option_rows, .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL,
     .implicit = MG_IMPLICIT_WITH_METRIC,
     .summary = "every metric of the task, reported without judging (for baselines)",
     .validate = all_validate, .begin = all_begin, .scored = all_scored, .finish = all_finish, .free_state = all_free,

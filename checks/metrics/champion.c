@@ -25,7 +25,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def champion_options[] = {
+static const mg_opt_def option_rows[] = {
     {.key = "threshold", .kind = MG_OPT_NUMBER, .def = MG_DEFAULT(0.5),
      .help = "binary decision threshold that says right or wrong (multiclass: the argmax)"},
     {.key = "significance", .kind = MG_OPT_RATE, .def = MG_DEFAULT(0.05),
@@ -246,7 +246,7 @@ static int champion_validate(const json_t *o, const char **key, char *msg, size_
 }
 
 const mg_check_def mg_check_champion = {
-    .name = "champion", .group = "metrics", .options = champion_options,
+    .name = "champion", .group = "metrics", .options = option_rows,
     .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL | MG_NEEDS_CHAMPION,
     .summary = "rows flipped right-to-wrong against the champion, with McNemar's test",
     .validate = champion_validate, .begin = champion_begin, .scored = champion_scored, .finish = champion_finish,

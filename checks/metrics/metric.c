@@ -22,7 +22,7 @@
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
-static const mg_opt_def metric_options[] = {
+static const mg_opt_def option_rows[] = {
     {.key = "metric", .kind = MG_OPT_STRING, .required = 1,
      .help = "the metric to gate on, e.g. roc_auc (a misspelt name gets a suggestion)"},
     {.key = "min", .kind = MG_OPT_NUMBER, .when_absent = "no lower bound", .help = "the lowest value that passes"},
@@ -569,7 +569,7 @@ static int metric_validate(const json_t *o, const char **key, char *msg, size_t 
 }
 
 const mg_check_def mg_check_metric = {
-    .name = "metric", .group = "metrics", .options = metric_options, .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL,
+    .name = "metric", .group = "metrics", .options = option_rows, .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL,
     .summary = "a model-quality metric against bounds and the baseline",
     .validate = metric_validate, .begin = metric_begin, .scored = metric_scored, .finish = metric_finish,
     .free_state = metric_free,
