@@ -20,7 +20,7 @@ PREFIX   ?= /usr/local
 BUILD    ?= build/release
 OPT      ?= -O2 -g
 EXTRA    ?=
-PKGS      = jansson libxml-2.0 libcrypto
+PKGS      = jansson libxml-2.0 libcrypto gsl
 # Evaluated lazily so that the deps step can install pkg-config files first.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -pthread
@@ -31,7 +31,7 @@ CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra 
 LDFLAGS_ALL = $(EXTRA) $(LDFLAGS)
 
 MODULES   = common sources score checks reports harness
-LIB_SRC   = $(filter-out harness/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
+LIB_SRC   = $(filter-out harness/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c $(m)/*/*.c)))
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
