@@ -1,0 +1,205 @@
+/*
+ * qsketch.c - the quantile sketch of a number column: exact while small, then
+ * KLL (see sketch.h for the rules and the error bound).
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/drift/drift_stats.h"
+#include "checks/drift/sketch.h"
+#include "checks/drift/sorted_copy.h"
+#include "common/xmem.h"
+
+#define MIN_LEVEL_CAP 8
+#define RNG_SEED UINT64_C(0x6d67617465) /* any fixed value: runs are repeatable */
+
+/* splitmix64 (Steele, Lea and Flood 2014): one 64-bit output per call. */
+static uint64_t next_random(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+void mg_qsketch_init(mg_qsketch *s, unsigned k)
+{
+    memset(s, 0, sizeof *s);
+    s->k = k ? k : MG_QSKETCH_K;
+    s->exact = 1;
+    s->rng = RNG_SEED;
+}
+
+void mg_qsketch_free(mg_qsketch *s)
+{
+    if (!s)
+        return;
+    for (size_t h = 0; h < s->nlevels; h++)
+        free(s->level[h]);
+    free(s->level);
+    free(s->len);
+    free(s->cap);
+    s->level = NULL;
+    s->len = s->cap = NULL;
+    s->nlevels = 0;
+}
+
+static void add_level(mg_qsketch *s)
+{
+    size_t h = s->nlevels++;
+    s->level = mg_xrealloc(s->level, s->nlevels * sizeof *s->level);
+    s->len = mg_xrealloc(s->len, s->nlevels * sizeof *s->len);
+    s->cap = mg_xrealloc(s->cap, s->nlevels * sizeof *s->cap);
+    s->level[h] = NULL;
+    s->len[h] = s->cap[h] = 0;
+}
+
+static void level_push(mg_qsketch *s, size_t h, double x)
+{
+    while (h >= s->nlevels)
+        add_level(s);
+    s->level[h] = mg_xgrow(s->level[h], &s->cap[h], s->len[h] + 1, sizeof(double));
+    s->level[h][s->len[h]++] = x;
+}
+
+/* How many items level h may hold: k (2/3)^(levels above it), at least 8. */
+static size_t level_capacity(const mg_qsketch *s, size_t h)
+{
+    size_t depth = s->nlevels - 1 - h;
+    double c = ceil((double)s->k * pow(2.0 / 3.0, (double)depth));
+    return c < MIN_LEVEL_CAP ? MIN_LEVEL_CAP : (size_t)c;
+}
+
+/* Sorts level h and promotes every other item (from a random offset) to
+ * level h + 1; with an odd count the largest item stays behind. */
+static void compact(mg_qsketch *s, size_t h)
+{
+    double *items = s->level[h];
+    size_t n = s->len[h], even = n & ~(size_t)1;
+    qsort(items, n, sizeof *items, mg_double_cmp);
+    size_t offset = (size_t)(next_random(&s->rng) >> 63);
+    for (size_t i = offset; i < even; i += 2)
+        level_push(s, h + 1, items[i]);
+    items = s->level[h]; /* level_push may have moved the level array, not this level */
+    if (n > even)
+        items[0] = items[n - 1];
+    s->len[h] = n - even;
+}
+
+/* Compacts the lowest level over its capacity until none is. */
+static void compress(mg_qsketch *s)
+{
+    for (;;) {
+        size_t h = 0;
+        while (h < s->nlevels && s->len[h] < level_capacity(s, h))
+            h++;
+        if (h == s->nlevels)
+            return;
+        compact(s, h);
+    }
+}
+
+void mg_qsketch_add_item(mg_qsketch *s, size_t h, double x)
+{
+    level_push(s, h, x);
+}
+
+void mg_qsketch_add(mg_qsketch *s, double x)
+{
+    level_push(s, 0, x);
+    s->n++;
+    if (s->exact) {
+        if (s->n <= MG_QSKETCH_EXACT_MAX)
+            return;
+        s->exact = 0;
+    }
+    if (s->len[0] >= level_capacity(s, 0))
+        compress(s);
+}
+
+int mg_qsketch_merge(mg_qsketch *into, const mg_qsketch *from, mg_error *err)
+{
+    if (into->k != from->k)
+        return mg_error_set(err, "cannot merge quantile sketches with k %u and %u", into->k,
+                            from->k);
+    for (size_t h = 0; h < from->nlevels; h++)
+        for (size_t i = 0; i < from->len[h]; i++)
+            level_push(into, h, from->level[h][i]);
+    into->n += from->n;
+    into->rng ^= from->rng;
+    if (into->exact && from->exact && into->n <= MG_QSKETCH_EXACT_MAX)
+        return 0;
+    into->exact = 0;
+    compress(into);
+    return 0;
+}
+
+double mg_qsketch_rank_error(const mg_qsketch *s)
+{
+    return s->exact ? 0.0 : 2.446 / pow((double)s->k, 0.9433);
+}
+
+typedef struct weighted {
+    double value;
+    uint64_t weight;
+} weighted;
+
+static int weighted_cmp(const void *a, const void *b)
+{
+    return mg_double_cmp(&((const weighted *)a)->value, &((const weighted *)b)->value);
+}
+
+size_t mg_qsketch_sorted(const mg_qsketch *s, double **values, uint64_t **weights)
+{
+    size_t total = 0;
+    for (size_t h = 0; h < s->nlevels; h++)
+        total += s->len[h];
+    weighted *w = mg_xmalloc((total ? total : 1) * sizeof *w);
+    size_t at = 0;
+    for (size_t h = 0; h < s->nlevels; h++)
+        for (size_t i = 0; i < s->len[h]; i++)
+            w[at++] = (weighted){s->level[h][i], UINT64_C(1) << h};
+    qsort(w, total, sizeof *w, weighted_cmp);
+    *values = mg_xmalloc((total ? total : 1) * sizeof **values);
+    *weights = mg_xmalloc((total ? total : 1) * sizeof **weights);
+    for (size_t i = 0; i < total; i++) {
+        (*values)[i] = w[i].value;
+        (*weights)[i] = w[i].weight;
+    }
+    free(w);
+    return total;
+}
+
+uint64_t mg_qsketch_rank(const mg_qsketch *s, double x)
+{
+    uint64_t r = 0;
+    for (size_t h = 0; h < s->nlevels; h++)
+        for (size_t i = 0; i < s->len[h]; i++)
+            r += (s->level[h][i] <= x) << h;
+    return r;
+}
+
+double mg_qsketch_quantile(const mg_qsketch *s, double q)
+{
+    if (s->n == 0)
+        return NAN;
+    double *v;
+    uint64_t *w;
+    size_t m = mg_qsketch_sorted(s, &v, &w);
+    double out;
+    if (s->exact) {
+        out = mg_quantile_linear(v, m, q);
+    } else {
+        double target = q * (double)s->n, cum = 0.0;
+        size_t i = 0;
+        while (i + 1 < m && (cum += (double)w[i]) < target)
+            i++;
+        out = v[i];
+    }
+    free(v);
+    free(w);
+    return out;
+}
