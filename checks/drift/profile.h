@@ -11,7 +11,7 @@
  *
  * Merging: the profile of data A merged with the profile of data B equals
  * the profile of A followed by B, exactly for every count, frequency and
- * exact sketch, to rounding (~1e-15 relative) for mean and variance, and
+ * exact sketch, to rounding for mean and variance (sketch.h, mg_moments), and
  * within the sketch's rank error once a sketch is KLL (sketch.h).
  *
  * Memory: per number column 8 bytes a value up to MG_QSKETCH_EXACT_MAX
