@@ -71,7 +71,8 @@ int mg_ks_2samp_sorted(const double *a, size_t n1, const double *b, size_t n2,
 double mg_kolmogorov_sf(uint64_t n, double d);
 
 /* P(D_n^+ >= d), the one-sided Smirnov tail (scipy.special.smirnov(n, d)):
- * the Birnbaum-Tingey sum, in long double and logs; above 10^6 values the
+ * the Birnbaum-Tingey sum, each term a binomial probability in Loader's
+ * (2000) saddle-point form (plain double precision suffices); above 10^6 values the
  * approximation exp(-(6nd+1)^2 / 18n), as scipy. */
 double mg_smirnov_sf(uint64_t n, double d);
 

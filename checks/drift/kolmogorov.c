@@ -23,33 +23,69 @@ static double clip01(double p)
 /* ------------------------------------------------------------------ */
 /* One-sided tail                                                       */
 
+/* log(k!) - log(sqrt(2 pi k) (k/e)^k), the error of Stirling's formula:
+ * directly from the exact factorial for small k, else its asymptotic series
+ * (which is accurate to double precision from k = 16 on). */
+static double stirling_error(double k)
+{
+    if (k <= 15.0) {
+        double fact = 1.0;
+        for (double i = 2.0; i <= k; i++)
+            fact *= i; /* exact: 15! < 2^53 */
+        return k == 0.0 ? 0.0 : log(fact) - (k + 0.5) * log(k) + k - 0.5 * log(2.0 * M_PI);
+    }
+    double k2 = k * k;
+    return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - 1.0 / 1188 / k2) / k2) / k2) / k2) /
+           k;
+}
+
+/* x log(x / m) + m - x without cancellation when x is near m (Loader 2000). */
+static double deviance_term(double x, double m)
+{
+    if (fabs(x - m) < 0.1 * (x + m)) {
+        double v = (x - m) / (x + m), s = (x - m) * v, term = 2.0 * x * v;
+        for (int j = 1; j < 1000; j++) {
+            term *= v * v;
+            double next = s + term / (2 * j + 1);
+            if (next == s)
+                break;
+            s = next;
+        }
+        return s;
+    }
+    return x * log(x / m) + m - x;
+}
+
+/* C(n, j) p^j (1-p)^(n-j) for 0 < j < n, with n p = np and n (1-p) = nq given
+ * separately (each exact to rounding): Loader's saddle-point form, accurate
+ * to a few ulps where logs of the factors would cancel to 1e-10. */
+static double binomial_pmf(double n, double j, double np, double nq)
+{
+    double lc = stirling_error(n) - stirling_error(j) - stirling_error(n - j) -
+                deviance_term(j, np) - deviance_term(n - j, nq);
+    return exp(lc) * sqrt(n / (2.0 * M_PI * j * (n - j)));
+}
+
 /* x * sum_{j=0}^{J} C(n,j) (x + j/n)^(j-1) (1 - x - j/n)^(n-j), every term
- * positive, each formed from its logarithm in long double; the binomial's
- * logarithm is updated term to term.  Stops once a term, past the largest,
- * no longer changes the sum. */
+ * positive: term j is a binomial probability with p = x + j/n, divided by p.
+ * Stops once a term, past the largest, no longer changes the sum. */
 static double birnbaum_tingey_sum(uint64_t n, double x)
 {
-    long double nl = (long double)n, nx = nl * (long double)x;
-    long double log_binom = 0.0L, sum = 0.0L, peak = 0.0L;
-    for (uint64_t j = 0; j < n; j++) {
-        long double rest = ((long double)(n - j) - nx) / nl; /* 1 - x - j/n */
-        if (rest <= 0.0L)
+    double nd = (double)n, nx = nd * x;
+    double sum = exp(nd * log1p(-x)) / x, peak = sum; /* j = 0: (1-x)^n / x */
+    for (uint64_t j = 1; j < n; j++) {
+        double jd = (double)j, nq = (nd - jd) - nx; /* n (1 - x - j/n) */
+        if (nq <= 0.0)
             break;
-        long double lead = ((long double)j + nx) / nl;       /* x + j/n */
-        long double log_term = log_binom + (long double)(n - j) * logl(rest);
-        if (j == 0)
-            log_term -= logl(lead);
-        else
-            log_term += (long double)(j - 1) * logl(lead);
-        long double term = expl(log_term);
+        double np = jd + nx;                         /* n (x + j/n) */
+        double term = binomial_pmf(nd, jd, np, nq) / (np / nd);
         sum += term;
         if (term > peak)
             peak = term;
-        else if (term < sum * LDBL_EPSILON * 1e-3L)
+        else if (term < sum * DBL_EPSILON * 1e-3)
             break;
-        log_binom += logl((long double)(n - j) / (long double)(j + 1));
     }
-    return (double)((long double)x * sum);
+    return x * sum;
 }
 
 double mg_smirnov_sf(uint64_t n, double x)
