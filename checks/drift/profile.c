@@ -52,6 +52,26 @@ void mg_dprofile_free(mg_dprofile *p)
     free(p);
 }
 
+/* A present value of an AUTO column feeds both summaries; 1 unless it is
+ * an object or array (which neither kind accepts). */
+static int add_auto_value(mg_pcol *c, const mg_value *v)
+{
+    double x;
+    if (v->kind == MG_VALUE_OTHER) {
+        c->structured++;
+        c->not_numbers++;
+        return 0;
+    }
+    mg_freq_add(&c->values, v->text, v->len, 1);
+    if (mg_value_to_double(v, &x) < 0 || !isfinite(x)) {
+        c->not_numbers++;
+        return 1;
+    }
+    mg_moments_add(&c->moments, x);
+    mg_qsketch_add(&c->sketch, x);
+    return 1;
+}
+
 /* Counts one value in its column; 1 when the column's kind accepts it. */
 static int add_value(mg_pcol *c, const mg_value *v)
 {
@@ -60,6 +80,8 @@ static int add_value(mg_pcol *c, const mg_value *v)
         c->missing++;
         return 0;
     }
+    if (c->kind == MG_PCOL_AUTO)
+        return add_auto_value(c, v);
     if (c->kind == MG_PCOL_TEXT) {
         if (v->kind == MG_VALUE_OTHER) {
             c->wrong_type++;
@@ -99,12 +121,42 @@ void mg_dprofile_add_score(mg_dprofile *p, double score)
     mg_qsketch_add(&p->score_sketch, score);
 }
 
+void mg_dprofile_settle(mg_dprofile *p)
+{
+    for (size_t i = 0; i < p->ncols; i++) {
+        mg_pcol *c = &p->cols[i];
+        if (c->kind != MG_PCOL_AUTO)
+            continue;
+        uint64_t present = c->rows - c->missing;
+        double allowed = (long)i == p->label_col ? 0.0 : MG_DPROFILE_FLAW_SHARE * (double)present;
+        if (c->moments.count > 0 && (double)c->not_numbers <= allowed) {
+            c->kind = MG_PCOL_NUMBER;
+            c->wrong_type = c->not_numbers;
+            mg_freq_free(&c->values);
+            mg_freq_init(&c->values);
+        } else {
+            c->kind = MG_PCOL_TEXT;
+            c->wrong_type = c->structured;
+            mg_moments_init(&c->moments);
+            mg_qsketch_free(&c->sketch);
+            mg_qsketch_init(&c->sketch, MG_QSKETCH_K);
+        }
+        c->not_numbers = c->structured = 0;
+    }
+}
+
 const mg_pcol *mg_dprofile_column(const mg_dprofile *p, const char *name)
 {
     for (size_t i = 0; i < p->ncols; i++)
         if (strcmp(p->cols[i].name, name) == 0)
             return &p->cols[i];
     return NULL;
+}
+
+static const char *kind_name(mg_pcol_kind k)
+{
+    return k == MG_PCOL_NUMBER ? "a number column" : k == MG_PCOL_TEXT ? "a text column"
+                                                                        : "not settled";
 }
 
 static int same_name(const char *a, const char *b)
@@ -124,8 +176,9 @@ static int check_mergeable(const mg_dprofile *a, const mg_dprofile *b, mg_error 
                                      "'%s' in the other", i + 1, a->cols[i].name,
                                 b->cols[i].name);
         if (a->cols[i].kind != b->cols[i].kind)
-            return mg_error_set(err, "cannot merge profiles: column '%s' is a number column "
-                                     "in one and a text column in the other", a->cols[i].name);
+            return mg_error_set(err, "cannot merge profiles: column '%s' is %s in one and %s in "
+                                     "the other", a->cols[i].name, kind_name(a->cols[i].kind),
+                                kind_name(b->cols[i].kind));
         if (a->cols[i].sketch.k != b->cols[i].sketch.k)
             return mg_error_set(err, "cannot merge profiles: column '%s' has sketches with k "
                                      "%u and %u", a->cols[i].name, a->cols[i].sketch.k,
@@ -155,6 +208,8 @@ int mg_dprofile_merge(mg_dprofile *into, const mg_dprofile *from, mg_error *err)
         a->rows += b->rows;
         a->missing += b->missing;
         a->wrong_type += b->wrong_type;
+        a->not_numbers += b->not_numbers;
+        a->structured += b->structured;
         mg_moments_merge(&a->moments, &b->moments);
         mg_qsketch_merge(&a->sketch, &b->sketch, NULL); /* same k: checked */
         mg_freq_merge(&a->values, &b->values);

@@ -41,9 +41,16 @@
 
 typedef enum mg_pcol_kind {
     MG_PCOL_NUMBER = 0, /* finite numbers; other present values are of the wrong type */
-    MG_PCOL_TEXT        /* any text, number or boolean as written; an object or array
+    MG_PCOL_TEXT,       /* any text, number or boolean as written; an object or array
                          * (JSON Lines) is of the wrong type */
+    MG_PCOL_AUTO        /* not known before reading: both summaries are kept until
+                         * mg_dprofile_settle picks one (MG_DPROFILE_FLAW_SHARE) */
 } mg_pcol_kind;
+
+/* An AUTO column settles as a number column when its present values are
+ * finite numbers but for at most this share (those become wrong_type); an
+ * AUTO label column only when all of them are.  Otherwise as text. */
+#define MG_DPROFILE_FLAW_SHARE 0.01
 
 typedef struct mg_pcol {
     char *name;
@@ -54,6 +61,8 @@ typedef struct mg_pcol {
     mg_moments moments;  /* NUMBER: the values' moments */
     mg_qsketch sketch;   /* NUMBER: their quantile sketch */
     mg_freq values;      /* TEXT: the values' frequencies */
+    uint64_t not_numbers; /* AUTO: present values that are not finite numbers; private */
+    uint64_t structured;  /* AUTO: JSON objects and arrays among them; private */
 } mg_pcol;
 
 typedef struct mg_dprofile {
@@ -85,6 +94,11 @@ void mg_dprofile_add_row(mg_dprofile *p, const mg_row *row);
 /* Adds one score (a non-finite one counts as missing). */
 void mg_dprofile_add_score(mg_dprofile *p, double score);
 
+/* Decides the kind of every AUTO column (see MG_PCOL_AUTO) and frees the
+ * summary it does not need.  Call once the data is read, before writing or
+ * merging; a settled profile is left as it is. */
+void mg_dprofile_settle(mg_dprofile *p);
+
 /* The column named `name`, or NULL. */
 const mg_pcol *mg_dprofile_column(const mg_dprofile *p, const char *name);
 
@@ -95,7 +109,8 @@ const mg_pcol *mg_dprofile_column(const mg_dprofile *p, const char *name);
  */
 int mg_dprofile_merge(mg_dprofile *into, const mg_dprofile *from, mg_error *err);
 
-/* The profile as a new JSON document (docs/profile-format.md). */
+/* The profile as a new JSON document (docs/profile-format.md); the profile
+ * must be settled (an AUTO column is written as null). */
 json_t *mg_dprofile_to_json(const mg_dprofile *p);
 /* Writes it to path atomically (a temporary file renamed over it).  0 or -1 with err. */
 int mg_dprofile_write(const mg_dprofile *p, const char *path, mg_error *err);

@@ -317,6 +317,51 @@ static void test_drift_profile_malformed_is_refused_with_its_position(void **sta
     }
 }
 
+static void test_drift_profile_auto_columns_settle_by_their_values(void **state)
+{
+    (void)state;
+    /* mostly numbers (0.5% text), often text (5%), empty, and a label with one flaw */
+    static const char *const auto_names[4] = {"few_flaws", "many_flaws", "empty", "label"};
+    static const mg_pcol_kind autos[4] = {MG_PCOL_AUTO, MG_PCOL_AUTO, MG_PCOL_AUTO, MG_PCOL_AUTO};
+    mg_dprofile *p = mg_dprofile_new(auto_names, autos, 4, 3, NULL);
+    for (int i = 0; i < 1000; i++) {
+        char a[16], b[16];
+        snprintf(a, sizeof a, i % 200 == 7 ? "x%d" : "%d", i);
+        snprintf(b, sizeof b, i % 20 == 3 ? "y%d" : "%d", i);
+        const char *label = i == 500 ? "unknown" : (i % 2 ? "1" : "0");
+        mg_value v[4] = {{.kind = MG_VALUE_TEXT, .text = a, .len = strlen(a)},
+                         {.kind = MG_VALUE_TEXT, .text = b, .len = strlen(b)},
+                         {.kind = MG_VALUE_TEXT, .text = "", .len = 0},
+                         {.kind = MG_VALUE_TEXT, .text = label, .len = strlen(label)}};
+        mg_row row = {.nvalues = 4, .values = v};
+        mg_dprofile_add_row(p, &row);
+    }
+    mg_dprofile_settle(p);
+    assert_int_equal(p->cols[0].kind, MG_PCOL_NUMBER);
+    assert_int_equal(p->cols[0].wrong_type, 5);
+    assert_int_equal(p->cols[0].moments.count, 995);
+    assert_int_equal(p->cols[0].values.total, 0); /* the text summary is gone */
+    assert_int_equal(p->cols[1].kind, MG_PCOL_TEXT);
+    assert_int_equal(p->cols[1].wrong_type, 0);
+    assert_int_equal(p->cols[1].values.total, 1000);
+    assert_int_equal(p->cols[1].sketch.n, 0);
+    assert_int_equal(p->cols[2].kind, MG_PCOL_TEXT);
+    assert_int_equal(p->cols[2].missing, 1000);
+    assert_int_equal(p->cols[3].kind, MG_PCOL_TEXT); /* one text label: classes, not numbers */
+    assert_int_equal(mg_freq_count(&p->labels, "unknown", 7), 1);
+    /* what is written reads back */
+    json_t *j = mg_dprofile_to_json(p);
+    char *text = json_dumps(j, JSON_INDENT(1));
+    mg_error err = {{0}};
+    mg_dprofile *back = mg_dprofile_from_text("auto.json", text, strlen(text), &err);
+    if (!back)
+        fail_msg("%s", err.msg);
+    mg_dprofile_free(back);
+    free(text);
+    json_decref(j);
+    mg_dprofile_free(p);
+}
+
 static void test_drift_profile_read_missing_file(void **state)
 {
     (void)state;
@@ -336,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_drift_profile_file_round_trip),
         cmocka_unit_test(test_drift_profile_reads_the_documented_example),
         cmocka_unit_test(test_drift_profile_malformed_is_refused_with_its_position),
+        cmocka_unit_test(test_drift_profile_auto_columns_settle_by_their_values),
         cmocka_unit_test(test_drift_profile_read_missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
