@@ -24,6 +24,7 @@ const mg_command mg_commands[] = {
      cmd_run_help_checks},
     {"baseline", cmd_baseline, "write every metric of the gate's model as a baseline", cmd_baseline_usage, NULL},
     {"fixture", cmd_fixture, "add or update fixture cases (expected outputs of chosen inputs)", cmd_fixture_usage, NULL},
+    {"profile", cmd_profile, "write the drift profile of a data file (docs/profile-format.md)", cmd_profile_usage, NULL},
     {"score", cmd_score, "score a CSV or JSON Lines file with a model", cmd_score_usage, NULL},
     {"help", cmd_help, "show help for mgate or one command", help_usage, NULL},
     {"version", cmd_version, "print the version", version_usage, NULL},

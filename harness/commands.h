@@ -34,6 +34,7 @@ int cmd_score(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_fixture(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
@@ -42,6 +43,7 @@ extern const char cmd_score_usage[];
 extern const char cmd_baseline_usage[];
 extern const char cmd_fixture_usage[];
 extern const char cmd_init_usage[];
+extern const char cmd_profile_usage[];
 
 /* The table, NULL-name terminated. */
 extern const mg_command mg_commands[];

@@ -1,0 +1,70 @@
+#!/bin/sh
+# End-to-end: `mgate profile DATA [--spec GATE.json] [-o FILE] [--force]` writes the drift
+# profile of a data file (issue 13, item 1; format in docs/profile-format.md).
+. "$(dirname "$0")/lib.sh"
+DEMO="$ROOT/fixtures/demo"
+
+case_begin "without a spec: every column profiled, kinds from the values"
+run_mgate profile "$DEMO/transactions.csv" -o "$TMP/p.json"
+expect_rc 0
+expect_stdout_contains "3002 rows, 12 columns (5 number, 7 text)"
+expect_eq "$(jqr "$TMP/p.json" '.format + " " + (.version|tostring) + " " + (.rows|tostring)')" "mgate-profile 1 3002" header
+# amount: 3 empty values and one that is not a number (the demo's planted flaws)
+expect_eq "$(jqr "$TMP/p.json" '.columns[] | select(.name=="amount") | [.kind, .missing, .wrong_type, .moments.count, .quantiles.n, .quantiles.exact] | @tsv')" \
+    "$(printf 'number\t3\t1\t2998\t2998\ttrue')" amount
+expect_eq "$(jqr "$TMP/p.json" '.columns[] | select(.name=="currency") | .kind + " " + (.values.total|tostring) + " " + (.values.untracked|tostring)')" "text 3002 0" currency
+# every text column's counts add up; every number column's sketch holds its count
+expect_eq "$(jqr "$TMP/p.json" '[.columns[] | select(.kind=="text") | .values | (([.counts[][1]] | add) + .untracked == .total)] | all')" true "text totals"
+expect_eq "$(jqr "$TMP/p.json" '[.columns[] | select(.kind=="number") | .quantiles.n == .moments.count] | all')" true "sketch sizes"
+expect_eq "$(jqr "$TMP/p.json" 'has("label") or has("scores")')" false "no label or scores without a spec"
+case_end
+
+case_begin "with the demo's spec: schema kinds, label distribution, scores from the prediction column"
+run_mgate profile "$DEMO/transactions.csv" --spec "$DEMO/gate.json" -o "$TMP/ps.json"
+expect_rc 0
+expect_stdout_contains "label 'is_fraud', scores from score"
+expect_eq "$(jqr "$TMP/ps.json" '.columns[] | select(.name=="card_present") | .kind')" text "boolean field"
+expect_eq "$(jqr "$TMP/ps.json" '.label.column + " " + ([.label.values.counts[][1]] | add | tostring)')" "is_fraud 3002" label
+expect_eq "$(jqr "$TMP/ps.json" '.label.values.counts | map(.[0]) | sort | join(",")')" "0,1" "label classes"
+expect_eq "$(jqr "$TMP/ps.json" '.scores.from + " " + (.scores.moments.count|tostring) + " " + (.scores.missing|tostring)')" "score 3002 0" scores
+# the score summary is the score column's
+expect_eq "$(jqr "$TMP/ps.json" '(.columns[] | select(.name=="score") | .moments) == .scores.moments')" true "scores = score column"
+case_end
+
+case_begin "an existing profile is not replaced without --force"
+printf 'keep me\n' >"$TMP/old.json"
+run_mgate profile "$DEMO/transactions.csv" -o "$TMP/old.json"
+expect_rc 2
+expect_stderr_contains "'$TMP/old.json' exists; use --force to replace it"
+expect_eq "$(cat "$TMP/old.json")" "keep me" "untouched file"
+run_mgate profile "$DEMO/transactions.csv" -o "$TMP/old.json" --force
+expect_rc 0
+expect_eq "$(jqr "$TMP/old.json" .rows)" 3002 "replaced with --force"
+case_end
+
+case_begin "over 10000 values a number column's sketch is KLL, its weights adding up to the count"
+awk 'BEGIN { print "x,t"; for (i = 0; i < 25000; i++) printf "%d,%s\n", (i * 7919) % 25013, (i % 3 ? "a" : "b") }' >"$TMP/big.csv"
+run_mgate profile "$TMP/big.csv" -o "$TMP/big.json"
+expect_rc 0
+expect_eq "$(jqr "$TMP/big.json" '.columns[0].quantiles | [.exact, .k, .n, ([.levels | to_entries[] | (.value | length) * pow(2; .key)] | add)] | @tsv')" \
+    "$(printf 'false\t200\t25000\t25000')" "KLL sketch"
+expect_eq "$(jqr "$TMP/big.json" '.columns[1].values.counts | map(.[0] + "=" + (.[1]|tostring)) | join(" ")')" "a=16666 b=8334" "text counts"
+case_end
+
+case_begin "usage and input errors exit 2 with a message"
+run_mgate profile
+expect_rc 2
+expect_stderr_contains "usage: mgate profile DATA"
+run_mgate profile "$DEMO/transactions.csv" --bogus
+expect_rc 2
+expect_stderr_contains "unknown option '--bogus'"
+run_mgate profile "$TMP/absent.csv" -o "$TMP/none.json"
+expect_rc 2
+expect_stderr_contains "absent.csv"
+expect_no_file "$TMP/none.json"
+run_mgate help profile
+expect_rc 0
+expect_stdout_contains "docs/profile-format.md"
+case_end
+
+finish
