@@ -42,9 +42,22 @@ void mg_qsketch_free(mg_qsketch *s)
     free(s->level);
     free(s->len);
     free(s->cap);
+    free(s->limit);
     s->level = NULL;
-    s->len = s->cap = NULL;
+    s->len = s->cap = s->limit = NULL;
     s->nlevels = 0;
+}
+
+/* Level h may hold k (2/3)^(levels above it) items, at least 8: the
+ * capacities change only when a level is added. */
+static void set_limits(mg_qsketch *s)
+{
+    double c = (double)s->k;
+    for (size_t h = s->nlevels; h-- > 0;) {
+        double up = ceil(c);
+        s->limit[h] = up < MIN_LEVEL_CAP ? MIN_LEVEL_CAP : (size_t)up;
+        c *= 2.0 / 3.0;
+    }
 }
 
 static void add_level(mg_qsketch *s)
@@ -53,8 +66,10 @@ static void add_level(mg_qsketch *s)
     s->level = mg_xrealloc(s->level, s->nlevels * sizeof *s->level);
     s->len = mg_xrealloc(s->len, s->nlevels * sizeof *s->len);
     s->cap = mg_xrealloc(s->cap, s->nlevels * sizeof *s->cap);
+    s->limit = mg_xrealloc(s->limit, s->nlevels * sizeof *s->limit);
     s->level[h] = NULL;
     s->len[h] = s->cap[h] = 0;
+    set_limits(s);
 }
 
 static void level_push(mg_qsketch *s, size_t h, double x)
@@ -63,14 +78,6 @@ static void level_push(mg_qsketch *s, size_t h, double x)
         add_level(s);
     s->level[h] = mg_xgrow(s->level[h], &s->cap[h], s->len[h] + 1, sizeof(double));
     s->level[h][s->len[h]++] = x;
-}
-
-/* How many items level h may hold: k (2/3)^(levels above it), at least 8. */
-static size_t level_capacity(const mg_qsketch *s, size_t h)
-{
-    size_t depth = s->nlevels - 1 - h;
-    double c = ceil((double)s->k * pow(2.0 / 3.0, (double)depth));
-    return c < MIN_LEVEL_CAP ? MIN_LEVEL_CAP : (size_t)c;
 }
 
 /* Sorts level h and promotes every other item (from a random offset) to
@@ -94,7 +101,7 @@ static void compress(mg_qsketch *s)
 {
     for (;;) {
         size_t h = 0;
-        while (h < s->nlevels && s->len[h] < level_capacity(s, h))
+        while (h < s->nlevels && s->len[h] < s->limit[h])
             h++;
         if (h == s->nlevels)
             return;
@@ -116,7 +123,7 @@ void mg_qsketch_add(mg_qsketch *s, double x)
             return;
         s->exact = 0;
     }
-    if (s->len[0] >= level_capacity(s, 0))
+    if (s->len[0] >= s->limit[0])
         compress(s);
 }
 

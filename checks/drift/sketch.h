@@ -71,6 +71,7 @@ typedef struct mg_qsketch {
     size_t nlevels;
     double **level;      /* level[h]: items of weight 2^h */
     size_t *len, *cap;   /* per level: items, allocated */
+    size_t *limit;       /* per level: the capacity that triggers a compaction; private */
     uint64_t rng;        /* splitmix64 state: the compaction offsets; private */
 } mg_qsketch;
 
