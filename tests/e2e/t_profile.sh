@@ -31,6 +31,20 @@ expect_eq "$(jqr "$TMP/ps.json" '.scores.from + " " + (.scores.moments.count|tos
 expect_eq "$(jqr "$TMP/ps.json" '(.columns[] | select(.name=="score") | .moments) == .scores.moments')" true "scores = score column"
 case_end
 
+case_begin "with a spec naming a model: the model's scores, equal to mgate score's"
+ADV="$ROOT/fixtures/adversarial"
+run_mgate profile "$ADV/rows.csv" --spec "$ADV/gate.json" -o "$TMP/adv.json"
+expect_rc 0
+expect_stdout_contains "scores from model"
+"$MGATE" score "$ADV/sound.json" "$ADV/rows.csv" >"$TMP/scores.csv" || fail "mgate score failed"
+want=$(awk -F, 'NR > 1 { s += $2; n++ } END { printf "%d %.12f %.12f %.12f", n, s / n, min, max }
+                NR == 2 { min = $2; max = $2 } NR > 2 { if ($2 < min) min = $2; if ($2 > max) max = $2 }' "$TMP/scores.csv")
+got=$(jqr "$TMP/adv.json" '.scores | "\(.moments.count) \(.moments.mean) \(.moments.min) \(.moments.max)"' |
+      awk '{ printf "%d %.12f %.12f %.12f", $1, $2, $3, $4 }')
+expect_eq "$got" "$want" "score count, mean, min, max"
+expect_eq "$(jqr "$TMP/adv.json" '.scores.quantiles.values | length')" 60 "exact score sketch"
+case_end
+
 case_begin "an existing profile is not replaced without --force"
 printf 'keep me\n' >"$TMP/old.json"
 run_mgate profile "$DEMO/transactions.csv" -o "$TMP/old.json"
