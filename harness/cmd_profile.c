@@ -21,6 +21,7 @@
 
 const char cmd_profile_usage[] =
     "usage: mgate profile DATA [--spec GATE.json] [-o profile.json] [--force]\n"
+    "       mgate profile --merge PROFILE... [-o profile.json] [--force]\n"
     "\n"
     "Reads DATA (CSV or JSON Lines) once and writes its drift profile: per\n"
     "column the rows, missing and wrong-type values; for number columns the\n"
@@ -34,18 +35,24 @@ const char cmd_profile_usage[] =
     "  --spec FILE  a gate spec to take types, label, model and limits from\n"
     "  -o FILE      the profile to write (default profile.json)\n"
     "  --force      replace FILE when it exists\n"
+    "  --merge      merge the profiles of shards of one data set (same columns,\n"
+    "               label and scores) into the profile of the whole\n"
     "\n"
     "The format is described in docs/profile-format.md.\n";
 
 typedef struct profile_opts {
     const char *data, *spec, *out;
     int force;
+    int merge;            /* --merge: inputs are profiles */
+    char **inputs;        /* the profiles to merge (borrowed from argv) */
+    size_t ninputs;
 } profile_opts;
 
 static int parse_args(int argc, char **argv, profile_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->out = "profile.json";
+    o->inputs = mg_xcalloc((size_t)argc, sizeof *o->inputs);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--spec") == 0 || strcmp(a, "-o") == 0) {
@@ -56,9 +63,13 @@ static int parse_args(int argc, char **argv, profile_opts *o)
             *(a[1] == 'o' ? &o->out : &o->spec) = argv[++i];
         } else if (strcmp(a, "--force") == 0) {
             o->force = 1;
+        } else if (strcmp(a, "--merge") == 0) {
+            o->merge = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             fprintf(stderr, "mgate: error: unknown option '%s'; see 'mgate profile --help'\n", a);
             return MG_EXIT_USAGE;
+        } else if (o->merge) {
+            o->inputs[o->ninputs++] = argv[i];
         } else if (!o->data) {
             o->data = a;
         } else {
@@ -66,11 +77,53 @@ static int parse_args(int argc, char **argv, profile_opts *o)
             return MG_EXIT_USAGE;
         }
     }
-    if (!o->data) {
+    if (o->merge && (o->data || o->spec || o->ninputs < 1)) {
+        fprintf(stderr, "usage: mgate profile --merge PROFILE... [-o profile.json] [--force]%s\n",
+                o->spec ? " (--spec does not apply to a merge)" : "");
+        return MG_EXIT_USAGE;
+    }
+    if (!o->merge && !o->data) {
         fprintf(stderr, "usage: mgate profile DATA [--spec GATE.json] [-o profile.json] [--force]\n");
         return MG_EXIT_USAGE;
     }
     return 0;
+}
+
+/* --merge: reads every profile (each checked as it is read) and merges them
+ * in order into the first.  0 or an exit status. */
+static int merge_profiles(const profile_opts *o)
+{
+    mg_error err = {{0}};
+    mg_dprofile *all = mg_dprofile_read(o->inputs[0], &err);
+    int status = MG_EXIT_USAGE;
+    if (!all) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return status;
+    }
+    for (size_t i = 1; i < o->ninputs; i++) {
+        mg_dprofile *p = mg_dprofile_read(o->inputs[i], &err);
+        if (!p) {
+            fprintf(stderr, "mgate: error: %s\n", err.msg);
+            goto out;
+        }
+        int rc = mg_dprofile_merge(all, p, &err);
+        mg_dprofile_free(p);
+        if (rc < 0) {
+            fprintf(stderr, "mgate: error: %s: %s\n", o->inputs[i], err.msg);
+            goto out;
+        }
+    }
+    if (mg_dprofile_write(all, o->out, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        status = MG_EXIT_INTERNAL;
+        goto out;
+    }
+    printf("merged %zu profiles: %llu rows, %zu columns\nwritten to %s\n", o->ninputs,
+           (unsigned long long)all->rows, all->ncols, o->out);
+    status = 0;
+out:
+    mg_dprofile_free(all);
+    return status;
 }
 
 /* The kind the spec's schema gives a column: numbers for number and integer
@@ -220,13 +273,17 @@ int cmd_profile(int argc, char **argv)
 {
     profile_opts o;
     int status = parse_args(argc, argv, &o);
-    if (status != 0)
-        return status;
-    if (!o.force && access(o.out, F_OK) == 0) {
+    if (status == 0 && !o.force && access(o.out, F_OK) == 0) {
         fprintf(stderr, "mgate: error: '%s' exists; use --force to replace it, or -o to write elsewhere\n",
                 o.out);
-        return MG_EXIT_USAGE;
+        status = MG_EXIT_USAGE;
     }
+    if (status != 0 || o.merge) {
+        status = status != 0 ? status : merge_profiles(&o);
+        free(o.inputs);
+        return status;
+    }
+    free(o.inputs);
     mg_spec *spec = NULL;
     if (o.spec) {
         mg_spec_errors errs;

@@ -13,10 +13,13 @@ json_t *mg_freq_to_json(const mg_freq *f)
     size_t *order = mg_freq_order(f);
     json_t *counts = json_array();
     uint64_t left_out = f->untracked;
+    /* complete frequencies are written in full (so shards merge exactly);
+     * overflowed ones only their most frequent values */
+    size_t limit = f->untracked == 0 ? f->nitems : MG_FREQ_WRITE_MAX;
     for (size_t i = 0; i < f->nitems; i++) {
         const mg_freq_item *it = &f->items[order[i]];
         /* JSON strings are UTF-8: a value that is not joins the others */
-        json_t *text = json_array_size(counts) < MG_FREQ_WRITE_MAX
+        json_t *text = json_array_size(counts) < limit
                            ? json_stringn(it->text, it->len) : NULL;
         if (!text) {
             left_out += it->count;

@@ -10,9 +10,11 @@
  * the label's distribution and a summary of the model's scores.
  *
  * Merging: the profile of data A merged with the profile of data B equals
- * the profile of A followed by B, exactly for every count, frequency and
- * exact sketch, to rounding for mean and variance (sketch.h, mg_moments), and
- * within the sketch's rank error once a sketch is KLL (sketch.h).
+ * the profile of A followed by B, exactly for every count, every exact sketch
+ * and every text column's frequencies while they are complete (at most
+ * MG_FREQ_TRACK_MAX distinct values in all), to rounding for mean and variance
+ * (sketch.h, mg_moments), and within the sketch's rank error once a sketch
+ * is KLL (sketch.h).
  *
  * Memory: per number column 8 bytes a value up to MG_QSKETCH_EXACT_MAX
  * values, then under 8 KiB; per text column the tracked texts plus ~70 bytes

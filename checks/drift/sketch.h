@@ -111,7 +111,9 @@ int mg_qsketch_from_json(mg_profile_reader *r, const json_t *j, mg_qsketch *s);
 /* Distinct values counted per column, in first-seen order; a value first
  * seen once this many are tracked is counted in `untracked`. */
 #define MG_FREQ_TRACK_MAX 4000
-/* Values written to a profile: the most frequent, the rest summed as other. */
+/* Values written to a profile for a column that overflowed (untracked > 0):
+ * the most frequent tracked ones; the rest join `untracked`.  Complete
+ * frequencies are written in full. */
 #define MG_FREQ_WRITE_MAX 1000
 
 typedef struct mg_freq_item {
@@ -123,10 +125,11 @@ typedef struct mg_freq_item {
 /*
  * Exact counts of every distinct value while there are at most
  * MG_FREQ_TRACK_MAX of them.  Past that, values already tracked keep exact
- * counts and new ones are counted together in `untracked`.  Written out, only
- * the MG_FREQ_WRITE_MAX most frequent stay (ties by text), the rest join
- * `untracked`.  So a tracked count is exact for the rows it was tracked in
- * and total = sum of counts + untracked always.  Memory: the texts plus
+ * counts and new ones are counted together in `untracked`.  Written out,
+ * complete frequencies stay whole; overflowed ones keep the MG_FREQ_WRITE_MAX
+ * most frequent (ties by text), the rest joining `untracked`.  So a tracked
+ * count is exact for the rows it was tracked in and total = sum of counts +
+ * untracked always.  Memory: the texts plus
  * about 70 bytes per tracked value.
  */
 typedef struct mg_freq {

@@ -65,6 +65,36 @@ expect_eq "$(jqr "$TMP/big.json" '.columns[0].quantiles | [.exact, .k, .n, ([.le
 expect_eq "$(jqr "$TMP/big.json" '.columns[1].values.counts | map(.[0] + "=" + (.[1]|tostring)) | join(" ")')" "a=16666 b=8334" "text counts"
 case_end
 
+case_begin "--merge: the profiles of two shards merge into the profile of the whole"
+head -n 1 "$DEMO/transactions.csv" >"$TMP/part2.csv"
+head -n 1201 "$DEMO/transactions.csv" >"$TMP/part1.csv"
+tail -n +1202 "$DEMO/transactions.csv" >>"$TMP/part2.csv"
+for part in part1 part2; do
+    run_mgate profile "$TMP/$part.csv" --spec "$DEMO/gate.json" -o "$TMP/$part.json"
+    expect_rc 0
+done
+run_mgate profile --merge "$TMP/part1.json" "$TMP/part2.json" -o "$TMP/merged.json"
+expect_rc 0
+expect_stdout_contains "merged 2 profiles: 3002 rows, 12 columns"
+# everything but mean, m2 and variance exactly; those to rounding
+strip='del(.columns[].moments.mean, .columns[].moments.m2, .columns[].moments.variance, .scores.moments.mean, .scores.moments.m2, .scores.moments.variance)'
+expect_eq "$(jq -S "$strip" "$TMP/merged.json")" "$(jq -S "$strip" "$TMP/ps.json")" "merged profile"
+expect_eq "$(jq -n --slurpfile a "$TMP/merged.json" --slurpfile b "$TMP/ps.json" '
+    [$a[0].columns, $b[0].columns] | transpose | map(select(.[0].kind == "number")) |
+    all(.[0].moments as $x | .[1].moments as $y | (($x.mean - $y.mean) | fabs) <= 1e-12 * ($y.mean | fabs) and
+        (($x.m2 - $y.m2) | fabs) <= 1e-12 * $y.m2)')" true "moments to 1e-12"
+# shards of other data do not merge
+run_mgate profile --merge "$TMP/part1.json" "$TMP/p.json" -o "$TMP/bad.json"
+expect_rc 2
+expect_stderr_contains "p.json: cannot merge profiles with labels 'is_fraud' and '(none)'"
+expect_no_file "$TMP/bad.json"
+# a damaged profile is refused with its position
+sed 's/"version": 1/"version": 7/' "$TMP/part2.json" >"$TMP/damaged.json"
+run_mgate profile --merge "$TMP/part1.json" "$TMP/damaged.json" -o "$TMP/bad.json"
+expect_rc 2
+expect_stderr_contains "damaged.json:3:13: version: version 7 was written by a newer mgate; this mgate reads version 1"
+case_end
+
 case_begin "usage and input errors exit 2 with a message"
 run_mgate profile
 expect_rc 2
@@ -76,6 +106,9 @@ run_mgate profile "$TMP/absent.csv" -o "$TMP/none.json"
 expect_rc 2
 expect_stderr_contains "absent.csv"
 expect_no_file "$TMP/none.json"
+run_mgate profile --merge
+expect_rc 2
+expect_stderr_contains "usage: mgate profile --merge PROFILE..."
 run_mgate help profile
 expect_rc 0
 expect_stdout_contains "docs/profile-format.md"

@@ -257,6 +257,27 @@ static void test_drift_freq_counts_and_caps(void **state)
     mg_freq_free(&f);
 }
 
+static void test_drift_freq_complete_tables_are_written_whole(void **state)
+{
+    (void)state;
+    /* 1500 distinct values, none untracked: all of them are written */
+    mg_freq f;
+    mg_freq_init(&f);
+    char buf[32];
+    for (int i = 0; i < 1500; i++) {
+        int n = snprintf(buf, sizeof buf, "id%04d", i);
+        mg_freq_add(&f, buf, (size_t)n, 1 + (i == 700));
+    }
+    json_t *j = mg_freq_to_json(&f);
+    json_t *counts = json_object_get(j, "counts");
+    assert_int_equal(json_array_size(counts), 1500);
+    assert_int_equal(json_integer_value(json_object_get(j, "untracked")), 0);
+    assert_string_equal(json_string_value(json_array_get(json_array_get(counts, 0), 0)), "id0700");
+    assert_string_equal(json_string_value(json_array_get(json_array_get(counts, 1), 0)), "id0000");
+    json_decref(j);
+    mg_freq_free(&f);
+}
+
 static void test_drift_freq_merge_equals_concatenation(void **state)
 {
     (void)state;
@@ -289,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_drift_qsketch_exact_merge_until_the_cap),
         cmocka_unit_test(test_drift_qsketch_json_round_trip_continues_identically),
         cmocka_unit_test(test_drift_freq_counts_and_caps),
+        cmocka_unit_test(test_drift_freq_complete_tables_are_written_whole),
         cmocka_unit_test(test_drift_freq_merge_equals_concatenation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
