@@ -210,3 +210,44 @@ double mg_qsketch_quantile(const mg_qsketch *s, double q)
     free(w);
     return out;
 }
+
+int mg_qsketch_edges(const mg_qsketch *s, unsigned bins, double *edges, size_t *nedges,
+                     mg_error *err)
+{
+    *nedges = 0;
+    if (s->n == 0)
+        return mg_error_set(err, "cannot cut quantile bins from an empty sketch");
+    if (bins < 1)
+        return mg_error_set(err, "the number of bins is %u, expected at least 1", bins);
+    double *v;
+    uint64_t *w;
+    size_t m = mg_qsketch_sorted(s, &v, &w);
+    int rc = 0;
+    if (s->exact) {
+        rc = mg_quantile_edges(v, m, bins, edges, nedges, err);
+    } else {
+        double step = 1.0 / (double)bins, cum = 0.0;
+        size_t i = 0;
+        for (unsigned b = 1; b < bins; b++) {
+            double target = (double)b * step * (double)s->n;
+            /* the smallest item whose cumulative weight reaches the target */
+            while (i + 1 < m && cum + (double)w[i] < target)
+                cum += (double)w[i++];
+            if (*nedges == 0 || v[i] != edges[*nedges - 1])
+                edges[(*nedges)++] = v[i];
+        }
+    }
+    free(v);
+    free(w);
+    return rc;
+}
+
+void mg_qsketch_bin_counts(const mg_qsketch *s, const double *edges, size_t nedges,
+                           double *counts)
+{
+    for (size_t b = 0; b <= nedges; b++)
+        counts[b] = 0.0;
+    for (size_t h = 0; h < s->nlevels; h++)
+        for (size_t i = 0; i < s->len[h]; i++)
+            counts[mg_bin_of(edges, nedges, s->level[h][i])] += ldexp(1.0, (int)h);
+}

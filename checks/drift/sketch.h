@@ -99,6 +99,22 @@ uint64_t mg_qsketch_rank(const mg_qsketch *s, double x);
  * cumulative weight reaches q n.  NaN for an empty sketch. */
 double mg_qsketch_quantile(const mg_qsketch *s, double q);
 
+/*
+ * Bin edges at the sketch's quantiles 1/bins .. (bins-1)/bins, repeated ones
+ * dropped (at most bins - 1 into `edges`): for an exact sketch exactly
+ * mg_quantile_edges of its values (numpy's), for a KLL sketch its estimated
+ * quantiles, each within the rank error.  -1 with err for an empty sketch or
+ * bins < 1.
+ */
+int mg_qsketch_edges(const mg_qsketch *s, unsigned bins, double *edges, size_t *nedges,
+                     mg_error *err);
+/* The values per bin of those edges (bins as mg_bin_of; counts has nedges +
+ * 1 entries, overwritten): exact for an exact sketch; for a KLL sketch each
+ * count is a difference of two estimated ranks, so within 2 x the rank error
+ * x n of the truth. */
+void mg_qsketch_bin_counts(const mg_qsketch *s, const double *edges, size_t nedges,
+                           double *counts);
+
 /* The sketch as a new JSON object (see docs/profile-format.md). */
 json_t *mg_qsketch_to_json(const mg_qsketch *s);
 /* Reads one written by mg_qsketch_to_json at the reader's current path into

@@ -152,6 +152,39 @@ static void test_drift_qsketch_kll_within_rank_error(void **state)
     mg_qsketch_free(&b);
 }
 
+static void test_drift_qsketch_kll_bins_within_rank_error(void **state)
+{
+    (void)state;
+    const uint64_t n = 200003; /* prime: perm(i, n) is each of 0..n-1 once */
+    mg_qsketch s;
+    mg_qsketch_init(&s, 0);
+    for (uint64_t i = 0; i < n; i++)
+        mg_qsketch_add(&s, perm(i, n));
+    double edges[9], counts[10];
+    size_t nedges;
+    mg_error err = {{0}};
+    assert_int_equal(mg_qsketch_edges(&s, 10, edges, &nedges, &err), 0);
+    assert_int_equal(nedges, 9);
+    double eps = mg_qsketch_rank_error(&s);
+    for (size_t e = 0; e < nedges; e++) {
+        /* the true rank of edge e is edge + 1; it should be near (e+1)/10 */
+        double rank = (edges[e] + 1.0) / (double)n;
+        assert_true(fabs(rank - (double)(e + 1) / 10.0) <= eps);
+    }
+    mg_qsketch_bin_counts(&s, edges, nedges, counts);
+    double total = 0.0;
+    for (size_t b = 0; b <= nedges; b++) {
+        /* the true count of bin b: values in (edges[b-1], edges[b]] */
+        double lo = b == 0 ? -1.0 : edges[b - 1], hi = b == nedges ? (double)n - 1 : edges[b];
+        double truth = hi - lo;
+        assert_true(fabs(counts[b] - truth) <= 2.0 * eps * (double)n);
+        total += counts[b];
+    }
+    assert_true(total == (double)n);
+    assert_int_equal(mg_qsketch_edges(&s, 0, edges, &nedges, &err), -1);
+    mg_qsketch_free(&s);
+}
+
 static void test_drift_qsketch_exact_merge_until_the_cap(void **state)
 {
     (void)state;
@@ -307,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_drift_moments_are_stable_and_merge),
         cmocka_unit_test(test_drift_qsketch_exact_quantiles_are_numpys),
         cmocka_unit_test(test_drift_qsketch_kll_within_rank_error),
+        cmocka_unit_test(test_drift_qsketch_kll_bins_within_rank_error),
         cmocka_unit_test(test_drift_qsketch_exact_merge_until_the_cap),
         cmocka_unit_test(test_drift_qsketch_json_round_trip_continues_identically),
         cmocka_unit_test(test_drift_freq_counts_and_caps),

@@ -26,6 +26,7 @@
 
 #include "support/json_fixture.h"
 #include "checks/drift/drift_stats.h"
+#include "checks/drift/sketch.h"
 
 #define REFERENCE "tests/reference/drift/stats_reference.json"
 #define EXACT_P_RTOL 1e-9
@@ -243,6 +244,41 @@ static void test_drift_quantile_bins_match_numpy(void **state)
     }
 }
 
+/* A reference kept in an exact sketch (a profiled column of at most 10000
+ * values) gives numpy's edges and counts, so the binned statistics from a
+ * profile equal scipy's. */
+static void test_drift_exact_sketch_bins_match_numpy(void **state)
+{
+    (void)state;
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(reference, "bins"), i, c) {
+        const char *name = json_string_value(json_object_get(c, "name"));
+        size_t nr, nwant, k;
+        double *ref = numbers(json_object_get(c, "ref"), &nr);
+        double *want = numbers(json_object_get(c, "edges"), &nwant);
+        double *want_rc = numbers(json_object_get(c, "ref_counts"), &k);
+        mg_qsketch s;
+        mg_qsketch_init(&s, 0);
+        for (size_t r = 0; r < nr; r++)
+            mg_qsketch_add(&s, ref[r]);
+        double edges[64], counts[65];
+        size_t nedges;
+        assert_int_equal(mg_qsketch_edges(&s, (unsigned)json_integer_value(json_object_get(c, "bins")),
+                                          edges, &nedges, NULL), 0);
+        assert_int_equal(nedges, nwant);
+        for (size_t e = 0; e < nedges; e++)
+            if (edges[e] != want[e])
+                fail_msg("%s: sketch edge %zu is %.17g, numpy %.17g", name, e, edges[e], want[e]);
+        mg_qsketch_bin_counts(&s, edges, nedges, counts);
+        assert_memory_equal(counts, want_rc, k * sizeof *counts);
+        mg_qsketch_free(&s);
+        free(ref);
+        free(want);
+        free(want_rc);
+    }
+}
+
 static void test_drift_ks_refuses_empty_and_nan(void **state)
 {
     (void)state;
@@ -300,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_drift_wasserstein_matches_scipy),
         cmocka_unit_test(test_drift_binned_statistics_match_scipy),
         cmocka_unit_test(test_drift_quantile_bins_match_numpy),
+        cmocka_unit_test(test_drift_exact_sketch_bins_match_numpy),
         cmocka_unit_test(test_drift_ks_refuses_empty_and_nan),
         cmocka_unit_test(test_drift_binned_refuse_bad_counts),
         cmocka_unit_test(test_drift_exact_and_asymptotic_agree_on_large_samples),
