@@ -2,6 +2,8 @@
 #
 #   make            build ./mgate
 #   make test       unit tests (cmocka) + end-to-end tests of the binary
+#   make golden     the golden end-to-end cases (tests/golden; CASES="a b")
+#   make golden-update  rewrite their expectations from ./mgate, show the diff
 #   make demo       run the shipped example gate (fixtures/demo)
 #   make sanitize   the whole test suite under ASan + UBSan
 #   make coverage   gcov + lcov HTML report in build/coverage/html
@@ -52,7 +54,7 @@ BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps test test-unit test-e2e demo sanitize coverage bench install clean \
-        build-all unit-run e2e-run fuzz fuzz-replay fuzzer-bins fuzz-merge
+        build-all unit-run e2e-run golden golden-update fuzz fuzz-replay fuzzer-bins fuzz-merge
 
 all: mgate
 
@@ -107,6 +109,17 @@ unit-run: $(UNIT_BIN)
 e2e-run: $(MGATE)
 	@sh tests/e2e/run.sh $(MGATE) $(TESTS)
 
+# Golden cases (tests/golden/README.md): CASES="name ..." picks some.
+# golden-update rewrites their expect/ folders and shows what changed.
+golden: $(MGATE)
+	@sh tests/golden/run.sh $(MGATE) $(CASES)
+
+golden-update: $(MGATE)
+	@sh tests/golden/run.sh --update $(MGATE) $(CASES)
+	@git status --short -- tests/golden
+	@git --no-pager diff --stat -- tests/golden
+	@git --no-pager diff -- tests/golden
+
 # Each fuzz target once over its corpus, past crash inputs and seeds.
 fuzz-replay: $(REPLAY_BIN)
 	@sh fuzz/replay.sh $(BUILD) $(REPLAY_BIN)
@@ -116,6 +129,7 @@ test:
 	@$(MAKE) --no-print-directory build-all
 	@$(MAKE) --no-print-directory unit-run
 	@$(MAKE) --no-print-directory e2e-run
+	@$(MAKE) --no-print-directory golden
 	@$(MAKE) --no-print-directory fuzz-replay
 
 test-unit:
@@ -134,7 +148,7 @@ sanitize:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory BUILD=build/sanitize OPT="-O1 -g" EXTRA="$(SAN)" build-all
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 MGATE_SANITIZED=1 \
-	  $(MAKE) --no-print-directory BUILD=build/sanitize OPT="-O1 -g" EXTRA="$(SAN)" unit-run e2e-run fuzz-replay
+	  $(MAKE) --no-print-directory BUILD=build/sanitize OPT="-O1 -g" EXTRA="$(SAN)" unit-run e2e-run golden fuzz-replay
 
 # libFuzzer with ASan + UBSan (clang); FUZZ_SECONDS per target.  Builds in
 # build/fuzz; new corpus inputs and crash files stay under build/fuzz.

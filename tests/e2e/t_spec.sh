@@ -1,68 +1,13 @@
 #!/bin/sh
 # End-to-end: gate spec errors give exit 2 and FILE:LINE:COL messages.
+# Single spec errors, usage errors and help are golden cases (tests/golden/spec-*,
+# usage-*, help*); these are the ones a golden case cannot hold.
 . "$(dirname "$0")/lib.sh"
 
 cat >"$TMP/data.csv" <<'CSV'
 id,x
 1,2
 CSV
-
-case_begin "a misspelt key is reported with its position and a suggestion"
-printf '{\n  "data": {"path": "data.csv"},\n  "chekcs": []\n}\n' >"$TMP/typo.json"
-run_mgate run "$TMP/typo.json"
-expect_rc 2
-expect_stderr_contains "typo.json:3:3: chekcs: unknown key 'chekcs' in the gate spec; did you mean 'checks'?"
-case_end
-
-case_begin "a misspelt check name suggests the right one"
-printf '{"data": {"path": "data.csv", "id": "id"},\n "checks": [{"check": "duplicatse"}]}\n' >"$TMP/check.json"
-run_mgate run "$TMP/check.json"
-expect_rc 2
-expect_stderr_contains "check.json:2:23: checks[0].check: unknown check 'duplicatse'; did you mean 'duplicates'?"
-case_end
-
-case_begin "invalid JSON in the spec gives its line and column"
-printf '{"data": {"path": "data.csv"}\n   "checks": []}\n' >"$TMP/syntax.json"
-run_mgate run "$TMP/syntax.json"
-expect_rc 2
-expect_stderr_contains "syntax.json:2:"
-expect_stderr_contains "not valid JSON"
-case_end
-
-case_begin "a missing spec file is a clear error"
-run_mgate run "$TMP/nope.json"
-expect_rc 2
-expect_stderr_contains "nope.json: cannot open the gate spec: No such file or directory"
-case_end
-
-case_begin "a missing data file: exit 2 and an error testcase in the JUnit report"
-printf '{"data": {"path": "absent.csv"}}\n' >"$TMP/nodata.json"
-run_mgate run "$TMP/nodata.json" --junit "$TMP/nodata.xml"
-expect_rc 2
-expect_stderr_contains "absent.csv"
-expect_junit_valid "$TMP/nodata.xml"
-expect_eq "$(xpath "$TMP/nodata.xml" 'count(//testcase/error)')" "1" "error testcases"
-case_end
-
-case_begin "usage errors exit 2; help exits 0"
-run_mgate run
-expect_rc 2
-run_mgate run "$TMP/typo.json" --junit
-expect_rc 2
-expect_stderr_contains "'--junit' needs a file name"
-run_mgate frobnicate
-expect_rc 2
-expect_stderr_contains "'frobnicate' is not a command"
-run_mgate run --help
-expect_rc 0
-expect_stdout_contains "usage: mgate run GATE.json"
-run_mgate help
-expect_rc 0
-expect_stdout_contains "run "
-run_mgate version
-expect_rc 0
-expect_stdout_contains "mgate "
-case_end
 
 # Every JSON text that JSONTestSuite says a parser must reject, given as a
 # gate spec: a clean exit 2 naming the file and a position, never a crash.
