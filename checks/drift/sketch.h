@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checks/drift/drift_stats.h"
 #include "checks/drift/profile_reader.h"
 #include "common/keytable.h"
 
@@ -120,6 +121,46 @@ json_t *mg_qsketch_to_json(const mg_qsketch *s);
 /* Reads one written by mg_qsketch_to_json at the reader's current path into
  * a fresh sketch; -1 with the reader's positioned error. */
 int mg_qsketch_from_json(mg_profile_reader *r, const json_t *j, mg_qsketch *s);
+
+/* ------------------------------------------------------------------ */
+/* Statistics against a sketched reference                              */
+
+/* A sample as sorted values with weights: each value stands for weight[i]
+ * values (NULL weights: 1 each); n is the sum of the weights. */
+typedef struct mg_wsample {
+    const double *values;
+    const uint64_t *weights;
+    size_t m;
+    uint64_t n;
+} mg_wsample;
+
+/* sup |F_a - F_b| of the weighted empirical CDFs (with unit weights, exactly
+ * the Kolmogorov-Smirnov statistic of mg_ks_2samp).  0, or -1 with err for an
+ * empty sample. */
+int mg_ks_statistic_weighted(const mg_wsample *a, const mg_wsample *b, double *d, mg_error *err);
+/* The area between the weighted empirical CDFs (with unit weights,
+ * mg_wasserstein).  0, or -1 with err for an empty sample. */
+int mg_wasserstein_weighted(const mg_wsample *a, const mg_wsample *b, double *w, mg_error *err);
+
+/*
+ * The KS test of a current sample (sorted ascending, no NaN) against a
+ * reference kept in a sketch.  An exact sketch holds the reference itself:
+ * the result is mg_ks_2samp's (scipy's, exact method included) and *bound is
+ * 0.  A KLL sketch gives D from its weighted CDF, within *bound = its rank
+ * error of the D of the full reference, and the asymptotic p-value at that D.
+ */
+int mg_ks_sketch(const mg_qsketch *ref, const double *cur, size_t n, mg_ks_result *out,
+                 double *bound, mg_error *err);
+/*
+ * The Wasserstein distance of a current sample (sorted) to a sketched
+ * reference whose true minimum and maximum are ref_min and ref_max (the
+ * column's moments): exact for an exact sketch (*bound 0), else within
+ * *bound = rank error x (ref_max - ref_min) of the distance to the full
+ * reference (the two reference CDFs differ by at most the rank error, and
+ * only between the extremes).
+ */
+int mg_wasserstein_sketch(const mg_qsketch *ref, double ref_min, double ref_max,
+                          const double *cur, size_t n, double *w, double *bound, mg_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Text frequencies                                                     */

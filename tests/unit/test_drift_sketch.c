@@ -185,6 +185,52 @@ static void test_drift_qsketch_kll_bins_within_rank_error(void **state)
     mg_qsketch_free(&s);
 }
 
+static void test_drift_ks_and_wasserstein_from_kll_within_bounds(void **state)
+{
+    (void)state;
+    /* reference: 60000 values in [0, 60), current: 3000 values shifted by 1.5 */
+    const uint64_t n1 = 60013, n2 = 3001;
+    double *ref = malloc(n1 * sizeof *ref), *cur = malloc(n2 * sizeof *cur);
+    mg_qsketch s;
+    mg_qsketch_init(&s, 0);
+    for (uint64_t i = 0; i < n1; i++) {
+        ref[i] = perm(i, n1) / 1000.0;
+        mg_qsketch_add(&s, ref[i]);
+    }
+    for (uint64_t i = 0; i < n2; i++)
+        cur[i] = perm(i, n2) / 50.0 + 1.5;
+    qsort(cur, n2, sizeof *cur, cmp_double);
+    assert_false(s.exact);
+    mg_ks_result full, est;
+    double bound, w_full, w_est;
+    assert_int_equal(mg_ks_2samp(ref, n1, cur, n2, MG_KS_AUTO, &full, NULL), 0);
+    assert_int_equal(mg_ks_sketch(&s, cur, n2, &est, &bound, NULL), 0);
+    printf("KS from KLL: D %.5f (full reference %.5f, bound %.4f)\n", est.statistic,
+           full.statistic, bound);
+    assert_true(bound > 0.0 && fabs(est.statistic - full.statistic) <= bound);
+    assert_false(est.exact);
+    assert_int_equal(mg_wasserstein(ref, n1, cur, n2, &w_full, NULL), 0);
+    assert_int_equal(mg_wasserstein_sketch(&s, 0.0, (double)(n1 - 1) / 1000.0, cur, n2, &w_est,
+                                           &bound, NULL), 0);
+    printf("Wasserstein from KLL: %.5f (full reference %.5f, bound %.4f)\n", w_est, w_full, bound);
+    assert_true(fabs(w_est - w_full) <= bound);
+    /* unit weights: the weighted statistics are the plain ones */
+    qsort(ref, n1, sizeof *ref, cmp_double);
+    mg_wsample a = {ref, NULL, n1, n1}, b = {cur, NULL, n2, n2};
+    double d, w;
+    assert_int_equal(mg_ks_statistic_weighted(&a, &b, &d, NULL), 0);
+    assert_true(d == full.statistic);
+    assert_int_equal(mg_wasserstein_weighted(&a, &b, &w, NULL), 0);
+    assert_true(fabs(w - w_full) <= 1e-12 * w_full);
+    mg_wsample empty = {ref, NULL, 0, 0};
+    mg_error err = {{0}};
+    assert_int_equal(mg_ks_statistic_weighted(&a, &empty, &d, &err), -1);
+    assert_non_null(strstr(err.msg, "non-empty"));
+    mg_qsketch_free(&s);
+    free(ref);
+    free(cur);
+}
+
 static void test_drift_qsketch_exact_merge_until_the_cap(void **state)
 {
     (void)state;
@@ -341,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_drift_qsketch_exact_quantiles_are_numpys),
         cmocka_unit_test(test_drift_qsketch_kll_within_rank_error),
         cmocka_unit_test(test_drift_qsketch_kll_bins_within_rank_error),
+        cmocka_unit_test(test_drift_ks_and_wasserstein_from_kll_within_bounds),
         cmocka_unit_test(test_drift_qsketch_exact_merge_until_the_cap),
         cmocka_unit_test(test_drift_qsketch_json_round_trip_continues_identically),
         cmocka_unit_test(test_drift_freq_counts_and_caps),

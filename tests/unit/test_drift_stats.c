@@ -279,6 +279,51 @@ static void test_drift_exact_sketch_bins_match_numpy(void **state)
     }
 }
 
+/* A reference kept in an exact sketch gives scipy's KS and Wasserstein. */
+static void test_drift_exact_sketch_ks_and_wasserstein_match_scipy(void **state)
+{
+    (void)state;
+    size_t i, tried = 0;
+    json_t *c;
+    json_array_foreach(json_object_get(reference, "ks"), i, c) {
+        const char *name = json_string_value(json_object_get(c, "name"));
+        size_t n1, n2;
+        double *a = sample_of(json_object_get(c, "a"), &n1);
+        double *b = sample_of(json_object_get(c, "b"), &n2);
+        if (n1 > MG_QSKETCH_EXACT_MAX) {
+            free(a);
+            free(b);
+            continue;
+        }
+        mg_qsketch s;
+        mg_qsketch_init(&s, 0);
+        double lo = a[0], hi = a[0];
+        for (size_t r = 0; r < n1; r++) {
+            mg_qsketch_add(&s, a[r]);
+            lo = fmin(lo, a[r]);
+            hi = fmax(hi, a[r]);
+        }
+        qsort(b, n2, sizeof *b, cmp_double);
+        mg_ks_result r;
+        double bound = -1.0, w;
+        assert_int_equal(mg_ks_sketch(&s, b, n2, &r, &bound, NULL), 0);
+        assert_true(bound == 0.0);
+        if (r.statistic != num(c, "statistic"))
+            fail_msg("%s: statistic %.17g, scipy %.17g", name, r.statistic, num(c, "statistic"));
+        assert_int_equal(r.exact, json_is_true(json_object_get(c, "exact")));
+        assert_close(r.p_value, num(c, "pvalue"), r.exact ? EXACT_P_RTOL : ASYMP_RTOL, "p-value",
+                     name);
+        assert_int_equal(mg_wasserstein_sketch(&s, lo, hi, b, n2, &w, &bound, NULL), 0);
+        assert_close(w, num(c, "wasserstein"), RTOL, "wasserstein", name);
+        assert_true(bound == 0.0);
+        tried++;
+        mg_qsketch_free(&s);
+        free(a);
+        free(b);
+    }
+    assert_true(tried >= 10);
+}
+
 static void test_drift_ks_refuses_empty_and_nan(void **state)
 {
     (void)state;
@@ -337,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_drift_binned_statistics_match_scipy),
         cmocka_unit_test(test_drift_quantile_bins_match_numpy),
         cmocka_unit_test(test_drift_exact_sketch_bins_match_numpy),
+        cmocka_unit_test(test_drift_exact_sketch_ks_and_wasserstein_match_scipy),
         cmocka_unit_test(test_drift_ks_refuses_empty_and_nan),
         cmocka_unit_test(test_drift_binned_refuse_bad_counts),
         cmocka_unit_test(test_drift_exact_and_asymptotic_agree_on_large_samples),
