@@ -45,6 +45,7 @@ void mg_qsketch_free(mg_qsketch *s)
     free(s->limit);
     s->level = NULL;
     s->len = s->cap = s->limit = NULL;
+    s->retained = s->capacity = 0;
     s->nlevels = 0;
 }
 
@@ -53,9 +54,11 @@ void mg_qsketch_free(mg_qsketch *s)
 static void set_limits(mg_qsketch *s)
 {
     double c = (double)s->k;
+    s->capacity = 0;
     for (size_t h = s->nlevels; h-- > 0;) {
         double up = ceil(c);
         s->limit[h] = up < MIN_LEVEL_CAP ? MIN_LEVEL_CAP : (size_t)up;
+        s->capacity += s->limit[h];
         c *= 2.0 / 3.0;
     }
 }
@@ -78,6 +81,7 @@ static void level_push(mg_qsketch *s, size_t h, double x)
         add_level(s);
     s->level[h] = mg_xgrow(s->level[h], &s->cap[h], s->len[h] + 1, sizeof(double));
     s->level[h][s->len[h]++] = x;
+    s->retained++;
 }
 
 /* Sorts level h and promotes every other item (from a random offset) to
@@ -94,17 +98,21 @@ static void compact(mg_qsketch *s, size_t h)
     if (n > even)
         items[0] = items[n - 1];
     s->len[h] = n - even;
+    s->retained -= even;
 }
 
-/* Compacts the lowest level over its capacity until none is. */
+/* Lazily, as Apache DataSketches do: only once the sketch holds as many
+ * items as all its levels' capacities together, compacts the lowest level
+ * at or over its own capacity (one exists then), until there is room.  A
+ * level may fill past its capacity while others have room, which keeps
+ * more items, and so more accuracy, than compacting each level as soon as it
+ * is full. */
 static void compress(mg_qsketch *s)
 {
-    for (;;) {
+    while (s->retained >= s->capacity) {
         size_t h = 0;
-        while (h < s->nlevels && s->len[h] < s->limit[h])
+        while (h + 1 < s->nlevels && s->len[h] < s->limit[h])
             h++;
-        if (h == s->nlevels)
-            return;
         compact(s, h);
     }
 }
@@ -123,7 +131,7 @@ void mg_qsketch_add(mg_qsketch *s, double x)
             return;
         s->exact = 0;
     }
-    if (s->len[0] >= s->limit[0])
+    if (s->retained >= s->capacity)
         compress(s);
 }
 

@@ -55,9 +55,11 @@ double mg_moments_variance(const mg_moments *m);
  * The values of a number column: all of them while there are at most
  * MG_QSKETCH_EXACT_MAX, then a KLL sketch (Karnin, Lang and Liberty 2016)
  * with parameter k: levels of items where an item of level h stands for 2^h
- * values; a level over its capacity (k (2/3)^(depth below the top), at least
- * 8) is sorted and every other item, from an offset chosen by a seeded
- * generator, moves up one level.  The total weight always equals the count.
+ * values; once the sketch holds as many items as its levels' capacities
+ * (k (2/3)^(depth below the top), at least 8) add up to, the lowest level at
+ * or over its capacity is sorted and every other item, from an offset chosen
+ * by a seeded generator, moves up one level.  The total weight always equals
+ * the count.
  * Rank error: with k = 200 a rank (or a quantile's rank) is within
  * mg_qsketch_rank_error(200) = 1.65% of the count with 99% confidence (the
  * KLL bound as Apache DataSketches measure it for this capacity schedule,
@@ -72,7 +74,9 @@ typedef struct mg_qsketch {
     size_t nlevels;
     double **level;      /* level[h]: items of weight 2^h */
     size_t *len, *cap;   /* per level: items, allocated */
-    size_t *limit;       /* per level: the capacity that triggers a compaction; private */
+    size_t *limit;       /* per level: its capacity; private */
+    size_t retained;     /* items held in all levels; private */
+    size_t capacity;     /* the sum of the levels' capacities; private */
     uint64_t rng;        /* splitmix64 state: the compaction offsets; private */
 } mg_qsketch;
 
