@@ -231,6 +231,30 @@ static void test_drift_ks_and_wasserstein_from_kll_within_bounds(void **state)
     free(cur);
 }
 
+static void test_drift_qsketch_kll_error_whatever_the_order(void **state)
+{
+    (void)state;
+    /* 60013 values in four orders: scattered, ascending, descending, random */
+    const uint64_t n = 60013;
+    for (int order = 0; order < 4; order++) {
+        mg_qsketch s;
+        mg_qsketch_init(&s, 0);
+        uint64_t state64 = 12345;
+        for (uint64_t i = 0; i < n; i++) {
+            uint64_t v = order == 0 ? (uint64_t)perm(i, n) : order == 1 ? i : n - 1 - i;
+            if (order == 3) {
+                state64 = state64 * 6364136223846793005ULL + 1442695040888963407ULL;
+                v = (state64 >> 33) % n;
+            }
+            mg_qsketch_add(&s, (double)v);
+        }
+        if (order < 3) /* a permutation: exactly r + 1 values are <= r */
+            assert_true(worst_rank_error(&s, n) <= mg_qsketch_rank_error(&s));
+        assert_true(mg_qsketch_rank(&s, (double)n) == n);
+        mg_qsketch_free(&s);
+    }
+}
+
 static void test_drift_qsketch_exact_merge_until_the_cap(void **state)
 {
     (void)state;
@@ -386,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_drift_moments_are_stable_and_merge),
         cmocka_unit_test(test_drift_qsketch_exact_quantiles_are_numpys),
         cmocka_unit_test(test_drift_qsketch_kll_within_rank_error),
+        cmocka_unit_test(test_drift_qsketch_kll_error_whatever_the_order),
         cmocka_unit_test(test_drift_qsketch_kll_bins_within_rank_error),
         cmocka_unit_test(test_drift_ks_and_wasserstein_from_kll_within_bounds),
         cmocka_unit_test(test_drift_qsketch_exact_merge_until_the_cap),
