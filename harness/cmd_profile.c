@@ -314,6 +314,12 @@ int cmd_profile(int argc, char **argv)
     }
     if ((status = prepare(&r, spec)) != 0 || (status = read_rows(&r)) != 0)
         goto out;
+    if (r.profile->rows == 0) {
+        /* a reference of nothing would let every later comparison pass */
+        fprintf(stderr, "mgate: error: '%s': no data rows to profile\n", o.data);
+        status = MG_EXIT_USAGE;
+        goto out;
+    }
     mg_dprofile_settle(r.profile);
     if (mg_dprofile_write(r.profile, o.out, &err) != 0) {
         fprintf(stderr, "mgate: error: %s\n", err.msg);

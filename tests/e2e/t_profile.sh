@@ -106,6 +106,11 @@ run_mgate profile "$TMP/absent.csv" -o "$TMP/none.json"
 expect_rc 2
 expect_stderr_contains "absent.csv"
 expect_no_file "$TMP/none.json"
+printf 'a,b\n' >"$TMP/header-only.csv"
+run_mgate profile "$TMP/header-only.csv" -o "$TMP/empty.json"
+expect_rc 2
+expect_stderr_contains "header-only.csv': no data rows to profile"
+expect_no_file "$TMP/empty.json"
 run_mgate profile --merge
 expect_rc 2
 expect_stderr_contains "usage: mgate profile --merge PROFILE..."
