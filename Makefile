@@ -99,9 +99,10 @@ $(BUILD)/fuzzer/%: $(BUILD)/fuzz/%.o $(FUZZ_SUPPORT_OBJ) $(BUILD)/libmgate.a
 
 build-all: $(MGATE) $(UNIT_BIN) $(REPLAY_BIN)
 
-# Runs every unit test binary; each writes its own JUnit file,
-# $(BUILD)/test-results/<binary>.xml (cmocka's XML output cannot share one
-# file between binaries).  Tests that need the shared corpora (../shared, or
+# Runs every unit test binary through tests/run-unit.sh, which sets
+# CMOCKA_MESSAGE_OUTPUT=xml and CMOCKA_XML_FILE so that each writes its own
+# JUnit file, $(BUILD)/test-results/<binary>.xml (cmocka's XML output cannot
+# share one file between binaries), and takes the counts from those files.  Tests that need the shared corpora (../shared, or
 # $MGATE_SHARED) are skipped, by name, when those are absent.
 unit-run: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(BUILD) $(UNIT_BIN)

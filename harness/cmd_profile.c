@@ -14,15 +14,29 @@
 
 #include "checks/drift/profile.h"
 #include "common/xmem.h"
+#include "harness/cmd_common.h"
 #include "harness/commands.h"
 #include "harness/scoring.h"
 #include "harness/spec.h"
 #include "sources/source.h"
 
-const char cmd_profile_usage[] =
-    "usage: mgate profile DATA [--spec GATE.json] [-o profile.json] [--force]\n"
-    "       mgate profile --merge PROFILE... [-o profile.json] [--force]\n"
-    "\n"
+enum { PROFILE_SPEC, PROFILE_OUTPUT, PROFILE_FORCE, PROFILE_MERGE };
+
+static const mg_option profile_options[] = {
+    [PROFILE_SPEC] = {"spec", 0, "GATE.json", "a gate spec to take types, label, model and limits from", 0,
+                      "a file name", "gate.json", NULL},
+    [PROFILE_OUTPUT] = {"output", 'o', "FILE", "the profile to write (default profile.json)", 0, "a file name",
+                        "profile.json", NULL},
+    [PROFILE_FORCE] = {"force", 0, NULL, "replace FILE when it exists", 0, NULL, NULL, NULL},
+    [PROFILE_MERGE] = {"merge", 0, NULL,
+                       "the operands are profiles of shards of one data set\n"
+                       "(same columns, label and scores): merge them",
+                       0, NULL, NULL, NULL},
+    {0},
+};
+
+const mg_cli cmd_profile_cli = {
+    "profile", "DATA", profile_options,
     "Reads DATA (CSV or JSON Lines) once and writes its drift profile: per\n"
     "column the rows, missing and wrong-type values; for number columns the\n"
     "count, mean, variance, min, max and a quantile sketch (exact up to 10000\n"
@@ -31,61 +45,54 @@ const char cmd_profile_usage[] =
     "of its values are not numbers.  With --spec, the schema's types decide,\n"
     "data.label adds the label distribution and the spec's model (or\n"
     "data.prediction) the scores' summary; its delimiter and limits apply.\n"
-    "\n"
-    "  --spec FILE  a gate spec to take types, label, model and limits from\n"
-    "  -o FILE      the profile to write (default profile.json)\n"
-    "  --force      replace FILE when it exists\n"
-    "  --merge      merge the profiles of shards of one data set (same columns,\n"
-    "               label and scores) into the profile of the whole\n"
-    "\n"
-    "The format is described in docs/profile-format.md.\n";
+    "'mgate profile --merge PROFILE... [-o FILE]' merges profiles instead.\n",
+};
+
+const char cmd_profile_after[] = "The format is described in docs/profile-format.md.\n";
 
 typedef struct profile_opts {
     const char *data, *spec, *out;
     int force;
-    int merge;            /* --merge: inputs are profiles */
-    char **inputs;        /* the profiles to merge (borrowed from argv) */
+    int merge;            /* --merge: the operands are profiles */
+    const char **inputs;  /* the profiles to merge (borrowed from argv) */
     size_t ninputs;
 } profile_opts;
 
-static int parse_args(int argc, char **argv, profile_opts *o)
+static int parse_args(int argc, char **argv, profile_opts *o, mg_args *args)
 {
     memset(o, 0, sizeof *o);
-    o->out = "profile.json";
-    o->inputs = mg_xcalloc((size_t)argc, sizeof *o->inputs);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--spec") == 0 || strcmp(a, "-o") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "mgate: error: %s needs a value\n", a);
-                return MG_EXIT_USAGE;
-            }
-            *(a[1] == 'o' ? &o->out : &o->spec) = argv[++i];
-        } else if (strcmp(a, "--force") == 0) {
-            o->force = 1;
-        } else if (strcmp(a, "--merge") == 0) {
-            o->merge = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "mgate: error: unknown option '%s'; see 'mgate profile --help'\n", a);
-            return MG_EXIT_USAGE;
-        } else if (o->merge) {
-            o->inputs[o->ninputs++] = argv[i];
-        } else if (!o->data) {
-            o->data = a;
-        } else {
-            fprintf(stderr, "mgate: error: unexpected argument '%s'\n", a);
+    if (mg_args_parse(&cmd_profile_cli, argc, argv, args) != 0)
+        return MG_EXIT_USAGE;
+    o->spec = mg_args_value(args, PROFILE_SPEC);
+    o->out = mg_args_value(args, PROFILE_OUTPUT);
+    if (!o->out)
+        o->out = "profile.json";
+    o->force = mg_args_count(args, PROFILE_FORCE) > 0;
+    o->merge = mg_args_count(args, PROFILE_MERGE) > 0;
+    if (o->merge) {
+        if (o->spec) {
+            mg_cli_usage_error(&cmd_profile_cli, "--spec does not apply to --merge");
             return MG_EXIT_USAGE;
         }
+        if (args->noperands < 1) {
+            fprintf(stderr, "mgate: error: no profile to merge given\n"
+                            "usage: mgate profile --merge PROFILE... [-o|--output FILE] [--force]\n");
+            return MG_EXIT_USAGE;
+        }
+        o->inputs = args->operands;
+        o->ninputs = args->noperands;
+        return 0;
     }
-    if (o->merge && (o->data || o->spec || o->ninputs < 1)) {
-        fprintf(stderr, "usage: mgate profile --merge PROFILE... [-o profile.json] [--force]%s\n",
-                o->spec ? " (--spec does not apply to a merge)" : "");
+    if (args->noperands != 1) {
+        if (args->noperands > 1) {
+            mg_cli_usage_error(&cmd_profile_cli, "'%s': one data file only", args->operands[1]);
+        } else {
+            fprintf(stderr, "mgate: error: no data file given\n");
+            mg_cli_print_synopsis(&cmd_profile_cli, "usage: ", stderr);
+        }
         return MG_EXIT_USAGE;
     }
-    if (!o->merge && !o->data) {
-        fprintf(stderr, "usage: mgate profile DATA [--spec GATE.json] [-o profile.json] [--force]\n");
-        return MG_EXIT_USAGE;
-    }
+    o->data = args->operands[0];
     return 0;
 }
 
@@ -272,7 +279,8 @@ static void print_summary(const profile_run *r, const char *out)
 int cmd_profile(int argc, char **argv)
 {
     profile_opts o;
-    int status = parse_args(argc, argv, &o);
+    mg_args args;
+    int status = parse_args(argc, argv, &o, &args);
     if (status == 0 && !o.force && access(o.out, F_OK) == 0) {
         fprintf(stderr, "mgate: error: '%s' exists; use --force to replace it, or -o to write elsewhere\n",
                 o.out);
@@ -280,18 +288,17 @@ int cmd_profile(int argc, char **argv)
     }
     if (status != 0 || o.merge) {
         status = status != 0 ? status : merge_profiles(&o);
-        free(o.inputs);
+        mg_args_free(&args);
         return status;
     }
-    free(o.inputs);
     mg_spec *spec = NULL;
     if (o.spec) {
         mg_spec_errors errs;
         spec = mg_spec_load(o.spec, &errs);
         if (!spec) {
-            for (size_t i = 0; i < errs.count; i++)
-                fprintf(stderr, "mgate: error: %s\n", errs.msg[i]);
+            cmd_print_spec_errors(o.spec, &errs, 0);
             mg_spec_errors_free(&errs);
+            mg_args_free(&args);
             return MG_EXIT_USAGE;
         }
     }
@@ -337,5 +344,6 @@ out:
     mg_dprofile_free(r.profile);
     mg_source_free(r.src);
     mg_spec_free(spec);
+    mg_args_free(&args);
     return status;
 }

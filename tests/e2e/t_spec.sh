@@ -9,6 +9,30 @@ id,x
 1,2
 CSV
 
+case_begin "issue 9: options come from one table per command"
+# A misspelt option names the close one; help and the parser agree.
+run_mgate run "$TMP/typo.json" --jnuit "$TMP/x.xml"
+expect_rc 2
+expect_stderr_contains "mgate: error: unknown option '--jnuit' (did you mean '--junit'?); see 'mgate run --help'"
+run_mgate help baseline
+expect_rc 0
+expect_stdout_contains "-o, --output FILE"
+expect_stdout_contains "--set KEY.PATH=VALUE"
+run_mgate fixture updte "$TMP/typo.json"
+expect_rc 2
+expect_stderr_contains "unknown subcommand 'updte' (did you mean 'update'?)"
+# '--' ends the options: a spec whose name starts with '-' can be run.
+cp "$TMP/typo.json" "$TMP/-typo.json"
+cd "$TMP" || fail "cd $TMP"
+run_mgate run -- -typo.json
+cd "$ROOT" || fail "cd $ROOT"
+expect_rc 2
+expect_stderr_contains "mgate: error: -typo.json:"
+run_mgate help frobnicate
+expect_rc 2
+expect_stderr_contains "'frobnicate' is not a command"
+case_end
+
 # Every JSON text that JSONTestSuite says a parser must reject, given as a
 # gate spec: a clean exit 2 naming the file and a position, never a crash.
 case_begin "every JSONTestSuite n_*.json as a gate spec gives exit 2 with a position"
