@@ -21,6 +21,7 @@ static const mg_cli *const init_clis[] = {&cmd_init_cli, NULL};
 static const mg_cli *const run_clis[] = {&cmd_run_cli, NULL};
 static const mg_cli *const baseline_clis[] = {&cmd_baseline_cli, NULL};
 static const mg_cli *const fixture_clis[] = {&cmd_fixture_add_cli, &cmd_fixture_update_cli, NULL};
+static const mg_cli *const profile_clis[] = {&cmd_profile_cli, NULL};
 static const mg_cli *const score_clis[] = {&cmd_score_cli, NULL};
 static const mg_cli *const help_clis[] = {&help_cli, NULL};
 static const mg_cli *const version_clis[] = {&version_cli, NULL};
@@ -34,6 +35,8 @@ const mg_command mg_commands[] = {
      cmd_baseline_after, NULL},
     {"fixture", cmd_fixture, "add or update fixture cases (expected outputs of chosen inputs)", fixture_clis,
      cmd_fixture_about, cmd_fixture_after, NULL},
+    {"profile", cmd_profile, "write the drift profile of a data file (docs/profile-format.md)", profile_clis,
+     NULL, cmd_profile_after, NULL},
     {"score", cmd_score, "score a CSV or JSON Lines file with a model", score_clis, NULL, cmd_score_after, NULL},
     {"help", cmd_help, "show help for mgate or one command", help_clis, NULL, NULL, NULL},
     {"version", cmd_version, "print the version", version_clis, NULL, NULL, NULL},

@@ -42,15 +42,16 @@ int cmd_score(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_fixture(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 /* Each command's lines and help text, defined beside its handler. */
-extern const mg_cli cmd_run_cli, cmd_score_cli, cmd_baseline_cli, cmd_init_cli;
+extern const mg_cli cmd_run_cli, cmd_score_cli, cmd_baseline_cli, cmd_init_cli, cmd_profile_cli;
 extern const mg_cli cmd_fixture_add_cli, cmd_fixture_update_cli;
 extern const char cmd_fixture_about[];
 extern const char cmd_run_after[], cmd_score_after[], cmd_baseline_after[], cmd_init_after[];
-extern const char cmd_fixture_after[];
+extern const char cmd_fixture_after[], cmd_profile_after[];
 
 /* The table, NULL-name terminated. */
 extern const mg_command mg_commands[];
