@@ -22,6 +22,10 @@ struct mg_scoring {
     const char **class_labels;
     char *binding_note;      /* "f0 -> age, ..." when bound by position, else NULL */
     size_t batch_size;
+    /* Per-row buffers, for `room` rows: batch_size at first, more when the
+     * runner hands over a larger batch (the other model's: an external
+     * candidate with a native champion). */
+    size_t room;
     mg_row *flat;            /* batch of rows by value, for mg_model_score_batch */
     unsigned char *ok;
     char **why;              /* per row of the batch: a message, or NULL */
@@ -178,15 +182,30 @@ mg_scoring *mg_scoring_new(const mg_model_ref *model, const char *column, const 
         mg_scoring_free(s);
         return NULL;
     }
-    s->flat = mg_xcalloc(s->batch_size, sizeof *s->flat);
-    s->ok = mg_xcalloc(s->batch_size, 1);
-    s->why = mg_xcalloc(s->batch_size, sizeof *s->why);
+    s->room = s->batch_size;
+    s->flat = mg_xcalloc(s->room, sizeof *s->flat);
+    s->ok = mg_xcalloc(s->room, 1);
+    s->why = mg_xcalloc(s->room, sizeof *s->why);
     return s;
+}
+
+/* Makes the per-row buffers hold n rows. */
+static void make_room(mg_scoring *s, size_t n)
+{
+    if (n <= s->room)
+        return;
+    free(s->flat);
+    free(s->ok);
+    free(s->why);
+    s->flat = mg_xcalloc(n, sizeof *s->flat);
+    s->ok = mg_xcalloc(n, 1);
+    s->why = mg_xcalloc(n, sizeof *s->why);
+    s->room = n;
 }
 
 static void clear_why(mg_scoring *s)
 {
-    for (size_t i = 0; s->why && i < s->batch_size; i++) {
+    for (size_t i = 0; s->why && i < s->room; i++) {
         free(s->why[i]);
         s->why[i] = NULL;
     }
@@ -220,6 +239,7 @@ const char *mg_scoring_binding_note(const mg_scoring *s) { return s->binding_not
 void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double *out, const char **why)
 {
     clear_why(s);
+    make_room(s, n);
     if (s->column >= 0) {
         for (size_t i = 0; i < n; i++) {
             const mg_value *v = &rows[i]->values[s->column];

@@ -42,7 +42,8 @@ const struct mg_binding *mg_scoring_binding(const mg_scoring *s);
  * to show as a warning.  NULL otherwise.  Borrowed. */
 const char *mg_scoring_binding_note(const mg_scoring *s);
 
-/* Scores n rows (n <= batch size): out gets n * noutputs values; why[i] is
+/* Scores n rows (any n: the runner hands both models batches of the larger
+ * batch size of the two): out gets n * noutputs values; why[i] is
  * NULL for a scored row, else why it could not be scored (valid until the
  * next call). */
 void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double *out, const char **why);
