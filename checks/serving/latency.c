@@ -303,7 +303,7 @@ static void lat_record(mg_check *c, const lat_ctx *x, const lat_runs *runs, cons
     mg_lat_ms_text(one[0].p50, num[0], sizeof num[0]);
     mg_lat_ms_text(one[0].p95, num[1], sizeof num[1]);
     mg_lat_ms_text(one[0].max, num[2], sizeof num[2]);
-    mg_lat_ms_text(rows_per_s[0], num[3], sizeof num[3]);
+    mg_lat_rows_text(rows_per_s[0], num[3], sizeof num[3]);
     mg_result_set_message(res, "%s, p50 %s ms, p95 %s ms, max %s ms per one-row call, %s rows/s in calls of %zu "
                                "rows (median of %zu run%s of %zu calls): %s",
                           head, num[0], num[1], num[2], num[3], x->batch, runs->n, runs->n == 1 ? "" : "s",

@@ -93,6 +93,11 @@ void mg_lat_ms_text(double ms, char *buf, size_t size)
     snprintf(buf, size, "%.3g", ms);
 }
 
+void mg_lat_rows_text(double rows_per_s, char *buf, size_t size)
+{
+    snprintf(buf, size, rows_per_s >= 100 ? "%.0f" : "%.3g", rows_per_s);
+}
+
 void mg_lat_p99_text(double p99, double champion_p99, char *buf, size_t size)
 {
     char a[32], b[32];
@@ -135,7 +140,10 @@ int mg_lat_judge(const mg_lat_bounds *b, const mg_lat_summary *one, double rows_
         if (isnan(row[i].bound))
             continue;
         char clause[160], v[32], bound[32];
-        mg_lat_ms_text(row[i].value, v, sizeof v);
+        if (i == 3)
+            mg_lat_rows_text(row[i].value, v, sizeof v);
+        else
+            mg_lat_ms_text(row[i].value, v, sizeof v);
         snprintf(bound, sizeof bound, "%g", row[i].bound);
         /* An unmeasured figure (NAN) breaks its bound: never a pass on
          * what could not be computed. */

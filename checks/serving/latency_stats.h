@@ -68,5 +68,8 @@ void mg_lat_p99_text(double p99, double champion_p99, char *buf, size_t size);
 /* A time in milliseconds for people: 3 significant digits ("12.3",
  * "0.0042", "1530"). */
 void mg_lat_ms_text(double ms, char *buf, size_t size);
+/* Rows per second for people: whole rows from 100 up ("1234567"), else 3
+ * significant digits ("12.5"). */
+void mg_lat_rows_text(double rows_per_s, char *buf, size_t size);
 
 #endif

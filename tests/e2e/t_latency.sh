@@ -39,8 +39,8 @@ run_mgate run "$G/g.json"
 expect_rc 0
 expect_stdout_contains "PASS  serving/latency: p99 "
 expect_junit_valid "$G/out/junit.xml"
-expect_eq "$(xpath "$G/out/junit.xml" 'string(//testsuite[@name="mgate.serving"]/testcase/@name)')" latency "testcase in mgate.serving"
-expect_eq "$(xpath "$G/out/junit.xml" 'count(//testsuite[@name="mgate.serving"]//property[@name="p99_ms"])')" 1 "p99_ms property"
+expect_eq "$(xpath "$G/out/junit.xml" 'string(//testsuite[@name="lat.mgate.serving"]/testcase/@name)')" latency "testcase in mgate.serving"
+expect_eq "$(xpath "$G/out/junit.xml" 'count(//testsuite[@name="lat.mgate.serving"]//property[@name="latency.p99_ms"])')" 1 "p99_ms property"
 expect_eq "$(status)" passed "status"
 expect_eq "$(prop calls)" 100 "calls per run"
 expect_eq "$(prop repeats)" 3 "repeats"
@@ -52,7 +52,8 @@ jq -e '.results[] | select(.check == "latency") | .properties
 expect_eq "$(jqr "$G/out/report.json" '.results[] | select(.check == "latency") | .histogram.series[0].name')" candidate "histogram series"
 expect_eq "$(jqr "$G/out/report.json" '.results[] | select(.check == "latency") | [.histogram.series[0].counts[]] | add')" 300 "histogram counts every timed one-row call"
 expect_file_contains "$G/out/summary.md" "serving/latency: p99 "
-expect_file_contains "$G/out/report.html" 'id="plot-latency-0"'
+expect_file_contains "$G/out/report.html" 'id="plot-latency-'
+expect_file_contains "$G/out/report.html" 'milliseconds per one-row call'
 case_end
 
 case_begin "an external scorer sleeping 50 ms per call fails max_p50_ms 10"
@@ -63,6 +64,12 @@ expect_eq "$(status)" failed "status"
 expect_stdout_contains "> max_p50_ms 10"
 expect_stdout_contains "(median of 1 run of 3 calls)"
 awk -v p="$(prop p50_ms)" 'BEGIN { exit !(p >= 50) }' || fail "p50 $(prop p50_ms) ms is below the 50 ms the scorer sleeps"
+case_end
+
+case_begin "a failed latency check is a GitHub annotation naming the suite"
+run_mgate run "$G/g.json" --annotations github
+expect_rc 1
+expect_stdout_contains "::error title=mgate serving/latency::p99 "
 case_end
 
 case_begin "the same scorer passes max_p50_ms 5000 and min_rows_per_s 1"

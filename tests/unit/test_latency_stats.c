@@ -190,6 +190,10 @@ static void test_latency_p99_line(void **state)
     assert_string_equal(buf, "p99 8.04 ms (champion 10 ms, -20%)");
     mg_lat_p99_text(0.00421, NAN, buf, sizeof buf);
     assert_string_equal(buf, "p99 0.00421 ms");
+    mg_lat_rows_text(1234567.4, buf, sizeof buf);
+    assert_string_equal(buf, "1234567");
+    mg_lat_rows_text(12.54, buf, sizeof buf);
+    assert_string_equal(buf, "12.5");
 }
 
 int main(void)
