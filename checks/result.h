@@ -3,7 +3,7 @@
  *
  * A run produces one mg_report: the run's facts and a list of results, one
  * per JUnit testcase.  Results are grouped into suites by `group` ("data",
- * "metrics", "adversarial", "fixtures", "gate").  Within a group `name` is
+ * "metrics", "adversarial", "fixtures", "serving", "gate").  Within a group `name` is
  * unique.  Everything is owned by the report: mg_report_free frees it all.
  */
 #ifndef MG_CHECKS_RESULT_H
