@@ -9,9 +9,10 @@ void mg_score_stage_flush(mg_score_stage *st)
     if (st->queued == 0)
         return;
     size_t n = st->queued;
-    mg_scoring_score(st->candidate, st->rows, n, st->out, st->why);
+    const mg_row *const *rows = st->batch == 1 ? &st->one : mg_row_batch_rows(&st->queue);
+    mg_scoring_score(st->candidate, rows, n, st->out, st->why);
     if (st->champion)
-        mg_scoring_score(st->champion, st->rows, n, st->champion_out, st->champion_why);
+        mg_scoring_score(st->champion, rows, n, st->champion_out, st->champion_why);
     size_t k = mg_scoring_noutputs(st->candidate);
     size_t kc = st->champion ? mg_scoring_noutputs(st->champion) : 0;
     for (size_t r = 0; r < n; r++) {
@@ -24,39 +25,31 @@ void mg_score_stage_flush(mg_score_stage *st)
         for (size_t i = 0; i < st->nchecks; i++) {
             mg_running_check *rc = &st->checks[i];
             if (!rc->skip && rc->check.def->scored) {
-                rc->check.def->scored(&rc->check, st->rows[r], &sc);
+                rc->check.def->scored(&rc->check, rows[r], &sc);
                 mg_running_check_charge(rc, &t);
             }
         }
         if (st->plots)
-            mg_plot_rows_add(st->plots, st->env, st->rows[r], &sc);
+            mg_plot_rows_add(st->plots, st->env, rows[r], &sc);
     }
-    if (st->batch > 1)
-        for (size_t r = 0; r < n; r++)
-            mg_row_free(st->queue[r]);
+    mg_row_batch_clear(&st->queue);
     st->queued = 0;
 }
 
 void mg_score_stage_push(mg_score_stage *st, const mg_row *row)
 {
-    if (st->batch == 1) {
-        st->rows[0] = row; /* borrowed: scored before the next read */
-        st->queued = 1;
-    } else {
-        st->queue[st->queued] = mg_row_dup(row);
-        st->rows[st->queued] = st->queue[st->queued];
-        st->queued++;
-    }
+    if (st->batch == 1)
+        st->one = row; /* borrowed: scored before the next read */
+    else
+        mg_row_batch_push(&st->queue, row);
+    st->queued++;
     if (st->queued == st->batch)
         mg_score_stage_flush(st);
 }
 
 void mg_score_stage_free(mg_score_stage *st)
 {
-    for (size_t r = 0; st->batch > 1 && r < st->queued; r++)
-        mg_row_free(st->queue[r]);
-    free(st->queue);
-    free(st->rows);
+    mg_row_batch_free(&st->queue);
     free(st->out);
     free(st->champion_out);
     free(st->why);
@@ -84,8 +77,7 @@ int mg_score_stage_init(mg_score_stage *st, const mg_spec *spec, const mg_source
     st->batch = mg_scoring_batch_size(st->candidate);
     if (st->champion && mg_scoring_batch_size(st->champion) > st->batch)
         st->batch = mg_scoring_batch_size(st->champion);
-    st->queue = mg_xcalloc(st->batch, sizeof *st->queue);
-    st->rows = mg_xcalloc(st->batch, sizeof *st->rows);
+    mg_row_batch_init(&st->queue, st->batch);
     st->out = mg_xcalloc(st->batch * mg_scoring_noutputs(st->candidate), sizeof *st->out);
     st->why = mg_xcalloc(st->batch, sizeof *st->why);
     if (st->champion) {

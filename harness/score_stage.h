@@ -7,6 +7,7 @@
 #define MG_HARNESS_SCORE_STAGE_H
 
 #include "checks/plot_rows.h"
+#include "harness/row_batch.h"
 #include "harness/run_check.h"
 #include "harness/scoring.h"
 
@@ -18,8 +19,8 @@ typedef struct mg_score_stage {
     const mg_check_env *env;    /* for the plots */
     /* private */
     size_t batch;               /* rows per batch: the larger of the two */
-    mg_row **queue;             /* copies, when batch > 1 */
-    const mg_row **rows;
+    mg_row_batch queue;         /* copies, when batch > 1 */
+    const mg_row *one;          /* batch == 1: the row, borrowed till the next read */
     size_t queued;
     double *out, *champion_out;
     const char **why, **champion_why;

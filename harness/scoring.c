@@ -25,7 +25,13 @@ struct mg_scoring {
     mg_row *flat;            /* batch of rows by value, for mg_model_score_batch */
     unsigned char *ok;
     char **why;              /* per row of the batch: a message, or NULL */
+    double *one_out;         /* noutputs: scratch to re-score one failed row */
 };
+
+/* Rows a native model scores at a time in a run: enough for its blocked
+ * traversal (score/xgboost.c walks 64-row blocks) to keep a tree in cache
+ * while many rows walk it, few enough that the copies stay small. */
+#define NATIVE_BATCH 256
 
 static mg_model_format format_of(const char *name)
 {
@@ -147,7 +153,7 @@ out:
     s->noutputs = mg_model_noutputs(s->model);
     s->task = (int)mg_model_get_task(s->model);
     int external = mg_model_get_format(s->model) == MG_MODEL_EXTERNAL;
-    s->batch_size = external ? (ref->batch_size ? ref->batch_size : 256) : 1;
+    s->batch_size = external ? (ref->batch_size ? ref->batch_size : 256) : NATIVE_BATCH;
     if (s->task == MG_TASK_MULTICLASS && mg_model_class_label(s->model, 0)) {
         s->class_labels = mg_xcalloc(s->noutputs + 1, sizeof *s->class_labels);
         for (size_t k = 0; k < s->noutputs; k++)
@@ -187,6 +193,7 @@ mg_scoring *mg_scoring_new(const mg_model_ref *model, const char *column, const 
         return NULL;
     }
     s->flat = mg_xcalloc(s->batch_size, sizeof *s->flat);
+    s->one_out = mg_xcalloc(s->noutputs ? s->noutputs : 1, sizeof *s->one_out);
     s->ok = mg_xcalloc(s->batch_size, 1);
     s->why = mg_xcalloc(s->batch_size, sizeof *s->why);
     return s;
@@ -207,6 +214,7 @@ void mg_scoring_free(mg_scoring *s)
     clear_why(s);
     free(s->why);
     free(s->flat);
+    free(s->one_out);
     free(s->ok);
     free(s->describe);
     free(s->binding_note);
@@ -224,6 +232,22 @@ const char *const *mg_scoring_class_labels(const mg_scoring *s) { return s->clas
 mg_model *mg_scoring_model(const mg_scoring *s) { return s->model; }
 const mg_binding *mg_scoring_binding(const mg_scoring *s) { return s->binding; }
 const char *mg_scoring_binding_note(const mg_scoring *s) { return s->binding_note; }
+
+/* Why row could not be scored.  The batch call words only the first failing
+ * row's reason (row_err, given for a batch of one); a native model scores
+ * the row again alone for its own, so a batch reports what one row at a
+ * time would.  An external scorer is not asked twice. */
+static char *unscored_why(mg_scoring *s, const mg_row *row, const mg_error *row_err)
+{
+    mg_error e = {{0}};
+    if (row_err && row_err->msg[0])
+        e = *row_err;
+    else if (mg_model_get_format(s->model) != MG_MODEL_EXTERNAL)
+        mg_model_score_row(s->model, s->binding, row, s->one_out, &e);
+    if (e.msg[0])
+        return mg_xasprintf("%s:%lu: %s", s->data_path, row->line, e.msg);
+    return mg_xasprintf("%s:%lu: the model could not score this row", s->data_path, row->line);
+}
 
 void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double *out, const char **why)
 {
@@ -249,11 +273,7 @@ void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double
         if (scored < 0)
             s->why[i] = mg_xasprintf("%s", err.msg);
         else if (!s->ok[i])
-            /* The library words the first failing row's reason; with batches
-             * of one (native models) that is always this row's. */
-            s->why[i] = n == 1 && row_err.msg[0] ? mg_xasprintf("%s:%lu: %s", s->data_path, rows[i]->line, row_err.msg)
-                                                 : mg_xasprintf("%s:%lu: the model could not score this row",
-                                                                s->data_path, rows[i]->line);
+            s->why[i] = unscored_why(s, rows[i], n == 1 ? &row_err : NULL);
         why[i] = s->why[i];
     }
 }
