@@ -481,7 +481,7 @@ static void pass_read_rows(pass *p)
         type_row(p->spec, p->field_column, &row, p->typed);
         pass_check_row(p, &row);
         if (p->scoring)
-            mg_score_stage_push(&p->stage, &row);
+            mg_score_stage_push(&p->stage, &row, p->typed);
     }
     if (p->scoring)
         mg_score_stage_flush(&p->stage);

@@ -36,8 +36,11 @@ void mg_score_stage_flush(mg_score_stage *st)
     st->queued = 0;
 }
 
-void mg_score_stage_push(mg_score_stage *st, const mg_row *row)
+void mg_score_stage_push(mg_score_stage *st, const mg_row *row, const mg_typed *typed)
 {
+    mg_scoring_gather(st->candidate, st->queued, row, typed);
+    if (st->champion)
+        mg_scoring_gather(st->champion, st->queued, row, typed);
     if (st->batch == 1)
         st->one = row; /* borrowed: scored before the next read */
     else
@@ -77,6 +80,9 @@ int mg_score_stage_init(mg_score_stage *st, const mg_spec *spec, const mg_source
     st->batch = mg_scoring_batch_size(st->candidate);
     if (st->champion && mg_scoring_batch_size(st->champion) > st->batch)
         st->batch = mg_scoring_batch_size(st->champion);
+    mg_scoring_reserve(st->candidate, st->batch);
+    if (st->champion)
+        mg_scoring_reserve(st->champion, st->batch);
     mg_row_batch_init(&st->queue, st->batch);
     st->out = mg_xcalloc(st->batch * mg_scoring_noutputs(st->candidate), sizeof *st->out);
     st->why = mg_xcalloc(st->batch, sizeof *st->why);

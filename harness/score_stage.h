@@ -29,9 +29,10 @@ typedef struct mg_score_stage {
 /* Sets up scoring for the spec on a zeroed stage; 0, or -1 with err (free
  * the stage either way). */
 int mg_score_stage_init(mg_score_stage *st, const mg_spec *spec, const mg_source *src, mg_error *err);
-/* Queues a row (copied when it must outlive the next read); scores the
+/* Queues a row (copied when it must outlive the next read) with its typed
+ * schema fields (read now, not kept: see mg_scoring_gather); scores the
  * batch when it is full. */
-void mg_score_stage_push(mg_score_stage *st, const mg_row *row);
+void mg_score_stage_push(mg_score_stage *st, const mg_row *row, const mg_typed *typed);
 /* Scores what is queued. */
 void mg_score_stage_flush(mg_score_stage *st);
 /* Frees what the stage holds (a zeroed stage too), scorers included. */

@@ -164,16 +164,57 @@ static int xgb_score_row(mg_model *m, const mg_binding *b, const mg_row *row, do
  */
 #define XGB_BLOCK 64
 
+static void xgb_block_scratch(mg_model *m, xgb_model *x)
+{
+    if (!x->block_fv) {
+        size_t nf = m->nfeatures ? m->nfeatures : 1;
+        x->block_fv = mg_xcalloc(XGB_BLOCK * nf, sizeof *x->block_fv);
+        x->block_margin = mg_xcalloc(XGB_BLOCK * x->ngroups, sizeof *x->block_margin);
+    }
+}
+
+/* The margins of the nb rows in block_fv, into block_margin. */
+static void xgb_walk_block(const xgb_model *x, size_t nb, size_t nf)
+{
+    size_t ng = x->ngroups;
+    for (size_t r = 0; r < nb * ng; r++)
+        x->block_margin[r] = x->base_margin;
+    const xgb_node *nodes = x->nodes;
+    for (size_t t = 0; t < x->ntrees; t++) {
+        int32_t root = x->roots[t];
+        size_t g = (size_t)x->groups[t];
+        size_t r = 0;
+        /* Eight rows walk the tree side by side (independent loads
+         * overlap); then the rest one by one. */
+        for (; r + 8 <= nb; r += 8) {
+            int32_t cur[8];
+            for (int j = 0; j < 8; j++)
+                cur[j] = root;
+            for (int active = 1; active;) {
+                active = 0;
+                for (int j = 0; j < 8; j++) {
+                    const xgb_node *nd = &nodes[cur[j]];
+                    if (nd->left >= 0) {
+                        cur[j] = xgb_step(nd, x->block_fv + (r + (size_t)j) * nf);
+                        active = 1;
+                    }
+                }
+            }
+            for (int j = 0; j < 8; j++)
+                x->block_margin[(r + (size_t)j) * ng + g] += nodes[cur[j]].value;
+        }
+        for (; r < nb; r++)
+            x->block_margin[r * ng + g] += nodes[xgb_leaf(nodes, root, x->block_fv + r * nf)].value;
+    }
+}
+
 static long xgb_score_batch(mg_model *m, const mg_binding *b, const mg_row *rows, size_t n,
                             double *out, unsigned char *ok, mg_error *row_err, mg_error *err)
 {
     (void)err;
     xgb_model *x = m->impl;
     size_t nf = m->nfeatures ? m->nfeatures : 1, ng = x->ngroups;
-    if (!x->block_fv) {
-        x->block_fv = mg_xcalloc(XGB_BLOCK * nf, sizeof *x->block_fv);
-        x->block_margin = mg_xcalloc(XGB_BLOCK * ng, sizeof *x->block_margin);
-    }
+    xgb_block_scratch(m, x);
     long scored = 0;
     int first = 1;
     size_t idx[XGB_BLOCK];
@@ -194,36 +235,7 @@ static long xgb_score_batch(mg_model *m, const mg_binding *b, const mg_row *rows
             }
             idx[nb++] = row;
         }
-        for (size_t r = 0; r < nb * ng; r++)
-            x->block_margin[r] = x->base_margin;
-        const xgb_node *nodes = x->nodes;
-        for (size_t t = 0; t < x->ntrees; t++) {
-            int32_t root = x->roots[t];
-            size_t g = (size_t)x->groups[t];
-            size_t r = 0;
-            /* Eight rows walk the tree side by side (independent loads
-             * overlap); then the rest one by one. */
-            for (; r + 8 <= nb; r += 8) {
-                int32_t cur[8];
-                for (int j = 0; j < 8; j++)
-                    cur[j] = root;
-                for (int active = 1; active;) {
-                    active = 0;
-                    for (int j = 0; j < 8; j++) {
-                        const xgb_node *nd = &nodes[cur[j]];
-                        if (nd->left >= 0) {
-                            cur[j] = xgb_step(nd, x->block_fv + (r + (size_t)j) * nf);
-                            active = 1;
-                        }
-                    }
-                }
-                for (int j = 0; j < 8; j++)
-                    x->block_margin[(r + (size_t)j) * ng + g] += nodes[cur[j]].value;
-            }
-            for (; r < nb; r++)
-                x->block_margin[r * ng + g] +=
-                    nodes[xgb_leaf(nodes, root, x->block_fv + r * nf)].value;
-        }
+        xgb_walk_block(x, nb, nf);
         for (size_t r = 0; r < nb; r++) {
             xgb_transform_out(x, x->block_margin + r * ng, out + idx[r] * ng);
             ok[idx[r]] = 1;
@@ -233,7 +245,24 @@ static long xgb_score_batch(mg_model *m, const mg_binding *b, const mg_row *rows
     return scored;
 }
 
-static const mg_model_ops xgb_ops = {xgb_free, xgb_score_row, xgb_score_batch};
+/* Gathered features (doubles, NaN = missing) become float32 as in xgb_fill. */
+static void xgb_score_features(mg_model *m, const double *features, size_t n, double *out)
+{
+    xgb_model *x = m->impl;
+    size_t nf = m->nfeatures, stride = nf ? nf : 1, ng = x->ngroups;
+    xgb_block_scratch(m, x);
+    for (size_t start = 0; start < n; start += XGB_BLOCK) {
+        size_t nb = n - start < XGB_BLOCK ? n - start : XGB_BLOCK;
+        for (size_t r = 0; r < nb; r++)
+            for (size_t i = 0; i < nf; i++)
+                x->block_fv[r * stride + i] = (float)features[(start + r) * nf + i];
+        xgb_walk_block(x, nb, stride);
+        for (size_t r = 0; r < nb; r++)
+            xgb_transform_out(x, x->block_margin + r * ng, out + (start + r) * ng);
+    }
+}
+
+static const mg_model_ops xgb_ops = {xgb_free, xgb_score_row, xgb_score_batch, xgb_score_features};
 
 /* ---- loading ---------------------------------------------------------- */
 
