@@ -12,7 +12,8 @@
  * arrays double).  While it runs the bootstrap also uses 4 bytes per row
  * (resample weights), 8 more per row for the rank metrics (each model's rows
  * in score order, built through a 16-byte-per-row sort that is freed before
- * resampling starts; roc_auc 2 more, a flag byte per row and model) and 8
+ * resampling starts; roc_auc 18 more, a flag byte and an 8-byte row key per
+ * row and model) and 8
  * bytes per resample.
  *
  * Reproducibility: a resample weights each row by a Poisson(1) count that is

@@ -161,29 +161,30 @@ static uint8_t *sweep_flags(const mg_paired *p, const double *s, const uint32_t 
 
 /*
  * roc_auc of one model on resamples b0 .. b0+nl-1 (b0 a multiple of 4), in
- * one sweep of its rows in descending score order: per resample, twice the
+ * one sweep of its rows in descending score order (keys: each row's
+ * row_key, in that order): per resample, twice the
  * weighted count of wrongly ordered (negative above positive) pairs, a tie
  * counting half, gives auc = 1 - wrong2 / (2 P N).  Integers throughout, so
  * the result does not depend on summation order.  auc[r] is NAN when the
  * resample drew no positive or no negative row.
  */
-static void auc_lanes(const mg_paired *p, const uint32_t *order, const uint8_t *flags, const uint8_t *table,
-                      uint64_t seed, unsigned b0, unsigned nl, double *auc)
+static void auc_lanes(const mg_paired *p, const uint64_t *keys, const uint8_t *flags, const uint8_t *table,
+                      unsigned b0, unsigned nl, double *auc)
 {
     uint64_t gp[BOOT_LANES] = {0}, gn[BOOT_LANES] = {0}, above[BOOT_LANES] = {0};
     uint64_t pos[BOOT_LANES] = {0}, wrong2[BOOT_LANES] = {0};
-    uint32_t w[BOOT_LANES];
-    unsigned quads = (nl + 3) / 4;
     for (size_t i = 0; i < p->n; i++) {
-        uint64_t key = row_key(seed, order[i]);
-        for (unsigned q = 0; q < quads; q++) {
-            uint64_t h = mix64(key + (uint64_t)(b0 / 4 + q + 1) * GOLDEN);
-            for (unsigned j = 0; j < 4; j++)
-                w[4 * q + j] = table[(h >> (16 * j)) & 0xffff];
-        }
+        uint64_t key = keys[i];
         uint64_t *g = flags[i] & 1 ? gp : gn;
-        for (unsigned r = 0; r < BOOT_LANES; r++)
-            g[r] += w[r];
+        /* All lanes are computed (the unused ones of a last, short block
+         * too): a fixed trip count, four weights from each hash. */
+        for (unsigned q = 0; q < BOOT_LANES / 4; q++) {
+            uint64_t h = mix64(key + (uint64_t)(b0 / 4 + q + 1) * GOLDEN);
+            g[4 * q] += table[h & 0xffff];
+            g[4 * q + 1] += table[(h >> 16) & 0xffff];
+            g[4 * q + 2] += table[(h >> 32) & 0xffff];
+            g[4 * q + 3] += table[h >> 48];
+        }
         if (flags[i] & 2) {
             for (unsigned r = 0; r < BOOT_LANES; r++) {
                 wrong2[r] += 2 * gp[r] * above[r] + gp[r] * gn[r];
@@ -203,11 +204,16 @@ static void resample_auc(const mg_paired *p, const uint32_t *order_champ, const 
                          unsigned *skipped)
 {
     uint8_t *fc = sweep_flags(p, p->champ, order_champ), *fl = sweep_flags(p, p->chall, order_chall);
+    uint64_t *kc = mg_xmalloc((p->n ? p->n : 1) * sizeof *kc), *kl = mg_xmalloc((p->n ? p->n : 1) * sizeof *kl);
+    for (size_t i = 0; i < p->n; i++) {
+        kc[i] = row_key(o->seed, order_champ[i]);
+        kl[i] = row_key(o->seed, order_chall[i]);
+    }
     for (unsigned b0 = 0; b0 < o->resamples; b0 += BOOT_LANES) {
         unsigned nl = o->resamples - b0 < BOOT_LANES ? o->resamples - b0 : BOOT_LANES;
         double a1[BOOT_LANES], a2[BOOT_LANES];
-        auc_lanes(p, order_champ, fc, table, o->seed, b0, nl, a1);
-        auc_lanes(p, order_chall, fl, table, o->seed, b0, nl, a2);
+        auc_lanes(p, kc, fc, table, b0, nl, a1);
+        auc_lanes(p, kl, fl, table, b0, nl, a2);
         for (unsigned r = 0; r < nl; r++) {
             if (isnan(a1[r]) || isnan(a2[r]))
                 ++*skipped;
@@ -217,6 +223,8 @@ static void resample_auc(const mg_paired *p, const uint32_t *order_champ, const 
     }
     free(fc);
     free(fl);
+    free(kc);
+    free(kl);
 }
 
 /* numpy.percentile's default: linear interpolation between order statistics. */
