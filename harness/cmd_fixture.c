@@ -111,7 +111,7 @@ static int ctx_open(fx_ctx *x, const char *spec_path, const fx_sets *sets)
     x->tol = json_is_number(t) ? json_number_value(t) : 1e-6;
     const json_t *th = json_object_get(fx->options, "threshold");
     x->threshold = json_is_number(th) ? json_number_value(th) : 0.5;
-    if (!x->spec->model.path && !x->spec->model.command) {
+    if (!x->spec->model.path && !x->spec->model.command && !x->spec->model.http) {
         fprintf(stderr, "mgate: error: %s: fixture cases need a \"model\" to score them\n", spec_path);
         return MG_EXIT_USAGE;
     }
@@ -121,6 +121,7 @@ static int ctx_open(fx_ctx *x, const char *spec_path, const fx_sets *sets)
     ms.command = (const char *const *)x->spec->model.command;
     ms.timeout_seconds = x->spec->model.timeout_seconds;
     ms.batch_size = x->spec->model.batch_size;
+    ms.http = x->spec->model.http;
     if (x->spec->model.format)
         ms.format = strcmp(x->spec->model.format, "xgboost") == 0  ? MG_MODEL_XGBOOST
                     : strcmp(x->spec->model.format, "linear") == 0 ? MG_MODEL_LINEAR

@@ -312,7 +312,7 @@ static int stage_init(score_stage *st, const mg_spec *spec, const mg_source *src
     st->candidate = mg_scoring_new(&spec->model, spec->roles[MG_ROLE_PREDICTION], "prediction", spec, src, err);
     if (!st->candidate)
         return -1;
-    if (spec->baseline_model.path || spec->baseline_model.command || spec->roles[MG_ROLE_BASELINE_PREDICTION]) {
+    if (spec->baseline_model.path || spec->baseline_model.command || spec->baseline_model.http || spec->roles[MG_ROLE_BASELINE_PREDICTION]) {
         st->champion = mg_scoring_new(&spec->baseline_model, spec->roles[MG_ROLE_BASELINE_PREDICTION],
                                       "baseline model", spec, src, err);
         if (!st->champion)

@@ -14,6 +14,7 @@
 #include "common/suggest.h"
 #include "common/xmem.h"
 #include "harness/json_locate.h"
+#include "harness/spec_model_http.h"
 #include "harness/spec_set.h"
 #include "harness/spec_vars.h"
 
@@ -911,9 +912,21 @@ static void load_model_features(loader *L, const json_t *list, mg_model_ref *ref
     pop(L);
 }
 
+/* An error at `key` of the model object (NULL: the object), for spec_model_http.c. */
+static void report_model_key(void *ctx, const char *key, const char *msg)
+{
+    loader *L = ctx;
+    if (key)
+        push_key(L, key);
+    errorf(L, 0, "%s", msg);
+    if (key)
+        pop(L);
+}
+
 static void load_model(loader *L, mg_spec *s, const json_t *model, const char *section, mg_model_ref *ref)
 {
-    static const char *const keys[] = {"path", "format", "command", "timeout", "batch_size", "features", NULL};
+    static const char *const keys[] = {"path", "format", "command", "timeout", "batch_size", "features",
+                                       MG_SPEC_MODEL_HTTP_KEYS, NULL};
     push_key(L, section);
     if (json_is_string(model)) {
         ref->path = resolve_member(L, s, NULL, json_string_value(model));
@@ -964,7 +977,9 @@ static void load_model(loader *L, mg_spec *s, const json_t *model, const char *s
     }
     if (ref->path && ref->command)
         errorf(L, 0, "give either \"path\" or \"command\", not both");
-    if (!ref->path && !ref->command && !json_object_get(model, "path") && !cmd)
+    if (json_object_get(model, "url")) /* an HTTP service: docs/serving.md */
+        mg_spec_model_http_load(model, ref, report_model_key, L);
+    else if (!ref->path && !ref->command && !json_object_get(model, "path") && !cmd)
         errorf(L, 0, "missing \"path\" (a model file) or \"command\" (an external scorer)");
     double t;
     if (get_number(L, model, "timeout", &t) == 1) {
@@ -1260,6 +1275,7 @@ void mg_spec_free(mg_spec *s)
             for (size_t i = 0; refs[r]->command[i]; i++)
                 free(refs[r]->command[i]);
         free(refs[r]->command);
+        mg_http_config_free(refs[r]->http);
         free(refs[r]->path);
         free(refs[r]->format);
         for (size_t i = 0; i < refs[r]->nfeatures; i++) {

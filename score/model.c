@@ -91,6 +91,8 @@ static mg_model *load_json(const char *path, mg_model_format want, mg_error *err
 
 mg_model *mg_model_load(const mg_model_spec *spec, mg_error *err)
 {
+    if (spec->http)
+        return mg_http_model_start(spec, err);
     if (spec->command || spec->format == MG_MODEL_EXTERNAL) {
         if (!spec->command || !spec->command[0]) {
             mg_error_set(err, "external scorer: no command given");
@@ -150,6 +152,7 @@ const char *mg_model_format_name(mg_model_format f)
     case MG_MODEL_LINEAR: return "linear";
     case MG_MODEL_PMML: return "pmml";
     case MG_MODEL_EXTERNAL: return "external";
+    case MG_MODEL_HTTP: return "http";
     default: return "auto";
     }
 }

@@ -26,7 +26,8 @@ typedef enum mg_model_format {
     MG_MODEL_XGBOOST,   /* Booster.save_model("x.json") */
     MG_MODEL_LINEAR,    /* {"type": "linear"|"logistic", ...} */
     MG_MODEL_PMML,      /* PMML 4.x */
-    MG_MODEL_EXTERNAL   /* a command speaking the JSON Lines scorer protocol */
+    MG_MODEL_EXTERNAL,  /* a command speaking the JSON Lines scorer protocol */
+    MG_MODEL_HTTP       /* a live HTTP scoring service (score/http.h) */
 } mg_model_format;
 
 typedef enum mg_model_task {
@@ -46,13 +47,14 @@ typedef struct mg_model_spec {
     const char *const *command; /* external scorer argv, NULL-terminated */
     double timeout_seconds;     /* external scorer: per-batch timeout; 0 = default (30 s) */
     size_t batch_size;          /* external scorer: rows per request; 0 = default (256) */
+    const struct mg_http_config *http; /* an HTTP scoring service (score/http.h), or NULL */
 } mg_model_spec;
 
 mg_model *mg_model_load(const mg_model_spec *spec, mg_error *err);
 void mg_model_free(mg_model *m);
 
 mg_model_format mg_model_get_format(const mg_model *m);
-const char *mg_model_format_name(mg_model_format f); /* "xgboost", "linear", "pmml", "external" */
+const char *mg_model_format_name(mg_model_format f); /* "xgboost", "linear", "pmml", "external", "http" */
 mg_model_task mg_model_get_task(const mg_model *m);
 /* The objective / function as the model names it (e.g. "binary:logistic"). */
 const char *mg_model_objective(const mg_model *m);
