@@ -9,8 +9,9 @@
  *     service answers 4xx: those rows are unscorable, the call goes on;
  *   - no answer (refused, closed, timed out; after the retries), 5xx, or a
  *     malformed 2xx body: the call fails (-1) with the URL and the reason.
- *     After no answer, the service counts as down: later calls fail at once
- *     with the same reason instead of waiting out the timeout again.
+ *     After a refused connection or a timeout, the service counts as down:
+ *     later calls fail at once with the same reason instead of waiting out
+ *     the timeout again.
  */
 #include <curl/curl.h>
 #include <math.h>

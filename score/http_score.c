@@ -71,7 +71,9 @@ static int take_answer(batch_state *st, const chunk *c, const mg_http_request *r
         snprintf(tries, sizeof tries, "%u attempts", r->attempts);
     if (r->error[0]) {
         mg_error_set(err, "HTTP scorer '%s': %s%s%s (request %zu of %zu)", h->url, r->error, again, tries, i + 1, nreq);
-        if ((r->connection_lost || r->timed_out) && !h->down)
+        /* Nobody listening, or no answer in time: later calls would only
+         * wait again.  A dropped connection may be this request's fault. */
+        if ((r->refused || r->timed_out) && !h->down)
             h->down = mg_xasprintf("%s%s%s", r->error, again, tries);
         return -1;
     }

@@ -82,7 +82,7 @@ void mg_http_request_clear(mg_http_request *r)
     r->response_len = 0;
     r->status = 0;
     r->error[0] = '\0';
-    r->timed_out = r->connection_lost = 0;
+    r->timed_out = r->connection_lost = r->refused = 0;
 }
 
 void mg_http_transport_counts(const mg_http_transport *t, unsigned long *requests,
@@ -152,6 +152,7 @@ static int finish_attempt(mg_http_transport *t, mg_http_request *r, CURL *e, CUR
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
     r->timed_out = code == CURLE_OPERATION_TIMEDOUT;
     r->connection_lost = is_connection_error(code);
+    r->refused = code == CURLE_COULDNT_CONNECT;
     if (code == CURLE_OK) {
         r->status = status;
         r->error[0] = '\0';

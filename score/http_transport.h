@@ -27,6 +27,7 @@ typedef struct mg_http_request {
     char error[256];      /* "" when a response arrived; else why none did */
     int timed_out;        /* 1: the last attempt ran out of time */
     int connection_lost;  /* 1: refused, reset or closed without an answer */
+    int refused;          /* 1: no connection could be made at all */
     unsigned attempts;
     /* private */
     void *easy_;

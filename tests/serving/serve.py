@@ -13,6 +13,7 @@ Serves a logistic model read from a linear JSON model file
 GET /health answers 200 once the service is ready (after --ready-delay).
 
 Faults, to test that mgate reports them: --slow S (sleep S s per request),
+--unavailable N (the first N scoring requests answer 503, then all is well),
 --fail-every N (every Nth scoring request answers 500), --close (close the
 connection without answering), --garbage (200 with a body that is not the
 protocol's), --short (one prediction too few), --hang (never answer).
@@ -36,15 +37,21 @@ class Model:
         with open(path) as f:
             m = json.load(f)
         self.features, self.weights, self.bias = m["features"], m["weights"], m["bias"]
+        self.missing_is_zero = m.get("missing") == "zero"
 
     def score(self, values):
         """values in feature order; returns (probability, None) or (None, why)."""
         z = self.bias
         for name, w, v in zip(self.features, self.weights, values):
+            if v is None and self.missing_is_zero:
+                v = 0.0
             if not isinstance(v, (int, float)) or isinstance(v, bool):
                 return None, "feature '%s': %s" % (name, "missing" if v is None else "not a number")
             z += v * w
-        return 1.0 / (1.0 + math.exp(-z)), None
+        try:
+            return 1.0 / (1.0 + math.exp(-z)), None
+        except OverflowError:  # exp(-z) beyond a double: C gives 1/inf = 0
+            return 0.0, None
 
 
 class Refused(Exception):
@@ -145,6 +152,8 @@ def make_handler(args, model):
             if args.close:
                 self.close_connection = True
                 return
+            if nth <= args.unavailable:
+                return self.send(503, "starting up, try again\n", "text/plain")
             if args.fail_every and nth % args.fail_every == 0:
                 return self.send(500, "internal error: injected failure %d\n" % nth, "text/plain")
             if args.garbage:
@@ -186,6 +195,7 @@ def main():
     ap.add_argument("--ready-delay", type=float, default=0.0)
     ap.add_argument("--slow", type=float, default=0.0)
     ap.add_argument("--fail-every", type=int, default=0)
+    ap.add_argument("--unavailable", type=int, default=0, help="the first N scoring requests answer 503")
     for flag in ("close", "garbage", "short", "hang"):
         ap.add_argument("--" + flag, action="store_true")
     args = ap.parse_args()
