@@ -13,26 +13,34 @@
 #include "common/xmem.h"
 #include "score/http_scorer.h"
 
-/* One row's feature values as JSON: numbers, null when missing (or not
- * finite), strings for other text.  Returns 0, or -1 with err when the
- * protocol carries numbers only and a value is text. */
+/* One row's feature values as JSON: numbers, null when missing (NaN
+ * included), strings for other text.  Returns 0, or -1 with err for a value
+ * JSON cannot carry (an infinity, text that is not UTF-8) or, when the
+ * protocol carries numbers only, text: such a row is unscorable, never sent
+ * as something else. */
 static int row_cells(const mg_model *m, const mg_binding *b, const mg_row *row, int numbers_only,
                      json_t **cells, mg_error *err)
 {
     for (size_t i = 0; i < m->nfeatures; i++) {
         const mg_value *v = mg_binding_value(b, row, i);
+        const char *name = m->feature_names[i];
         double d;
-        if (mg_value_is_missing(v)) {
+        int rc = 0;
+        cells[i] = NULL;
+        if (mg_value_is_missing(v) || (mg_value_to_double(v, &d) == 0 && isnan(d)))
             cells[i] = json_null();
-        } else if (mg_value_to_double(v, &d) == 0) {
-            cells[i] = isfinite(d) ? json_real(d) : json_null();
-        } else if (numbers_only) {
+        else if (mg_value_to_double(v, &d) == 0 && isfinite(d))
+            cells[i] = json_real(d);
+        else if (mg_value_to_double(v, &d) == 0)
+            rc = mg_error_set(err, "feature '%s': %s cannot be sent in JSON", name, d > 0 ? "Infinity" : "-Infinity");
+        else if (numbers_only)
+            rc = mg_error_set(err, "feature '%s': expected a number, found '%.40s'", name, v->text ? v->text : "");
+        else if ((cells[i] = json_stringn(v->text, v->len)) == NULL)
+            rc = mg_error_set(err, "feature '%s': the value is not UTF-8 text, so it cannot be sent in JSON", name);
+        if (rc != 0) {
             for (size_t k = 0; k < i; k++)
                 json_decref(cells[k]);
-            return mg_error_set(err, "feature '%s': expected a number, found '%.40s'", m->feature_names[i],
-                                v->text ? v->text : "");
-        } else {
-            cells[i] = json_stringn(v->text, v->len);
+            return -1;
         }
     }
     return 0;
