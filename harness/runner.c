@@ -15,6 +15,7 @@
 #include "common/ticks.h"
 #include "common/xmem.h"
 #include "harness/scoring.h"
+#include "score/http.h"
 
 static double now_seconds(void)
 {
@@ -304,6 +305,16 @@ static void stage_free(score_stage *st)
     free(st->champion_why);
     mg_scoring_free(st->candidate);
     mg_scoring_free(st->champion);
+}
+
+/* What the transport of an HTTP model did (retries are reported, never hidden). */
+static void note_service(const score_stage *st, mg_report *report)
+{
+    mg_http_stats hs;
+    mg_model *m = st->candidate ? mg_scoring_model(st->candidate) : NULL;
+    if (m && mg_http_model_stats(m, &hs) == 0)
+        report->facts.model_service = mg_xasprintf("%s: %lu requests, %lu retries, %lu failed", mg_http_model_url(m),
+                                                   hs.requests, hs.retries, hs.failed);
 }
 
 /* Sets up scoring for the spec; 0, or -1 with err. */
@@ -618,6 +629,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data
 done:
     free(rc);
     json_decref(baseline);
+    note_service(&stage, report);
     stage_free(&stage);
     free(field_column);
     free(typed);
