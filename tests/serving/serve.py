@@ -116,6 +116,7 @@ def make_handler(args, model):
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms ACK wait
 
         def log_message(self, fmt, *a):  # quiet: mgate's tests read stderr
             pass
