@@ -60,12 +60,18 @@ const char *mg_http_first_line(const char *text, size_t len, char *buf, size_t s
 json_t *mg_http_parse_body(const char *body, size_t len, mg_error *err)
 {
     json_error_t je;
-    json_t *j = body ? json_loadb(body, len, JSON_DECODE_ANY, &je) : NULL;
+    size_t blank = 0;
+    while (body && blank < len && strchr(" \t\r\n", body[blank]))
+        blank++;
+    if (!body || blank == len) {
+        mg_error_set(err, "the response body is empty");
+        return NULL;
+    }
+    json_t *j = json_loadb(body, len, JSON_DECODE_ANY, &je);
     if (!j) {
         char line[80];
-        mg_http_first_line(body, body ? len : 0, line, sizeof line);
-        mg_error_set(err, "the response is not JSON (%s at byte %d): '%s'", body ? je.text : "empty",
-                     body ? je.position : 0, line);
+        mg_http_first_line(body, len, line, sizeof line);
+        mg_error_set(err, "the response is not JSON (%s at byte %d): '%s'", je.text, je.position, line);
     }
     return j;
 }
