@@ -8,10 +8,11 @@
 #   sh ci/install-deps.sh --build       only what building mgate needs (the GitHub Action)
 set -eu
 # The libraries the binary links (readelf -d mgate | grep NEEDED): jansson, libxml2,
-# libcsv, libcrypto; libc6 is always there.  tests/e2e/t_install.sh checks this list.
-RUNTIME_PACKAGES="libjansson4 libxml2 libcsv3 libssl3"
-BUILD_PACKAGES="gcc make pkg-config libjansson-dev libcsv-dev libxml2-dev libssl-dev"
-PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libssl-dev libxml2-utils lcov pkg-config jq time clang libclang-rt-14-dev"
+# libcsv, libcrypto, libcurl (HTTP scorers, OpenSSL flavour); libc6 is always there.
+# tests/e2e/t_install.sh checks this list.
+RUNTIME_PACKAGES="libjansson4 libxml2 libcsv3 libssl3 libcurl4"
+BUILD_PACKAGES="gcc make pkg-config libjansson-dev libcsv-dev libxml2-dev libssl-dev libcurl4-openssl-dev"
+PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libssl-dev libcurl4-openssl-dev libxml2-utils lcov pkg-config jq time clang libclang-rt-14-dev"
 # clang and its runtime (libFuzzer, sanitizers: only recommended by clang, so
 # named) build the `make fuzz` targets; `make test` replays them with gcc.
 # Node.js runs the test tools; a machine that already has it (from any source) keeps its own.
@@ -19,7 +20,7 @@ command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 
 missing() {
     command -v pkg-config >/dev/null 2>&1 || return 0
-    pkg-config --exists cmocka jansson libxml-2.0 libcrypto || return 0
+    pkg-config --exists cmocka jansson libxml-2.0 libcrypto libcurl || return 0
     [ -f /usr/include/csv.h ] || return 0
     command -v xmllint >/dev/null 2>&1 || return 0
     command -v lcov >/dev/null 2>&1 || return 0
