@@ -34,14 +34,6 @@ static const char *model_name(const mg_model_ref *ref)
     return ref->path ? ref->path : ref->http ? ref->http->url : ref->command[0];
 }
 
-static mg_model_format format_of(const char *name)
-{
-    if (!name)
-        return MG_MODEL_AUTO;
-    return strcmp(name, "xgboost") == 0 ? MG_MODEL_XGBOOST
-           : strcmp(name, "linear") == 0 ? MG_MODEL_LINEAR : MG_MODEL_PMML;
-}
-
 /* model.features: one data column per model feature.  0, or -1 with err at
  * the spec position of the list or of the name that is wrong. */
 static int check_feature_columns(const mg_model_ref *ref, size_t nfeatures, const char *const *cols,
@@ -132,7 +124,7 @@ static int load_model(mg_scoring *s, const mg_model_ref *ref, const char *what, 
     ms.command = (const char *const *)ref->command;
     ms.timeout_seconds = ref->timeout_seconds;
     ms.batch_size = ref->batch_size;
-    ms.format = format_of(ref->format);
+    ms.format = mg_model_format_parse(ref->format);
     ms.http = ref->http;
     s->model = mg_model_load(&ms, err);
     if (!s->model)
@@ -155,7 +147,7 @@ out:
     s->noutputs = mg_model_noutputs(s->model);
     s->task = (int)mg_model_get_task(s->model);
     int external = mg_model_get_format(s->model) == MG_MODEL_EXTERNAL;
-    s->batch_size = external ? (ref->batch_size ? ref->batch_size : 256) : 1;
+    s->batch_size = external ? (ref->batch_size ? ref->batch_size : MG_EXTERNAL_BATCH_DEFAULT) : 1;
     if (ref->http) /* concurrency requests of batch_size rows in flight */
         s->batch_size = mg_http_rows_per_call(ref->http, ref->batch_size);
     if (s->task == MG_TASK_MULTICLASS && mg_model_class_label(s->model, 0)) {
