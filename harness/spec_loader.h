@@ -15,7 +15,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "harness/json_locate.h"
+#include "common/json_locate.h"
 #include "harness/spec.h"
 #include "harness/spec_set.h"
 

@@ -1,4 +1,4 @@
-#include "harness/json_locate.h"
+#include "common/json_locate.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -8,8 +8,8 @@
  * tells how many bytes each took); this file only steps over whitespace and
  * the ':' and ',' separators between them.
  */
-#ifndef MG_HARNESS_JSON_LOCATE_H
-#define MG_HARNESS_JSON_LOCATE_H
+#ifndef MG_COMMON_JSON_LOCATE_H
+#define MG_COMMON_JSON_LOCATE_H
 
 #include <stddef.h>
 
