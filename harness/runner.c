@@ -550,6 +550,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data
         outcome = unjudgeable_data(report, err->msg);
     }
 done:
+    mg_score_stage_note_service(&p.stage, report);
     pass_free(&p);
     return outcome;
 }

@@ -8,6 +8,7 @@
 #include "common/strbuf.h"
 #include "common/suggest.h"
 #include "common/xmem.h"
+#include "score/http.h"
 #include "score/model.h"
 
 struct mg_scoring {
@@ -39,6 +40,12 @@ struct mg_scoring {
  * while many rows walk it, few enough that the copies stay small. */
 #define NATIVE_BATCH 256
 
+/* What the spec calls the model: its file, command or URL. */
+static const char *model_name(const mg_model_ref *ref)
+{
+    return ref->path ? ref->path : ref->http ? ref->http->url : ref->command[0];
+}
+
 /* model.features: one data column per model feature.  0, or -1 with err at
  * the spec position of the list or of the name that is wrong. */
 static int check_feature_columns(const mg_model_ref *ref, size_t nfeatures, const char *const *cols,
@@ -47,7 +54,7 @@ static int check_feature_columns(const mg_model_ref *ref, size_t nfeatures, cons
     if (ref->nfeatures != nfeatures)
         return mg_error_set(err, "%s: %zu column%s named for the %zu features of '%s'", ref->features_at,
                             ref->nfeatures, ref->nfeatures == 1 ? "" : "s", nfeatures,
-                            ref->path ? ref->path : ref->command[0]);
+                            model_name(ref));
     for (size_t i = 0; i < ref->nfeatures; i++) {
         if (mg_source_column_index(src, ref->features[i]) >= 0)
             continue;
@@ -114,7 +121,7 @@ static int check_positional(mg_scoring *s, const mg_model_ref *ref, const char *
         rc = mg_error_set(err, "%s: the %s '%s' names no features, so they bind by position, and %s; name the data "
                                "column of each of its %zu features, in order, with \"%s\": {\"features\": [...]} "
                                "(the binding: %s)",
-                          spec->path, champion ? "baseline model" : "model", ref->path ? ref->path : ref->command[0],
+                          spec->path, champion ? "baseline model" : "model", model_name(ref),
                           refused.s, nf, champion ? "baseline_model" : "model", note.s);
     free(refused.s);
     return rc;
@@ -153,6 +160,7 @@ static int load_model(mg_scoring *s, const mg_model_ref *ref, const char *what, 
     ms.timeout_seconds = ref->timeout_seconds;
     ms.batch_size = ref->batch_size;
     ms.format = mg_model_format_parse(ref->format);
+    ms.http = ref->http;
     s->model = mg_model_load(&ms, err);
     if (!s->model)
         return -1;
@@ -175,6 +183,8 @@ out:
     s->task = (int)mg_model_get_task(s->model);
     int external = mg_model_get_format(s->model) == MG_MODEL_EXTERNAL;
     s->batch_size = external ? (ref->batch_size ? ref->batch_size : MG_EXTERNAL_BATCH_DEFAULT) : NATIVE_BATCH;
+    if (ref->http) /* concurrency requests of batch_size rows in flight */
+        s->batch_size = mg_http_rows_per_call(ref->http, ref->batch_size);
     if (mg_model_scores_features(s->model))
         setup_gather(s, spec, src);
     if (s->task == MG_TASK_MULTICLASS && mg_model_class_label(s->model, 0)) {
@@ -182,7 +192,7 @@ out:
         for (size_t k = 0; k < s->noutputs; k++)
             s->class_labels[k] = mg_model_class_label(s->model, k);
     }
-    s->describe = mg_xasprintf("%s '%s' (%s)", what, ref->path ? ref->path : ref->command[0],
+    s->describe = mg_xasprintf("%s '%s' (%s)", what, model_name(ref),
                                mg_model_format_name(mg_model_get_format(s->model)));
     return 0;
 }
@@ -194,7 +204,7 @@ mg_scoring *mg_scoring_new(const mg_model_ref *model, const char *column, const 
     s->column = -1;
     s->data_path = spec->data_path;
     s->task = -1;
-    if (model && (model->path || model->command)) {
+    if (model && (model->path || model->command || model->http)) {
         if (load_model(s, model, what, spec, src, err) != 0) {
             mg_scoring_free(s);
             return NULL;

@@ -31,6 +31,7 @@ typedef struct mg_model_ref {
     char *path;              /* resolved against the spec folder; NULL if none */
     char *format;            /* "xgboost", "linear", "pmml" or NULL (detect) */
     char **command;          /* external scorer argv, NULL-terminated; NULL if none */
+    struct mg_http_config *http; /* an HTTP service (harness/spec_model_http.c); NULL if none */
     double timeout_seconds;
     size_t batch_size;
     /* "features": the data column of each model feature, in the model's
