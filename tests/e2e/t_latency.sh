@@ -1,7 +1,7 @@
 #!/bin/sh
-# End-to-end: the latency check (suite mgate.serving) on a native model and
-# on an external scorer that sleeps 50 ms per request
-# (tests/e2e/slow_scorer.py).  Bounds are 200 times apart from the figures
+# End-to-end: the latency check (suite mgate.serving) on a native model, on
+# an external scorer that sleeps 50 ms per request (tests/e2e/slow_scorer.py)
+# and on HTTP services (tests/serving/serve.py, --slow 0.05).  Bounds are 200 times apart from the figures
 # they judge, so no case depends on the machine's speed: 50 ms sleeps fail
 # max_p50_ms 10 and pass max_p50_ms 5000; a native model (microseconds)
 # passes max_p99_ms 1000.
@@ -131,6 +131,49 @@ run_mgate run "$G/g.json"
 expect_rc 1
 expect_eq "$(status)" error "status"
 expect_stdout_contains "scores from a prediction column have no latency"
+case_end
+
+# HTTP services (tests/serving/serve.py on 127.0.0.1, started by the gate):
+# the same margins, 50 ms sleeps against max_p50_ms 10 and 5000.
+SERVE="$ROOT/tests/serving/serve.py"
+FEATURES='["age", "income", "score", "tenure", "visits", "ratio", "delta", "z"]'
+# service PROTOCOL PATH 'EXTRA SERVE ARGS as JSON list items': a service as a model.
+service() {
+    shape=""
+    [ "$1" = jsonl ] || shape="\"task\": \"binary\", \"features\": $FEATURES,"
+    printf '{"url": "http://127.0.0.1:{PORT}%s", "protocol": "%s", %s "timeout": 10, "concurrency": 1, "batch_size": 8, "start": ["%s", "%s", "--protocol", "%s", "--port", "{PORT}"%s], "ready": "/health", "start_timeout": 20}' \
+        "$2" "$1" "$shape" "$PY" "$SERVE" "$1" "$3"
+}
+
+case_begin "an HTTP service (v2) that sleeps 50 ms per request fails max_p50_ms 10 and passes max_p50_ms 5000"
+gate "$(service v2 /v2/models/logistic/infer ', "--slow", "0.05"')" "{\"check\": \"latency\", \"max_p50_ms\": 10, $QUICK}"
+run_mgate run "$G/g.json"
+expect_rc 1
+expect_stdout_contains "> max_p50_ms 10"
+gate "$(service v2 /v2/models/logistic/infer ', "--slow", "0.05"')" "{\"check\": \"latency\", \"max_p50_ms\": 5000, $QUICK}"
+run_mgate run "$G/g.json"
+expect_rc 0
+case_end
+
+case_begin "each HTTP protocol's service passes generous bounds"
+for p in jsonl:/score v1:/v1/models/logistic:predict mlflow:/invocations; do
+    gate "$(service "${p%%:*}" "${p#*:}" '')" "{\"check\": \"latency\", \"max_p99_ms\": 5000, $QUICK}"
+    run_mgate run "$G/g.json"
+    expect_rc 0
+    expect_eq "$(status)" passed "${p%%:*} status"
+done
+case_end
+
+case_begin "an HTTP service that answers 500 while it is timed fails the check naming the URL"
+# Requests 1-25 score the 200 rows of the data pass (8 a request), 26 and 27
+# screen the sample of 10, 28 is the warm-up, 29 the first timed call.
+gate "$(service v1 /v1/models/logistic:predict ', "--fail-every", "29"')" "{\"check\": \"latency\", \"max_p50_ms\": 5000, $QUICK}"
+run_mgate run "$G/g.json"
+expect_rc 1
+expect_eq "$(status)" failed "status"
+expect_stdout_contains "while it was timed"
+expect_stdout_contains "HTTP 500"
+expect_stdout_contains "http://127.0.0.1:"
 case_end
 
 finish
