@@ -14,6 +14,7 @@
 #include "checks/plot_rows.h"
 #include "common/ticks.h"
 #include "common/xmem.h"
+#include "harness/data_input.h"
 #include "harness/scoring.h"
 
 static double now_seconds(void)
@@ -417,7 +418,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data
     }
     mg_tick_clock tick_clock;
     mg_tick_clock_start(&tick_clock);
-    mg_source *src = mg_source_open(spec->data_path, &so, err);
+    mg_source *src = mg_spec_open_data(spec, &so, err); /* data.path: files or globs */
     if (!src) {
         free(cols);
         return input_error(report, "data", err->msg);
@@ -430,7 +431,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data
         field_column[i] = mg_source_column_index(src, spec->fields[i].name);
     mg_check_env env;
     memset(&env, 0, sizeof env);
-    env.data_path = spec->data_path;
+    env.data_path = mg_source_path(src); /* the file a one-file glob matched */
     env.source = src;
     env.fields = spec->fields;
     env.nfields = spec->nfields;

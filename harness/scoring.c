@@ -9,6 +9,7 @@
 #include "common/suggest.h"
 #include "common/xmem.h"
 #include "score/model.h"
+#include "sources/data_files.h"
 
 struct mg_scoring {
     mg_model *model;
@@ -16,6 +17,7 @@ struct mg_scoring {
     long column;             /* when scoring from the data */
     const char *column_name;
     const char *data_path;
+    const mg_source *src;    /* names the file of a line when there are several */
     size_t noutputs;
     int task;
     char *describe;
@@ -156,6 +158,7 @@ mg_scoring *mg_scoring_new(const mg_model_ref *model, const char *column, const 
     mg_scoring *s = mg_xcalloc(1, sizeof *s);
     s->column = -1;
     s->data_path = spec->data_path;
+    s->src = src;
     s->task = -1;
     if (model && (model->path || model->command)) {
         if (load_model(s, model, what, spec, src, err) != 0) {
@@ -217,6 +220,14 @@ mg_model *mg_scoring_model(const mg_scoring *s) { return s->model; }
 const mg_binding *mg_scoring_binding(const mg_scoring *s) { return s->binding; }
 const char *mg_scoring_binding_note(const mg_scoring *s) { return s->binding_note; }
 
+/* "FILE:LINE" of a data line, naming its file when there are several. */
+static char *line_at(const mg_scoring *s, unsigned long line)
+{
+    if (mg_source_nfiles(s->src) < 2)
+        return mg_xasprintf("%s:%lu", s->data_path, line);
+    return mg_xasprintf("%s:%lu", mg_source_file(s->src, mg_line_file(line)), mg_line_local(line));
+}
+
 void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double *out, const char **why)
 {
     clear_why(s);
@@ -225,8 +236,10 @@ void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double
             const mg_value *v = &rows[i]->values[s->column];
             why[i] = NULL;
             if (mg_value_to_double(v, &out[i]) != 0 || !isfinite(out[i])) {
-                s->why[i] = mg_xasprintf("%s:%lu: %s: found '%.40s', expected a finite number", s->data_path,
-                                         rows[i]->line, s->column_name, v->text);
+                char *at = line_at(s, rows[i]->line);
+                s->why[i] = mg_xasprintf("%s: %s: found '%.40s', expected a finite number", at, s->column_name,
+                                         v->text);
+                free(at);
                 why[i] = s->why[i];
             }
         }
@@ -240,12 +253,14 @@ void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double
         why[i] = NULL;
         if (scored < 0)
             s->why[i] = mg_xasprintf("%s", err.msg);
-        else if (!s->ok[i])
+        else if (!s->ok[i]) {
             /* The library words the first failing row's reason; with batches
              * of one (native models) that is always this row's. */
-            s->why[i] = n == 1 && row_err.msg[0] ? mg_xasprintf("%s:%lu: %s", s->data_path, rows[i]->line, row_err.msg)
-                                                 : mg_xasprintf("%s:%lu: the model could not score this row",
-                                                                s->data_path, rows[i]->line);
+            char *at = line_at(s, rows[i]->line);
+            s->why[i] = n == 1 && row_err.msg[0] ? mg_xasprintf("%s: %s", at, row_err.msg)
+                                                 : mg_xasprintf("%s: the model could not score this row", at);
+            free(at);
+        }
         why[i] = s->why[i];
     }
 }

@@ -93,7 +93,14 @@ struct mg_source {
     char problem_msg[512];
     csv_state csv;
     jsonl_state jl;
+    struct mg_source_multi *multi; /* several files: source_multi.c; NULL for one */
 };
+
+/* source_multi.c: the outer source of several files. */
+mg_source_status mg_multi_next(mg_source *outer, mg_row *row, mg_error *err);
+int mg_multi_finish(mg_source *outer, char hex[65], mg_error *err);
+uint64_t mg_multi_bytes_read(const mg_source *outer);
+void mg_multi_free(mg_source *outer);
 
 int mg_csv_open(mg_source *src, char delimiter, mg_error *err);
 mg_source_status mg_csv_next(mg_source *src, mg_row *row, mg_error *err);

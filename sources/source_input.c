@@ -136,6 +136,8 @@ static const char *what_changed(const mg_source *src, uint64_t *now_size)
 
 int mg_source_finish(mg_source *src, char hex[65], mg_error *err)
 {
+    if (src->multi)
+        return mg_multi_finish(src, hex, err);
     if (!src->hash.ctx)
         return mg_error_set(err, "'%s': the data was already finished", src->path);
     char *scratch = mg_xmalloc(MG_CHUNK);
