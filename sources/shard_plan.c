@@ -80,34 +80,40 @@ static void add_piece(mg_shard_work *w, size_t *cap, size_t file, uint64_t begin
     p->whole = begin == 0 && end == size;
 }
 
-/* Whole files: the shard's run [first, last). */
+/* k/N of total, as integers: no overflow for any realistic size. */
+static uint64_t share(uint64_t total, size_t k, size_t nshards)
+{
+    return total / nshards * k + total % nshards * k / nshards;
+}
+
+/* Whole files: shard k takes the run [bound[k], bound[k+1]), where bound[k]
+ * is the file boundary whose running total of bytes is nearest to k/N of
+ * all (the earlier one on a tie), kept so that every shard has a file. */
 static void plan_by_file(const mg_data_files *files, size_t shard, size_t nshards, mg_shard_work *out)
 {
-    uint64_t total = 0;
+    uint64_t *before = mg_xcalloc(files->n + 1, sizeof *before); /* bytes before file i */
     for (size_t i = 0; i < files->n; i++)
-        total += files->files[i].size;
-    size_t bound[MG_SHARDS_MAX + 1];
-    bound[0] = 0;
-    bound[nshards] = files->n;
-    uint64_t running = 0;
-    size_t i = 0;
-    for (size_t k = 1; k < nshards; k++) {
-        /* k/N of the bytes, as a fraction of integers: no overflow for any
-         * realistic size (total * k < 2^64 up to 4 EiB at 4096 shards). */
-        uint64_t target = total / nshards * k + total % nshards * k / nshards;
-        while (i < files->n && running < target)
-            running += files->files[i++].size;
-        size_t b = i;
-        if (b < bound[k - 1] + 1)
-            b = bound[k - 1] + 1;
+        before[i + 1] = before[i] + files->files[i].size;
+    size_t lo = 0, hi = files->n; /* this shard's run */
+    size_t prev = 0, i = 0;
+    for (size_t k = 1; k <= shard + 1 && k < nshards; k++) {
+        uint64_t target = share(before[files->n], k, nshards);
+        while (i < files->n && before[i] < target)
+            i++;
+        size_t b = i > 0 && target - before[i - 1] <= before[i] - target ? i - 1 : i;
+        if (b < prev + 1)
+            b = prev + 1;
         if (b > files->n - (nshards - k))
             b = files->n - (nshards - k);
-        bound[k] = b;
-        while (i < b)
-            running += files->files[i++].size;
+        if (k == shard)
+            lo = b;
+        if (k == shard + 1)
+            hi = b;
+        prev = b;
     }
+    free(before);
     size_t cap = 0;
-    for (size_t f = bound[shard]; f < bound[shard + 1]; f++)
+    for (size_t f = lo; f < hi; f++)
         add_piece(out, &cap, f, 0, files->files[f].size, files->files[f].size);
 }
 
@@ -115,7 +121,7 @@ static void plan_by_file(const mg_data_files *files, size_t shard, size_t nshard
 static int byte_cut(const mg_data_files *files, mg_format format, size_t k, size_t nshards, uint64_t total,
                     cut *out, mg_error *err)
 {
-    uint64_t target = total / nshards * k + total % nshards * k / nshards;
+    uint64_t target = share(total, k, nshards);
     size_t f = 0;
     while (f + 1 < files->n && target >= files->files[f].size) {
         target -= files->files[f].size;
@@ -221,6 +227,14 @@ mg_source *mg_source_open_range(const char *path, const mg_source_options *opts,
         mg_source_free(src);
         return NULL;
     }
+    /* A CSV range from the start: its rows start after the header, read already. */
+    if (begin == 0 && src->format == MG_FORMAT_CSV &&
+        next_record_start(path, (uint64_t)src->at_open.st_size, 1, 0, &begin, err) != 0) {
+        mg_source_free(src);
+        return NULL;
+    }
+    if (begin > end)
+        begin = end;
     unsigned long lines = 0;
     /* The header (or JSONL column discovery) was read; what was read ahead
      * is dropped and reading starts again at begin. */
