@@ -66,7 +66,12 @@ static void header_problem(mg_source *outer, const mg_source *part, size_t col)
     const char *want = col < outer->ncolumns ? outer->columns[col] : NULL;
     const char *got = col < part->ncolumns ? part->columns[col] : NULL;
     const char *what = outer->format == MG_FORMAT_CSV ? "header" : "first object's keys";
-    if (outer->format == MG_FORMAT_JSONL && want)
+    if (!want && !got) /* the same kept columns, more or fewer past max_columns */
+        mg_source_set_problem(outer, MG_PROBLEM_MALFORMED, mg_line_encode(m->current, 1), 0, NULL, 0,
+                              "the %s differs from '%s': %zu columns, expected %zu as in '%s'; the rows of '%s' "
+                              "were not read",
+                              what, first, part->header_columns, outer->header_columns, first, here);
+    else if (outer->format == MG_FORMAT_JSONL && want)
         mg_source_set_problem(outer, MG_PROBLEM_MALFORMED, mg_line_encode(m->current, 1), 0, want, 0,
                               "the %s differ from '%s': no key '%s' here; the rows of '%s' were not read",
                               what, first, want, here);

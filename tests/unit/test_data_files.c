@@ -213,6 +213,19 @@ static void test_data_files_header_mismatch_names_both_files_and_the_column(void
     assert_non_null(strstr(rows, "at column 3: found no column, expected 'label'"));
     mg_source_free(s);
     free(rows);
+    /* Past max_columns: the kept names agree, the counts do not. */
+    free(b);
+    b = mg_xstrdup(tu_write("h-1.csv", "id,score,label,extra\n2,0.1,0,x\n"));
+    paths[1] = b;
+    mg_source_options o;
+    memset(&o, 0, sizeof o);
+    o.limits.max_columns = 2;
+    s = open_set(paths, 2, &o, &err);
+    rows = read_rows(s);
+    assert_non_null(strstr(rows, "the header differs from '"));
+    assert_non_null(strstr(rows, "': 4 columns, expected 3 as in '"));
+    mg_source_free(s);
+    free(rows);
     free(a);
     free(b);
     free(c);
@@ -274,6 +287,40 @@ static void test_data_files_max_rows_over_the_set_and_finish_hashes_the_rest(voi
     free(c);
 }
 
+static void test_data_files_a_file_changed_while_read_is_reported_by_finish(void **state)
+{
+    (void)state;
+    char *a = mg_xstrdup(tu_write("d-0.csv", "x\n1\n2\n"));
+    char *b = mg_xstrdup(tu_write("d-1.csv", "x\n3\n4\n"));
+    char *c = mg_xstrdup(tu_write("d-2.csv", "x\n5\n"));
+    const char *paths[] = {a, b, c};
+    mg_error err = {{0}};
+    mg_source *s = open_set(paths, 3, NULL, &err);
+    mg_row row;
+    /* Read into the second file, then append to it. */
+    do
+        assert_int_equal(mg_source_next(s, &row, &err), MG_SOURCE_ROW);
+    while (mg_line_file(row.line) == 0);
+    FILE *fp = fopen(b, "ab");
+    assert_non_null(fp);
+    fputs("9\n", fp);
+    fclose(fp);
+    size_t rows = 1;
+    while (mg_source_next(s, &row, &err) == MG_SOURCE_ROW)
+        rows++;
+    assert_int_equal(rows, 3); /* 4 and 5 were still read: the check comes at the end */
+    char hex[65];
+    assert_int_equal(mg_source_finish(s, hex, &err), -1);
+    char *want = mg_xasprintf("'%s': data changed while being read (its size changed", b);
+    if (!strstr(err.msg, want))
+        fail_msg("'%s' lacks '%s'", err.msg, want);
+    mg_source_free(s);
+    free(want);
+    free(a);
+    free(b);
+    free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_data_files_header_mismatch_names_both_files_and_the_column),
         cmocka_unit_test(test_data_files_jsonl_keys_in_any_order),
         cmocka_unit_test(test_data_files_max_rows_over_the_set_and_finish_hashes_the_rest),
+        cmocka_unit_test(test_data_files_a_file_changed_while_read_is_reported_by_finish),
     };
     return cmocka_run_group_tests_name("data_files", tests, NULL, NULL);
 }
