@@ -13,9 +13,11 @@
 #include "harness/data_input.h"
 #include "sources/shard_plan.h"
 
-enum { SHARDS_SET };
+enum { SHARDS_CHECK, SHARDS_SET };
 
 static const mg_option shards_options[] = {
+    [SHARDS_CHECK] = {"check", 0, NULL, "read every byte range as its shard would, to find a CSV\n"
+                                        "range that must be refused (a quoted line break)", 0, NULL, NULL, NULL},
     [SHARDS_SET] = CMD_SET_OPTION("change the spec before it is validated, as for\n"
                                   "'mgate run' (repeatable)"),
     {0},
@@ -28,11 +30,14 @@ const mg_cli cmd_shards_cli = {
     "docs/sharding.md).  Whole files when there are at least N of them, runs\n"
     "balanced by size; else byte ranges cut at record starts.  A CSV range\n"
     "is only known to be splittable when it is read: a quoted field holding\n"
-    "a line break makes that shard refuse.  Nothing is judged: sharded runs\n"
-    "and their merge are not built yet.\n",
+    "a line break makes that shard refuse; --check reads every range to find\n"
+    "such a refusal now.  Nothing is judged: sharded runs and their merge are\n"
+    "not built yet.\n",
 };
 
-const char cmd_shards_after[] = "exit status: 0 printed, 2 usage, spec or input error.\n";
+const char cmd_shards_after[] =
+    "exit status: 0 printed, 2 usage, spec or input error (with --check: a shard\n"
+    "would refuse its range).\n";
 
 static int parse_count(const char *text, size_t *out)
 {
@@ -44,7 +49,25 @@ static int parse_count(const char *text, size_t *out)
     return 0;
 }
 
-static int print_plan(const mg_spec *spec, size_t nshards)
+/* Reads one byte range as its shard would; 0, or -1 with err (a refusal). */
+static int read_range(const mg_spec *spec, const char *path, const mg_shard_piece *p, mg_error *err)
+{
+    mg_source_options so = {.format = spec->format, .delimiter = spec->delimiter, .limits = spec->limits};
+    so.limits.max_rows = 0;
+    mg_source *src = mg_source_open_range(path, &so, p->begin, p->end, err);
+    if (!src)
+        return -1;
+    mg_row row;
+    mg_source_status st;
+    while ((st = mg_source_next(src, &row, err)) == MG_SOURCE_ROW || st == MG_SOURCE_BAD_ROW)
+        ;
+    char hex[65];
+    int rc = st == MG_SOURCE_ERROR || mg_source_finish(src, hex, err) != 0 ? -1 : 0;
+    mg_source_free(src);
+    return rc;
+}
+
+static int print_plan(const mg_spec *spec, size_t nshards, int check)
 {
     mg_data_files files;
     mg_error err = {{0}};
@@ -67,6 +90,10 @@ static int print_plan(const mg_spec *spec, size_t nshards)
                 printf("  %s (whole, %" PRIu64 " bytes)\n", files.files[p->file].path, p->end);
             else
                 printf("  %s bytes %" PRIu64 "-%" PRIu64 "\n", files.files[p->file].path, p->begin, p->end);
+            if (check && !p->whole && read_range(spec, files.files[p->file].path, p, &err) != 0) {
+                fprintf(stderr, "mgate: error: shard %zu/%zu: %s\n", k + 1, nshards, err.msg);
+                status = MG_EXIT_USAGE;
+            }
         }
         mg_shard_work_free(&w);
     }
@@ -91,11 +118,12 @@ int cmd_shards(int argc, char **argv)
         mg_args_free(&args);
         return MG_EXIT_USAGE;
     }
+    int check = mg_args_count(&args, SHARDS_CHECK) > 0;
     mg_spec *spec = cmd_load_spec(args.operands[0], &args, SHARDS_SET, 0);
     mg_args_free(&args);
     if (!spec)
         return MG_EXIT_USAGE;
-    int status = print_plan(spec, nshards);
+    int status = print_plan(spec, nshards, check);
     mg_spec_free(spec);
     return status;
 }

@@ -145,6 +145,23 @@ done
 [ ! -s "$TMP/cuts" ] || fail "$(cat "$TMP/cuts")"
 case_end
 
+case_begin "mgate shards --check: a CSV with a quoted line break cannot be split by bytes"
+{ echo 'id,text,label,score'; i=1; while [ $i -le 60 ]; do
+    if [ $i -eq 30 ]; then printf '%d,"two\nlines",1,0.5\n' $i; else printf '%d,one,0,0.25\n' $i; fi
+    i=$((i + 1)); done; } >"$TMP/quoted.csv"
+printf '{"name": "q", "data": {"path": "quoted.csv", "label": "label", "prediction": "score"}}\n' >"$TMP/quoted.json"
+run_mgate shards "$TMP/quoted.json" 3
+expect_rc 0
+run_mgate shards "$TMP/quoted.json" 3 --check
+expect_rc 2
+expect_stderr_contains "quoted.csv:31: a quoted field"
+expect_stderr_contains "cannot be split into byte ranges for shards: split the data into several files"
+run_mgate shards "$TMP/whole.json" 7 --check
+expect_rc 0
+run_mgate run "$TMP/quoted.json"
+expect_rc 0
+case_end
+
 case_begin "mgate shards: a bad N is a usage error"
 run_mgate shards "$TMP/whole.json" 0
 expect_rc 2
