@@ -10,6 +10,7 @@
 #include "common/xmem.h"
 #include "score/http.h"
 #include "score/model.h"
+#include "sources/data_files.h"
 
 struct mg_scoring {
     mg_model *model;
@@ -17,6 +18,7 @@ struct mg_scoring {
     long column;             /* when scoring from the data */
     const char *column_name;
     const char *data_path;
+    const mg_source *src;    /* names the file of a line when there are several */
     size_t noutputs;
     int task;
     char *describe;
@@ -203,6 +205,7 @@ mg_scoring *mg_scoring_new(const mg_model_ref *model, const char *column, const 
     mg_scoring *s = mg_xcalloc(1, sizeof *s);
     s->column = -1;
     s->data_path = spec->data_path;
+    s->src = src;
     s->task = -1;
     if (model && (model->path || model->command || model->http)) {
         if (load_model(s, model, what, spec, src, err) != 0) {
@@ -290,6 +293,14 @@ mg_model *mg_scoring_model(const mg_scoring *s) { return s->model; }
 const mg_binding *mg_scoring_binding(const mg_scoring *s) { return s->binding; }
 const char *mg_scoring_binding_note(const mg_scoring *s) { return s->binding_note; }
 
+/* "FILE:LINE" of a data line, naming its file when there are several. */
+static char *line_at(const mg_scoring *s, unsigned long line)
+{
+    if (mg_source_nfiles(s->src) < 2)
+        return mg_xasprintf("%s:%lu", s->data_path, line);
+    return mg_xasprintf("%s:%lu", mg_source_file(s->src, mg_line_file(line)), mg_line_local(line));
+}
+
 /* Why row could not be scored.  The batch call words only the first failing
  * row's reason (row_err, given for a batch of one); a native model scores
  * the row again alone for its own, so a batch reports what one row at a
@@ -301,9 +312,10 @@ static char *unscored_why(mg_scoring *s, const mg_row *row, const mg_error *row_
         e = *row_err;
     else if (mg_model_get_format(s->model) != MG_MODEL_EXTERNAL)
         mg_model_score_row(s->model, s->binding, row, s->one_out, &e);
-    if (e.msg[0])
-        return mg_xasprintf("%s:%lu: %s", s->data_path, row->line, e.msg);
-    return mg_xasprintf("%s:%lu: the model could not score this row", s->data_path, row->line);
+    char *at = line_at(s, row->line);
+    char *why = e.msg[0] ? mg_xasprintf("%s: %s", at, e.msg) : mg_xasprintf("%s: the model could not score this row", at);
+    free(at);
+    return why;
 }
 
 void mg_scoring_gather(mg_scoring *s, size_t slot, const mg_row *row, const mg_typed *typed)
@@ -326,7 +338,9 @@ void mg_scoring_gather(mg_scoring *s, size_t slot, const mg_row *row, const mg_t
         }
         mg_error e = {{0}};
         if (mg_model_feature_value(s->model, s->binding, row, i, &fv[i], &e) < 0) {
-            s->gather_why[slot] = mg_xasprintf("%s:%lu: %s", s->data_path, row->line, e.msg);
+            char *at = line_at(s, row->line);
+            s->gather_why[slot] = mg_xasprintf("%s: %s", at, e.msg);
+            free(at);
             return;
         }
     }
@@ -359,8 +373,10 @@ void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double
             const mg_value *v = &rows[i]->values[s->column];
             why[i] = NULL;
             if (mg_value_to_double(v, &out[i]) != 0 || !isfinite(out[i])) {
-                s->why[i] = mg_xasprintf("%s:%lu: %s: found '%.40s', expected a finite number", s->data_path,
-                                         rows[i]->line, s->column_name, v->text);
+                char *at = line_at(s, rows[i]->line);
+                s->why[i] = mg_xasprintf("%s: %s: found '%.40s', expected a finite number", at, s->column_name,
+                                         v->text);
+                free(at);
                 why[i] = s->why[i];
             }
         }
