@@ -39,7 +39,8 @@
     CHECK(invariance) \
     CHECK(monotonic) \
     CHECK(adversarial_search) \
-    CHECK(fixtures)
+    CHECK(fixtures) \
+    CHECK(drift)
 
 /* Each row declares its definition here, so no header lists them again. */
 #define DECLARE(name) extern const mg_check_def mg_check_##name;

@@ -439,6 +439,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data
     env.limits = &spec->limits;
     env.examples = spec->examples;
     env.spec_dir = spec->dir;
+    env.source_options = &so;
     env.report = report;
     env.time_zone = spec->time_zone;
     env.positive_label = spec->positive_label;
