@@ -40,7 +40,9 @@
     CHECK(monotonic) \
     CHECK(adversarial_search) \
     CHECK(fixtures) \
-    CHECK(drift)
+    CHECK(drift) \
+    CHECK(prediction_drift) \
+    CHECK(label_drift)
 
 /* Each row declares its definition here, so no header lists them again. */
 #define DECLARE(name) extern const mg_check_def mg_check_##name;
