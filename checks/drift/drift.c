@@ -286,6 +286,8 @@ static void drift_begin(mg_check *c)
     mg_dengine_read_data(&s->e, c, ref_header, ref_row, s);
 }
 
+/* The current row's values as the runner read them (env->typed: each number is
+ * parsed once for every check). */
 static void drift_row(mg_check *c, const mg_row *row)
 {
     drift_state *s = c->state;
@@ -294,9 +296,18 @@ static void drift_row(mg_check *c, const mg_row *row)
     const mg_check_env *env = c->env;
     for (size_t k = 0; k < s->e.n; k++) {
         size_t i = s->field[k];
-        long col = env->field_column[i];
-        side_add(&s->e.feat[k].cur, &env->fields[i],
-                 col >= 0 && (size_t)col < row->nvalues ? &row->values[col] : NULL);
+        mg_dside *cur = &s->e.feat[k].cur;
+        const mg_typed *t = &env->typed[i];
+        if (t->state == MG_TYPED_NO_COLUMN || t->state == MG_TYPED_MISSING) {
+            cur->missing++;
+        } else if (t->state == MG_TYPED_WRONG || (cur->is_number && !isfinite(t->num))) {
+            cur->wrong_type++;
+        } else if (cur->is_number) {
+            mg_dside_add_number(cur, t->num);
+        } else {
+            const mg_value *v = &row->values[env->field_column[i]];
+            mg_dside_add_text(cur, v->text, v->len);
+        }
     }
 }
 

@@ -25,13 +25,8 @@
 #include <string.h>
 
 #include "checks/drift/drift_side.h"
+#include "checks/drift/sorted_copy.h"
 #include "common/xmem.h"
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* A side as a sorted weighted sample; exact when every weight is 1. */
 typedef struct sample {
@@ -45,7 +40,7 @@ static void sample_of(mg_dside *s, sample *out)
 {
     memset(out, 0, sizeof *out);
     if (s->keep_values) {
-        qsort(s->values, s->nvalues, sizeof *s->values, cmp_double);
+        mg_sort_doubles(s->values, s->nvalues);
         out->w = (mg_wsample){.values = s->values, .weights = NULL, .m = s->nvalues, .n = s->nvalues};
         out->exact = 1;
         return;

@@ -14,9 +14,11 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "checks/drift/drift_side.h"
+#include "checks/drift/sorted_copy.h"
 
 /* |got - want| <= tol, naming both on failure. */
 #define assert_double_equal(got, want, tol)                                                      \
@@ -223,6 +225,35 @@ static void test_drift_test_names_and_directions(void **state)
     assert_true(mg_drifted(&f, MG_DTEST_KS, 0.05));
 }
 
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The sketches' sort equals qsort on inputs that break naive quicksorts:
+ * sorted, reversed, all equal, organ pipe, few distinct, random. */
+static void test_drift_sort_doubles_equals_qsort(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    static double a[N], b[N];
+    for (int shape = 0; shape < 6; shape++) {
+        for (size_t n = 0; n <= N; n = n ? n * 3 + 1 : 1) {
+            rng_state = 99 + (uint64_t)shape;
+            for (size_t i = 0; i < n; i++) {
+                double x = shape == 0 ? (double)i : shape == 1 ? (double)(n - i) : shape == 2 ? 7.0
+                         : shape == 3 ? (double)(i < n / 2 ? i : n - i) : shape == 4 ? (double)(i % 3)
+                                                                         : normal(0, 1);
+                a[i] = b[i] = x;
+            }
+            mg_sort_doubles(a, n);
+            qsort(b, n, sizeof *b, by_value);
+            assert_memory_equal(a, b, n * sizeof *a);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_drift_texts_unseen_js_chi2),
         cmocka_unit_test(test_drift_refuses_empty_sides_and_bad_bins),
         cmocka_unit_test(test_drift_test_names_and_directions),
+        cmocka_unit_test(test_drift_sort_doubles_equals_qsort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
