@@ -5,6 +5,7 @@
  * edges in the caption; texts: the most frequent values), drawn from the
  * result's "<feature>.histogram" property (checks/drift/drift_report.c).
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,11 +44,11 @@ static void plot_feature(mg_html *h, const char *check, const char *feature, con
         top = a > top ? a : top;
         top = b > top ? b : top;
     }
-    top = top > 0 ? top * 1.1 : 1;
+    top = top > 0 ? ceil(top * 20) / 20 : 1; /* a multiple of 0.05: round ticks */
     char caption[700], htmlid[40];
     caption_of(check, feature, hist, caption, sizeof caption);
     snprintf(htmlid, sizeof htmlid, "plot-drift-%d", id);
-    mg_frame f = {0, (double)k, 0, top, 330, 220, 42, 12, 10, 36};
+    mg_frame f = {0, (double)k, 0, top, 330, 220, 50, 12, 10, 36};
     mg_svg_figure_begin(h, htmlid, caption, f.width, f.height);
     mg_svg_axes(h, &f, (int)(k < 10 ? k : 10), "bin", "share of values");
     for (size_t i = 0; i < k; i++) {
