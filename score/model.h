@@ -128,4 +128,27 @@ int mg_model_score_row(mg_model *m, const mg_binding *b, const mg_row *row, doub
 long mg_model_score_batch(mg_model *m, const mg_binding *b, const mg_row *rows, size_t n,
                           double *out, unsigned char *ok, mg_error *row_err, mg_error *err);
 
+/*
+ * Scoring from gathered features, for callers that have a row's numbers at
+ * hand already (the runner types every schema field once) and score many
+ * rows at a time.  mg_model_scores_features is 1 when the model can (xgboost),
+ * 0 when it needs the rows themselves (linear, PMML, external scorers).
+ *
+ * mg_model_feature_value reads feature i of row exactly as scoring does:
+ * 0 with *out set, 1 when missing (*out = NaN), -1 with err naming the
+ * feature when the value is not a number (the row cannot be scored).
+ *
+ * mg_model_score_features scores n rows of features (n * nfeatures doubles,
+ * row-major, NaN for a missing value), giving what mg_model_score_batch
+ * gives for the same rows: out holds n * noutputs values, ok[i] is 0 for a
+ * row whose outputs are not finite (row_err, when not NULL, gets the first
+ * such message).  Returns the number of rows scored, or -1 with err when
+ * the model cannot score features.
+ */
+int mg_model_scores_features(const mg_model *m);
+int mg_model_feature_value(const mg_model *m, const mg_binding *b, const mg_row *row, size_t i,
+                           double *out, mg_error *err);
+long mg_model_score_features(mg_model *m, const double *features, size_t n, double *out,
+                             unsigned char *ok, mg_error *row_err, mg_error *err);
+
 #endif

@@ -139,7 +139,7 @@ static int pmml_score_row(mg_model *m, const mg_binding *b, const mg_row *row, d
     return 0;
 }
 
-static const mg_model_ops pmml_ops = {pmml_free_impl, pmml_score_row, NULL};
+static const mg_model_ops pmml_ops = {pmml_free_impl, pmml_score_row, NULL, NULL};
 
 /* SAX hook: any DOCTYPE stops the parse before its content is read. */
 static void refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *ext_id,
