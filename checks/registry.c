@@ -40,6 +40,9 @@
     CHECK(monotonic) \
     CHECK(adversarial_search) \
     CHECK(fixtures) \
+    CHECK(drift) \
+    CHECK(prediction_drift) \
+    CHECK(label_drift) \
     CHECK(latency)
 
 /* Each row declares its definition here, so no header lists them again. */
