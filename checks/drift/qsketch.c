@@ -75,11 +75,19 @@ static void add_level(mg_qsketch *s)
     set_limits(s);
 }
 
-static void level_push(mg_qsketch *s, size_t h, double x)
+/* Makes room in level h (adding levels up to it) for `more` items. */
+static void level_reserve(mg_qsketch *s, size_t h, size_t more)
 {
     while (h >= s->nlevels)
         add_level(s);
-    s->level[h] = mg_xgrow(s->level[h], &s->cap[h], s->len[h] + 1, sizeof(double));
+    s->level[h] = mg_xgrow(s->level[h], &s->cap[h], s->len[h] + more, sizeof(double));
+}
+
+static void level_push(mg_qsketch *s, size_t h, double x)
+{
+    /* the common case (every value added goes here) without a call */
+    if (h >= s->nlevels || s->len[h] == s->cap[h])
+        level_reserve(s, h, 1);
     s->level[h][s->len[h]++] = x;
     s->retained++;
 }
@@ -88,17 +96,18 @@ static void level_push(mg_qsketch *s, size_t h, double x)
  * level h + 1; with an odd count the largest item stays behind. */
 static void compact(mg_qsketch *s, size_t h)
 {
-    double *items = s->level[h];
     size_t n = s->len[h], even = n & ~(size_t)1;
-    mg_sort_doubles(items, n);
+    mg_sort_doubles(s->level[h], n);
     size_t offset = (size_t)(next_random(&s->rng) >> 63);
+    level_reserve(s, h + 1, even / 2); /* may move the level arrays, not level h's items */
+    double *items = s->level[h], *up = s->level[h + 1] + s->len[h + 1];
     for (size_t i = offset; i < even; i += 2)
-        level_push(s, h + 1, items[i]);
-    items = s->level[h]; /* level_push may have moved the level array, not this level */
+        *up++ = items[i];
+    s->len[h + 1] += even / 2;
     if (n > even)
         items[0] = items[n - 1];
     s->len[h] = n - even;
-    s->retained -= even;
+    s->retained -= even / 2;
 }
 
 /* Lazily, as Apache DataSketches do: only once the sketch holds as many
