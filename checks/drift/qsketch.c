@@ -92,22 +92,41 @@ static void level_push(mg_qsketch *s, size_t h, double x)
     s->retained++;
 }
 
+static int is_sorted(const double *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (a[i] < a[i - 1])
+            return 0;
+    return 1;
+}
+
 /* Sorts level h and promotes every other item (from a random offset) to
- * level h + 1; with an odd count the largest item stays behind. */
+ * level h + 1; with an odd count the largest item stays behind.  The
+ * promoted run is merged into level h + 1, which so stays sorted when it was
+ * (always, but after mg_qsketch_add_item or a merge): only level 0 then
+ * needs a sort at its compaction, the others a check. */
 static void compact(mg_qsketch *s, size_t h)
 {
-    size_t n = s->len[h], even = n & ~(size_t)1;
-    mg_sort_doubles(s->level[h], n);
+    size_t n = s->len[h], even = n & ~(size_t)1, m = even / 2;
+    if (!is_sorted(s->level[h], n))
+        mg_sort_doubles(s->level[h], n);
     size_t offset = (size_t)(next_random(&s->rng) >> 63);
-    level_reserve(s, h + 1, even / 2); /* may move the level arrays, not level h's items */
-    double *items = s->level[h], *up = s->level[h + 1] + s->len[h + 1];
-    for (size_t i = offset; i < even; i += 2)
-        *up++ = items[i];
-    s->len[h + 1] += even / 2;
+    level_reserve(s, h + 1, m); /* may move the level arrays, not level h's items */
+    double *items = s->level[h], *up = s->level[h + 1];
+    /* merge from the back: up[0..old) and items[offset + 2j], j < m */
+    size_t old = s->len[h + 1], out = old + m, j = m;
+    while (j > 0) {
+        double x = items[offset + 2 * (j - 1)];
+        if (old > 0 && up[old - 1] > x)
+            up[--out] = up[--old];
+        else
+            up[--out] = x, j--;
+    }
+    s->len[h + 1] += m;
     if (n > even)
         items[0] = items[n - 1];
     s->len[h] = n - even;
-    s->retained -= even / 2;
+    s->retained -= m;
 }
 
 /* Lazily, as Apache DataSketches do: only once the sketch holds as many
