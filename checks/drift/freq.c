@@ -34,13 +34,36 @@ static mg_key128 fingerprint(const char *text, size_t len)
     return mg_key_hasher_done(&h);
 }
 
+/* The cache slot of a value: its length and first and last (up to) 8
+ * bytes, mixed.  Only a hint: a hit is confirmed by comparing the text. */
+static size_t recent_slot(const char *text, size_t len)
+{
+    uint64_t head = 0, tail = 0;
+    if (len)
+        memcpy(&head, text, len < 8 ? len : 8);
+    if (len > 8)
+        memcpy(&tail, text + len - 8, 8);
+    uint64_t h = (head ^ (tail * UINT64_C(0x9E3779B97F4A7C15)) ^ len) * UINT64_C(0xBF58476D1CE4E5B9);
+    return (size_t)(h >> 58) & (MG_FREQ_RECENT - 1);
+}
+
 void mg_freq_add(mg_freq *f, const char *text, size_t len, uint64_t count)
 {
     f->total += count;
+    size_t slot = recent_slot(text, len);
+    uint32_t hint = f->recent[slot];
+    if (hint) {
+        mg_freq_item *it = &f->items[hint - 1];
+        if (it->len == len && (len == 0 || memcmp(it->text, text, len) == 0)) {
+            it->count += count;
+            return;
+        }
+    }
     mg_key128 key = fingerprint(text, len);
     const mg_key_entry *seen = mg_keytable_find(&f->index, key);
     if (seen) {
         f->items[seen->line - 1].count += count;
+        f->recent[slot] = (uint32_t)seen->line;
         return;
     }
     if (f->nitems >= MG_FREQ_TRACK_MAX) {
@@ -57,6 +80,7 @@ void mg_freq_add(mg_freq *f, const char *text, size_t len, uint64_t count)
     it->text[len] = '\0';
     it->len = len;
     it->count = count;
+    f->recent[slot] = (uint32_t)f->nitems;
 }
 
 void mg_freq_merge(mg_freq *into, const mg_freq *from)

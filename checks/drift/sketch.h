@@ -177,6 +177,9 @@ int mg_wasserstein_sketch(const mg_qsketch *ref, double ref_min, double ref_max,
  * frequencies are written in full. */
 #define MG_FREQ_WRITE_MAX 1000
 
+/* Slots of mg_freq's cache of recently counted values (a power of two). */
+#define MG_FREQ_RECENT 64
+
 typedef struct mg_freq_item {
     char *text;     /* owned; may hold NUL bytes (len says how many) */
     size_t len;
@@ -199,6 +202,10 @@ typedef struct mg_freq {
     uint64_t total;      /* values counted */
     uint64_t untracked;  /* values not in items */
     mg_keytable index;   /* fingerprint -> item position + 1; private */
+    /* a direct-mapped cache in front of index: a cheap hash of the value ->
+     * item position + 1 (0 empty), confirmed by comparing the text, so a
+     * column of a few categories is counted without fingerprinting; private */
+    uint32_t recent[MG_FREQ_RECENT];
 } mg_freq;
 
 void mg_freq_init(mg_freq *f);
