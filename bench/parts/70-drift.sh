@@ -9,7 +9,10 @@
 #    of both sides kept for scipy-exact figures; the first 100000 rows).
 # Target: at most 30% added with a profile.  Times are CPU seconds (user +
 # system: mgate runs on one thread), each the lower of two runs, so that other
-# work on a shared machine does not count.
+# work on a shared machine does not count.  They still swing by a few points
+# of the percentage; for a load-proof before/after, count instructions:
+# valgrind --tool=callgrind "$build/mgate" run <gate> -q, with WORKLOAD_ROWS
+# small (docs/drift.md, "Speed and memory").
 set -eu
 build=$1
 data=$BENCH_DATA
