@@ -14,6 +14,7 @@
 #include "checks/plot_rows.h"
 #include "common/ticks.h"
 #include "common/xmem.h"
+#include "harness/read_ahead.h"
 #include "harness/run_check.h"
 #include "harness/run_progress.h"
 #include "harness/score_stage.h"
@@ -254,6 +255,8 @@ typedef struct pass {
     mg_running_check *rc;   /* per spec check */
     uint64_t records;    /* records read, bad ones included */
     uint64_t rows;       /* good rows read */
+    unsigned threads;    /* --threads: more than 1 reads on a thread of its own */
+    mg_progress progress;
 } pass;
 
 /* Read stage: opens the data source.  0, or -1 with the input error
@@ -330,7 +333,7 @@ static int pass_prepare_scoring(pass *p)
     p->scoring = needs_scores(spec);
     if (!p->scoring)
         return 0;
-    if (mg_score_stage_init(stage, spec, p->src, p->err) != 0) {
+    if (mg_score_stage_init(stage, spec, p->src, p->threads, p->err) != 0) {
         input_error(p->report, "model", p->err->msg);
         return -1;
     }
@@ -453,39 +456,72 @@ static void pass_check_row(pass *p, const mg_row *row)
 }
 
 /* The one pass over the data: read, type, check, score each row. */
-static void pass_read_rows(pass *p)
+/* The file cannot be read further: what was read is judged, and the reason
+ * is a failed testcase of its own. */
+static void pass_read_failed(pass *p)
+{
+    mg_result *res = mg_report_add(p->report, "data", "read", "input");
+    res->status = MG_STATUS_FAIL;
+    mg_result_set_message(res, "%s", p->err->msg);
+}
+
+/* Type, check and score stages, for one row of the data. */
+static void pass_take_row(void *ctx, const mg_row *row, uint64_t bytes_read)
+{
+    pass *p = ctx;
+    p->records++;
+    p->rows++;
+    if (p->progress.on && (p->rows & 0xffff) == 0)
+        mg_progress_tick(&p->progress, bytes_read, p->rows);
+    type_row(p->spec, p->field_column, row, p->typed);
+    pass_check_row(p, row);
+    if (p->scoring)
+        mg_score_stage_push(&p->stage, row, p->typed);
+}
+
+static void pass_take_problem(void *ctx, const mg_source_problem_info *prob)
+{
+    pass_check_problem(ctx, prob);
+}
+
+/* The read stage on this thread. */
+static void pass_read_here(pass *p)
 {
     mg_row row;
-    mg_progress prog;
-    mg_progress_init(&prog, p->spec->data_path);
     for (;;) {
         mg_source_status st = mg_source_next(p->src, &row, p->err);
         if (st == MG_SOURCE_END)
             break;
         if (st == MG_SOURCE_ERROR) {
-            /* The file cannot be read further: what was read is judged, and
-             * the reason is a failed testcase of its own. */
-            mg_result *res = mg_report_add(p->report, "data", "read", "input");
-            res->status = MG_STATUS_FAIL;
-            mg_result_set_message(res, "%s", p->err->msg);
+            pass_read_failed(p);
             break;
         }
-        if (st == MG_SOURCE_BAD_ROW) {
+        if (st == MG_SOURCE_BAD_ROW)
             pass_check_problem(p, mg_source_problem(p->src));
-            continue;
-        }
-        p->records++;
-        p->rows++;
-        if (prog.on && (p->rows & 0xffff) == 0)
-            mg_progress_tick(&prog, p->src, p->rows);
-        type_row(p->spec, p->field_column, &row, p->typed);
-        pass_check_row(p, &row);
-        if (p->scoring)
-            mg_score_stage_push(&p->stage, &row, p->typed);
+        else
+            pass_take_row(p, &row, p->progress.on ? mg_source_bytes_read(p->src) : 0);
+    }
+}
+
+/* The one pass over the data: read, type, check, score each row.  With
+ * more than one thread the read stage runs on its own (read_ahead.h); the
+ * rows reach the other stages in the same order either way. */
+static void pass_read_rows(pass *p)
+{
+    mg_progress_init(&p->progress, p->spec->data_path);
+    mg_error terr = {{0}};
+    mg_read_ahead *ra = p->threads > 1 ? mg_read_ahead_start(p->src, &terr) : NULL;
+    if (ra) {
+        mg_row_sink sink = {pass_take_row, pass_take_problem, p};
+        if (mg_read_ahead_drain(ra, &sink, p->err) != 0)
+            pass_read_failed(p);
+        mg_read_ahead_stop(ra);
+    } else {
+        pass_read_here(p);
     }
     if (p->scoring)
         mg_score_stage_flush(&p->stage);
-    mg_progress_done(&prog);
+    mg_progress_done(&p->progress);
 }
 
 /* Finishes every check (unless the data changed under us: then nothing is
@@ -524,11 +560,12 @@ static void pass_free(pass *p)
 
 /* Reads the data once through every check; data_sha256 gets the SHA-256
  * of the bytes read when the whole input was read unchanged. */
-static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data_sha256[65], char **baseline_sha,
-                               mg_error *err)
+static mg_run_outcome run_pass(const mg_spec *spec, unsigned threads, mg_report *report, char data_sha256[65],
+                               char **baseline_sha, mg_error *err)
 {
     pass p;
     memset(&p, 0, sizeof p);
+    p.threads = threads;
     p.spec = spec;
     p.report = report;
     p.err = err;
@@ -552,13 +589,24 @@ done:
     return outcome;
 }
 
+unsigned mg_run_default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 1 ? (unsigned)n : 1;
+}
+
 mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err)
+{
+    return mg_run_gate_threads(spec, mg_run_default_threads(), report, err);
+}
+
+mg_run_outcome mg_run_gate_threads(const mg_spec *spec, unsigned threads, mg_report *report, mg_error *err)
 {
     double t0 = now_seconds();
     fill_facts(spec, report);
     char data_sha256[65] = "";
     char *baseline_sha = NULL; /* recorded by the baseline, checked once the data's is known */
-    mg_run_outcome outcome = run_pass(spec, report, data_sha256, &baseline_sha, err);
+    mg_run_outcome outcome = run_pass(spec, threads, report, data_sha256, &baseline_sha, err);
 
     if (data_sha256[0]) {
         report->facts.data_sha256 = mg_xstrdup(data_sha256);
