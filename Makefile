@@ -140,13 +140,17 @@ sanitize:
 # ThreadSanitizer: the unit tests (their gates run with the default thread
 # count) and the end-to-end cases that run gates, threaded and not; a race
 # report fails the run (exit 66, and e2e cases look for it in stderr).
+# test_spec is left out: GCC 12's TSan runtime segfaults while starting that
+# binary, before main (in its interceptor set-up); it starts no thread.
 TSAN = -fsanitize=thread -fno-omit-frame-pointer
 TSAN_E2E ?= t_threads t_batch_scoring t_run t_metrics t_input t_limits t_adversarial
+TSAN_UNIT = $(filter-out %/test_spec,$(UNIT_BIN))
 tsan:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" EXTRA="$(TSAN)" build-all
+	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" sh tests/run-unit.sh build/tsan $(subst $(BUILD),build/tsan,$(TSAN_UNIT))
 	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" MGATE_SANITIZED=1 \
-	  $(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" EXTRA="$(TSAN)" unit-run e2e-run TESTS="$(TSAN_E2E)"
+	  $(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" EXTRA="$(TSAN)" e2e-run TESTS="$(TSAN_E2E)"
 
 # libFuzzer with ASan + UBSan (clang); FUZZ_SECONDS per target.  Builds in
 # build/fuzz; new corpus inputs and crash files stay under build/fuzz.
