@@ -33,7 +33,7 @@ same_for_threads demo "$ROOT/fixtures/demo/gate.json"
 expect_eq "$(jqr "$TMP/demo-1.json" '.verdict')" passed "verdict"
 case_end
 
-# 12,000 rows (three read chunks, many score batches) with every kind of
+# 12,000 rows (twelve read chunks, many score batches) with every kind of
 # damage spread over them: malformed records, a field over the limit, short
 # rows, wrong types, out-of-range and missing values, times out of order,
 # duplicate ids, text in a model feature.
