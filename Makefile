@@ -2,6 +2,8 @@
 #
 #   make            build ./mgate
 #   make test       unit tests (cmocka) + end-to-end tests of the binary
+#   make golden     the golden end-to-end cases (tests/golden; CASES="a b")
+#   make golden-update  rewrite their expectations from ./mgate, show the diff
 #   make demo       run the shipped example gate (fixtures/demo)
 #   make sanitize   the whole test suite under ASan + UBSan
 #   make tsan       the threaded runner under ThreadSanitizer (unit tests + e2e)
@@ -21,7 +23,7 @@ PREFIX   ?= /usr/local
 BUILD    ?= build/release
 OPT      ?= -O2 -g
 EXTRA    ?=
-PKGS      = jansson libxml-2.0 libcrypto
+PKGS      = jansson libxml-2.0 libcrypto gsl
 # Evaluated lazily so that the deps step can install pkg-config files first.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -pthread
@@ -32,7 +34,7 @@ CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra 
 LDFLAGS_ALL = $(EXTRA) $(LDFLAGS)
 
 MODULES   = common sources score checks reports harness
-LIB_SRC   = $(filter-out harness/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
+LIB_SRC   = $(filter-out harness/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c $(m)/*/*.c)))
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -53,7 +55,7 @@ BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps test test-unit test-e2e demo sanitize tsan coverage bench install clean \
-        build-all unit-run e2e-run fuzz fuzz-replay fuzzer-bins fuzz-merge
+        build-all unit-run e2e-run golden golden-update fuzz fuzz-replay fuzzer-bins fuzz-merge
 
 all: mgate
 
@@ -98,15 +100,27 @@ $(BUILD)/fuzzer/%: $(BUILD)/fuzz/%.o $(FUZZ_SUPPORT_OBJ) $(BUILD)/libmgate.a
 
 build-all: $(MGATE) $(UNIT_BIN) $(REPLAY_BIN)
 
-# Runs every unit test binary; each writes its own JUnit file,
-# $(BUILD)/test-results/<binary>.xml (cmocka's XML output cannot share one
-# file between binaries).  Tests that need the shared corpora (../shared, or
+# Runs every unit test binary through tests/run-unit.sh, which sets
+# CMOCKA_MESSAGE_OUTPUT=xml and CMOCKA_XML_FILE so that each writes its own
+# JUnit file, $(BUILD)/test-results/<binary>.xml (cmocka's XML output cannot
+# share one file between binaries), and takes the counts from those files.  Tests that need the shared corpora (../shared, or
 # $MGATE_SHARED) are skipped, by name, when those are absent.
 unit-run: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(BUILD) $(UNIT_BIN)
 
 e2e-run: $(MGATE)
 	@sh tests/e2e/run.sh $(MGATE) $(TESTS)
+
+# Golden cases (tests/golden/README.md): CASES="name ..." picks some.
+# golden-update rewrites their expect/ folders and shows what changed.
+golden: $(MGATE)
+	@sh tests/golden/run.sh $(MGATE) $(CASES)
+
+golden-update: $(MGATE)
+	@sh tests/golden/run.sh --update $(MGATE) $(CASES)
+	@git status --short -- tests/golden
+	@git --no-pager diff --stat -- tests/golden
+	@git --no-pager diff -- tests/golden
 
 # Each fuzz target once over its corpus, past crash inputs and seeds.
 fuzz-replay: $(REPLAY_BIN)
@@ -117,6 +131,7 @@ test:
 	@$(MAKE) --no-print-directory build-all
 	@$(MAKE) --no-print-directory unit-run
 	@$(MAKE) --no-print-directory e2e-run
+	@$(MAKE) --no-print-directory golden
 	@$(MAKE) --no-print-directory fuzz-replay
 
 test-unit:
@@ -135,7 +150,7 @@ sanitize:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory BUILD=build/sanitize OPT="-O1 -g" EXTRA="$(SAN)" build-all
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 MGATE_SANITIZED=1 \
-	  $(MAKE) --no-print-directory BUILD=build/sanitize OPT="-O1 -g" EXTRA="$(SAN)" unit-run e2e-run fuzz-replay
+	  $(MAKE) --no-print-directory BUILD=build/sanitize OPT="-O1 -g" EXTRA="$(SAN)" unit-run e2e-run golden fuzz-replay
 
 # ThreadSanitizer: the unit tests (their gates run with the default thread
 # count) and the end-to-end cases that run gates, threaded and not; a race
@@ -150,7 +165,7 @@ tsan:
 	@$(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" EXTRA="$(TSAN)" build-all
 	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" sh tests/run-unit.sh build/tsan $(subst $(BUILD),build/tsan,$(TSAN_UNIT))
 	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" MGATE_SANITIZED=1 \
-	  $(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" EXTRA="$(TSAN)" e2e-run TESTS="$(TSAN_E2E)"
+	  $(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" EXTRA="$(TSAN)" e2e-run golden TESTS="$(TSAN_E2E)"
 
 # libFuzzer with ASan + UBSan (clang); FUZZ_SECONDS per target.  Builds in
 # build/fuzz; new corpus inputs and crash files stay under build/fuzz.

@@ -10,6 +10,7 @@
 
 #include "checks/adv_common.h"
 #include "common/xmem.h"
+#include "sources/value_json.h"
 
 static int by_name(const void *a, const void *b)
 {
@@ -351,4 +352,21 @@ json_t *adv_case_expect_now(const adv_case_model *cm, const adv_case_result *r, 
     }
     json_object_set_new(e, "tolerance", json_real(tol));
     return e;
+}
+
+char *adv_case_line(const char *id, json_t *input, json_t *expect, const char *tag,
+                    const char *note)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(id));
+    json_object_set(o, "input", input);
+    if (expect)
+        json_object_set(o, "expect", expect);
+    if (tag)
+        json_object_set_new(o, "tags", json_pack("[s]", tag));
+    if (note)
+        json_object_set_new(o, "note", mg_text_json(note, strlen(note)));
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+    json_decref(o);
+    return s ? s : mg_xstrdup("{}");
 }

@@ -94,6 +94,12 @@ int adv_case_compare(const adv_case_model *cm, const json_t *expect, const adv_c
 json_t *adv_case_expect_now(const adv_case_model *cm, const adv_case_result *r, double tol,
                             double threshold);
 
+/* Prints a fixture-case line for row (compact JSON, keys sorted):
+ * {"id": id, "input": {...}, "tags": [tag], "note": note}, with "expect"
+ * when expect is not NULL (borrowed).  Returns a string the caller frees. */
+char *adv_case_line(const char *id, json_t *input, json_t *expect, const char *tag,
+                    const char *note);
+
 /* The case path of a `fixtures` check's options ("path", default "cases"),
  * resolved against the spec folder.  Returns a new string. */
 char *adv_fixtures_path(const json_t *options, const char *spec_dir);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/xmem.h"
+#include "sources/value_json.h"
 
 /* ------------------------------------------------------------------ */
 
@@ -229,86 +230,17 @@ int adv_decision(int task, const double *scores, size_t n, double threshold)
 
 /* ------------------------------------------------------------------ */
 
-static json_t *text_json(const char *t, size_t len)
-{
-    json_t *s = json_stringn(t, len);
-    if (s)
-        return s;
-    /* Not valid UTF-8 (or holds NUL): keep the bytes visible. */
-    char *buf = mg_xmalloc(len * 4 + 1);
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)t[i];
-        if (ch >= 0x20 && ch < 0x7f)
-            buf[o++] = (char)ch;
-        else
-            o += (size_t)snprintf(buf + o, 5, "\\x%02x", ch);
-    }
-    buf[o] = '\0';
-    s = json_string(buf);
-    free(buf);
-    return s ? s : json_string("");
-}
-
-/* Whole numbers as JSON integers, others as reals. */
-static json_t *number_json(double x)
-{
-    if (x == floor(x) && fabs(x) < 9007199254740992.0 && !(x == 0 && signbit(x)))
-        return json_integer((json_int_t)x);
-    return json_real(x);
-}
-
-json_t *adv_value_json(const mg_value *v)
-{
-    double d;
-    switch (v->kind) {
-    case MG_VALUE_ABSENT:
-        return NULL;
-    case MG_VALUE_NULL:
-        return json_null();
-    case MG_VALUE_BOOL:
-        return json_boolean(v->num != 0);
-    case MG_VALUE_NUMBER:
-        if (isfinite(v->num))
-            return number_json(v->num);
-        return text_json(v->text, v->len); /* JSON has no NaN/Inf: as text */
-    case MG_VALUE_TEXT:
-        if (v->len && mg_value_to_double(v, &d) == 0 && isfinite(d))
-            return number_json(d);
-        return text_json(v->text, v->len);
-    default:
-        return text_json(v->text, v->len);
-    }
-}
-
 json_t *adv_row_input(const adv_feature *f, size_t nf, const mg_row *row)
 {
     json_t *o = json_object();
     for (size_t i = 0; i < nf; i++) {
         if (f[i].column < 0 || (size_t)f[i].column >= row->nvalues)
             continue;
-        json_t *v = adv_value_json(&row->values[f[i].column]);
+        json_t *v = mg_value_json(&row->values[f[i].column]);
         if (v)
             json_object_set_new(o, f[i].name, v);
     }
     return o;
-}
-
-char *adv_case_line(const char *id, json_t *input, json_t *expect, const char *tag,
-                    const char *note)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(id));
-    json_object_set(o, "input", input);
-    if (expect)
-        json_object_set(o, "expect", expect);
-    if (tag)
-        json_object_set_new(o, "tags", json_pack("[s]", tag));
-    if (note)
-        json_object_set_new(o, "note", text_json(note, strlen(note)));
-    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-    json_decref(o);
-    return s ? s : mg_xstrdup("{}");
 }
 
 int adv_json_row_init(adv_json_row *r, const json_t *obj, const char *const *columns,

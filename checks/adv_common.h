@@ -1,6 +1,6 @@
 /*
  * adv_common.h - private helpers of the adversarial and fixture checks
- * (checks/adv_*.c, harness/cmd_fixture.c): a seeded reservoir sample of
+ * (checks/adv_*.c; nothing outside checks/ includes it): a seeded reservoir sample of
  * rows, the model's features and their columns, row variants with one value
  * replaced, guarded scoring (a NaN, an Inf or a dead scorer becomes a
  * finding, never a crash), and rows as JSON objects a user can paste into a
@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checks/adv_cases.h"
 #include "checks/check.h"
 #include "checks/stats.h"
 #include "score/model.h"
@@ -113,20 +114,10 @@ int adv_decision(int task, const double *scores, size_t n, double threshold);
 /* ------------------------------------------------------------------ */
 /* Rows as JSON                                                          */
 
-/* A JSON value for v: numbers (and text that reads as a finite number) as
- * numbers, booleans, null, text as strings; NULL for an absent value.
- * Invalid UTF-8 text is kept as a string of its bytes escaped "\xNN". */
-json_t *adv_value_json(const mg_value *v);
-
 /* The model features of row as a JSON object {"name": value, ...}
- * (absent values left out).  New reference. */
+ * (absent values left out; each value as mg_value_json makes it).  New
+ * reference. */
 json_t *adv_row_input(const adv_feature *f, size_t nf, const mg_row *row);
-
-/* Prints a fixture-case line for row (compact JSON, keys sorted):
- * {"id": id, "input": {...}, "tags": [tag], "note": note}, with "expect"
- * when expect is not NULL (borrowed).  Returns a string the caller frees. */
-char *adv_case_line(const char *id, json_t *input, json_t *expect, const char *tag,
-                    const char *note);
 
 /* A row built from a JSON object of field values, laid out in `columns`
  * (the row's values follow the columns; fields not named are absent).

@@ -8,10 +8,12 @@
 #   sh ci/install-deps.sh --build       only what building mgate needs (the GitHub Action)
 set -eu
 # The libraries the binary links (readelf -d mgate | grep NEEDED): jansson, libxml2,
-# libcsv, libcrypto; libc6 is always there.  tests/e2e/t_install.sh checks this list.
-RUNTIME_PACKAGES="libjansson4 libxml2 libcsv3 libssl3"
-BUILD_PACKAGES="gcc make pkg-config libjansson-dev libcsv-dev libxml2-dev libssl-dev"
-PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libssl-dev libxml2-utils lcov pkg-config jq time clang libclang-rt-14-dev"
+# libcsv, libcrypto, GSL (the drift statistics' distribution functions, and its
+# CBLAS that pkg-config's gsl links); libc6 is always there.  tests/e2e/t_install.sh checks this list.
+RUNTIME_PACKAGES="libjansson4 libxml2 libcsv3 libssl3 libgsl27 libgslcblas0"
+BUILD_PACKAGES="gcc make pkg-config libjansson-dev libcsv-dev libxml2-dev libssl-dev libgsl-dev"
+PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libssl-dev libgsl-dev libxml2-utils lcov pkg-config jq time clang libclang-rt-14-dev python3-yaml"
+# python3-yaml: tests/e2e/ci_steps.py reads the CI examples' YAML (t_ci_examples).
 # clang and its runtime (libFuzzer, sanitizers: only recommended by clang, so
 # named) build the `make fuzz` targets; `make test` replays them with gcc.
 # Node.js runs the test tools; a machine that already has it (from any source) keeps its own.
@@ -19,12 +21,13 @@ command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 
 missing() {
     command -v pkg-config >/dev/null 2>&1 || return 0
-    pkg-config --exists cmocka jansson libxml-2.0 libcrypto || return 0
+    pkg-config --exists cmocka jansson libxml-2.0 libcrypto gsl || return 0
     [ -f /usr/include/csv.h ] || return 0
     command -v xmllint >/dev/null 2>&1 || return 0
     command -v lcov >/dev/null 2>&1 || return 0
     command -v jq >/dev/null 2>&1 || return 0
     [ -x /usr/bin/time ] || return 0
+    /usr/bin/python3 -c 'import yaml' 2>/dev/null || return 0
     command -v clang >/dev/null 2>&1 || return 0
     set -- /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a
     [ -f "$1" ] || return 0

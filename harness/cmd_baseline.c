@@ -12,21 +12,34 @@
 
 #include "common/atomic_file.h"
 #include "common/sha256.h"
-#include "harness/cmd_set.h"
+#include "common/version.h"
+#include "harness/cmd_common.h"
 #include "harness/commands.h"
 #include "harness/runner.h"
 #include "harness/spec.h"
 
-const char cmd_baseline_usage[] =
-    "usage: mgate baseline GATE.json [-o FILE] [--set KEY.PATH=VALUE]...\n"
-    "\n"
+enum { BASELINE_OUTPUT, BASELINE_SET };
+
+static const mg_option baseline_options[] = {
+    [BASELINE_OUTPUT] = {"output", 'o', "FILE", "the baseline to write (default: the spec's \"baseline\")", 0,
+                         "a file name", "baseline.json", NULL},
+    [BASELINE_SET] = CMD_SET_OPTION("change the spec before it is validated, as for\n"
+                                    "'mgate run' (repeatable)"),
+    {0},
+};
+
+const mg_cli cmd_baseline_cli = {
+    "baseline", "GATE.json", baseline_options,
     "Scores the gate's data with its model (or reads data.prediction) and\n"
     "writes every metric of the task to FILE (default: the spec's \"baseline\")\n"
     "as {\"metrics\": {...}, \"facts\": {...}}.  The existing FILE is not read\n"
     "for the run: it may be absent or computed on other data.\n"
     "Facts: data and model sha256, rows, task, mgate version.  When FILE exists,\n"
     "the metrics that change are printed before it is replaced.  --set and\n"
-    "${NAME} in the spec work as for 'mgate run'; the facts record them.\n";
+    "${NAME} in the spec work as for 'mgate run'; the facts record them.\n",
+};
+
+const char cmd_baseline_after[] = "exit status: 0 written, 2 usage, spec or input error, 3 internal error.\n";
 
 static void print_changes(const char *path, const json_t *metrics)
 {
@@ -136,44 +149,16 @@ static int write_baseline(const char *out, const json_t *root)
 
 int cmd_baseline(int argc, char **argv)
 {
-    const char *spec_path = NULL, *out = NULL;
-    const char **sets = calloc((size_t)argc, sizeof *sets);
-    size_t nsets = 0;
-    mg_spec *spec = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--set") == 0) {
-            if (cmd_take_set(argc, argv, &i, sets, &nsets) != 0)
-                goto usage;
-        } else if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "mgate: error: '%s' needs a file name, e.g. '-o baseline.json'\n", argv[i]);
-                goto usage;
-            }
-            out = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "mgate: error: unknown option '%s'; see 'mgate baseline --help'\n", argv[i]);
-            goto usage;
-        } else if (!spec_path) {
-            spec_path = argv[i];
-        } else {
-            fprintf(stderr, "usage: mgate baseline GATE.json [-o FILE] [--set KEY.PATH=VALUE]...\n");
-            goto usage;
-        }
-    }
-    if (!spec_path) {
-        fprintf(stderr, "usage: mgate baseline GATE.json [-o FILE] [--set KEY.PATH=VALUE]...\n");
-        goto usage;
-    }
-    mg_spec_errors errs;
-    spec = mg_spec_load_with(spec_path, sets, nsets, &errs);
-    free(sets);
-    sets = NULL;
-    if (!spec) {
-        for (size_t i = 0; i < errs.count; i++)
-            fprintf(stderr, "mgate: error: %s\n", errs.msg[i]);
-        mg_spec_errors_free(&errs);
+    mg_args args;
+    if (mg_args_parse(&cmd_baseline_cli, argc, argv, &args) != 0 || cmd_one_spec(&cmd_baseline_cli, &args) != 0) {
+        mg_args_free(&args);
         return MG_EXIT_USAGE;
     }
+    const char *spec_path = args.operands[0], *out = mg_args_value(&args, BASELINE_OUTPUT);
+    mg_spec *spec = cmd_load_spec(spec_path, &args, BASELINE_SET, 0);
+    mg_args_free(&args);
+    if (!spec)
+        return MG_EXIT_USAGE;
     int status = MG_EXIT_USAGE;
     char *default_out = NULL;
     mg_report *r = NULL;
@@ -230,7 +215,4 @@ out:
     free(default_out);
     mg_spec_free(spec);
     return status;
-usage:
-    free(sets);
-    return MG_EXIT_USAGE;
 }

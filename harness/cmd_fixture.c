@@ -21,26 +21,45 @@
 #include <sys/stat.h>
 
 #include "checks/adv_cases.h"
-#include "checks/adv_common.h"
 #include "common/atomic_file.h"
 #include "common/mkdirs.h"
 #include "common/suggest.h"
 #include "common/xmem.h"
-#include "harness/cmd_set.h"
+#include "harness/cmd_common.h"
 #include "harness/commands.h"
 #include "harness/spec.h"
 #include "score/model.h"
+#include "sources/value_json.h"
 
-const char cmd_fixture_usage[] =
-    "usage: mgate fixture add GATE.json (--row FILE:LINE | --json '{...}') [--id ID]\n"
-    "                         [--tag TAG] [--note TEXT] [--to FILE] [--allow-unknown]\n"
-    "       mgate fixture update GATE.json [--dry-run]\n"
-    "       (both also take [--set KEY.PATH=VALUE]..., as 'mgate run' does)\n"
-    "\n"
-    "Fixture cases are JSON Lines under the path of the gate's \"fixtures\" check:\n"
-    "  {\"id\": \"...\", \"input\": {...}, \"expect\": {\"label\": 1, \"score\": 0.93,\n"
-    "   \"tolerance\": 1e-06}, \"tags\": [\"edge\"], \"note\": \"why / ticket\"}\n"
-    "\n"
+#define FIXTURE_SET_HELP "change the spec before it is validated, as for\n'mgate run' (repeatable)"
+
+enum { ADD_ROW, ADD_JSON, ADD_ID, ADD_TAG, ADD_NOTE, ADD_TO, ADD_ALLOW_UNKNOWN, ADD_SET };
+
+static const mg_option add_options[] = {
+    [ADD_ROW] = {"row", 0, "FILE:LINE", "the input: the data row starting on that line", MG_OPT_IN_OPERANDS,
+                 "FILE:LINE", "data.csv:17", NULL},
+    [ADD_JSON] = {"json", 0, "'{...}'", "the input: a JSON object of field values", MG_OPT_IN_OPERANDS,
+                  "a JSON object", "'{\"amount\": 800}'", NULL},
+    [ADD_ID] = {"id", 0, "ID", "the case's id (default case-N, the first N free)", 0, NULL, NULL, NULL},
+    [ADD_TAG] = {"tag", 0, "TAG", "its tag (default \"regression\")", 0, NULL, NULL, NULL},
+    [ADD_NOTE] = {"note", 0, "TEXT", "why the case exists, e.g. a ticket", 0, NULL, NULL, NULL},
+    [ADD_TO] = {"to", 0, "FILE", "the case file to append to", 0, "a file name", NULL, NULL},
+    [ADD_ALLOW_UNKNOWN] = {"allow-unknown", 0, NULL, "keep --json fields the model has no feature for", 0, NULL,
+                           NULL, NULL},
+    [ADD_SET] = CMD_SET_OPTION(FIXTURE_SET_HELP),
+    {0},
+};
+
+enum { UPDATE_DRY_RUN, UPDATE_SET };
+
+static const mg_option update_options[] = {
+    [UPDATE_DRY_RUN] = {"dry-run", 0, NULL, "print the changes without writing them", 0, NULL, NULL, NULL},
+    [UPDATE_SET] = CMD_SET_OPTION(FIXTURE_SET_HELP),
+    {0},
+};
+
+const mg_cli cmd_fixture_add_cli = {
+    "fixture add", "GATE.json (--row FILE:LINE | --json '{...}')", add_options,
     "add     scores the input (a data row at FILE:LINE, or a JSON object of field\n"
     "        values) with the gate's model and appends a case that records the\n"
     "        model's current output, for review.  The case is printed.  It goes to\n"
@@ -48,18 +67,22 @@ const char cmd_fixture_usage[] =
     "        in the check's folder.  --tag defaults to \"regression\".  A --json\n"
     "        field the model has no feature for is an error (a typo would record\n"
     "        the feature as missing) unless --allow-unknown; a --row keeps only\n"
-    "        the model's features of the row.\n"
+    "        the model's features of the row.\n",
+};
+
+const mg_cli cmd_fixture_update_cli = {
+    "fixture update", "GATE.json", update_options,
     "update  re-scores every case after an intended model change and prints each\n"
     "        expectation that changes (old -> new), then rewrites the case files\n"
-    "        atomically.  --dry-run prints without writing.\n"
-    "\n"
-    "exit status: 0 done, 2 usage or input error, 3 internal error.\n";
+    "        atomically.  --dry-run prints without writing.\n",
+};
 
-/* The --set arguments, taken out of argv by cmd_fixture. */
-typedef struct fx_sets {
-    const char **v;
-    size_t n;
-} fx_sets;
+const char cmd_fixture_about[] =
+    "Fixture cases are JSON Lines under the path of the gate's \"fixtures\" check:\n"
+    "  {\"id\": \"...\", \"input\": {...}, \"expect\": {\"label\": 1, \"score\": 0.93,\n"
+    "   \"tolerance\": 1e-06}, \"tags\": [\"edge\"], \"note\": \"why / ticket\"}\n";
+
+const char cmd_fixture_after[] = "exit status: 0 done, 2 usage or input error, 3 internal error.\n";
 
 typedef struct fx_ctx {
     mg_spec *spec;
@@ -69,14 +92,6 @@ typedef struct fx_ctx {
     adv_case_model cm;
 } fx_ctx;
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "mgate: error: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "; see 'mgate fixture --help'\n");
-    return MG_EXIT_USAGE;
-}
-
 static void ctx_free(fx_ctx *x)
 {
     adv_case_model_free(&x->cm);
@@ -85,18 +100,14 @@ static void ctx_free(fx_ctx *x)
     mg_spec_free(x->spec);
 }
 
-/* Loads the spec, finds its fixtures check, loads and binds the model. */
-static int ctx_open(fx_ctx *x, const char *spec_path, const fx_sets *sets)
+/* Loads the spec (with the --set values of option row set_row), finds its
+ * fixtures check, loads and binds the model. */
+static int ctx_open(fx_ctx *x, const char *spec_path, const mg_args *args, size_t set_row)
 {
     memset(x, 0, sizeof *x);
-    mg_spec_errors errs;
-    x->spec = mg_spec_load_with(spec_path, sets->v, sets->n, &errs);
-    if (!x->spec) {
-        for (size_t i = 0; i < errs.count; i++)
-            fprintf(stderr, "mgate: error: %s\n", errs.msg[i]);
-        mg_spec_errors_free(&errs);
+    x->spec = cmd_load_spec(spec_path, args, set_row, 0);
+    if (!x->spec)
         return MG_EXIT_USAGE;
-    }
     const mg_check_spec *fx = NULL;
     for (size_t i = 0; i < x->spec->nchecks && !fx; i++)
         if (x->spec->checks[i].def && strcmp(x->spec->checks[i].def->name, "fixtures") == 0)
@@ -121,10 +132,7 @@ static int ctx_open(fx_ctx *x, const char *spec_path, const fx_sets *sets)
     ms.command = (const char *const *)x->spec->model.command;
     ms.timeout_seconds = x->spec->model.timeout_seconds;
     ms.batch_size = x->spec->model.batch_size;
-    if (x->spec->model.format)
-        ms.format = strcmp(x->spec->model.format, "xgboost") == 0  ? MG_MODEL_XGBOOST
-                    : strcmp(x->spec->model.format, "linear") == 0 ? MG_MODEL_LINEAR
-                                                                   : MG_MODEL_PMML;
+    ms.format = mg_model_format_parse(x->spec->model.format);
     mg_error err = {{0}};
     x->model = mg_model_load(&ms, &err);
     const mg_model_ref *ref = &x->spec->model;
@@ -148,7 +156,7 @@ static json_t *row_input(fx_ctx *x, const char *arg)
     char *end = NULL;
     unsigned long line = colon ? strtoul(colon + 1, &end, 10) : 0;
     if (!colon || colon == arg || !end || *end || line == 0) {
-        usage_error("'--row %s': expected FILE:LINE, e.g. data.csv:17", arg);
+        mg_cli_usage_error(&cmd_fixture_add_cli, "'--row %s': expected FILE:LINE, e.g. data.csv:17", arg);
         return NULL;
     }
     char *file = mg_xstrndup(arg, (size_t)(colon - arg));
@@ -200,7 +208,7 @@ static json_t *row_input(fx_ctx *x, const char *arg)
             long c = mg_source_column_index(src, x->cm.columns[i]);
             if (c < 0 || (size_t)c >= row.nvalues)
                 continue;
-            json_t *v = adv_value_json(&row.values[c]);
+            json_t *v = mg_value_json(&row.values[c]);
             if (v)
                 json_object_set_new(input, x->cm.columns[i], v);
         }
@@ -269,43 +277,86 @@ static int write_lines(const char *path, char *const *lines, size_t n)
     return 0;
 }
 
-static int fixture_add(int argc, char **argv, const fx_sets *sets)
+/* The input of the new case: the --json object (its fields checked unless
+ * allow_unknown) or the --row.  A new reference, or NULL after printing why. */
+static json_t *add_input(fx_ctx *x, const char *jsn, const char *row, int allow_unknown)
 {
-    const char *spec_path = NULL, *row = NULL, *jsn = NULL, *id = NULL, *tag = "regression", *note = NULL,
-               *to = NULL;
-    int allow_unknown = 0;
-    for (int i = 2; i < argc; i++) {
-        const char **slot = NULL;
-        if (!strcmp(argv[i], "--row"))
-            slot = &row;
-        else if (!strcmp(argv[i], "--json"))
-            slot = &jsn;
-        else if (!strcmp(argv[i], "--id"))
-            slot = &id;
-        else if (!strcmp(argv[i], "--tag"))
-            slot = &tag;
-        else if (!strcmp(argv[i], "--note"))
-            slot = &note;
-        else if (!strcmp(argv[i], "--to"))
-            slot = &to;
-        else if (!strcmp(argv[i], "--allow-unknown"))
-            allow_unknown = 1;
-        else if (argv[i][0] == '-' && argv[i][1])
-            return usage_error("unknown option '%s'", argv[i]);
-        else if (!spec_path)
-            spec_path = argv[i];
-        else
-            return usage_error("unexpected argument '%s'", argv[i]);
-        if (slot) {
-            if (i + 1 >= argc)
-                return usage_error("'%s' needs a value", argv[i]);
-            *slot = argv[++i];
-        }
+    if (!jsn)
+        return row_input(x, row);
+    json_error_t je;
+    json_t *input = json_loads(jsn, JSON_REJECT_DUPLICATES, &je);
+    if (!input || !json_is_object(input)) {
+        fprintf(stderr, "mgate: error: --json:%d:%d: %s\n", je.line, je.column,
+                input ? "expected an object of field values" : je.text);
+        json_decref(input);
+        return NULL;
     }
-    if (!spec_path || (!row == !jsn))
-        return usage_error("%s", "give GATE.json and one of --row FILE:LINE or --json '{...}'");
+    if (!allow_unknown && check_input_fields(x, input) != 0) {
+        json_decref(input);
+        return NULL;
+    }
+    return input;
+}
+
+/* Loads the cases that exist (none when the path does not exist yet).
+ * Returns 0, or -1 after printing why. */
+static int load_existing_cases(const fx_ctx *x, adv_cases *cs)
+{
+    mg_error err = {{0}};
+    char **files = NULL;
+    size_t nfiles = 0;
+    if (adv_case_files(x->cases_path, 1, &files, &nfiles, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return -1;
+    }
+    for (size_t i = 0; i < nfiles; i++)
+        free(files[i]);
+    free(files);
+    if (nfiles && adv_cases_load(cs, x->cases_path, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* The id of the new case: id, or case-N with the first free N.  Returns a
+ * new string, or NULL after printing that a case already has id. */
+static char *new_case_id(const adv_cases *cs, const char *id)
+{
+    char *made = NULL;
+    for (size_t n = cs->n + 1; !id; n++) {
+        free(made);
+        made = mg_xasprintf("case-%zu", n);
+        int taken = 0;
+        for (size_t i = 0; i < cs->n; i++)
+            taken |= cs->c[i].id && !strcmp(cs->c[i].id, made);
+        if (!taken)
+            return made;
+    }
+    for (size_t i = 0; i < cs->n; i++)
+        if (cs->c[i].id && !strcmp(cs->c[i].id, id)) {
+            fprintf(stderr, "mgate: error: %s:%lu: a case with id '%s' exists; choose another --id\n",
+                    cs->c[i].file, cs->c[i].line, id);
+            return NULL;
+        }
+    return mg_xstrdup(id);
+}
+
+static int fixture_add(const mg_args *args)
+{
+    const char *spec_path = args->operands[0], *row = mg_args_value(args, ADD_ROW),
+               *jsn = mg_args_value(args, ADD_JSON), *id = mg_args_value(args, ADD_ID),
+               *tag = mg_args_value(args, ADD_TAG), *note = mg_args_value(args, ADD_NOTE),
+               *to = mg_args_value(args, ADD_TO);
+    int allow_unknown = mg_args_count(args, ADD_ALLOW_UNKNOWN) > 0;
+    if (!tag)
+        tag = "regression";
+    if (!row == !jsn) {
+        mg_cli_usage_error(&cmd_fixture_add_cli, "give one of --row FILE:LINE or --json '{...}'");
+        return MG_EXIT_USAGE;
+    }
     fx_ctx x;
-    int status = ctx_open(&x, spec_path, sets);
+    int status = ctx_open(&x, spec_path, args, ADD_SET);
     json_t *input = NULL;
     adv_cases cs;
     memset(&cs, 0, sizeof cs);
@@ -313,53 +364,13 @@ static int fixture_add(int argc, char **argv, const fx_sets *sets)
     if (status != MG_EXIT_PASS)
         goto out;
     status = MG_EXIT_USAGE;
-    if (jsn) {
-        json_error_t je;
-        input = json_loads(jsn, JSON_REJECT_DUPLICATES, &je);
-        if (!input || !json_is_object(input)) {
-            fprintf(stderr, "mgate: error: --json:%d:%d: %s\n", je.line, je.column,
-                    input ? "expected an object of field values" : je.text);
-            goto out;
-        }
-        if (!allow_unknown && check_input_fields(&x, input) != 0)
-            goto out;
-    } else if (!(input = row_input(&x, row))) {
+    input = add_input(&x, jsn, row, allow_unknown);
+    if (!input || load_existing_cases(&x, &cs) != 0)
         goto out;
-    }
-    /* Existing cases: the new id must be new. */
-    mg_error err = {{0}};
-    char **files = NULL;
-    size_t nfiles = 0;
-    if (adv_case_files(x.cases_path, 1, &files, &nfiles, &err) != 0) {
-        fprintf(stderr, "mgate: error: %s\n", err.msg);
+    gen_id = new_case_id(&cs, id);
+    if (!gen_id)
         goto out;
-    }
-    for (size_t i = 0; i < nfiles; i++)
-        free(files[i]);
-    free(files);
-    if (nfiles && adv_cases_load(&cs, x.cases_path, &err) != 0) {
-        fprintf(stderr, "mgate: error: %s\n", err.msg);
-        goto out;
-    }
-    if (!id) {
-        /* case-N with the first free N */
-        for (size_t n = cs.n + 1;; n++) {
-            free(gen_id);
-            gen_id = mg_xasprintf("case-%zu", n);
-            int taken = 0;
-            for (size_t i = 0; i < cs.n; i++)
-                taken |= cs.c[i].id && !strcmp(cs.c[i].id, gen_id);
-            if (!taken)
-                break;
-        }
-        id = gen_id;
-    }
-    for (size_t i = 0; i < cs.n; i++)
-        if (cs.c[i].id && !strcmp(cs.c[i].id, id)) {
-            fprintf(stderr, "mgate: error: %s:%lu: a case with id '%s' exists; choose another --id\n", cs.c[i].file,
-                    cs.c[i].line, id);
-            goto out;
-        }
+    id = gen_id;
     adv_case_result r;
     adv_case_score(&x.cm, input, &r);
     if (r.broken) {
@@ -424,24 +435,12 @@ static char *expect_text(const json_t *e)
     return s ? s : mg_xstrdup("?");
 }
 
-static int fixture_update(int argc, char **argv, const fx_sets *sets)
+static int fixture_update(const mg_args *args)
 {
-    const char *spec_path = NULL;
-    int dry = 0;
-    for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--dry-run"))
-            dry = 1;
-        else if (argv[i][0] == '-' && argv[i][1])
-            return usage_error("unknown option '%s'", argv[i]);
-        else if (!spec_path)
-            spec_path = argv[i];
-        else
-            return usage_error("unexpected argument '%s'", argv[i]);
-    }
-    if (!spec_path)
-        return usage_error("%s", "give GATE.json");
+    const char *spec_path = args->operands[0];
+    int dry = mg_args_count(args, UPDATE_DRY_RUN) > 0;
     fx_ctx x;
-    int status = ctx_open(&x, spec_path, sets);
+    int status = ctx_open(&x, spec_path, args, UPDATE_SET);
     adv_cases cs;
     memset(&cs, 0, sizeof cs);
     char **newraw = NULL;
@@ -521,30 +520,55 @@ out:
     return status;
 }
 
+/* The subcommands: each line's table and handler. */
+static const struct {
+    const char *name;
+    const mg_cli *cli;
+    int (*run)(const mg_args *args);
+} fixture_commands[] = {
+    {"add", &cmd_fixture_add_cli, fixture_add},
+    {"update", &cmd_fixture_update_cli, fixture_update},
+};
+
+#define NFIXTURE_COMMANDS (sizeof fixture_commands / sizeof *fixture_commands)
+
+/* The index of the subcommand named name, or -1 after printing why. */
+static int find_subcommand(const char *name)
+{
+    const char *names[NFIXTURE_COMMANDS + 1] = {0};
+    for (size_t i = 0; i < NFIXTURE_COMMANDS; i++) {
+        if (name && strcmp(fixture_commands[i].name, name) == 0)
+            return (int)i;
+        names[i] = fixture_commands[i].name;
+    }
+    const char *near = name ? mg_suggest(name, names) : NULL;
+    if (!name)
+        fprintf(stderr, "mgate: error: expected 'add' or 'update'; see 'mgate fixture --help'\n");
+    else
+        fprintf(stderr, "mgate: error: unknown subcommand '%s'%s%s%s (expected 'add' or 'update'); see 'mgate "
+                        "fixture --help'\n", name, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    return -1;
+}
+
 int cmd_fixture(int argc, char **argv)
 {
-    if (argc < 2)
-        return usage_error("%s", "expected 'add' or 'update'");
-    /* --set pairs are taken out here so both subcommands accept them. */
-    fx_sets sets = {calloc((size_t)argc, sizeof *sets.v), 0};
-    char **rest = calloc((size_t)argc + 1, sizeof *rest);
-    int nrest = 0, status = MG_EXIT_USAGE;
-    for (int i = 0; i < argc; i++) {
-        if (i >= 2 && strcmp(argv[i], "--set") == 0) {
-            if (cmd_take_set(argc, argv, &i, sets.v, &sets.n) != 0)
-                goto out;
-        } else {
-            rest[nrest++] = argv[i];
-        }
+    int k = find_subcommand(argc >= 2 ? argv[1] : NULL);
+    if (k < 0)
+        return MG_EXIT_USAGE;
+    const mg_cli *cli = fixture_commands[k].cli;
+    mg_args args;
+    int status = MG_EXIT_USAGE;
+    if (mg_args_parse(cli, argc - 1, argv + 1, &args) != 0)
+        goto out;
+    if (args.noperands != 1) {
+        if (args.noperands == 0)
+            mg_cli_usage_error(cli, "give GATE.json");
+        else
+            mg_cli_usage_error(cli, "unexpected argument '%s'", args.operands[1]);
+        goto out;
     }
-    if (!strcmp(argv[1], "add"))
-        status = fixture_add(nrest, rest, &sets);
-    else if (!strcmp(argv[1], "update"))
-        status = fixture_update(nrest, rest, &sets);
-    else
-        status = usage_error("unknown subcommand '%s' (expected 'add' or 'update')", argv[1]);
+    status = fixture_commands[k].run(&args);
 out:
-    free(rest);
-    free(sets.v);
+    mg_args_free(&args);
     return status;
 }

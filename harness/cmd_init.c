@@ -27,10 +27,23 @@
 #include "harness/runner.h"
 #include "harness/spec.h"
 
-const char cmd_init_usage[] =
-    "usage: mgate init DATA [--label COL] [--id COL] [--time COL] [--model FILE]\n"
-    "                  [-o gate.json] [--force]\n"
-    "\n"
+enum { INIT_LABEL, INIT_ID, INIT_TIME, INIT_MODEL, INIT_OUTPUT, INIT_FORCE };
+
+static const mg_option init_options[] = {
+    [INIT_LABEL] = {"label", 0, "COL", "the label column", 0, "a column name", NULL, NULL},
+    [INIT_ID] = {"id", 0, "COL", "the id column (must be unique up to 1% of rows)", 0, "a column name", NULL, NULL},
+    [INIT_TIME] = {"time", 0, "COL", "the event-time column; epoch seconds count as times", 0, "a column name",
+                   NULL, NULL},
+    [INIT_MODEL] = {"model", 0, "FILE", "the model to gate (XGBoost JSON, linear JSON, PMML)", 0, "a file name",
+                    NULL, NULL},
+    [INIT_OUTPUT] = {"output", 'o', "FILE", "the spec to write (default gate.json)", 0, "a file name", "gate.json",
+                     NULL},
+    [INIT_FORCE] = {"force", 0, NULL, "replace FILE when it exists", 0, NULL, NULL, NULL},
+    {0},
+};
+
+const mg_cli cmd_init_cli = {
+    "init", "DATA", init_options,
     "Reads DATA (CSV or JSON Lines) once and writes a starter gate spec that\n"
     "passes on it: per column the type, required/nullable, widened min/max,\n"
     "values (text with at most 20 distinct values) and max_length; the id\n"
@@ -38,16 +51,10 @@ const char cmd_init_usage[] =
     "y or class) columns; the data checks, with tolerances covering the flaws\n"
     "seen.  With --model FILE, or a prediction column (prediction, score, pred,\n"
     "probability) and a 0/1 label, metric checks with floors just below the\n"
-    "observed values and a baseline to write with 'mgate baseline'.\n"
-    "\n"
-    "  --label COL    the label column\n"
-    "  --id COL       the id column (must be unique up to 1% of rows)\n"
-    "  --time COL     the event-time column (epoch seconds count as timestamps)\n"
-    "  --model FILE   the model to gate (XGBoost JSON, linear JSON, PMML)\n"
-    "  -o FILE        the spec to write (default gate.json)\n"
-    "  --force        replace FILE when it exists\n"
-    "\n"
-    "The rules are described in docs/init.md.\n";
+    "observed values and a baseline to write with 'mgate baseline'.\n",
+};
+
+const char cmd_init_after[] = "The rules are described in docs/init.md.\n";
 
 typedef struct init_opts {
     const char *data, *label, *id, *time, *model, *out;
@@ -71,38 +78,30 @@ typedef struct init_roles {
 static int parse_args(int argc, char **argv, init_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->out = "gate.json";
-    static const char *const valued[] = {"--label", "--id", "--time", "--model", "-o", "--output", NULL};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int k = 0;
-        while (valued[k] && strcmp(a, valued[k]) != 0)
-            k++;
-        if (valued[k]) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "mgate: error: '%s' needs a value; see 'mgate init --help'\n", a);
-                return MG_EXIT_USAGE;
-            }
-            const char **slot[] = {&o->label, &o->id, &o->time, &o->model, &o->out, &o->out};
-            *slot[k] = argv[++i];
-        } else if (strcmp(a, "--force") == 0) {
-            o->force = 1;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "mgate: error: unknown option '%s'; see 'mgate init --help'\n", a);
-            return MG_EXIT_USAGE;
-        } else if (!o->data) {
-            o->data = a;
-        } else {
-            fprintf(stderr, "mgate: error: '%s': one data file only; see 'mgate init --help'\n", a);
-            return MG_EXIT_USAGE;
+    mg_args args;
+    int rc = mg_args_parse(&cmd_init_cli, argc, argv, &args);
+    if (rc == 0 && args.noperands != 1) {
+        if (args.noperands > 1)
+            mg_cli_usage_error(&cmd_init_cli, "'%s': one data file only", args.operands[1]);
+        else {
+            fprintf(stderr, "mgate: error: no data file given\n");
+            mg_cli_print_synopsis(&cmd_init_cli, "usage: ", stderr);
         }
+        rc = -1;
     }
-    if (!o->data) {
-        fprintf(stderr, "usage: mgate init DATA [--label COL] [--id COL] [--time COL] [--model FILE] "
-                        "[-o gate.json] [--force]\n");
-        return MG_EXIT_USAGE;
+    if (rc == 0) {
+        o->data = args.operands[0];
+        o->label = mg_args_value(&args, INIT_LABEL);
+        o->id = mg_args_value(&args, INIT_ID);
+        o->time = mg_args_value(&args, INIT_TIME);
+        o->model = mg_args_value(&args, INIT_MODEL);
+        o->out = mg_args_value(&args, INIT_OUTPUT);
+        if (!o->out)
+            o->out = "gate.json";
+        o->force = mg_args_count(&args, INIT_FORCE) > 0;
     }
-    return 0;
+    mg_args_free(&args);
+    return rc == 0 ? 0 : MG_EXIT_USAGE;
 }
 
 static long find_column(const mg_source *src, const char *name, const char *option)

@@ -12,44 +12,69 @@
 #include "common/mkdirs.h"
 #include "common/xmem.h"
 #include "checks/check.h"
-#include "harness/cmd_set.h"
+#include "harness/cmd_common.h"
 #include "harness/commands.h"
 #include "harness/runner.h"
 #include "harness/spec.h"
 #include "reports/annotations.h"
 #include "reports/writers.h"
 
-const char cmd_run_usage[] =
-    "usage: mgate run GATE.json [--junit FILE] [--json FILE] [--summary FILE] [--html FILE] [--quiet]\n"
-    "                 [--set KEY.PATH=VALUE]... [--annotations github|none] [--threads N]\n"
-    "\n"
+/* --annotations VALUE: 0 or -1 (after saying why) when VALUE is neither. */
+static int check_annotations(const char *option, const char *value)
+{
+    if (strcmp(value, "github") == 0 || strcmp(value, "none") == 0)
+        return 0;
+    fprintf(stderr, "mgate: error: '%s' expects 'github' or 'none', found '%s'\n", option, value);
+    return -1;
+}
+
+/* --threads VALUE: 0, or -1 (after saying why) unless a whole number from 1 to 256. */
+static int check_threads(const char *option, const char *value)
+{
+    char *end = NULL;
+    long n = strtol(value, &end, 10);
+    if (*value && *end == '\0' && n >= 1 && n <= 256)
+        return 0;
+    fprintf(stderr, "mgate: error: '%s' expects a whole number from 1 to 256, found '%s'\n", option, value);
+    return -1;
+}
+
+enum { RUN_JUNIT, RUN_JSON, RUN_SUMMARY, RUN_HTML, RUN_QUIET, RUN_SET, RUN_ANNOTATIONS, RUN_THREADS };
+
+static const mg_option run_options[] = {
+    [RUN_JUNIT] = {"junit", 0, "FILE", "JUnit XML report (for Jenkins, GitHub Actions, GitLab)", MG_OPT_NONEMPTY,
+                   "a file name", "reports/mgate.xml", NULL},
+    [RUN_JSON] = {"json", 0, "FILE", "JSON report (for machines)", MG_OPT_NONEMPTY, "a file name",
+                  "reports/mgate.json", NULL},
+    [RUN_SUMMARY] = {"summary", 0, "FILE", "Markdown summary (for people)", MG_OPT_NONEMPTY, "a file name",
+                     "reports/mgate.md", NULL},
+    [RUN_HTML] = {"html", 0, "FILE", "self-contained HTML report with plots (for people)", MG_OPT_NONEMPTY,
+                  "a file name", "reports/mgate.html", NULL},
+    [RUN_QUIET] = {"quiet", 'q', NULL, "print only failures, errors and the verdict", 0, NULL, NULL, NULL},
+    [RUN_SET] = CMD_SET_OPTION("change the spec before it is validated, e.g.\n"
+                               "--set model.path=build/model.json (repeatable; VALUE is\n"
+                               "JSON when it parses, else a string; paths are relative\n"
+                               "to the current folder).  ${NAME} and ${NAME:-default}\n"
+                               "in the spec's strings come from the environment"),
+    [RUN_ANNOTATIONS] = {"annotations", 0, "github|none",
+                         "print GitHub workflow commands\n"
+                         "(::error file=F,line=L::...) for failures, spec errors\n"
+                         "and the verdict; the default is github when\n"
+                         "$GITHUB_ACTIONS is \"true\", else none",
+                         0, "a value", "github", check_annotations},
+    {0},
+};
+
+const mg_cli cmd_run_cli = {
+    "run", "GATE.json", run_options,
     "Runs the gate spec GATE.json: reads its data once, runs every check, and\n"
     "writes the reports.  Report paths given here override the spec's\n"
     "\"reports\" section.  When $GITHUB_STEP_SUMMARY is set, the Markdown\n"
-    "summary is appended to it.\n"
-    "\n"
-    "options:\n"
-    "  --junit FILE     JUnit XML report (for Jenkins, GitHub Actions, GitLab)\n"
-    "  --json FILE      JSON report (for machines)\n"
-    "  --summary FILE   Markdown summary (for people)\n"
-    "  --html FILE      self-contained HTML report with plots (for people)\n"
-    "  --quiet          print only failures, errors and the verdict\n"
-    "  --set KEY.PATH=VALUE  change the spec before it is validated, e.g.\n"
-    "                   --set model.path=build/model.json (repeatable; VALUE is\n"
-    "                   JSON when it parses, else a string; paths are relative\n"
-    "                   to the current folder).  ${NAME} and ${NAME:-default}\n"
-    "                   in the spec's strings come from the environment\n"
-    "  --annotations github|none\n"
-    "                   print GitHub workflow commands (::error file=F,line=L::...)\n"
-    "                   for failures, spec errors and the verdict; the default is\n"
-    "                   github when $GITHUB_ACTIONS is \"true\", else none\n"
-    "  --threads N      threads to use (default: the number of processors); 1\n"
-    "                   reads, checks and scores on one; more reads and splits\n"
-    "                   the data on a thread of its own.  The reports are the\n"
-    "                   same, timings aside, for any N\n"
-    "\n"
-    "exit status: 0 gate passed, 1 gate failed, 2 usage/spec/input error,\n"
-    "3 internal error.\n";
+    "summary is appended to it.\n",
+};
+
+const char cmd_run_after[] = "exit status: 0 gate passed, 1 gate failed, 2 usage/spec/input error,\n"
+                             "3 internal error.\n";
 
 /* The check types, from the registry, grouped by suite: `mgate help run`. */
 void cmd_run_help_checks(FILE *out)
@@ -70,95 +95,28 @@ typedef struct run_args {
     const char *spec;
     const char *junit, *json, *summary, *html;
     int quiet;
-    const char **sets; /* the --set arguments (points into argv) */
-    size_t nsets;
     int annotations; /* print GitHub workflow commands */
     unsigned threads; /* --threads N; 0: the default */
 } run_args;
 
-/* --threads VALUE: a whole number from 1 to 256; -1 (after saying why) else. */
-static long parse_threads(const char *value)
-{
-    char *end = NULL;
-    long n = value ? strtol(value, &end, 10) : 0;
-    if (value && *value && *end == '\0' && n >= 1 && n <= 256)
-        return n;
-    if (!value)
-        fprintf(stderr, "mgate: error: '--threads' needs a value, e.g. '--threads 2'\n");
-    else
-        fprintf(stderr, "mgate: error: '--threads' expects a whole number from 1 to 256, found '%s'\n", value);
-    return -1;
-}
-
-/* --annotations VALUE; -1 (after saying why) when VALUE is neither. */
-static int parse_annotations(const char *value)
-{
-    if (value && strcmp(value, "github") == 0)
-        return 1;
-    if (value && strcmp(value, "none") == 0)
-        return 0;
-    if (!value)
-        fprintf(stderr, "mgate: error: '--annotations' needs a value, e.g. '--annotations github'\n");
-    else
-        fprintf(stderr, "mgate: error: '--annotations' expects 'github' or 'none', found '%s'\n", value);
-    return -1;
-}
-
-static int parse_args(int argc, char **argv, run_args *a)
+/* Fills a from the command line (parsed into args).  Returns 0, or -1 after
+ * printing a usage error. */
+static int parse_args(int argc, char **argv, mg_args *args, run_args *a)
 {
     memset(a, 0, sizeof *a);
-    a->sets = calloc((size_t)argc, sizeof *a->sets);
-    const char *gha = getenv("GITHUB_ACTIONS");
-    a->annotations = gha && strcmp(gha, "true") == 0;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        const char **slot = NULL;
-        if (strcmp(arg, "--set") == 0) {
-            if (cmd_take_set(argc, argv, &i, a->sets, &a->nsets) != 0)
-                return -1;
-            continue;
-        } else if (strcmp(arg, "--annotations") == 0) {
-            if ((a->annotations = parse_annotations(i + 1 < argc ? argv[++i] : NULL)) < 0)
-                return -1;
-            continue;
-        } else if (strcmp(arg, "--threads") == 0) {
-            long n = parse_threads(i + 1 < argc ? argv[++i] : NULL);
-            if (n < 0)
-                return -1;
-            a->threads = (unsigned)n;
-            continue;
-        } else if (strcmp(arg, "--junit") == 0)
-            slot = &a->junit;
-        else if (strcmp(arg, "--json") == 0)
-            slot = &a->json;
-        else if (strcmp(arg, "--summary") == 0)
-            slot = &a->summary;
-        else if (strcmp(arg, "--html") == 0)
-            slot = &a->html;
-        else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
-            a->quiet = 1;
-            continue;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            fprintf(stderr, "mgate: error: unknown option '%s'; see 'mgate run --help'\n", arg);
-            return -1;
-        } else if (!a->spec) {
-            a->spec = arg;
-            continue;
-        } else {
-            fprintf(stderr, "mgate: error: one gate spec at a time ('%s' and '%s'); see 'mgate run --help'\n",
-                    a->spec, arg);
-            return -1;
-        }
-        if (i + 1 >= argc || argv[i + 1][0] == '\0') {
-            fprintf(stderr, "mgate: error: '%s' needs a file name, e.g. '%s reports/mgate.xml'\n", arg, arg);
-            return -1;
-        }
-        *slot = argv[++i];
-    }
-    if (!a->spec) {
-        fprintf(stderr, "usage: mgate run GATE.json [--junit FILE] [--json FILE] [--summary FILE] [--html FILE]\n");
+    if (mg_args_parse(&cmd_run_cli, argc, argv, args) != 0 || cmd_one_spec(&cmd_run_cli, args) != 0)
         return -1;
-    }
+    a->spec = args->operands[0];
+    a->junit = mg_args_value(args, RUN_JUNIT);
+    a->json = mg_args_value(args, RUN_JSON);
+    a->summary = mg_args_value(args, RUN_SUMMARY);
+    a->html = mg_args_value(args, RUN_HTML);
+    a->quiet = mg_args_count(args, RUN_QUIET) > 0;
+    const char *threads = mg_args_value(args, RUN_THREADS);
+    a->threads = threads ? (unsigned)strtol(threads, NULL, 10) : 0;
+    const char *annotations = mg_args_value(args, RUN_ANNOTATIONS);
+    const char *gha = getenv("GITHUB_ACTIONS");
+    a->annotations = annotations ? strcmp(annotations, "github") == 0 : gha && strcmp(gha, "true") == 0;
     return 0;
 }
 
@@ -241,25 +199,12 @@ int cmd_run(int argc, char **argv)
     struct timespec started;
     clock_gettime(CLOCK_REALTIME, &started);
     run_args a;
-    if (parse_args(argc, argv, &a) != 0) {
-        free(a.sets);
+    mg_args args;
+    mg_spec *spec = parse_args(argc, argv, &args, &a) == 0 ? cmd_load_spec(a.spec, &args, RUN_SET, a.annotations)
+                                                           : NULL;
+    mg_args_free(&args);
+    if (!spec)
         return MG_EXIT_USAGE;
-    }
-
-    mg_spec_errors errs;
-    mg_spec *spec = mg_spec_load_with(a.spec, a.sets, a.nsets, &errs);
-    free(a.sets);
-    if (!spec) {
-        for (size_t i = 0; i < errs.count; i++) {
-            fprintf(stderr, "mgate: error: %s\n", errs.msg[i]);
-            if (a.annotations)
-                mg_annotate_spec_error(stdout, a.spec, errs.msg[i], getenv("GITHUB_WORKSPACE"));
-        }
-        if (errs.total > errs.count)
-            fprintf(stderr, "mgate: error: ... and %zu more errors in '%s'\n", errs.total - errs.count, a.spec);
-        mg_spec_errors_free(&errs);
-        return MG_EXIT_USAGE;
-    }
     const char *junit = a.junit ? a.junit : spec->junit_path;
     const char *json = a.json ? a.json : spec->json_path;
     const char *summary = a.summary ? a.summary : spec->summary_path;

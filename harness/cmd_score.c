@@ -22,14 +22,64 @@
 #include "common/error.h"
 #include "common/xmem.h"
 #include "harness/commands.h"
+#include "harness/options.h"
 #include "harness/spec.h"
 #include "score/model.h"
 #include "sources/source.h"
 
-const char cmd_score_usage[] =
-    "usage: mgate score MODEL DATA [-o OUT] [--id COL] [--format csv|jsonl]\n"
-    "                   [--max-field-bytes N] [--max-row-bytes N] [--max-columns N]\n"
-    "\n"
+/* A size limit's value: a count of bytes or columns, 0 for no limit.
+ * Returns 0, or -1 when text is not one. */
+static int read_size(const char *text, size_t *size)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno || v > SIZE_MAX)
+        return -1;
+    *size = (size_t)v;
+    return 0;
+}
+
+static int check_size(const char *option, const char *value)
+{
+    size_t ignored;
+    if (read_size(value, &ignored) == 0)
+        return 0;
+    fprintf(stderr, "mgate: error: '%s': expected a number of bytes or columns (0 = no limit), found '%s'\n",
+            option, value);
+    return -1;
+}
+
+static int check_format(const char *option, const char *value)
+{
+    if (strcmp(value, "csv") == 0 || strcmp(value, "jsonl") == 0)
+        return 0;
+    fprintf(stderr, "mgate: error: '%s %s': expected csv or jsonl\n", option, value);
+    return -1;
+}
+
+enum { SCORE_OUT, SCORE_ID, SCORE_FORMAT, SCORE_MAX_FIELD, SCORE_MAX_ROW, SCORE_MAX_COLUMNS };
+
+static const mg_option score_options[] = {
+    [SCORE_OUT] = {NULL, 'o', "OUT", "write to OUT (atomically) instead of stdout", 0, "a file name", "scores.csv",
+                   NULL},
+    [SCORE_ID] = {"id", 0, "COL", "the id column (default: 'id' when the data has one)", 0, "a column name",
+                  NULL, NULL},
+    [SCORE_FORMAT] = {"format", 0, "csv|jsonl", "data format (default: from the extension)", 0, NULL, "csv",
+                      check_format},
+    [SCORE_MAX_FIELD] = {"max-field-bytes", 0, "N", "largest field (default 1048576, as 'mgate run')", 0,
+                         "a number", NULL, check_size},
+    [SCORE_MAX_ROW] = {"max-row-bytes", 0, "N", "largest record (default 16777216)", 0, "a number", NULL,
+                       check_size},
+    [SCORE_MAX_COLUMNS] = {"max-columns", 0, "N",
+                           "most columns in the header or a record (default 10000)\n"
+                           "0 means no limit for each of the three",
+                           0, "a number", NULL, check_size},
+    {0},
+};
+
+const mg_cli cmd_score_cli = {
+    "score", "MODEL DATA", score_options,
     "Scores every row of DATA (CSV or JSON Lines) with MODEL and writes CSV:\n"
     "an id column (the data's 'id' column, or --id COL), then 'prediction'\n"
     "(binary: probability of the positive class; regression: the value) or,\n"
@@ -38,22 +88,14 @@ const char cmd_score_usage[] =
     "DATA '-' is standard input; a pipe or a FIFO works too (read once).\n"
     "\n"
     "MODEL is detected from its content: XGBoost JSON (Booster.save_model),\n"
-    "linear/logistic JSON ({\"type\": ...}) or PMML 4.x.\n"
-    "\n"
-    "options:\n"
-    "  -o OUT               write to OUT (atomically) instead of stdout\n"
-    "  --id COL             the id column (default: 'id' when the data has one)\n"
-    "  --format F           data format, csv or jsonl (default: from the extension)\n"
-    "  --max-field-bytes N  largest field (default 1048576, as 'mgate run')\n"
-    "  --max-row-bytes N    largest record (default 16777216)\n"
-    "  --max-columns N      most columns in the header or a record (default 10000)\n"
-    "                       0 means no limit for each of the three\n"
-    "\n"
-    "Rows that cannot be scored, and records over a size limit (skipped\n"
-    "without being held in memory), get empty predictions and a warning\n"
-    "'mgate: warning: FILE:LINE: ...'.  A header over --max-columns is an\n"
-    "error.  Exit status: 0 all rows scored,\n"
-    "1 some rows could not be scored, 2 usage, model or data error.\n";
+    "linear/logistic JSON ({\"type\": ...}) or PMML 4.x.\n",
+};
+
+const char cmd_score_after[] = "Rows that cannot be scored, and records over a size limit (skipped\n"
+                               "without being held in memory), get empty predictions and a warning\n"
+                               "'mgate: warning: FILE:LINE: ...'.  A header over --max-columns is an\n"
+                               "error.  Exit status: 0 all rows scored,\n"
+                               "1 some rows could not be scored, 2 usage, model or data error.\n";
 
 #define BATCH 256
 
@@ -171,35 +213,6 @@ static void warn_positional(const mg_model *m, const mg_binding *b, const char *
     fprintf(stderr, "%s\n", nf > 50 ? ", ..." : "");
 }
 
-static int usage_error(const char *msg, const char *arg)
-{
-    fprintf(stderr, "mgate: error: ");
-    fprintf(stderr, msg, arg);
-    fprintf(stderr, "\n%s", "usage: mgate score MODEL DATA [-o OUT] [--id COL] "
-                            "[--format csv|jsonl] [--max-field-bytes N] [--max-row-bytes N] "
-                            "[--max-columns N]; see 'mgate score --help'\n");
-    return MG_EXIT_USAGE;
-}
-
-/* Reads the value of a size-limit option into the matching limit.  Returns
- * 1 when `opt` is not one, 0 when set, or -1 when the value is bad. */
-static int size_option(const char *opt, const char *value, mg_limits *limits)
-{
-    size_t *dest = strcmp(opt, "--max-field-bytes") == 0 ? &limits->max_field_bytes
-                 : strcmp(opt, "--max-row-bytes") == 0   ? &limits->max_row_bytes
-                 : strcmp(opt, "--max-columns") == 0     ? &limits->max_columns
-                                                         : NULL;
-    if (!dest)
-        return 1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(value, &end, 10);
-    if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno || v > SIZE_MAX)
-        return -1;
-    *dest = (size_t)v;
-    return 0;
-}
-
 /* A record with more fields than max_columns: written unscored. */
 static int too_many_fields(score_run *r, const mg_row *row, size_t max_columns)
 {
@@ -242,6 +255,15 @@ typedef struct score_args {
     mg_limits limits; /* run's defaults unless an option sets one */
 } score_args;
 
+/* Sets *limit from a size option when it was given (check_size accepted
+ * its value as it was read). */
+static void size_option(const mg_args *args, size_t option, size_t *limit)
+{
+    const char *value = mg_args_value(args, option);
+    if (value)
+        read_size(value, limit);
+}
+
 /* Fills a from argv.  Returns 0, or the exit status of a usage error
  * (message printed). */
 static int parse_args(int argc, char **argv, score_args *a)
@@ -249,39 +271,67 @@ static int parse_args(int argc, char **argv, score_args *a)
     memset(a, 0, sizeof *a);
     mg_limits_defaults(&a->limits);
     a->limits.min_rows = 0; /* scoring no rows is not an error */
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        int sized = strncmp(o, "--max-", 6) == 0 && i + 1 < argc ? size_option(o, argv[i + 1], &a->limits) : 1;
-        if (sized < 0)
-            return usage_error("'%s': expected a number of bytes or columns (0 = no limit)", o);
-        if (sized == 0) {
-            i++;
-        } else if (strcmp(o, "-o") == 0 || strcmp(o, "--id") == 0 || strcmp(o, "--format") == 0) {
-            if (i + 1 >= argc)
-                return usage_error("'%s' needs a value", o);
-            const char *v = argv[++i];
-            if (o[1] == 'o')
-                a->out_path = v;
-            else if (strcmp(o, "--id") == 0)
-                a->id_name = v;
-            else if (strcmp(v, "csv") == 0)
-                a->format = MG_FORMAT_CSV;
-            else if (strcmp(v, "jsonl") == 0)
-                a->format = MG_FORMAT_JSONL;
-            else
-                return usage_error("'--format %s': expected csv or jsonl", v);
-        } else if (o[0] == '-' && o[1] != '\0') {
-            return usage_error("'%s' is not an option of 'mgate score'", o);
-        } else if (!a->model_path) {
-            a->model_path = o;
-        } else if (!a->data_path) {
-            a->data_path = o;
-        } else {
-            return usage_error("unexpected argument '%s'", o);
-        }
+    mg_args args;
+    int rc = mg_args_parse(&cmd_score_cli, argc, argv, &args);
+    if (rc == 0 && args.noperands != 2) {
+        if (args.noperands < 2)
+            mg_cli_usage_error(&cmd_score_cli, "MODEL and DATA are required");
+        else
+            mg_cli_usage_error(&cmd_score_cli, "unexpected argument '%s'", args.operands[2]);
+        rc = -1;
     }
-    if (!a->model_path || !a->data_path)
-        return usage_error("%s", "MODEL and DATA are required");
+    if (rc == 0) {
+        a->model_path = args.operands[0];
+        a->data_path = args.operands[1];
+        a->out_path = mg_args_value(&args, SCORE_OUT);
+        a->id_name = mg_args_value(&args, SCORE_ID);
+        const char *format = mg_args_value(&args, SCORE_FORMAT);
+        if (format)
+            a->format = strcmp(format, "csv") == 0 ? MG_FORMAT_CSV : MG_FORMAT_JSONL;
+        size_option(&args, SCORE_MAX_FIELD, &a->limits.max_field_bytes);
+        size_option(&args, SCORE_MAX_ROW, &a->limits.max_row_bytes);
+        size_option(&args, SCORE_MAX_COLUMNS, &a->limits.max_columns);
+    }
+    mg_args_free(&args);
+    return rc == 0 ? 0 : MG_EXIT_USAGE;
+}
+
+/* Reads every row of src, scores and writes it in batches, then checks the
+ * data did not change while it was read.  Returns 0, or -1 after printing
+ * why. */
+static int score_rows(score_run *r, mg_source *src, size_t max_columns)
+{
+    mg_error err = {{0}};
+    for (;;) {
+        mg_row row;
+        mg_source_status st = mg_source_next(src, &row, &err);
+        if (st == MG_SOURCE_END)
+            break;
+        if (st == MG_SOURCE_ERROR) {
+            fprintf(stderr, "mgate: error: %s\n", err.msg);
+            return -1;
+        }
+        if (st == MG_SOURCE_BAD_ROW) {
+            const mg_source_problem_info *p = mg_source_problem(src);
+            fprintf(stderr, "mgate: warning: %s:%lu: %s\n", r->data_path, p->line, p->message);
+            if (p->kind == MG_PROBLEM_TOO_MANY_ROWS || p->kind == MG_PROBLEM_FILE_TOO_BIG)
+                continue;
+            r->unscored++;
+            r->batch[r->n++] = (pending){NULL, p->line};
+        } else if (!too_many_fields(r, &row, max_columns)) {
+            r->batch[r->n++] = (pending){mg_row_dup(&row), row.line};
+        }
+        if (r->n == BATCH && flush_batch(r) != 0)
+            return -1;
+    }
+    if (flush_batch(r) != 0)
+        return -1;
+    /* A file that changed while it was read was not scored as it is. */
+    char data_sha256[65];
+    if (mg_source_finish(src, data_sha256, &err) != 0) {
+        fprintf(stderr, "mgate: error: %s\n", err.msg);
+        return -1;
+    }
     return 0;
 }
 
@@ -353,37 +403,8 @@ int cmd_score(int argc, char **argv)
         r.out = stdout;
     }
     write_header(&r, src);
-
-    for (;;) {
-        mg_row row;
-        mg_source_status st = mg_source_next(src, &row, &err);
-        if (st == MG_SOURCE_END)
-            break;
-        if (st == MG_SOURCE_ERROR) {
-            fprintf(stderr, "mgate: error: %s\n", err.msg);
-            goto out;
-        }
-        if (st == MG_SOURCE_BAD_ROW) {
-            const mg_source_problem_info *p = mg_source_problem(src);
-            fprintf(stderr, "mgate: warning: %s:%lu: %s\n", data_path, p->line, p->message);
-            if (p->kind == MG_PROBLEM_TOO_MANY_ROWS || p->kind == MG_PROBLEM_FILE_TOO_BIG)
-                continue;
-            r.unscored++;
-            r.batch[r.n++] = (pending){NULL, p->line};
-        } else if (!too_many_fields(&r, &row, limits.max_columns)) {
-            r.batch[r.n++] = (pending){mg_row_dup(&row), row.line};
-        }
-        if (r.n == BATCH && flush_batch(&r) != 0)
-            goto out;
-    }
-    if (flush_batch(&r) != 0)
+    if (score_rows(&r, src, limits.max_columns) != 0)
         goto out;
-    /* A file that changed while it was read was not scored as it is. */
-    char data_sha256[65];
-    if (mg_source_finish(src, data_sha256, &err) != 0) {
-        fprintf(stderr, "mgate: error: %s\n", err.msg);
-        goto out;
-    }
     if (out_path) {
         if (mg_atomic_commit(&af, &err) != 0) {
             fprintf(stderr, "mgate: error: %s\n", err.msg);

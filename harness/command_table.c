@@ -1,38 +1,66 @@
 /*
  * command_table.c - the one table of subcommands.  Adding a command: write
- * cmd_<name> and its usage text in harness/cmd_<name>.c, declare both in
- * commands.h, add a row here.  `mgate help` is printed from this table.
+ * cmd_<name>, its option table (an mg_cli, harness/options.h) and help text
+ * in harness/cmd_<name>.c, declare them in commands.h, add a row here.
+ * `mgate help` and every command's help are printed from these tables.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "common/suggest.h"
+#include "common/version.h"
 #include "harness/commands.h"
 
-static const char help_usage[] =
-    "usage: mgate help [COMMAND]\n"
-    "\n"
-    "Lists the commands, or prints the full help of one.\n";
+static const mg_option no_options[] = {{0}};
 
-static const char version_usage[] =
-    "usage: mgate version\n"
-    "\n"
-    "Prints mgate's version.\n";
+static const mg_cli help_cli = {"help", "[COMMAND]", no_options,
+                                "Lists the commands, or prints the full help of one.\n"};
+static const mg_cli version_cli = {"version", "", no_options, "Prints mgate's version.\n"};
+
+static const mg_cli *const init_clis[] = {&cmd_init_cli, NULL};
+static const mg_cli *const run_clis[] = {&cmd_run_cli, NULL};
+static const mg_cli *const baseline_clis[] = {&cmd_baseline_cli, NULL};
+static const mg_cli *const fixture_clis[] = {&cmd_fixture_add_cli, &cmd_fixture_update_cli, NULL};
+static const mg_cli *const profile_clis[] = {&cmd_profile_cli, NULL};
+static const mg_cli *const score_clis[] = {&cmd_score_cli, NULL};
+static const mg_cli *const help_clis[] = {&help_cli, NULL};
+static const mg_cli *const version_clis[] = {&version_cli, NULL};
 
 const mg_command mg_commands[] = {
-    {"init", cmd_init, "write a starter gate spec from a data file (and a model)", cmd_init_usage, NULL},
-    {"run", cmd_run, "run a gate spec: data checks, metrics, adversarial checks", cmd_run_usage,
+    {"init", cmd_init, "write a starter gate spec from a data file (and a model)", init_clis, NULL,
+     cmd_init_after, NULL},
+    {"run", cmd_run, "run a gate spec: data checks, metrics, adversarial checks", run_clis, NULL, cmd_run_after,
      cmd_run_help_checks},
-    {"baseline", cmd_baseline, "write every metric of the gate's model as a baseline", cmd_baseline_usage, NULL},
-    {"fixture", cmd_fixture, "add or update fixture cases (expected outputs of chosen inputs)", cmd_fixture_usage, NULL},
-    {"score", cmd_score, "score a CSV or JSON Lines file with a model", cmd_score_usage, NULL},
-    {"help", cmd_help, "show help for mgate or one command", help_usage, NULL},
-    {"version", cmd_version, "print the version", version_usage, NULL},
-    {NULL, NULL, NULL, NULL, NULL},
+    {"baseline", cmd_baseline, "write every metric of the gate's model as a baseline", baseline_clis, NULL,
+     cmd_baseline_after, NULL},
+    {"fixture", cmd_fixture, "add or update fixture cases (expected outputs of chosen inputs)", fixture_clis,
+     cmd_fixture_about, cmd_fixture_after, NULL},
+    {"profile", cmd_profile, "write the drift profile of a data file (docs/profile-format.md)", profile_clis,
+     NULL, cmd_profile_after, NULL},
+    {"score", cmd_score, "score a CSV or JSON Lines file with a model", score_clis, NULL, cmd_score_after, NULL},
+    {"help", cmd_help, "show help for mgate or one command", help_clis, NULL, NULL, NULL},
+    {"version", cmd_version, "print the version", version_clis, NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
 void mg_command_print_help(const mg_command *c, FILE *out)
 {
-    fputs(c->usage, out);
+    size_t nclis = 0;
+    for (const mg_cli *const *l = c->clis; *l; l++)
+        mg_cli_print_synopsis(*l, nclis++ ? "       " : "usage: ", out);
+    if (c->about)
+        fprintf(out, "\n%s", c->about);
+    for (const mg_cli *const *l = c->clis; *l; l++) {
+        if ((*l)->about)
+            fprintf(out, "\n%s", (*l)->about);
+        if (nclis > 1)
+            fprintf(out, "\noptions of 'mgate %s':\n", (*l)->path);
+        else
+            fprintf(out, "\noptions:\n");
+        mg_cli_print_options(*l, out);
+    }
+    if (c->after)
+        fprintf(out, "\n%s", c->after);
     if (c->more_help)
         c->more_help(out);
 }
@@ -43,6 +71,20 @@ const mg_command *mg_command_find(const char *name)
         if (strcmp(c->name, name) == 0)
             return c;
     return NULL;
+}
+
+void mg_command_unknown(const char *name)
+{
+    const char *names[sizeof mg_commands / sizeof *mg_commands];
+    size_t n = 0;
+    for (const mg_command *c = mg_commands; c->name; c++)
+        names[n++] = c->name;
+    names[n] = NULL;
+    const char *near = mg_suggest(name, names);
+    if (near)
+        fprintf(stderr, "mgate: error: '%s' is not a command (did you mean '%s'?); see 'mgate help'\n", name, near);
+    else
+        fprintf(stderr, "mgate: error: '%s' is not a command; see 'mgate help'\n", name);
 }
 
 int mg_wants_help(int argc, char **argv)
@@ -58,16 +100,21 @@ int mg_wants_help(int argc, char **argv)
 
 int cmd_help(int argc, char **argv)
 {
-    if (argc > 2) {
-        fprintf(stderr, "usage: mgate help [COMMAND]\n");
-        return MG_EXIT_USAGE;
+    mg_args a;
+    int rc = mg_args_parse(&help_cli, argc, argv, &a);
+    if (rc == 0 && a.noperands > 1) {
+        mg_cli_usage_error(&help_cli, "one command at a time");
+        rc = -1;
     }
-    if (argc == 2) {
-        const mg_command *c = mg_command_find(argv[1]);
-        if (!c) {
-            fprintf(stderr, "mgate: error: '%s' is not a command; see 'mgate help'\n", argv[1]);
-            return MG_EXIT_USAGE;
-        }
+    const mg_command *c = rc == 0 && a.noperands == 1 ? mg_command_find(a.operands[0]) : NULL;
+    if (rc == 0 && a.noperands == 1 && !c) {
+        mg_command_unknown(a.operands[0]);
+        rc = -1;
+    }
+    mg_args_free(&a);
+    if (rc != 0)
+        return MG_EXIT_USAGE;
+    if (c) {
         mg_command_print_help(c, stdout);
         return MG_EXIT_PASS;
     }
@@ -75,7 +122,7 @@ int cmd_help(int argc, char **argv)
            "mgate gates the promotion of a model in CI: data checks, accuracy\n"
            "regressions and adversarial checks, reported as JUnit XML.\n\n"
            "commands:\n");
-    for (const mg_command *c = mg_commands; c->name; c++)
+    for (c = mg_commands; c->name; c++)
         printf("  %-10s %s\n", c->name, c->summary);
     printf("\nexit status: 0 gate passed, 1 gate failed, 2 usage/spec/input error,\n"
            "3 internal error.  'mgate help COMMAND' for more.\n");
@@ -84,11 +131,15 @@ int cmd_help(int argc, char **argv)
 
 int cmd_version(int argc, char **argv)
 {
-    (void)argv;
-    if (argc > 1) {
-        fprintf(stderr, "usage: mgate version\n");
-        return MG_EXIT_USAGE;
+    mg_args a;
+    int rc = mg_args_parse(&version_cli, argc, argv, &a);
+    if (rc == 0 && a.noperands > 0) {
+        mg_cli_usage_error(&version_cli, "unexpected argument '%s'", a.operands[0]);
+        rc = -1;
     }
+    mg_args_free(&a);
+    if (rc != 0)
+        return MG_EXIT_USAGE;
     printf("mgate %s\n", MGATE_VERSION);
     return MG_EXIT_PASS;
 }

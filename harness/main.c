@@ -20,7 +20,7 @@ int main(int argc, char **argv)
         name = "version";
     const mg_command *cmd = mg_command_find(name);
     if (!cmd) {
-        fprintf(stderr, "mgate: error: '%s' is not a command; see 'mgate help'\n", argv[1]);
+        mg_command_unknown(argv[1]);
         return MG_EXIT_USAGE;
     }
     if (mg_wants_help(argc - 1, argv + 1)) {

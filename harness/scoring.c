@@ -39,14 +39,6 @@ struct mg_scoring {
  * while many rows walk it, few enough that the copies stay small. */
 #define NATIVE_BATCH 256
 
-static mg_model_format format_of(const char *name)
-{
-    if (!name)
-        return MG_MODEL_AUTO;
-    return strcmp(name, "xgboost") == 0 ? MG_MODEL_XGBOOST
-           : strcmp(name, "linear") == 0 ? MG_MODEL_LINEAR : MG_MODEL_PMML;
-}
-
 /* model.features: one data column per model feature.  0, or -1 with err at
  * the spec position of the list or of the name that is wrong. */
 static int check_feature_columns(const mg_model_ref *ref, size_t nfeatures, const char *const *cols,
@@ -160,7 +152,7 @@ static int load_model(mg_scoring *s, const mg_model_ref *ref, const char *what, 
     ms.command = (const char *const *)ref->command;
     ms.timeout_seconds = ref->timeout_seconds;
     ms.batch_size = ref->batch_size;
-    ms.format = format_of(ref->format);
+    ms.format = mg_model_format_parse(ref->format);
     s->model = mg_model_load(&ms, err);
     if (!s->model)
         return -1;
@@ -182,7 +174,7 @@ out:
     s->noutputs = mg_model_noutputs(s->model);
     s->task = (int)mg_model_get_task(s->model);
     int external = mg_model_get_format(s->model) == MG_MODEL_EXTERNAL;
-    s->batch_size = external ? (ref->batch_size ? ref->batch_size : 256) : NATIVE_BATCH;
+    s->batch_size = external ? (ref->batch_size ? ref->batch_size : MG_EXTERNAL_BATCH_DEFAULT) : NATIVE_BATCH;
     if (mg_model_scores_features(s->model))
         setup_gather(s, spec, src);
     if (s->task == MG_TASK_MULTICLASS && mg_model_class_label(s->model, 0)) {

@@ -16,6 +16,7 @@
 #include "harness/json_locate.h"
 #include "harness/spec_set.h"
 #include "harness/spec_vars.h"
+#include "score/model.h"
 
 /* Loader state: the text (for positions), the current path, the errors. */
 typedef struct loader {
@@ -932,7 +933,7 @@ static void load_model(loader *L, mg_spec *s, const json_t *model, const char *s
         ref->path = resolve_member(L, s, "path", p);
     const char *f = NULL;
     if (get_string(L, model, "format", &f) == 1) {
-        if (strcmp(f, "xgboost") && strcmp(f, "linear") && strcmp(f, "pmml")) {
+        if (mg_model_format_parse(f) == MG_MODEL_AUTO) {
             push_key(L, "format");
             errorf(L, 0, "unknown model format '%s'; expected \"xgboost\", \"linear\" or \"pmml\"", f);
             pop(L);

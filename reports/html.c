@@ -20,7 +20,7 @@
 #include "checks/plot_rows.h"
 #include "common/atomic_file.h"
 #include "common/sha256.h"
-#include "harness/commands.h"
+#include "common/version.h"
 #include "reports/html_doc.h"
 #include "reports/html_plots.h"
 #include "reports/writers.h"

@@ -28,7 +28,7 @@
 #include <stdlib.h>
 
 #include "common/atomic_file.h"
-#include "harness/commands.h"
+#include "common/version.h"
 #include "reports/writers.h"
 #include "reports/xml_text.h"
 

@@ -28,8 +28,8 @@
 
 #include "common/atomic_file.h"
 #include "common/xmem.h"
-#include "harness/commands.h"
 #include "common/strbuf.h"
+#include "common/version.h"
 #include "reports/num_text.h"
 #include "reports/writers.h"
 #include "reports/xml_text.h"

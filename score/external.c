@@ -23,13 +23,16 @@
  * neither side can block on a full pipe.  The last 2 KB of stderr are kept
  * for messages.  A scorer that crashes, hangs, writes something that is not
  * a JSON object, or answers the wrong number of rows fails the batch (-1);
- * it is then killed and later batches fail at once.  SIGPIPE is ignored
- * while mgate writes to the scorer (and restored after).
+ * it is then killed and later batches fail at once.  SIGPIPE is blocked in
+ * the calling thread while mgate writes to the scorer, so a write to a
+ * scorer that died fails with EPIPE; the process's SIGPIPE disposition is
+ * never changed.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -257,17 +260,30 @@ static int exchange(ext_scorer *x, const char *req, size_t req_len, char **lines
     return 0;
 }
 
-/* Runs exchange() with SIGPIPE ignored. */
+/* Runs exchange() with SIGPIPE blocked in this thread only (other threads
+ * and the process's handler are left alone).  A SIGPIPE the exchange raised
+ * (a write to a scorer that exited) is taken off the pending set before the
+ * thread's mask is restored; one already pending before is left. */
 static int exchange_nosigpipe(ext_scorer *x, const char *req, size_t len, char **lines,
                               size_t want, mg_error *err)
 {
-    struct sigaction ign, old;
-    memset(&ign, 0, sizeof ign);
-    ign.sa_handler = SIG_IGN;
-    sigemptyset(&ign.sa_mask);
-    sigaction(SIGPIPE, &ign, &old);
+    sigset_t pipe_only, old_mask, pending;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigemptyset(&pending);
+    sigpending(&pending);
+    int was_pending = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &old_mask);
     int rc = exchange(x, req, len, lines, want, err);
-    sigaction(SIGPIPE, &old, NULL);
+    sigemptyset(&pending);
+    if (!was_pending && sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1) {
+        int saved_errno = errno;
+        const struct timespec now = {0, 0};
+        while (sigtimedwait(&pipe_only, NULL, &now) < 0 && errno == EINTR)
+            ;
+        errno = saved_errno;
+    }
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     return rc;
 }
 
@@ -532,7 +548,7 @@ mg_model *mg_external_start(const mg_model_spec *spec, mg_error *err)
     fcntl(x->err_fd, F_SETFL, fcntl(x->err_fd, F_GETFL) | O_NONBLOCK);
     x->name = mg_xstrdup(spec->command[0]);
     x->timeout = spec->timeout_seconds > 0 ? spec->timeout_seconds : 30.0;
-    x->batch_size = spec->batch_size > 0 ? spec->batch_size : 256;
+    x->batch_size = spec->batch_size > 0 ? spec->batch_size : MG_EXTERNAL_BATCH_DEFAULT;
     mg_model *m = mg_model_alloc(&ext_ops, MG_MODEL_EXTERNAL);
     m->impl = x;
     if (describe(m, x, err) != 0) {

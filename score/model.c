@@ -143,17 +143,6 @@ void mg_model_free(mg_model *m)
 
 mg_model_format mg_model_get_format(const mg_model *m) { return m->format; }
 
-const char *mg_model_format_name(mg_model_format f)
-{
-    switch (f) {
-    case MG_MODEL_XGBOOST: return "xgboost";
-    case MG_MODEL_LINEAR: return "linear";
-    case MG_MODEL_PMML: return "pmml";
-    case MG_MODEL_EXTERNAL: return "external";
-    default: return "auto";
-    }
-}
-
 mg_model_task mg_model_get_task(const mg_model *m) { return m->task; }
 const char *mg_model_objective(const mg_model *m) { return m->objective ? m->objective : ""; }
 size_t mg_model_noutputs(const mg_model *m) { return m->noutputs; }

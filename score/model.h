@@ -12,6 +12,16 @@
  * Scoring reads features straight from data rows (sources/row.h).  Features
  * are bound to the data's columns by name once per run (mg_binding_new), so
  * nothing is looked up by name per row.
+ *
+ * Process-wide state: the core needs no set-up by its caller and leaves no
+ * process-wide setting changed.  Loading a PMML model initialises libxml2
+ * once per process (pthread_once; a caller may still call xmlInitParser
+ * itself, and xmlCleanupParser at exit) and, during its parse only, sets the
+ * calling thread's libxml2 structured error handler, putting the caller's
+ * back.  An external scorer is a child process, started by mg_model_load
+ * and reaped by mg_model_free; while rows are exchanged with it SIGPIPE is
+ * blocked in the calling thread only (never the process's handler).
+ * A model is used by one thread at a time.
  */
 #ifndef MG_SCORE_MODEL_H
 #define MG_SCORE_MODEL_H
@@ -45,14 +55,23 @@ typedef struct mg_model_spec {
     mg_model_format format;     /* MG_MODEL_AUTO to detect */
     const char *const *command; /* external scorer argv, NULL-terminated */
     double timeout_seconds;     /* external scorer: per-batch timeout; 0 = default (30 s) */
-    size_t batch_size;          /* external scorer: rows per request; 0 = default (256) */
+    size_t batch_size;          /* external scorer: rows per request; 0 = MG_EXTERNAL_BATCH_DEFAULT */
 } mg_model_spec;
+
+/* Rows per request to an external scorer when its spec gives no batch_size. */
+#define MG_EXTERNAL_BATCH_DEFAULT 256
 
 mg_model *mg_model_load(const mg_model_spec *spec, mg_error *err);
 void mg_model_free(mg_model *m);
 
 mg_model_format mg_model_get_format(const mg_model *m);
-const char *mg_model_format_name(mg_model_format f); /* "xgboost", "linear", "pmml", "external" */
+/* The name of a format: "xgboost", "linear", "pmml", "external" ("auto"
+ * for MG_MODEL_AUTO).  Static storage. */
+const char *mg_model_format_name(mg_model_format f);
+/* The format a gate spec's model "format" names ("xgboost", "linear",
+ * "pmml"); MG_MODEL_AUTO for NULL or any other name (the spec loader
+ * refuses those). */
+mg_model_format mg_model_format_parse(const char *name);
 mg_model_task mg_model_get_task(const mg_model *m);
 /* The objective / function as the model names it (e.g. "binary:logistic"). */
 const char *mg_model_objective(const mg_model *m);

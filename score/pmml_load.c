@@ -7,13 +7,17 @@
  * DTD loading, no huge mode (libxml2 keeps its default depth and size
  * limits).  Any DOCTYPE is refused as soon as the parser meets it, before a
  * single entity is declared, so XXE and billion-laughs files fail at once.
- * libxml2's own messages are captured, never printed.
+ * libxml2's own messages are captured, never printed: the thread's
+ * structured error handler is swapped for the parse and the caller's put
+ * back.  libxml2 is initialised here, once per process (pthread_once), so
+ * callers need not call xmlInitParser() first.
  *
  * Whatever this loader does not implement is an error naming the element and
  * its line, never a silently wrong score.
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1155,8 +1159,13 @@ static pm_doc *parse_document(load_ctx *c, xmlDocPtr xdoc)
     return d;
 }
 
+/* xmlInitParser is not safe to run from two threads at once for the first
+ * time (libxml2 2.9): run it once, whoever loads a PMML model first. */
+static pthread_once_t xml_init_once = PTHREAD_ONCE_INIT;
+
 mg_model *mg_pmml_load(const char *path, mg_error *err)
 {
+    pthread_once(&xml_init_once, xmlInitParser);
     size_t len = 0;
     char *buf = read_file(path, &len, err);
     if (!buf)
@@ -1178,10 +1187,13 @@ mg_model *mg_pmml_load(const char *path, mg_error *err)
     ctxt->vctxt.error = NULL;
     ctxt->vctxt.warning = NULL;
     /* libxml2 2.9 has no per-context error handler: capture messages with
-     * the (thread-local) structured handler around this one parse. */
+     * the (thread-local) structured handler around this one parse, then
+     * give the caller's back. */
+    xmlStructuredErrorFunc old_handler = xmlStructuredError;
+    void *old_handler_ctx = xmlStructuredErrorContext;
     xmlSetStructuredErrorFunc(&c, quiet_error);
     xmlDocPtr xdoc = xmlCtxtReadMemory(ctxt, buf, (int)len, path, NULL, XML_PARSE_NONET);
-    xmlSetStructuredErrorFunc(NULL, NULL);
+    xmlSetStructuredErrorFunc(old_handler_ctx, old_handler);
     free(buf);
     mg_model *m = NULL;
     if (c.doctype_seen) {

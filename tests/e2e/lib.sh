@@ -1,13 +1,19 @@
 # lib.sh - helpers for end-to-end tests of the mgate binary.  Sourced by
 # tests/e2e/t_*.sh, each of which is a list of cases:
 #
-#   case_begin "spec typo gives exit 2 and the position"
-#   run_mgate run "$CASES/spec_typo/gate.json"
-#   expect_rc 2
-#   expect_stderr_contains "gate.json:3:5"
+#   case_begin "a spec from a FIFO is read whole"
+#   mkfifo "$TMP/spec.fifo"
+#   ...
+#   run_mgate run "$TMP/spec.fifo"
+#   expect_rc 0
+#   expect_stdout_contains "PASS  data/format"
 #   case_end
 #
-# A failed expectation marks the case failed and the script goes on.
+# A case makes its own inputs under $TMP (or in the script's setup above the
+# first case), never from another case's files.  One command with fixed
+# inputs and whole expected outputs is better written as a golden case
+# (tests/golden/README.md).  A failed expectation marks the case failed and
+# the script goes on.
 # Paths: $ROOT (repo), $SHARED (the shared corpora: ../shared beside the
 # repo, or $MGATE_SHARED), $TMP (a scratch folder removed at exit), $MGATE
 # (the binary under test).  A case that needs a part of $SHARED calls

@@ -1,7 +1,9 @@
 #!/bin/sh
 # End-to-end: GitHub annotations (issue 10, item 5).  `mgate run` under
 # GITHUB_ACTIONS=true or with --annotations github prints workflow commands
-# on stdout; the lines are compared byte for byte.
+# on stdout; the lines are compared byte for byte.  The plain runs (with
+# --annotations github, none, and GITHUB_ACTIONS=true or false) are golden
+# cases: tests/golden/annotations-*.
 . "$(dirname "$0")/lib.sh"
 
 # A failing variant of the demo gate, run from its parent folder so that
@@ -30,28 +32,6 @@ expect_commands() {
     commands
     cmp -s "$TMP/got.txt" "$1" || fail "annotations differ: $(diff "$1" "$TMP/got.txt" | head -20)"
 }
-
-case_begin "--annotations github: errors at data lines, warning, notice, byte for byte"
-cd "$W" && run_mgate run g/gate.json --annotations github; cd "$ROOT"
-expect_rc 1
-expect_commands "$TMP/want.txt"
-# The ordinary report is still there, unchanged.
-expect_stdout_contains "FAIL  data/missing: 9 rows"
-expect_stdout_contains "gate FAILED: 8 passed, 3 failed, 1 errors"
-case_end
-
-case_begin "GITHUB_ACTIONS=true turns annotations on; --annotations none turns them off"
-cd "$W" && GITHUB_ACTIONS=true run_mgate run g/gate.json; cd "$ROOT"
-expect_rc 1
-expect_commands "$TMP/want.txt"
-cd "$W" && GITHUB_ACTIONS=true run_mgate run g/gate.json --annotations none; cd "$ROOT"
-expect_rc 1
-commands
-[ ! -s "$TMP/got.txt" ] || fail "annotations printed with --annotations none"
-cd "$W" && GITHUB_ACTIONS=false run_mgate run g/gate.json; cd "$ROOT"
-commands
-[ ! -s "$TMP/got.txt" ] || fail "annotations printed outside GitHub Actions"
-case_end
 
 case_begin "reports.annotations bounds the annotations per check"
 jq '.reports.annotations = 1' "$W/g/gate.json" >"$W/g/one.json"

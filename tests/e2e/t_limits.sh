@@ -1,7 +1,8 @@
 #!/bin/sh
 # End-to-end: abnormally large input is reported with its position and
 # skipped, and memory stays bounded (peak RSS measured with getrusage via
-# /proc, not time).
+# /proc, not time).  max_rows and min_rows are golden cases:
+# tests/golden/run-max-rows, run-no-rows*.
 . "$(dirname "$0")/lib.sh"
 
 # Peak RSS bounds mean nothing under ASan (its allocator quarantine holds
@@ -65,25 +66,6 @@ printf '{"data": {"path": "wide.csv"}, "limits": {"max_columns": 1000}}\n' >"$TM
 run_mgate run "$TMP/wide.json" --json "$TMP/w.json"
 expect_rc 1
 expect_stdout_contains "found 5000 columns in the header, expected at most 1000"
-case_end
-
-case_begin "max_rows stops reading and fails the limits check"
-awk 'BEGIN { print "id"; for (i = 1; i <= 1000; i++) print i }' >"$TMP/rows.csv"
-printf '{"data": {"path": "rows.csv"}, "limits": {"max_rows": 100}}\n' >"$TMP/rows.json"
-run_mgate run "$TMP/rows.json" --json "$TMP/rr.json"
-expect_rc 1
-expect_eq "$(jqr "$TMP/rr.json" '.facts.rows_read')" "100" "rows read"
-case_end
-
-case_begin "data with no rows fails the gate (min_rows, default 1)"
-printf 'id,x\n' >"$TMP/empty.csv"
-printf '{"data": {"path": "empty.csv", "id": "id"}, "schema": {"x": {"type": "number"}}}\n' >"$TMP/empty.json"
-run_mgate run "$TMP/empty.json"
-expect_rc 1
-expect_stdout_contains "found 0 readable rows, expected at least 1 (min_rows)"
-printf '{"data": {"path": "empty.csv"}, "limits": {"min_rows": 0}}\n' >"$TMP/empty0.json"
-run_mgate run "$TMP/empty0.json"
-expect_rc 0
 case_end
 
 finish

@@ -4,7 +4,8 @@
 # KEY.PATH=VALUE changes the spec before it is validated; both for run,
 # baseline and fixture, and the reports record them.  Paths from the
 # environment resolve against the spec's folder, paths from --set against
-# the current folder (where CI runs the command).
+# the current folder (where CI runs the command).  The ${VAR} run and the
+# unset-variable error are golden cases: tests/golden/overrides-*.
 . "$(dirname "$0")/lib.sh"
 
 SRC="$ROOT/fixtures/adversarial"
@@ -27,22 +28,6 @@ cat >"$G/fixtures.json" <<'JSON'
 JSON
 unset EVAL_DATA MODEL_PATH
 R="$G/out/report.json"
-
-case_begin "run: \${MODEL_PATH} from the environment, relative to the spec; the default for \${EVAL_DATA}"
-MODEL_PATH=sound.json run_mgate run "$G/gate.json"
-expect_rc 0
-expect_eq "$(jqr "$R" .facts.model_path)" "$G/sound.json" "model path"
-expect_eq "$(jqr "$R" .facts.data_path)" "$G/rows.csv" "data path"
-expect_eq "$(jqr "$R" .facts.rows_read)" 60 "rows"
-expect_eq "$(jqr "$R" '.facts.variables | join(",")')" "EVAL_DATA,MODEL_PATH" "variables"
-expect_eq "$(jqr "$R" '.facts.overrides')" "null" "no overrides"
-case_end
-
-case_begin "run: an unset variable without default is a spec error at its position (exit 2)"
-run_mgate run "$G/gate.json"
-expect_rc 2
-expect_stderr_contains "mgate: error: $G/gate.json:2:11: model: environment variable 'MODEL_PATH' is not set (use \${MODEL_PATH:-default} to give a default)"
-case_end
 
 case_begin "run: a malformed reference is a spec error at its position"
 sed 's/\${EVAL_DATA:-rows.csv}/${1X}/' "$G/gate.json" >"$G/bad.json"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # End-to-end tests of `mgate score`: parity with xgboost/sklearn on every
-# shipped reference model, output layout, row-level warnings, exit statuses.
+# shipped reference model and size limits.  Output layout, row-level
+# warnings, usage errors and exit statuses are golden cases: tests/golden/score-*.
 . "$(dirname "$0")/lib.sh"
 M="$ROOT/fixtures/models"
 
@@ -66,63 +67,6 @@ run_mgate score "$M/xgb/binary_unnamed/model.json" "$TMP/f.csv" -o "$TMP/out.csv
 expect_rc 0
 res=$(max_diff "$TMP/out.csv" "$M/xgb/binary_unnamed/pred_missing.csv" 1)
 expect_near "${res#* }" 0 1e-6 "max abs diff"
-case_end
-
-case_begin "unscorable rows: empty prediction, warning with file:line, exit 1"
-{ head -n 3 "$M/data/binary_clean.csv"; echo '1999,0,abc,1,1,1,1,1,1,1'; sed -n 4p "$M/data/binary_clean.csv"; } >"$TMP/bad.csv"
-run_mgate score "$M/xgb/binary_logistic/model.json" "$TMP/bad.csv"
-expect_rc 1
-expect_stderr_contains "mgate: warning: $TMP/bad.csv:4: row not scored: feature 'age': expected a number, found 'abc'"
-expect_eq "$(sed -n 4p "$OUT_FILE")" "1999," "unscored line"
-expect_eq "$(wc -l <"$OUT_FILE" | tr -d ' ')" 5 "line count"
-case_end
-
-case_begin "--id picks the id column; without id no id column"
-run_mgate score "$M/pmml/softmax.pmml" "$M/data/binary_clean.csv"
-expect_rc 2
-expect_stderr_contains "model features not found in the data: 'x1', 'x2'"
-printf 'name,x1,x2\n"a, b",1,0.5\nc,,1\n' >"$TMP/s.csv"
-run_mgate score "$M/pmml/softmax.pmml" "$TMP/s.csv" --id name
-expect_rc 1
-expect_eq "$(head -n 1 "$OUT_FILE")" "name,p_a,p_b,p_c" "header"
-expect_eq "$(sed -n 2p "$OUT_FILE" | cut -c1-7)" '"a, b",' "quoted id"
-# softmax(1.5, 1, 0), computed independently
-want=$(awk 'BEGIN { s = exp(1.5) + exp(1) + 1; printf "%.17g", exp(1.5) / s }')
-got=$(sed -n 2p "$OUT_FILE" | awk -F, '{ print $3 }')
-expect_near "$got" "$want" 1e-15 "p_a"
-expect_eq "$(sed -n 3p "$OUT_FILE")" "c,,," "row with a missing value"
-expect_stderr_contains "s.csv:3: row not scored: field 'x1': missing value"
-printf 'x1,x2\n1,0.5\n' >"$TMP/s.csv"
-run_mgate score "$M/pmml/softmax.pmml" "$TMP/s.csv"
-expect_rc 0
-expect_eq "$(head -n 1 "$OUT_FILE")" "p_a,p_b,p_c" "header without id"
-case_end
-
-case_begin "-o is written atomically and not at all on a model error"
-run_mgate score "$M/pmml/xxe_passwd.pmml" "$M/data/binary_clean.csv" -o "$TMP/none.csv"
-expect_rc 2
-expect_stderr_contains "a DOCTYPE is not allowed"
-expect_no_file "$TMP/none.csv"
-grep -q 'root:' "$ERR_FILE" && fail "/etc/passwd leaked"
-ls "$TMP" | grep -q 'none.csv.tmp' && fail "temporary file left behind"
-case_end
-
-case_begin "usage errors exit 2"
-run_mgate score "$M/linear/logistic.json"
-expect_rc 2
-expect_stderr_contains "MODEL and DATA are required"
-run_mgate score "$M/linear/logistic.json" "$M/data/binary_clean.csv" --format xml
-expect_rc 2
-expect_stderr_contains "'--format xml': expected csv or jsonl"
-run_mgate score "$M/linear/logistic.json" "$M/data/binary_clean.csv" --id nope
-expect_rc 2
-expect_stderr_contains "no column 'nope' for --id"
-run_mgate score /nonexistent/model.json "$M/data/binary_clean.csv"
-expect_rc 2
-expect_stderr_contains "/nonexistent/model.json: cannot open model"
-run_mgate score --help
-expect_rc 0
-expect_stdout_contains "usage: mgate score MODEL DATA"
 case_end
 
 # Size limits (issue 15, item 6): `mgate score` has run's defaults, so a huge

@@ -35,19 +35,24 @@ wide_model() {
     }'
 }
 
+# $TMP/wide.csv: N distinct names (the later cases read it); $TMP/dup/wide.csv
+# names c7 twice.  Each with a gate beside it.
 printf '{"data": {"path": "wide.csv"}, "limits": {"max_columns": 0}}\n' >"$TMP/gate.json"
+wide_csv "" >"$TMP/wide.csv"
+mkdir -p "$TMP/dup"
+cp "$TMP/gate.json" "$TMP/dup/gate.json"
 
 case_begin "a duplicate among $N column names is found, with both positions, quickly"
-wide_csv c7 >"$TMP/wide.csv"
-run_mgate_60 run "$TMP/gate.json" --json "$TMP/r.json"
+wide_csv c7 >"$TMP/dup/wide.csv"
+run_mgate_60 run "$TMP/dup/gate.json" --json "$TMP/r.json"
 expect_rc 1
 expect_eq "$(jqr "$TMP/r.json" '.results[] | select(.name=="format") | .properties.count')" "1" "duplicate headers"
 expect_eq "$(jqr "$TMP/r.json" '.results[] | select(.name=="format") | .examples[0]')" \
-    "$TMP/wide.csv:1: c7: found the column name again (columns 7 and $N), expected unique names" "example"
+    "$TMP/dup/wide.csv:1: c7: found the column name again (columns 7 and $N), expected unique names" "example"
+rm -f "$TMP/dup/wide.csv"
 case_end
 
 case_begin "$N distinct column names pass the format check quickly"
-wide_csv "" >"$TMP/wide.csv"
 run_mgate_60 run "$TMP/gate.json" --json "$TMP/r.json"
 expect_rc 0
 expect_eq "$(jqr "$TMP/r.json" '.results[] | select(.name=="format") | .status')" "passed" "format"

@@ -104,29 +104,6 @@ static void test_adv_variant_replaces_one_value_and_resets(void **state)
     adv_variant_free(&v);
 }
 
-static void test_adv_value_json_kinds(void **state)
-{
-    (void)state;
-    mg_value t = txt("275.92");
-    json_t *j = adv_value_json(&t);
-    assert_true(json_is_real(j) && json_real_value(j) == 275.92);
-    json_decref(j);
-    mg_value i = txt("65");
-    j = adv_value_json(&i);
-    assert_true(json_is_integer(j) && json_integer_value(j) == 65);
-    json_decref(j);
-    mg_value bad = txt("\xff\xfe");
-    j = adv_value_json(&bad);
-    assert_string_equal(json_string_value(j), "\\xff\\xfe");
-    json_decref(j);
-    mg_value nan = txt("nan");
-    j = adv_value_json(&nan); /* not finite: kept as text, JSON has no NaN */
-    assert_string_equal(json_string_value(j), "nan");
-    json_decref(j);
-    mg_value absent = {MG_VALUE_ABSENT, "", 0, 0, 0};
-    assert_null(adv_value_json(&absent));
-}
-
 static void test_adv_json_row_lays_out_columns(void **state)
 {
     (void)state;
@@ -404,7 +381,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_adv_sample_is_seeded_sorted_and_spread),
         cmocka_unit_test(test_adv_variant_replaces_one_value_and_resets),
-        cmocka_unit_test(test_adv_value_json_kinds),
         cmocka_unit_test(test_adv_json_row_lays_out_columns),
         cmocka_unit_test(test_adv_score_outcomes),
         cmocka_unit_test(test_adv_score_tells_crash_from_refusal),

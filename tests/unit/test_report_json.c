@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness/commands.h"
+#include "common/version.h"
 #include "reports/writers.h"
 #include "tests/unit/report_fixture.h"
 

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness/commands.h"
+#include "common/version.h"
 #include "reports/num_text.h"
 #include "reports/writers.h"
 #include "reports/xml_text.h"

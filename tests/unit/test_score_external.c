@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +260,49 @@ static void test_score_external_start_failures(void **s)
     assert_no_children();
 }
 
+/* Writing to a dead scorer changes nothing process-wide (score/model.h):
+ * the SIGPIPE handler stays what it was, the thread's mask is restored and
+ * no SIGPIPE is left pending to kill the process later. */
+static void test_score_external_dead_scorer_leaves_sigpipe_state(void **s)
+{
+    (void)s;
+    /* arrange: SIGPIPE at its default action (which would kill us) */
+    struct sigaction dfl, now;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGPIPE, &dfl, NULL);
+    static const char *const argv[] = {"/bin/sh", SC "crash.sh", NULL};
+    mg_error err = {{0}};
+    mg_model *m = start(argv, 5, 10000, &err);
+    assert_non_null(m);
+    mg_binding *b = mg_binding_new(m, cols2, 2, &err);
+    size_t n = 5000;
+    mg_row *rows = calloc(n, sizeof *rows);
+    mg_value v[2] = {{MG_VALUE_TEXT, "41.000000000000000000000000000000", 33, 0, 0},
+                     {MG_VALUE_TEXT, "some long text to make the request bigger", 41, 0, 0}};
+    for (size_t r = 0; r < n; r++)
+        rows[r] = (mg_row){2, v, 2, r + 2, r, 0};
+    double *out = calloc(n, sizeof *out);
+    unsigned char *ok = calloc(n, 1);
+    /* act: the writes fail with EPIPE */
+    assert_int_equal(mg_model_score_batch(m, b, rows, n, out, ok, NULL, &err), -1);
+    /* assert */
+    sigaction(SIGPIPE, NULL, &now);
+    assert_true(now.sa_handler == SIG_DFL);
+    sigset_t mask, pending;
+    pthread_sigmask(SIG_SETMASK, NULL, &mask);
+    assert_int_equal(sigismember(&mask, SIGPIPE), 0);
+    sigpending(&pending);
+    assert_int_equal(sigismember(&pending, SIGPIPE), 0);
+    free(rows);
+    free(out);
+    free(ok);
+    mg_binding_free(b);
+    mg_model_free(m);
+    assert_no_children();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_score_external_too_few_rows),
         cmocka_unit_test(test_score_external_stderr_flood_does_not_block),
         cmocka_unit_test(test_score_external_big_batch_to_dead_scorer_no_sigpipe),
+        cmocka_unit_test(test_score_external_dead_scorer_leaves_sigpipe_state),
         cmocka_unit_test(test_score_external_start_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
