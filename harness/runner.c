@@ -15,6 +15,7 @@
 #include "common/ticks.h"
 #include "common/xmem.h"
 #include "harness/read_ahead.h"
+#include "harness/run_baseline.h"
 #include "harness/run_check.h"
 #include "harness/run_progress.h"
 #include "harness/score_stage.h"
@@ -116,30 +117,6 @@ static const char **jsonl_columns(const mg_spec *spec, size_t *n)
     return cols;
 }
 
-/* Loads the baseline's metrics.  Returns the parsed baseline (caller
- * decrefs) or NULL with err.  The data fingerprint it records is checked
- * by check_baseline_data once the data's own is known. */
-static json_t *load_baseline(const mg_spec *spec, mg_error *err)
-{
-    json_error_t jerr;
-    json_t *b = json_load_file(spec->baseline_path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!b) {
-        if (jerr.line < 1)
-            mg_error_set(err, "'%s': cannot read the baseline: %s", spec->baseline_path, jerr.text);
-        else
-            mg_error_set(err, "%s:%d:%d: cannot read the baseline: %s", spec->baseline_path, jerr.line,
-                         jerr.column, jerr.text);
-        return NULL;
-    }
-    if (!json_is_object(json_object_get(b, "metrics"))) {
-        mg_error_set(err, "%s: not a baseline: no \"metrics\" object (write one with 'mgate baseline')",
-                     spec->baseline_path);
-        json_decref(b);
-        return NULL;
-    }
-    return b;
-}
-
 /* Reads every schema field of the row once for all checks. */
 static void type_row(const mg_spec *spec, const long *field_column, const mg_row *row, mg_typed *typed)
 {
@@ -158,26 +135,6 @@ static void type_row(const mg_spec *spec, const long *field_column, const mg_row
         t->expected = NULL;
         t->state = mg_value_as_field(v, &spec->fields[f], &t->num, &t->expected) == 0 ? MG_TYPED_OK : MG_TYPED_WRONG;
     }
-}
-
-/* Was the baseline computed on this data?  sha is the data sha256 the
- * baseline records (NULL when it records none).  Returns 0, or -1 with err
- * when it was not and the spec makes that an error (else a warning). */
-static int check_baseline_data(const mg_spec *spec, const char *sha, const char *data_sha256, mg_error *err)
-{
-    int rc = 0;
-    if (sha && strcmp(sha, data_sha256) != 0) {
-        if (!spec->baseline_mismatch_warns) {
-            mg_error_set(err, "%s: the baseline was computed on other data (data sha256 %.12s…, this data %.12s…); "
-                              "regenerate it with 'mgate baseline', or set baseline.on_mismatch to \"warn\"",
-                         spec->baseline_path, sha, data_sha256);
-            rc = -1;
-        } else {
-            fprintf(stderr, "mgate: warning: %s: the baseline was computed on other data (sha256 %.12s…, this data %.12s…)\n",
-                    spec->baseline_path, sha, data_sha256);
-        }
-    }
-    return rc;
 }
 
 /* The task scores are judged as: the model's, which data.task must not
@@ -371,7 +328,7 @@ static int pass_load_baseline(pass *p, char **baseline_sha)
     const mg_spec *spec = p->spec;
     if (!spec->baseline_path)
         return 0;
-    p->baseline = load_baseline(spec, p->err);
+    p->baseline = mg_run_load_baseline(spec, p->err);
     if (!p->baseline) {
         input_error(p->report, "baseline", p->err->msg);
         return -1;
@@ -610,7 +567,7 @@ mg_run_outcome mg_run_gate_threads(const mg_spec *spec, unsigned threads, mg_rep
 
     if (data_sha256[0]) {
         report->facts.data_sha256 = mg_xstrdup(data_sha256);
-        if (outcome == MG_RUN_JUDGED && baseline_sha && check_baseline_data(spec, baseline_sha, data_sha256, err) != 0)
+        if (outcome == MG_RUN_JUDGED && baseline_sha && mg_run_check_baseline_data(spec, baseline_sha, data_sha256, err) != 0)
             outcome = input_error(report, "baseline", err->msg);
     }
     outcome = model_facts(spec, report, outcome, err);
