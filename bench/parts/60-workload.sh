@@ -7,7 +7,8 @@
 # other WORKLOAD_REPEAT times (default 3): median wall, CPU (user + sys) and
 # peak RSS of each (/usr/bin/time), and their ratio.  Then the parts: the data
 # checks alone against a bare libcsv parse, and scoring against xgboost's own
-# predict on the same rows (checksums side by side).  Quick run:
+# predict on the same rows (checksums side by side), and peak RSS at larger
+# sizes (WORKLOAD_MEMORY_ROWS).  Quick run:
 #   WORKLOAD_ROWS=100000 WORKLOAD_REPEAT=1 sh bench/parts/60-workload.sh build/release
 set -eu
 build=$1
@@ -118,3 +119,21 @@ for n in (1, 2):
           t, len(p) / t, float(np.sum(p, dtype=np.float64))))
 PY
 fi
+
+# Memory with input size: the whole gate (mgate only) on larger copies of the
+# workload, WORKLOAD_MEMORY_ROWS (default 4,000,000; add 20000000 for the
+# 4.2 GB file, which is generated once and kept under $BENCH_DATA).  Peak RSS
+# stays flat but for the rank metrics' 16 bytes a row (roc_auc here) and the
+# `order` check's table.
+for big in ${WORKLOAD_MEMORY_ROWS-4000000}; do
+    bcsv="$data/workload-$big.csv"
+    [ -f "$bcsv" ] || { echo "generating $bcsv"; "$build/bench/gen_workload" "$big" "$bcsv"; }
+    bgate="$data/workload-gate-$big.json"
+    sed -e "s|\"workload.csv\"|\"$(basename "$bcsv")\"|" -e "s|\"model.json\"|\"$(basename "$model")\"|" \
+        bench/workload/gate.json >"$bgate"
+    rm -f "$data/wl-big.times"
+    # shellcheck disable=SC2086
+    timed wl-big "$build/mgate" run "$bgate" -q --json "$data/wl-big.json" --junit "$data/wl-big.xml" \
+        --summary "$data/wl-big.md"
+    report "mgate run, $big rows ($(( $(stat -c %s "$bcsv") / 1000000 )) MB)" wl-big
+done
