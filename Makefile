@@ -12,10 +12,12 @@
 #   make fuzz       libFuzzer targets (clang), each run FUZZ_SECONDS (default 60)
 #   make fuzz-merge the inputs a fuzz run found that add coverage -> fuzz/corpus
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make check-options-doc  rewrite docs/check-options.md from the check table
 #
 # `make test` and `make demo` install missing Debian packages first
 # (ci/install-deps.sh), so the two commands work on a fresh machine.
-# Sources are found by wildcard: a new .c file in a module folder is built
+# Sources are found by wildcard: a new .c file in a module folder, or in a
+# folder inside one (checks/data/), is built
 # into libmgate.a, a new tests/unit/test_*.c becomes a test binary.
 
 CC       ?= cc
@@ -55,7 +57,8 @@ BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps test test-unit test-e2e demo sanitize tsan coverage bench install clean \
-        build-all unit-run e2e-run golden golden-update fuzz fuzz-replay fuzzer-bins fuzz-merge
+        build-all unit-run e2e-run golden golden-update fuzz fuzz-replay fuzzer-bins fuzz-merge \
+        check-options-doc
 
 all: mgate
 
@@ -208,6 +211,18 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libmgate.a
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+# docs/check-options.md is printed from the check table (checks/registry.c);
+# test_check_registry fails until it is rewritten after a check's options change.
+CHECK_DOC_BIN = $(BUILD)/tools/check_options_doc
+check-options-doc: $(CHECK_DOC_BIN)
+	$(Q)$(CHECK_DOC_BIN) > docs/check-options.md.tmp && mv docs/check-options.md.tmp docs/check-options.md
+	@echo "wrote docs/check-options.md"
+
+.SECONDARY: $(BUILD)/tools/check_options_doc.o
+$(BUILD)/tools/%: $(BUILD)/tools/%.o $(BUILD)/libmgate.a
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
 # INSTALL_BIN: the binary to install (the e2e test installs the one under test).
 INSTALL_BIN ?= mgate

@@ -18,8 +18,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "checks/metrics.h"
-#include "checks/stats.h"
+#include "checks/metrics/metrics.h"
+#include "checks/stats/stats.h"
 
 static double now(void)
 {

@@ -1,8 +1,11 @@
 /*
  * check.h - the check framework.
  *
- * Each check type is one row of the registry (checks/registry.c): its name,
- * its suite, a one-line summary, the options it accepts, and its handlers.
+ * Each check type is one row of the registry (checks/registry.c), defined
+ * in its own file: its name, its suite, a one-line summary, whether it runs
+ * without being listed, its options (kind, default, one help line), and its
+ * handlers.  That row is the single source the spec loader, the code's
+ * option defaults, `mgate help run` and docs/check-options.md read.
  * The runner reads the data once and hands every row (and every row-level
  * problem the source found) to every data check, so the data is streamed a
  * single time whatever the number of checks.
@@ -115,9 +118,33 @@ typedef enum mg_opt_kind {
     MG_OPT_CUSTOM        /* any JSON value, checked by the check's `validate` */
 } mg_opt_kind;
 
+/* The value an option takes when the spec leaves it out. */
+typedef struct mg_opt_default {
+    int set;             /* 0: no default value (see mg_opt_def.when_absent) */
+    double number;       /* NUMBER, COUNT, RATE, DURATION (seconds), BOOL (0 or 1) */
+    const char *string;  /* STRING */
+} mg_opt_default;
+
+#define MG_DEFAULT(x) {.set = 1, .number = (x)}
+#define MG_DEFAULT_STRING(s) {.set = 1, .string = (s)}
+
+/*
+ * One option of a check: a row of its `options` table, written with
+ * designated initializers, e.g.
+ *     {.key = "trials", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(10),
+ *      .help = "perturbed copies of each sampled row"}
+ * The spec loader accepts exactly these keys (plus mg_common_options) and
+ * checks their kinds; the code reads them with mg_check_opt_*, which take
+ * the default from here; `mgate help run` and docs/check-options.md print
+ * them.
+ */
 typedef struct mg_opt_def {
     const char *key;
     mg_opt_kind kind;
+    mg_opt_default def;
+    int required;            /* the check's validate refuses a spec without it */
+    const char *when_absent; /* without a default: what leaving it out means ("no bound") */
+    const char *help;        /* one line */
 } mg_opt_def;
 
 typedef struct mg_check mg_check;
@@ -128,15 +155,32 @@ enum {
     MG_NEEDS_SCHEMA = 1 << 1,     /* a non-empty schema */
     MG_NEEDS_SCORES = 1 << 2,     /* a model or data.prediction */
     MG_NEEDS_LABEL = 1 << 3,      /* data.label */
-    MG_NEEDS_CHAMPION = 1 << 4    /* baseline_model or data.baseline_prediction */
+    MG_NEEDS_CHAMPION = 1 << 4,   /* baseline_model or data.baseline_prediction */
+    /* data.id, or data.key and data.time.  Only in implicit_needs: a listed
+     * duplicates check may name its columns with "by" instead. */
+    MG_NEEDS_ROW_IDENTITY = 1 << 5
 };
 
+/* Whether a check runs without being listed in the spec's "checks". */
+typedef enum mg_implicit {
+    MG_IMPLICIT_NEVER = 0,    /* only when listed */
+    MG_IMPLICIT_UNLISTED,     /* when the spec has no "checks" list and has what needs and implicit_needs name */
+    MG_IMPLICIT_WITH_METRIC,  /* when a "metric" check is listed */
+    MG_IMPLICIT_ALWAYS        /* in every gate: malformed or oversized input never passes silently */
+} mg_implicit;
+
+/*
+ * A check type: one row of the registry (checks/registry.c), defined in its
+ * own file with designated initializers.
+ */
 typedef struct mg_check_def {
     const char *name;      /* the spec's "check" value */
-    const char *group;     /* JUnit suite: "data", ... */
+    const char *group;     /* its suite, the JUnit testsuite mgate.<group>: "data", ... */
     const char *summary;   /* one line, for help and docs */
     const mg_opt_def *options; /* check-specific options, {NULL} terminated */
-    unsigned needs;        /* MG_NEEDS_* */
+    unsigned needs;        /* MG_NEEDS_*: a spec that lists the check without them is refused */
+    mg_implicit implicit;  /* whether it runs unlisted */
+    unsigned implicit_needs; /* MG_NEEDS_*: for MG_IMPLICIT_UNLISTED, what the spec must have besides needs */
     /* Validates the check's options beyond their kinds (e.g. a metric
      * name).  On a problem returns -1, sets *key to the offending option
      * (for the error's position) and writes the message into msg. */
@@ -164,12 +208,28 @@ struct mg_check {
     void *state;             /* the check's own */
 };
 
-/* The registry. */
+/* The registry (checks/registry.c): the check types in table order. */
+size_t mg_check_count(void);
+const mg_check_def *mg_check_at(size_t i); /* NULL past the end */
+/* The check type named `name`, or NULL. */
 const mg_check_def *mg_check_find(const char *name);
-/* NULL-terminated list of check names (for suggestions and help). */
-const char *const *mg_check_names(void);
 /* Options every check accepts: check, name, max_count, max_rate. */
 extern const mg_opt_def mg_common_options[];
+/* The row of option `key` among the check's options or the common ones, or NULL. */
+const mg_opt_def *mg_check_option(const mg_check_def *def, const char *key);
+
+/*
+ * A check's options as its code reads them: the spec's value when given,
+ * else the default in the check's table row.  Reading an option the row
+ * does not declare, or one without a default that the spec left out, is a
+ * bug in mgate: the call aborts, naming the check and the option.
+ */
+double mg_check_opt_number(const mg_check *c, const char *key);      /* NUMBER, RATE, COUNT, BOOL */
+uint64_t mg_check_opt_count(const mg_check *c, const char *key);     /* COUNT */
+double mg_check_opt_seconds(const mg_check *c, const char *key);     /* DURATION */
+const char *mg_check_opt_string(const mg_check *c, const char *key); /* STRING; borrowed */
+/* 1 when the spec gives option `key`. */
+int mg_check_opt_given(const mg_check *c, const char *key);
 
 /*
  * Sets the result's status from a count of offending rows against the

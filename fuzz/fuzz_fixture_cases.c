@@ -1,5 +1,5 @@
 /*
- * fuzz_fixture_cases.c - fixture case files (checks/adv_cases.c): reading a
+ * fuzz_fixture_cases.c - fixture case files (checks/adversarial/fixture_cases.c): reading a
  * case file, then for every case what the `fixtures` check and
  * `mgate fixture update` do: score its input with a model, compare with
  * its expectation, and write the current output as a new expectation.
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/adv_cases.h"
+#include "checks/adversarial/fixture_cases.h"
 #include "fuzz/support.h"
 
 static const char *const model_text[2] = {

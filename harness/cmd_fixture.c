@@ -20,7 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "checks/adv_cases.h"
+#include "checks/adversarial/fixture_cases.h"
 #include "common/atomic_file.h"
 #include "common/mkdirs.h"
 #include "common/suggest.h"

@@ -16,7 +16,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "checks/metrics.h"
+#include "checks/metrics/metrics.h"
 #include "common/atomic_file.h"
 #include "common/name_index.h"
 #include "common/xmem.h"

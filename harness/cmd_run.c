@@ -11,7 +11,7 @@
 #include "common/atomic_file.h"
 #include "common/mkdirs.h"
 #include "common/xmem.h"
-#include "checks/check.h"
+#include "checks/registry_help.h"
 #include "harness/cmd_common.h"
 #include "harness/commands.h"
 #include "harness/runner.h"
@@ -83,19 +83,10 @@ const mg_cli cmd_run_cli = {
 const char cmd_run_after[] = "exit status: 0 gate passed, 1 gate failed, 2 usage/spec/input error,\n"
                              "3 internal error.\n";
 
-/* The check types, from the registry, grouped by suite: `mgate help run`. */
+/* The check types and their options, from the registry: `mgate help run`. */
 void cmd_run_help_checks(FILE *out)
 {
-    static const char *const groups[] = {"data", "metrics", "adversarial", "fixtures"};
-    fprintf(out, "\ncheck types (the spec's \"check\"; format and limits always run):\n");
-    for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
-        fprintf(out, "  %s:\n", groups[g]);
-        for (const char *const *n = mg_check_names(); *n; n++) {
-            const mg_check_def *d = mg_check_find(*n);
-            if (strcmp(d->group, groups[g]) == 0)
-                fprintf(out, "    %-19s %s\n", d->name, d->summary);
-        }
-    }
+    mg_check_help_text(out);
 }
 
 typedef struct run_args {

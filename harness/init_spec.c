@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "checks/metrics.h"
+#include "checks/metrics/metrics.h"
 #include "common/strbuf.h"
 #include "common/xmem.h"
 

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "checks/metrics.h"
+#include "checks/metrics/metrics.h"
 #include "common/run_id.h"
 #include "common/sha256.h"
 #include "checks/plot_rows.h"

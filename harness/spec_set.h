@@ -12,7 +12,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "harness/json_locate.h"
+#include "common/json_locate.h"
 
 typedef struct mg_spec_set {
     char *arg;           /* "model.path=build/m.json", as given */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/metric_curves.h"
+#include "checks/metrics/curves.h"
 #include "checks/plot_rows.h"
 #include "common/xmem.h"
 #include "reports/html_plots.h"

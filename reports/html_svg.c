@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/metric_curves.h"
+#include "checks/metrics/curves.h"
 #include "common/strbuf.h"
 #include "common/xmem.h"
 #include "reports/html_plots.h"

@@ -3,7 +3,7 @@
  * at the offending value: `FILE:LINE:COL: columns[2].quantiles.n: expected
  * ...`.  jansson positions syntax errors only, so the reader keeps the text
  * and the path of the value being read, and finds the position again with
- * mg_json_locate (harness/json_locate.h) when something is wrong.
+ * mg_json_locate (common/json_locate.h) when something is wrong.
  *
  * Borrowed: file, text and err stay the caller's.
  */
@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "common/error.h"
-#include "harness/json_locate.h"
+#include "common/json_locate.h"
 
 typedef struct mg_profile_reader {
     const char *file;   /* named in messages */

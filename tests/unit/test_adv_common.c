@@ -1,6 +1,6 @@
 /*
- * Unit tests for the helpers of the adversarial checks (checks/adv_common.c)
- * and the fixture-case module (checks/adv_cases.c): the seeded reservoir,
+ * Unit tests for the helpers of the adversarial checks (checks/adversarial/adv_common.c)
+ * and the fixture-case module (checks/adversarial/fixture_cases.c): the seeded reservoir,
  * row variants, guarded scoring, rows as JSON, case files and comparisons.
  * Models are hand-written linear JSON files in the scratch folder.
  */
@@ -16,8 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "checks/adv_cases.h"
-#include "checks/adv_common.h"
+#include "checks/adversarial/fixture_cases.h"
+#include "checks/adversarial/adv_common.h"
 #include "support/tmpfiles.h"
 
 static mg_value num(double x, const char *text)

@@ -1,5 +1,5 @@
 /*
- * Unit tests for the data checks (checks/data_*.c), each run through the
+ * Unit tests for the data checks (checks/data/), each run through the
  * real spec loader and runner over a small file, so what is tested is what
  * `mgate run` does.
  */

@@ -1,5 +1,5 @@
 /*
- * Unit tests for checks/metric_curves.c: the unthinned ROC, precision-recall
+ * Unit tests for checks/metrics/curves.c: the unthinned ROC, precision-recall
  * and calibration points of every dataset in
  * fixtures/metrics/curves_reference.json (written by
  * fixtures/metrics/generate_curves.py with Debian's python3-sklearn) must
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/metric_curves.h"
+#include "checks/metrics/curves.h"
 #include "support/json_fixture.h"
 
 #define FIXTURES "fixtures/metrics/"

@@ -1,5 +1,5 @@
 /*
- * Unit tests for checks/metric_*.c on degenerate and bad input: empty input,
+ * Unit tests for checks/metrics/ on degenerate and bad input: empty input,
  * NaN / infinite scores, labels out of range, one class present, scores
  * outside [0,1], too few rows, wrong task, bad options.
  */
@@ -12,7 +12,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "checks/metrics.h"
+#include "checks/metrics/metrics.h"
 
 static void test_metrics_empty_input_is_an_error(void **state)
 {

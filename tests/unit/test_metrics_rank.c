@@ -1,5 +1,5 @@
 /*
- * Unit tests for checks/metric_rank.c: the in-place sort on hostile
+ * Unit tests for checks/metrics/rank.c: the in-place sort on hostile
  * patterns, and roc_auc / average_precision on hand-checked cases.
  */
 #include <setjmp.h>
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/metric_internal.h"
-#include "checks/stats.h"
+#include "checks/metrics/internal.h"
+#include "checks/stats/stats.h"
 
 static int cmp_double(const void *a, const void *b)
 {

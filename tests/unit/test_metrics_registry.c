@@ -1,5 +1,5 @@
 /*
- * Unit tests for checks/metric_registry.c: lookups, listing per task, flags,
+ * Unit tests for checks/metrics/metric_names.c: lookups, listing per task, flags,
  * "did you mean", and that every registered name is computable.
  */
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "checks/metrics.h"
+#include "checks/metrics/metrics.h"
 
 static void test_registry_lookup_by_task(void **state)
 {

@@ -1,5 +1,5 @@
 /*
- * Unit tests for checks/metric_*.c against scikit-learn: every metric of
+ * Unit tests for checks/metrics/ against scikit-learn: every metric of
  * every dataset in fixtures/metrics/reference.json (written by
  * fixtures/metrics/generate_reference.py with sklearn itself) must agree to
  * 1e-9 (relative to the value when it exceeds 1).
@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "support/json_fixture.h"
-#include "checks/metrics.h"
+#include "checks/metrics/metrics.h"
 
 #define FIXTURES "fixtures/metrics/"
 #define TOL 1e-9

@@ -1,5 +1,5 @@
 /*
- * Unit tests for checks/stats_*.c: the PRNG against the Python copy in
+ * Unit tests for checks/stats/: the PRNG against the Python copy in
  * fixtures/metrics/generate_reference.py, McNemar against scipy, and the
  * paired bootstrap against the Python/sklearn reimplementation plus its
  * statistical properties.
@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "support/json_fixture.h"
-#include "checks/stats.h"
+#include "checks/stats/stats.h"
 
 #define FIXTURES "fixtures/metrics/"
 

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "checks/adv_cases.h"
+#include "checks/adversarial/fixture_cases.h"
 #include "harness/spec.h"
 #include "score/model.h"
 #include "support/gate_run.h"

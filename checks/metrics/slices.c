@@ -1,0 +1,260 @@
+#include "checks/metrics/slices.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/keytable.h"
+#include "common/xmem.h"
+
+/* Past max_slices, distinct values are still counted (by fingerprint, 32
+ * bytes each) so the error can say how many there are, up to this many. */
+#define MAX_COUNTED_VALUES 100000
+
+typedef struct slice {
+    char *key;     /* "DE", or "[18, 30)" for a bin */
+    size_t order;  /* bins: index, for a stable order */
+    mg_metrics *acc;
+} slice;
+
+struct mg_slices {
+    long column;
+    const char *column_name;
+    double *edges;        /* numeric bins, ascending; NULL for categories */
+    size_t nedges;
+    uint64_t min_size;
+    int has_min, has_max;
+    double min, max;
+    const char *min_option, *max_option; /* where each bound comes from: "slice_min" or "min" */
+    mg_model_task task;
+    mg_metrics_options opts;
+    slice *slices;
+    size_t n, cap;
+    size_t max_slices;    /* the max_slices option */
+    uint64_t overflow;    /* rows past max_slices distinct values */
+    mg_keytable extra;    /* the distinct values past max_slices */
+    uint64_t not_numbers; /* binned column: rows whose value is not a number */
+    unsigned long first_line;
+    char first_value[96];
+};
+
+static int number_opt(const json_t *o, const char *key, double *out)
+{
+    const json_t *v = json_object_get(o, key);
+    if (!json_is_number(v))
+        return 0;
+    *out = json_number_value(v);
+    return 1;
+}
+
+mg_slices *mg_slices_new(const mg_check *c, mg_model_task task, const mg_metrics_options *o, char **problem)
+{
+    const json_t *by = json_object_get(c->options, "slice_by");
+    if (!json_is_string(by))
+        return NULL;
+    long col = mg_source_column_index(c->env->source, json_string_value(by));
+    if (col < 0) {
+        *problem = mg_xasprintf("the slice column '%s' (slice_by) is not in the data", json_string_value(by));
+        return NULL;
+    }
+    mg_slices *s = mg_xcalloc(1, sizeof *s);
+    s->column = col;
+    s->column_name = json_string_value(by);
+    s->task = task;
+    s->opts = *o;
+    s->opts.class_names = NULL; /* multiclass slices take class indexes */
+    s->min_size = mg_check_opt_count(c, "min_slice_size");
+    s->max_slices = (size_t)mg_check_opt_count(c, "max_slices");
+    mg_keytable_init(&s->extra);
+    /* Slices are judged by slice_min/slice_max, else by the check's min/max. */
+    s->has_min = number_opt(c->options, "slice_min", &s->min) || number_opt(c->options, "min", &s->min);
+    s->has_max = number_opt(c->options, "slice_max", &s->max) || number_opt(c->options, "max", &s->max);
+    s->min_option = json_is_number(json_object_get(c->options, "slice_min")) ? "slice_min" : "min";
+    s->max_option = json_is_number(json_object_get(c->options, "slice_max")) ? "slice_max" : "max";
+    const json_t *bins = json_object_get(c->options, "slice_bins");
+    if (json_is_array(bins)) {
+        s->nedges = json_array_size(bins);
+        s->edges = mg_xcalloc(s->nedges + 1, sizeof *s->edges);
+        for (size_t i = 0; i < s->nedges; i++)
+            s->edges[i] = json_number_value(json_array_get(bins, i));
+    }
+    return s;
+}
+
+void mg_slices_free(mg_slices *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->slices[i].key);
+        mg_metrics_free(s->slices[i].acc);
+    }
+    free(s->slices);
+    free(s->edges);
+    mg_keytable_free(&s->extra);
+    free(s);
+}
+
+/* The bin of x: "< e0", "[e0, e1)", ..., ">= ek". */
+static void bin_key(const mg_slices *s, double x, char *key, size_t size, size_t *order)
+{
+    size_t i = 0;
+    while (i < s->nedges && x >= s->edges[i])
+        i++;
+    *order = i;
+    if (i == 0)
+        snprintf(key, size, "< %g", s->edges[0]);
+    else if (i == s->nedges)
+        snprintf(key, size, ">= %g", s->edges[s->nedges - 1]);
+    else
+        snprintf(key, size, "[%g, %g)", s->edges[i - 1], s->edges[i]);
+}
+
+mg_metrics *mg_slices_for_row(mg_slices *s, const mg_row *row)
+{
+    const mg_value *v = &row->values[s->column];
+    char buf[96];
+    const char *key;
+    size_t order = 0;
+    if (s->edges && mg_value_is_missing(v)) {
+        key = "(missing)"; /* as for categories; after the bins */
+        order = s->nedges + 1;
+    } else if (s->edges) {
+        double x;
+        if (mg_value_to_double(v, &x) != 0 || isnan(x)) {
+            /* In no bin: reported as an error, never dropped in silence. */
+            if (s->not_numbers++ == 0) {
+                s->first_line = row->line;
+                mg_value_quote(v, s->first_value, sizeof s->first_value);
+            }
+            return NULL;
+        }
+        bin_key(s, x, buf, sizeof buf, &order);
+        key = buf;
+    } else {
+        key = mg_value_is_missing(v) ? "(missing)" : v->text;
+    }
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->slices[i].key, key) == 0)
+            return s->slices[i].acc;
+    if (s->n >= s->max_slices) {
+        s->overflow++;
+        if (s->extra.count < MAX_COUNTED_VALUES) {
+            mg_key_hasher h;
+            mg_key_hasher_init(&h);
+            mg_key_hasher_add(&h, key, strlen(key));
+            int found;
+            mg_key_entry *e = mg_keytable_upsert(&s->extra, mg_key_hasher_done(&h), &found);
+            if (!found)
+                e->line = row->line ? row->line : 1;
+        }
+        return NULL;
+    }
+    mg_metrics *acc = mg_metrics_new(s->task, &s->opts, NULL);
+    if (!acc)
+        return NULL;
+    s->slices = mg_xgrow(s->slices, &s->cap, s->n + 1, sizeof *s->slices);
+    s->slices[s->n].key = mg_xstrdup(key);
+    s->slices[s->n].order = order;
+    s->slices[s->n].acc = acc;
+    s->n++;
+    return acc;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    const slice *x = a, *y = b;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return strcmp(x->key, y->key);
+}
+
+/* Too many distinct values: one error testcase instead of one per value. */
+static void report_too_many(const mg_slices *s, const mg_check *c)
+{
+    char name[512];
+    snprintf(name, sizeof name, "%s [%s]", c->name, s->column_name);
+    mg_result *res = mg_report_add(c->env->report, "metrics", name, "metric_slice");
+    res->status = MG_STATUS_ERROR;
+    size_t found = s->n + s->extra.count;
+    mg_result_prop_text(res, "slice_by", s->column_name);
+    mg_result_prop_number(res, "distinct_values", (double)found);
+    mg_result_prop_number(res, "max_slices", (double)s->max_slices);
+    mg_result_set_message(res, "the slice column '%s' (slice_by) has %s%zu distinct values, more than max_slices %zu: "
+                               "slice by a column with fewer values, bin a numeric one with slice_bins, or raise max_slices",
+                          s->column_name, s->extra.count >= MAX_COUNTED_VALUES ? "over " : "", found, s->max_slices);
+}
+
+size_t mg_slices_report(mg_slices *s, const mg_check *c, const char *metric)
+{
+    if (s->overflow) {
+        report_too_many(s, c);
+        return 0;
+    }
+    qsort(s->slices, s->n, sizeof *s->slices, by_key);
+    size_t failed = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        slice *sl = &s->slices[i];
+        char name[512];
+        snprintf(name, sizeof name, "%s [%s=%s]", c->name, s->column_name, sl->key);
+        mg_result *res = mg_report_add(c->env->report, "metrics", name, "metric_slice");
+        uint64_t n = mg_metrics_rows(sl->acc);
+        mg_result_prop_text(res, "slice_by", s->column_name);
+        mg_result_prop_text(res, "slice", sl->key);
+        mg_result_prop_number(res, "n", (double)n);
+        mg_result_prop_number(res, "min_slice_size", (double)s->min_size);
+        if (s->task == MG_TASK_BINARY)
+            mg_result_prop_number(res, "decision_threshold", s->opts.threshold);
+        double value;
+        mg_error err = {{0}};
+        if (mg_metrics_value(sl->acc, metric, &value, &err) != 0) {
+            res->status = MG_STATUS_SKIP;
+            mg_result_set_message(res, "%s on %llu rows cannot be computed: %s", metric, (unsigned long long)n, err.msg);
+            continue;
+        }
+        mg_result_prop_number(res, "value", value);
+        if (s->has_min)
+            mg_result_prop_number(res, "min", s->min);
+        if (s->has_max)
+            mg_result_prop_number(res, "max", s->max);
+        if (s->has_min || s->has_max) {
+            /* As the whole-data check: the bound on the worse side. */
+            int use_min = s->has_min && (mg_metric_find(metric)->higher_is_better || !s->has_max);
+            mg_result_prop_number(res, "bound", use_min ? s->min : s->max);
+            mg_result_prop_text(res, "bound_option", use_min ? s->min_option : s->max_option);
+        }
+        if (n < s->min_size) {
+            res->status = MG_STATUS_SKIP;
+            mg_result_set_message(res, "%s %.6g on %llu rows: under min_slice_size %llu, reported, not judged", metric,
+                                  value, (unsigned long long)n, (unsigned long long)s->min_size);
+            continue;
+        }
+        if (s->has_min && value < s->min) {
+            res->status = MG_STATUS_FAIL;
+            mg_result_set_message(res, "%s %.6g < min %.6g on the %llu rows where %s is %s", metric, value, s->min,
+                                  (unsigned long long)n, s->column_name, sl->key);
+            failed++;
+        } else if (s->has_max && value > s->max) {
+            res->status = MG_STATUS_FAIL;
+            mg_result_set_message(res, "%s %.6g > max %.6g on the %llu rows where %s is %s", metric, value, s->max,
+                                  (unsigned long long)n, s->column_name, sl->key);
+            failed++;
+        } else {
+            res->status = MG_STATUS_PASS;
+            mg_result_set_message(res, "%s %.6g on %llu rows", metric, value, (unsigned long long)n);
+        }
+    }
+    if (s->not_numbers) {
+        char name[512];
+        snprintf(name, sizeof name, "%s [%s=(not a number)]", c->name, s->column_name);
+        mg_result *res = mg_report_add(c->env->report, "metrics", name, "metric_slice");
+        res->status = MG_STATUS_ERROR;
+        mg_result_set_message(res, "'%s' (slice_by with slice_bins) is not a number in %llu rows, which are in no "
+                                   "slice; first at %s:%lu: found %s",
+                              s->column_name, (unsigned long long)s->not_numbers, c->env->data_path, s->first_line,
+                              s->first_value);
+        mg_result_prop_number(res, "rows_not_numbers", (double)s->not_numbers);
+    }
+    return failed;
+}
