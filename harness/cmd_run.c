@@ -63,7 +63,7 @@ static const mg_option run_options[] = {
                          "$GITHUB_ACTIONS is \"true\", else none",
                          0, "a value", "github", check_annotations},
     [RUN_THREADS] = {"threads", 0, "N",
-                     "threads to use (default: the number of processors);\n"
+                     "threads to use (default: 1);\n"
                      "1 reads, checks and scores on one; more reads and\n"
                      "splits the data on a thread of its own and scores on\n"
                      "another.  The reports are the same, timings aside,\n"

@@ -546,10 +546,12 @@ done:
     return outcome;
 }
 
+/* One: a read-ahead and a scoring thread cost about 10% more CPU time and
+ * gave no measurable wall-time gain on the shared 2-core machine
+ * (docs/development.md, Speed); --threads N asks for them. */
 unsigned mg_run_default_threads(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 1 ? (unsigned)n : 1;
+    return 1;
 }
 
 mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err)

@@ -22,7 +22,7 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
  * on the calling thread; more reads and splits the data on a thread of its
  * own.  The report is the same, timings aside, for any count. */
 mg_run_outcome mg_run_gate_threads(const mg_spec *spec, unsigned threads, mg_report *report, mg_error *err);
-/* The number of online processors (at least 1). */
+/* The thread count when none is given: 1 (why: runner.c). */
 unsigned mg_run_default_threads(void);
 
 #endif
