@@ -135,6 +135,11 @@ example baseline-replace "$work/demo" <<'EOF'
 mgate baseline gate.json
 EOF
 
+# ---- docs/sharding.md: the shards of the demo data --------------------------------------
+example shards "$work/demo" <<'EOF'
+mgate shards gate.json 3
+EOF
+
 # ---- docs/init.md: mgate init on the demo data -----------------------------------------
 mkdir -p "$work/init-demo"
 cp "$root/fixtures/demo/transactions.csv" "$work/init-demo/"

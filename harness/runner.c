@@ -14,6 +14,7 @@
 #include "checks/plot_rows.h"
 #include "common/ticks.h"
 #include "common/xmem.h"
+#include "harness/data_input.h"
 #include "harness/read_ahead.h"
 #include "harness/run_baseline.h"
 #include "harness/run_check.h"
@@ -234,7 +235,7 @@ static int pass_open(pass *p)
         so.columns = p->cols;
         so.ncolumns = ncols;
     }
-    p->src = mg_source_open(spec->data_path, &so, p->err);
+    p->src = mg_spec_open_data(spec, &so, p->err); /* data.path: files or globs */
     if (!p->src) {
         input_error(p->report, "data", p->err->msg);
         return -1;
@@ -253,7 +254,7 @@ static void pass_bind(pass *p)
         p->field_column[i] = mg_source_column_index(p->src, spec->fields[i].name);
     mg_check_env *env = &p->env;
     memset(env, 0, sizeof *env);
-    env->data_path = spec->data_path;
+    env->data_path = mg_source_path(p->src); /* the file a one-file glob matched */
     env->source = p->src;
     env->fields = spec->fields;
     env->nfields = spec->nfields;
@@ -542,6 +543,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, unsigned threads, mg_report 
         outcome = unjudgeable_data(report, err->msg);
     }
 done:
+    mg_score_stage_note_service(&p.stage, report);
     pass_free(&p);
     return outcome;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "common/xmem.h"
+#include "score/http.h"
 
 static const mg_row *const *batch_rows(mg_score_stage *st, mg_score_batch *b)
 {
@@ -168,7 +169,8 @@ int mg_score_stage_init(mg_score_stage *st, const mg_spec *spec, const mg_source
     st->candidate = mg_scoring_new(&spec->model, spec->roles[MG_ROLE_PREDICTION], "prediction", spec, src, err);
     if (!st->candidate)
         return -1;
-    if (spec->baseline_model.path || spec->baseline_model.command || spec->roles[MG_ROLE_BASELINE_PREDICTION]) {
+    if (spec->baseline_model.path || spec->baseline_model.command || spec->baseline_model.http ||
+        spec->roles[MG_ROLE_BASELINE_PREDICTION]) {
         st->champion = mg_scoring_new(&spec->baseline_model, spec->roles[MG_ROLE_BASELINE_PREDICTION],
                                       "baseline model", spec, src, err);
         if (!st->champion)
@@ -200,4 +202,13 @@ int mg_score_stage_init(mg_score_stage *st, const mg_spec *spec, const mg_source
         }
     }
     return 0;
+}
+
+void mg_score_stage_note_service(const mg_score_stage *st, mg_report *report)
+{
+    mg_http_stats hs;
+    mg_model *m = st->candidate ? mg_scoring_model(st->candidate) : NULL;
+    if (m && mg_http_model_stats(m, &hs) == 0)
+        report->facts.model_service = mg_xasprintf("%s: %lu requests, %lu retries, %lu failed", mg_http_model_url(m),
+                                                   hs.requests, hs.retries, hs.failed);
 }

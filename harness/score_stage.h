@@ -59,4 +59,8 @@ void mg_score_stage_flush(mg_score_stage *st);
 /* Frees what the stage holds (a zeroed stage too), scorers included. */
 void mg_score_stage_free(mg_score_stage *st);
 
+/* What the transport of an HTTP model did, as the report's model_service
+ * fact (retries are reported, never hidden); nothing for other models. */
+void mg_score_stage_note_service(const mg_score_stage *st, mg_report *report);
+
 #endif

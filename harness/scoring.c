@@ -8,7 +8,9 @@
 #include "common/strbuf.h"
 #include "common/suggest.h"
 #include "common/xmem.h"
+#include "score/http.h"
 #include "score/model.h"
+#include "sources/data_files.h"
 
 struct mg_scoring {
     mg_model *model;
@@ -16,6 +18,7 @@ struct mg_scoring {
     long column;             /* when scoring from the data */
     const char *column_name;
     const char *data_path;
+    const mg_source *src;    /* names the file of a line when there are several */
     size_t noutputs;
     int task;
     char *describe;
@@ -39,6 +42,12 @@ struct mg_scoring {
  * while many rows walk it, few enough that the copies stay small. */
 #define NATIVE_BATCH 256
 
+/* What the spec calls the model: its file, command or URL. */
+static const char *model_name(const mg_model_ref *ref)
+{
+    return ref->path ? ref->path : ref->http ? ref->http->url : ref->command[0];
+}
+
 /* model.features: one data column per model feature.  0, or -1 with err at
  * the spec position of the list or of the name that is wrong. */
 static int check_feature_columns(const mg_model_ref *ref, size_t nfeatures, const char *const *cols,
@@ -47,7 +56,7 @@ static int check_feature_columns(const mg_model_ref *ref, size_t nfeatures, cons
     if (ref->nfeatures != nfeatures)
         return mg_error_set(err, "%s: %zu column%s named for the %zu features of '%s'", ref->features_at,
                             ref->nfeatures, ref->nfeatures == 1 ? "" : "s", nfeatures,
-                            ref->path ? ref->path : ref->command[0]);
+                            model_name(ref));
     for (size_t i = 0; i < ref->nfeatures; i++) {
         if (mg_source_column_index(src, ref->features[i]) >= 0)
             continue;
@@ -114,7 +123,7 @@ static int check_positional(mg_scoring *s, const mg_model_ref *ref, const char *
         rc = mg_error_set(err, "%s: the %s '%s' names no features, so they bind by position, and %s; name the data "
                                "column of each of its %zu features, in order, with \"%s\": {\"features\": [...]} "
                                "(the binding: %s)",
-                          spec->path, champion ? "baseline model" : "model", ref->path ? ref->path : ref->command[0],
+                          spec->path, champion ? "baseline model" : "model", model_name(ref),
                           refused.s, nf, champion ? "baseline_model" : "model", note.s);
     free(refused.s);
     return rc;
@@ -153,6 +162,7 @@ static int load_model(mg_scoring *s, const mg_model_ref *ref, const char *what, 
     ms.timeout_seconds = ref->timeout_seconds;
     ms.batch_size = ref->batch_size;
     ms.format = mg_model_format_parse(ref->format);
+    ms.http = ref->http;
     s->model = mg_model_load(&ms, err);
     if (!s->model)
         return -1;
@@ -175,6 +185,8 @@ out:
     s->task = (int)mg_model_get_task(s->model);
     int external = mg_model_get_format(s->model) == MG_MODEL_EXTERNAL;
     s->batch_size = external ? (ref->batch_size ? ref->batch_size : MG_EXTERNAL_BATCH_DEFAULT) : NATIVE_BATCH;
+    if (ref->http) /* concurrency requests of batch_size rows in flight */
+        s->batch_size = mg_http_rows_per_call(ref->http, ref->batch_size);
     if (mg_model_scores_features(s->model))
         setup_gather(s, spec, src);
     if (s->task == MG_TASK_MULTICLASS && mg_model_class_label(s->model, 0)) {
@@ -182,7 +194,7 @@ out:
         for (size_t k = 0; k < s->noutputs; k++)
             s->class_labels[k] = mg_model_class_label(s->model, k);
     }
-    s->describe = mg_xasprintf("%s '%s' (%s)", what, ref->path ? ref->path : ref->command[0],
+    s->describe = mg_xasprintf("%s '%s' (%s)", what, model_name(ref),
                                mg_model_format_name(mg_model_get_format(s->model)));
     return 0;
 }
@@ -193,8 +205,9 @@ mg_scoring *mg_scoring_new(const mg_model_ref *model, const char *column, const 
     mg_scoring *s = mg_xcalloc(1, sizeof *s);
     s->column = -1;
     s->data_path = spec->data_path;
+    s->src = src;
     s->task = -1;
-    if (model && (model->path || model->command)) {
+    if (model && (model->path || model->command || model->http)) {
         if (load_model(s, model, what, spec, src, err) != 0) {
             mg_scoring_free(s);
             return NULL;
@@ -280,6 +293,14 @@ mg_model *mg_scoring_model(const mg_scoring *s) { return s->model; }
 const mg_binding *mg_scoring_binding(const mg_scoring *s) { return s->binding; }
 const char *mg_scoring_binding_note(const mg_scoring *s) { return s->binding_note; }
 
+/* "FILE:LINE" of a data line, naming its file when there are several. */
+static char *line_at(const mg_scoring *s, unsigned long line)
+{
+    if (mg_source_nfiles(s->src) < 2)
+        return mg_xasprintf("%s:%lu", s->data_path, line);
+    return mg_xasprintf("%s:%lu", mg_source_file(s->src, mg_line_file(line)), mg_line_local(line));
+}
+
 /* Why row could not be scored.  The batch call words only the first failing
  * row's reason (row_err, given for a batch of one); a native model scores
  * the row again alone for its own, so a batch reports what one row at a
@@ -291,9 +312,10 @@ static char *unscored_why(mg_scoring *s, const mg_row *row, const mg_error *row_
         e = *row_err;
     else if (mg_model_get_format(s->model) != MG_MODEL_EXTERNAL)
         mg_model_score_row(s->model, s->binding, row, s->one_out, &e);
-    if (e.msg[0])
-        return mg_xasprintf("%s:%lu: %s", s->data_path, row->line, e.msg);
-    return mg_xasprintf("%s:%lu: the model could not score this row", s->data_path, row->line);
+    char *at = line_at(s, row->line);
+    char *why = e.msg[0] ? mg_xasprintf("%s: %s", at, e.msg) : mg_xasprintf("%s: the model could not score this row", at);
+    free(at);
+    return why;
 }
 
 void mg_scoring_gather(mg_scoring *s, size_t slot, const mg_row *row, const mg_typed *typed)
@@ -316,7 +338,9 @@ void mg_scoring_gather(mg_scoring *s, size_t slot, const mg_row *row, const mg_t
         }
         mg_error e = {{0}};
         if (mg_model_feature_value(s->model, s->binding, row, i, &fv[i], &e) < 0) {
-            s->gather_why[slot] = mg_xasprintf("%s:%lu: %s", s->data_path, row->line, e.msg);
+            char *at = line_at(s, row->line);
+            s->gather_why[slot] = mg_xasprintf("%s: %s", at, e.msg);
+            free(at);
             return;
         }
     }
@@ -380,8 +404,10 @@ void mg_scoring_score_at(mg_scoring *s, size_t base, const mg_row *const *rows, 
             const mg_value *v = &rows[i]->values[s->column];
             why[i] = NULL;
             if (mg_value_to_double(v, &out[i]) != 0 || !isfinite(out[i])) {
-                sl.why[i] = mg_xasprintf("%s:%lu: %s: found '%.40s', expected a finite number", s->data_path,
-                                         rows[i]->line, s->column_name, v->text);
+                char *at = line_at(s, rows[i]->line);
+                sl.why[i] = mg_xasprintf("%s: %s: found '%.40s', expected a finite number", at, s->column_name,
+                                         v->text);
+                free(at);
                 why[i] = sl.why[i];
             }
         }

@@ -91,6 +91,8 @@ static mg_model *load_json(const char *path, mg_model_format want, mg_error *err
 
 mg_model *mg_model_load(const mg_model_spec *spec, mg_error *err)
 {
+    if (spec->http)
+        return mg_http_model_start(spec, err);
     if (spec->command || spec->format == MG_MODEL_EXTERNAL) {
         if (!spec->command || !spec->command[0]) {
             mg_error_set(err, "external scorer: no command given");

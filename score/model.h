@@ -36,7 +36,8 @@ typedef enum mg_model_format {
     MG_MODEL_XGBOOST,   /* Booster.save_model("x.json") */
     MG_MODEL_LINEAR,    /* {"type": "linear"|"logistic", ...} */
     MG_MODEL_PMML,      /* PMML 4.x */
-    MG_MODEL_EXTERNAL   /* a command speaking the JSON Lines scorer protocol */
+    MG_MODEL_EXTERNAL,  /* a command speaking the JSON Lines scorer protocol */
+    MG_MODEL_HTTP       /* a live HTTP scoring service (score/http.h) */
 } mg_model_format;
 
 typedef enum mg_model_task {
@@ -56,6 +57,7 @@ typedef struct mg_model_spec {
     const char *const *command; /* external scorer argv, NULL-terminated */
     double timeout_seconds;     /* external scorer: per-batch timeout; 0 = default (30 s) */
     size_t batch_size;          /* external scorer: rows per request; 0 = MG_EXTERNAL_BATCH_DEFAULT */
+    const struct mg_http_config *http; /* an HTTP scoring service (score/http.h), or NULL */
 } mg_model_spec;
 
 /* Rows per request to an external scorer when its spec gives no batch_size. */
@@ -65,8 +67,8 @@ mg_model *mg_model_load(const mg_model_spec *spec, mg_error *err);
 void mg_model_free(mg_model *m);
 
 mg_model_format mg_model_get_format(const mg_model *m);
-/* The name of a format: "xgboost", "linear", "pmml", "external" ("auto"
- * for MG_MODEL_AUTO).  Static storage. */
+/* The name of a format: "xgboost", "linear", "pmml", "external", "http"
+ * ("auto" for MG_MODEL_AUTO).  Static storage. */
 const char *mg_model_format_name(mg_model_format f);
 /* The format a gate spec's model "format" names ("xgboost", "linear",
  * "pmml"); MG_MODEL_AUTO for NULL or any other name (the spec loader

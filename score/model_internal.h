@@ -68,5 +68,6 @@ mg_model *mg_xgb_from_json(json_t *root, const char *path, mg_error *err);
 mg_model *mg_linear_from_json(json_t *root, const char *path, mg_error *err);
 mg_model *mg_pmml_load(const char *path, mg_error *err);
 mg_model *mg_external_start(const mg_model_spec *spec, mg_error *err);
+mg_model *mg_http_model_start(const mg_model_spec *spec, mg_error *err); /* score/http_model.c */
 
 #endif
