@@ -103,6 +103,9 @@ typedef struct mg_check_env {
     struct mg_report *report;
     /* Folder of the spec file, for paths in check options (fixture cases). */
     const char *spec_dir;
+    /* How the data was opened (format, delimiter, limits, JSON Lines
+     * columns): a check reading reference data opens it alike. */
+    const mg_source_options *source_options;
 } mg_check_env;
 
 /* Option value kinds a check accepts, for validation by the spec loader. */

@@ -204,6 +204,7 @@ typedef struct pass {
     mg_error *err;
     const char **cols;   /* JSONL column list, or NULL */
     mg_source *src;
+    mg_source_options so; /* how the data was opened: checks open reference data alike */
     long *field_column;  /* per schema field: source column, or -1 */
     mg_typed *typed;     /* per schema field, for the current row */
     mg_check_env env;
@@ -235,6 +236,7 @@ static int pass_open(pass *p)
         so.columns = p->cols;
         so.ncolumns = ncols;
     }
+    p->so = so;
     p->src = mg_spec_open_data(spec, &so, p->err); /* data.path: files or globs */
     if (!p->src) {
         input_error(p->report, "data", p->err->msg);
@@ -263,6 +265,7 @@ static void pass_bind(pass *p)
     env->limits = &spec->limits;
     env->examples = spec->examples;
     env->spec_dir = spec->dir;
+    env->source_options = &p->so;
     env->report = p->report;
     env->time_zone = spec->time_zone;
     env->positive_label = spec->positive_label;

@@ -76,6 +76,18 @@ json_t *mg_http_parse_body(const char *body, size_t len, mg_error *err)
     return j;
 }
 
+json_t *mg_http_rows_matrix(const mg_http_shape *s, json_t *const *cells, size_t n)
+{
+    json_t *rows = json_array();
+    for (size_t r = 0; r < n; r++) {
+        json_t *row = json_array();
+        for (size_t i = 0; i < s->nfeatures; i++)
+            json_array_append(row, cells[r * s->nfeatures + i]);
+        json_array_append_new(rows, row);
+    }
+    return rows;
+}
+
 char *mg_http_dump_new(json_t *j, size_t *len)
 {
     char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);

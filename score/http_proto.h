@@ -68,6 +68,10 @@ int mg_http_read_outputs(const mg_http_shape *s, const json_t *pred, double *o, 
 long mg_http_read_prediction_list(const mg_http_shape *s, const json_t *preds, const char *what,
                                   size_t n, double *out, unsigned char *ok, mg_error *err);
 
+/* The n rows as a JSON list of lists of their feature cells, in the
+ * model's order (v1 "instances", mlflow "data"); new reference. */
+json_t *mg_http_rows_matrix(const mg_http_shape *s, json_t *const *cells, size_t n);
+
 /* Dumps j compactly (ASCII) into a malloc'd text; steals j. */
 char *mg_http_dump_new(json_t *j, size_t *len);
 

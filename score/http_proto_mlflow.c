@@ -19,15 +19,9 @@ static char *mlflow_build(const mg_http_shape *s, json_t *const *cells, const un
                           size_t n, size_t *len)
 {
     (void)ids;
-    json_t *columns = json_array(), *data = json_array();
+    json_t *columns = json_array(), *data = mg_http_rows_matrix(s, cells, n);
     for (size_t i = 0; i < s->nfeatures; i++)
         json_array_append_new(columns, json_string(s->features[i]));
-    for (size_t r = 0; r < n; r++) {
-        json_t *row = json_array();
-        for (size_t i = 0; i < s->nfeatures; i++)
-            json_array_append(row, cells[r * s->nfeatures + i]);
-        json_array_append_new(data, row);
-    }
     return mg_http_dump_new(json_pack("{s:{s:o, s:o}}", "dataframe_split", "columns", columns, "data", data), len);
 }
 

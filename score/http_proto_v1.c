@@ -20,14 +20,7 @@ static char *v1_build(const mg_http_shape *s, json_t *const *cells, const unsign
                       size_t n, size_t *len)
 {
     (void)ids;
-    json_t *instances = json_array();
-    for (size_t r = 0; r < n; r++) {
-        json_t *row = json_array();
-        for (size_t i = 0; i < s->nfeatures; i++)
-            json_array_append(row, cells[r * s->nfeatures + i]);
-        json_array_append_new(instances, row);
-    }
-    return mg_http_dump_new(json_pack("{s:o}", "instances", instances), len);
+    return mg_http_dump_new(json_pack("{s:o}", "instances", mg_http_rows_matrix(s, cells, n)), len);
 }
 
 static long v1_parse(const mg_http_shape *s, const char *body, size_t len, const unsigned long *ids,
