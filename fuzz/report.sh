@@ -37,8 +37,8 @@ awk -F '\t' '
         }
         for (i = 1; i <= n; i++) {
             t = order[i]
-            printf "| `%s` | %d | %s | %s | %d | %s | %s | %d |\n", t, runs[t], group(secs[t]),
-                group(execs[t]), secs[t] ? execs[t] / secs[t] : 0, group(cov[t]), group(ft[t]), failed[t]
+            printf "| `%s` | %d | %s | %s | %s | %s | %s | %d |\n", t, runs[t], group(secs[t]),
+                group(execs[t]), group(secs[t] ? int(execs[t] / secs[t]) : 0), group(cov[t]), group(ft[t]), failed[t]
             all += execs[t]; allsecs += secs[t]
         }
         printf "\n%s executions in %s s over %d targets\n", group(all), group(allsecs), n
