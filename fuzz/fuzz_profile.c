@@ -37,8 +37,9 @@ static char *profile_text(const mg_dprofile *p)
     return text;
 }
 
-/* What is written reads back, and writes again to the same text. */
-static void check_round_trip(const mg_dprofile *p, const char *what)
+/* What is written reads back, and writes again to the same text, which is
+ * returned (the caller frees it). */
+static char *check_round_trip(const mg_dprofile *p, const char *what)
 {
     char *text = profile_text(p);
     mg_error err = {{0}};
@@ -50,7 +51,7 @@ static void check_round_trip(const mg_dprofile *p, const char *what)
         fuzz_fail("%s profile changed on being written, read and written again", what);
     free(again);
     mg_dprofile_free(back);
-    free(text);
+    return text;
 }
 
 static void check_doubled(uint64_t merged, uint64_t one, const char *what)
@@ -105,7 +106,7 @@ static void merge_with_itself(const char *data, size_t size, const mg_dprofile *
         check_doubled(a->sketch.n, b->sketch.n, "a column's sketch n");
         check_doubled(a->values.total, b->values.total, "a column's values total");
     }
-    check_round_trip(p, "a self-merged");
+    free(check_round_trip(p, "a self-merged"));
     mg_dprofile_free(p);
 }
 
@@ -145,40 +146,41 @@ static int has_mgate_k(const mg_dprofile *p)
     return !p->scores_from || p->score_sketch.k == MG_QSKETCH_K;
 }
 
-/* Merges `other` into p: accepted (adding its rows, and then p still writes
- * and reads back) or refused with a reason and p unchanged. */
-static void merge_other(mg_dprofile *p, const mg_dprofile *other, int must_accept, const char *what)
+/* Merges `other` into p, whose written text is *text: accepted (adding its
+ * rows, and then p still writes and reads back; *text becomes the new text)
+ * or refused with a reason and p unchanged. */
+static void merge_other(mg_dprofile *p, const mg_dprofile *other, int must_accept, const char *what,
+                        char **text)
 {
-    char *before = profile_text(p);
     uint64_t rows = p->rows;
     mg_error err = {{0}};
     if (mg_dprofile_merge(p, other, &err) == 0) {
         if (p->rows != rows + other->rows)
             fuzz_fail("merged with %s, rows are %llu, not %llu + %llu", what, (unsigned long long)p->rows,
                       (unsigned long long)rows, (unsigned long long)other->rows);
-        check_round_trip(p, "a merged");
+        free(*text);
+        *text = check_round_trip(p, "a merged");
     } else {
         if (must_accept || !err.msg[0])
             fuzz_fail("merge with %s refused: '%s'", what, err.msg);
         char *after = profile_text(p);
-        if (strcmp(before, after) != 0)
+        if (strcmp(*text, after) != 0)
             fuzz_fail("a refused merge with %s changed the profile", what);
         free(after);
     }
-    free(before);
 }
 
-static void merge_with_others(mg_dprofile *p)
+static void merge_with_others(mg_dprofile *p, char **text)
 {
     mg_dprofile *small = small_profile_like(p);
-    merge_other(p, small, has_mgate_k(p), "a small profile of the same columns");
+    merge_other(p, small, has_mgate_k(p), "a small profile of the same columns", text);
     mg_dprofile_free(small);
 
     static const char *const names[] = {"fuzz: no such column"};
     static const mg_pcol_kind kinds[] = {MG_PCOL_NUMBER};
     mg_dprofile *unlike = mg_dprofile_new(names, kinds, 1, -1, NULL);
     mg_dprofile_settle(unlike);
-    merge_other(p, unlike, 0, "a profile of other columns");
+    merge_other(p, unlike, 0, "a profile of other columns", text);
     mg_dprofile_free(unlike);
 }
 
@@ -191,9 +193,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz_fail("a profile refused without naming its file: '%s'", err.msg);
         return 0;
     }
-    check_round_trip(p, "a");
+    char *text = check_round_trip(p, "a");
     merge_with_itself((const char *)data, size, p);
-    merge_with_others(p);
+    merge_with_others(p, &text);
+    free(text);
     mg_dprofile_free(p);
     return 0;
 }
