@@ -25,7 +25,7 @@ PREFIX   ?= /usr/local
 BUILD    ?= build/release
 OPT      ?= -O2 -g
 EXTRA    ?=
-PKGS      = jansson libxml-2.0 libcrypto gsl
+PKGS      = jansson libxml-2.0 libcrypto gsl libcurl
 # Evaluated lazily so that the deps step can install pkg-config files first.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -pthread

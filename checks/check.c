@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "common/xmem.h"
+#include "sources/data_files.h"
 
 const char *mg_role_name(mg_role r)
 {
@@ -61,6 +62,27 @@ void mg_check_judge(mg_check *c, uint64_t count, const char *what)
         mg_result_set_message(res, "no %s in %llu rows", what, (unsigned long long)c->rows);
 }
 
+const char *mg_check_line_file(const mg_check_env *env, unsigned long line, unsigned long *local)
+{
+    *local = line;
+    if (!env->source || mg_source_nfiles(env->source) < 2)
+        return env->data_path;
+    *local = mg_line_local(line);
+    const char *file = mg_source_file(env->source, mg_line_file(line));
+    return file ? file : env->data_path;
+}
+
+const char *mg_check_line_ref(const mg_check_env *env, unsigned long line, char *buf, size_t size)
+{
+    unsigned long local;
+    const char *file = mg_check_line_file(env, line, &local);
+    if (!env->source || mg_source_nfiles(env->source) < 2)
+        snprintf(buf, size, "line %lu", local);
+    else
+        snprintf(buf, size, "%s:%lu", file, local);
+    return buf;
+}
+
 void mg_check_example(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
 {
     mg_result *res = c->result;
@@ -77,7 +99,7 @@ void mg_check_example(mg_check *c, unsigned long line, const char *field, const 
     char *what = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
     vsnprintf(what, (size_t)(n < 0 ? 0 : n) + 1, fmt, again);
     va_end(again);
-    const char *file = c->env->data_path;
+    const char *file = mg_check_line_file(c->env, line, &line);
     if (field)
         mg_result_example_at(res, c->env->examples, file, line, "%s:%lu: %s: %s", file, line, field, what);
     else

@@ -103,6 +103,9 @@ typedef struct mg_check_env {
     struct mg_report *report;
     /* Folder of the spec file, for paths in check options (fixture cases). */
     const char *spec_dir;
+    /* How the data was opened (format, delimiter, limits, JSON Lines
+     * columns): a check reading reference data opens it alike. */
+    const mg_source_options *source_options;
 } mg_check_env;
 
 /* Option value kinds a check accepts, for validation by the spec loader. */
@@ -239,6 +242,14 @@ int mg_check_opt_given(const mg_check *c, const char *key);
  * offence in the message ("rows with a missing required field").
  */
 void mg_check_judge(mg_check *c, uint64_t count, const char *what);
+
+/* The file and line (in that file) of a data line: with several data files
+ * (sources/data_files.h) the file it came from, else env->data_path and the
+ * line itself. */
+const char *mg_check_line_file(const mg_check_env *env, unsigned long line, unsigned long *local);
+/* "line N" for one data file, "FILE:N" for several: for messages naming
+ * another row ("first seen at line 12").  Returns buf. */
+const char *mg_check_line_ref(const mg_check_env *env, unsigned long line, char *buf, size_t size);
 
 /* Adds an example "FILE:LINE: FIELD: MESSAGE" to the result. */
 void mg_check_example(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)

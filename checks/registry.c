@@ -39,7 +39,10 @@
     CHECK(invariance) \
     CHECK(monotonic) \
     CHECK(adversarial_search) \
-    CHECK(fixtures)
+    CHECK(fixtures) \
+    CHECK(drift) \
+    CHECK(prediction_drift) \
+    CHECK(label_drift)
 
 /* Each row declares its definition here, so no header lists them again. */
 #define DECLARE(name) extern const mg_check_def mg_check_##name;

@@ -66,6 +66,7 @@ void mg_report_free(mg_report *r)
     free(f->baseline_model_sha256);
     free(f->model_binding);
     free(f->baseline_model_binding);
+    free(f->model_service);
     for (size_t i = 0; i < f->noverrides; i++)
         free(f->overrides[i]);
     free(f->overrides);

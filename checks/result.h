@@ -67,6 +67,9 @@ typedef struct mg_run_facts {
      * NULL otherwise. */
     char *model_binding;
     char *baseline_model_binding;
+    /* HTTP scoring service of the model: "URL: N requests, R retries, F
+     * failed" (docs/serving.md); NULL for other models. */
+    char *model_service;
     /* The spec changes of this run (docs/overrides.md): the --set
      * arguments as given and the ${NAME} environment variables the spec
      * used; both empty for a spec run as written. */

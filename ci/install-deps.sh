@@ -9,10 +9,11 @@
 set -eu
 # The libraries the binary links (readelf -d mgate | grep NEEDED): jansson, libxml2,
 # libcsv, libcrypto, GSL (the drift statistics' distribution functions, and its
-# CBLAS that pkg-config's gsl links); libc6 is always there.  tests/e2e/t_install.sh checks this list.
-RUNTIME_PACKAGES="libjansson4 libxml2 libcsv3 libssl3 libgsl27 libgslcblas0"
-BUILD_PACKAGES="gcc make pkg-config libjansson-dev libcsv-dev libxml2-dev libssl-dev libgsl-dev"
-PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libssl-dev libgsl-dev libxml2-utils lcov pkg-config jq time clang libclang-rt-14-dev python3-yaml"
+# CBLAS that pkg-config's gsl links), libcurl (HTTP scorers, OpenSSL flavour); libc6 is
+# always there.  tests/e2e/t_install.sh checks this list.
+RUNTIME_PACKAGES="libjansson4 libxml2 libcsv3 libssl3 libgsl27 libgslcblas0 libcurl4"
+BUILD_PACKAGES="gcc make pkg-config libjansson-dev libcsv-dev libxml2-dev libssl-dev libgsl-dev libcurl4-openssl-dev"
+PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libssl-dev libgsl-dev libcurl4-openssl-dev libxml2-utils lcov pkg-config jq time clang libclang-rt-14-dev python3-yaml"
 # python3-yaml: tests/e2e/ci_steps.py reads the CI examples' YAML (t_ci_examples).
 # clang and its runtime (libFuzzer, sanitizers: only recommended by clang, so
 # named) build the `make fuzz` targets; `make test` replays them with gcc.
@@ -21,7 +22,7 @@ command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 
 missing() {
     command -v pkg-config >/dev/null 2>&1 || return 0
-    pkg-config --exists cmocka jansson libxml-2.0 libcrypto gsl || return 0
+    pkg-config --exists cmocka jansson libxml-2.0 libcrypto gsl libcurl || return 0
     [ -f /usr/include/csv.h ] || return 0
     command -v xmllint >/dev/null 2>&1 || return 0
     command -v lcov >/dev/null 2>&1 || return 0

@@ -120,6 +120,14 @@ example html-demo "$work/mgate" <<'EOF'
 ./mgate run fixtures/demo/gate.json --html build/demo/mgate-report.html --quiet
 EOF
 
+# ---- docs/drift.md: the drift gate on a fresh and on a drifted month ----------------------
+example drift-fresh "$work/mgate" <<'EOF'
+./mgate run fixtures/demo/drift-gate.json
+EOF
+example drift-drifted "$work/mgate" <<'EOF'
+./mgate run fixtures/demo/drift-gate.json --set data.path=fixtures/demo/drift/transactions-drifted.csv; echo "exit status $?"
+EOF
+
 # ---- docs/spec.md: misspelt copies of the demo spec --------------------------------------
 mkdir -p "$work/spec-typos"
 sed 's/"checks": \[/"chekcs": [/' "$root/fixtures/demo/gate.json" >"$work/spec-typos/chekcs.json"
@@ -133,6 +141,11 @@ EOF
 cp -R "$root/fixtures/demo" "$work/demo"
 example baseline-replace "$work/demo" <<'EOF'
 mgate baseline gate.json
+EOF
+
+# ---- docs/sharding.md: the shards of the demo data --------------------------------------
+example shards "$work/demo" <<'EOF'
+mgate shards gate.json 3
 EOF
 
 # ---- docs/init.md: mgate init on the demo data -----------------------------------------

@@ -17,6 +17,7 @@
 #include "harness/commands.h"
 #include "harness/runner.h"
 #include "harness/spec.h"
+#include "score/http.h"
 
 enum { BASELINE_OUTPUT, BASELINE_SET };
 
@@ -94,6 +95,8 @@ static json_t *baseline_json(const mg_spec *spec, const mg_report *r, const mg_r
         for (size_t i = 0; spec->model.command[i]; i++)
             json_array_append_new(argv, json_string(spec->model.command[i]));
         json_object_set_new(facts, "model_command", argv);
+    } else if (spec->model.http) {
+        json_object_set_new(facts, "model_url", json_string(spec->model.http->url));
     } else {
         json_object_set_new(facts, "prediction_column", json_string(spec->roles[MG_ROLE_PREDICTION]));
     }
@@ -163,7 +166,7 @@ int cmd_baseline(int argc, char **argv)
     char *default_out = NULL;
     mg_report *r = NULL;
     json_t *root = NULL;
-    if (!spec->roles[MG_ROLE_LABEL] || (!spec->model.path && !spec->model.command && !spec->roles[MG_ROLE_PREDICTION])) {
+    if (!spec->roles[MG_ROLE_LABEL] || (!spec->model.path && !spec->model.command && !spec->model.http && !spec->roles[MG_ROLE_PREDICTION])) {
         fprintf(stderr, "mgate: error: %s: a baseline needs data.label and a model (or data.prediction)\n", spec_path);
         goto out;
     }

@@ -122,7 +122,7 @@ static int ctx_open(fx_ctx *x, const char *spec_path, const mg_args *args, size_
     x->tol = json_is_number(t) ? json_number_value(t) : 1e-6;
     const json_t *th = json_object_get(fx->options, "threshold");
     x->threshold = json_is_number(th) ? json_number_value(th) : 0.5;
-    if (!x->spec->model.path && !x->spec->model.command) {
+    if (!x->spec->model.path && !x->spec->model.command && !x->spec->model.http) {
         fprintf(stderr, "mgate: error: %s: fixture cases need a \"model\" to score them\n", spec_path);
         return MG_EXIT_USAGE;
     }
@@ -132,6 +132,7 @@ static int ctx_open(fx_ctx *x, const char *spec_path, const mg_args *args, size_
     ms.command = (const char *const *)x->spec->model.command;
     ms.timeout_seconds = x->spec->model.timeout_seconds;
     ms.batch_size = x->spec->model.batch_size;
+    ms.http = x->spec->model.http;
     ms.format = mg_model_format_parse(x->spec->model.format);
     mg_error err = {{0}};
     x->model = mg_model_load(&ms, &err);

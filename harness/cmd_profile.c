@@ -175,7 +175,7 @@ static int prepare(profile_run *r, const mg_spec *spec)
     const char *label = spec ? spec->roles[MG_ROLE_LABEL] : NULL;
     long label_col = label ? mg_source_column_index(r->src, label) : -1;
     const char *prediction = spec ? spec->roles[MG_ROLE_PREDICTION] : NULL;
-    int has_model = spec && (spec->model.path || spec->model.command);
+    int has_model = spec && (spec->model.path || spec->model.command || spec->model.http);
     const char *scores_from = has_model ? "model" : prediction;
     int status = MG_EXIT_USAGE;
     mg_error err = {{0}};

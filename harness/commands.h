@@ -43,6 +43,7 @@ int cmd_baseline(int argc, char **argv);
 int cmd_fixture(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+int cmd_shards(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
@@ -52,6 +53,8 @@ extern const mg_cli cmd_fixture_add_cli, cmd_fixture_update_cli;
 extern const char cmd_fixture_about[];
 extern const char cmd_run_after[], cmd_score_after[], cmd_baseline_after[], cmd_init_after[];
 extern const char cmd_fixture_after[], cmd_profile_after[];
+extern const mg_cli cmd_shards_cli;
+extern const char cmd_shards_after[];
 
 /* The table, NULL-name terminated. */
 extern const mg_command mg_commands[];

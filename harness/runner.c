@@ -14,6 +14,10 @@
 #include "checks/plot_rows.h"
 #include "common/ticks.h"
 #include "common/xmem.h"
+#include "harness/data_input.h"
+#include "harness/run_check.h"
+#include "harness/run_progress.h"
+#include "harness/score_stage.h"
 #include "harness/scoring.h"
 
 static double now_seconds(void)
@@ -176,167 +180,6 @@ static int check_baseline_data(const mg_spec *spec, const char *sha, const char 
     return rc;
 }
 
-/* Progress on a terminal: a line every 2 s on long runs, overwritten in
- * place and cleared at the end.  Never in CI logs (not a terminal). */
-typedef struct progress {
-    int on, shown;
-    double next;
-    uint64_t file_bytes;
-} progress;
-
-static void progress_init(progress *p, const char *path)
-{
-    struct stat st;
-    p->on = isatty(STDERR_FILENO);
-    p->shown = 0;
-    p->next = now_seconds() + 2;
-    p->file_bytes = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
-}
-
-static void progress_tick(progress *p, const mg_source *src, uint64_t rows)
-{
-    double t = now_seconds();
-    if (t < p->next)
-        return;
-    p->next = t + 2;
-    p->shown = 1;
-    uint64_t done = mg_source_bytes_read(src);
-    if (p->file_bytes)
-        fprintf(stderr, "\rmgate: %llu rows, %.0f%% of %.1f MB ", (unsigned long long)rows,
-                100.0 * (double)done / (double)p->file_bytes, (double)p->file_bytes / 1e6);
-    else
-        fprintf(stderr, "\rmgate: %llu rows ", (unsigned long long)rows);
-}
-
-static void progress_done(progress *p)
-{
-    if (p->shown)
-        fprintf(stderr, "\r%60s\r", "");
-}
-
-typedef struct running_check {
-    mg_check check;
-    mg_ticks ticks; /* time spent in this check's handlers, summed per call */
-    int skip;       /* could not start: result already says why */
-} running_check;
-
-/* Charges the ticks since *since to rc and moves *since to now: the calls
- * of one row are timed as a chain, one clock read per call. */
-static void charge(running_check *rc, mg_ticks *since)
-{
-    mg_ticks now = mg_ticks_now();
-    if (now > *since)
-        rc->ticks += now - *since;
-    *since = now;
-}
-
-/* Rows waiting for their batch to be scored, and the scorers. */
-typedef struct score_stage {
-    mg_scoring *candidate, *champion;
-    size_t batch;               /* rows per batch: the larger of the two */
-    mg_row **queue;             /* copies, when batch > 1 */
-    const mg_row **rows;
-    size_t queued;
-    double *out, *champion_out;
-    const char **why, **champion_why;
-    running_check *checks;
-    size_t nchecks;
-    mg_plot_rows *plots;        /* NULL unless an HTML report wants plots */
-    const mg_check_env *env;
-} score_stage;
-
-static void stage_flush(score_stage *st)
-{
-    if (st->queued == 0)
-        return;
-    size_t n = st->queued;
-    mg_scoring_score(st->candidate, st->rows, n, st->out, st->why);
-    if (st->champion)
-        mg_scoring_score(st->champion, st->rows, n, st->champion_out, st->champion_why);
-    size_t k = mg_scoring_noutputs(st->candidate);
-    size_t kc = st->champion ? mg_scoring_noutputs(st->champion) : 0;
-    for (size_t r = 0; r < n; r++) {
-        mg_scored sc = {st->why[r] ? NULL : st->out + r * k, st->why[r], NULL, NULL};
-        if (st->champion) {
-            sc.champion = st->champion_why[r] ? NULL : st->champion_out + r * kc;
-            sc.champion_why = st->champion_why[r];
-        }
-        mg_ticks t = mg_ticks_now();
-        for (size_t i = 0; i < st->nchecks; i++) {
-            running_check *rc = &st->checks[i];
-            if (!rc->skip && rc->check.def->scored) {
-                rc->check.def->scored(&rc->check, st->rows[r], &sc);
-                charge(rc, &t);
-            }
-        }
-        if (st->plots)
-            mg_plot_rows_add(st->plots, st->env, st->rows[r], &sc);
-    }
-    if (st->batch > 1)
-        for (size_t r = 0; r < n; r++)
-            mg_row_free(st->queue[r]);
-    st->queued = 0;
-}
-
-static void stage_push(score_stage *st, const mg_row *row)
-{
-    if (st->batch == 1) {
-        st->rows[0] = row; /* borrowed: scored before the next read */
-        st->queued = 1;
-    } else {
-        st->queue[st->queued] = mg_row_dup(row);
-        st->rows[st->queued] = st->queue[st->queued];
-        st->queued++;
-    }
-    if (st->queued == st->batch)
-        stage_flush(st);
-}
-
-static void stage_free(score_stage *st)
-{
-    for (size_t r = 0; st->batch > 1 && r < st->queued; r++)
-        mg_row_free(st->queue[r]);
-    free(st->queue);
-    free(st->rows);
-    free(st->out);
-    free(st->champion_out);
-    free(st->why);
-    free(st->champion_why);
-    mg_scoring_free(st->candidate);
-    mg_scoring_free(st->champion);
-}
-
-/* Sets up scoring for the spec; 0, or -1 with err. */
-static int stage_init(score_stage *st, const mg_spec *spec, const mg_source *src, mg_error *err)
-{
-    st->candidate = mg_scoring_new(&spec->model, spec->roles[MG_ROLE_PREDICTION], "prediction", spec, src, err);
-    if (!st->candidate)
-        return -1;
-    if (spec->baseline_model.path || spec->baseline_model.command || spec->roles[MG_ROLE_BASELINE_PREDICTION]) {
-        st->champion = mg_scoring_new(&spec->baseline_model, spec->roles[MG_ROLE_BASELINE_PREDICTION],
-                                      "baseline model", spec, src, err);
-        if (!st->champion)
-            return -1;
-    }
-    if (st->champion && mg_scoring_noutputs(st->champion) != mg_scoring_noutputs(st->candidate)) {
-        mg_error_set(err, "the baseline model gives %zu outputs per row, the model %zu: they cannot be compared",
-                     mg_scoring_noutputs(st->champion), mg_scoring_noutputs(st->candidate));
-        return -1;
-    }
-    st->batch = mg_scoring_batch_size(st->candidate);
-    if (st->champion && mg_scoring_batch_size(st->champion) > st->batch)
-        st->batch = mg_scoring_batch_size(st->champion);
-    st->queue = mg_xcalloc(st->batch, sizeof *st->queue);
-    st->rows = mg_xcalloc(st->batch, sizeof *st->rows);
-    st->out = mg_xcalloc(st->batch * mg_scoring_noutputs(st->candidate), sizeof *st->out);
-    st->why = mg_xcalloc(st->batch, sizeof *st->why);
-    if (st->champion) {
-        st->champion_out = mg_xcalloc(st->batch * mg_scoring_noutputs(st->champion), sizeof *st->champion_out);
-        st->champion_why = mg_xcalloc(st->batch, sizeof *st->champion_why);
-    }
-    return 0;
-}
-
 /* The task scores are judged as: the model's, which data.task must not
  * contradict; for a prediction column the spec's (-1 when it cannot tell).
  * Returns the task, -1, or -2 with err on a contradiction. */
@@ -396,123 +239,163 @@ static mg_run_outcome unjudgeable_data(mg_report *report, const char *msg)
     return input_error(report, "data", msg);
 }
 
-/* Reads the data once through every check; data_sha256 gets the SHA-256
- * of the bytes read when the whole input was read unchanged. */
-static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data_sha256[65], char **baseline_sha,
-                               mg_error *err)
+/* Everything one pass over the data holds, shared by its stages. */
+typedef struct pass {
+    const mg_spec *spec;
+    mg_report *report;
+    mg_error *err;
+    const char **cols;   /* JSONL column list, or NULL */
+    mg_source *src;
+    mg_source_options so; /* how the data was opened: checks open reference data alike */
+    long *field_column;  /* per schema field: source column, or -1 */
+    mg_typed *typed;     /* per schema field, for the current row */
+    mg_check_env env;
+    mg_score_stage stage;
+    int scoring;         /* some check needs scores */
+    json_t *baseline;
+    mg_running_check *rc;   /* per spec check */
+    uint64_t records;    /* records read, bad ones included */
+    uint64_t rows;       /* good rows read */
+} pass;
+
+/* Read stage: opens the data source.  0, or -1 with the input error
+ * already in the report. */
+static int pass_open(pass *p)
 {
+    const mg_spec *spec = p->spec;
     mg_source_options so;
     memset(&so, 0, sizeof so);
     so.format = spec->format;
     so.delimiter = spec->delimiter;
     so.limits = spec->limits;
     size_t ncols = 0;
-    const char **cols = NULL;
     if ((spec->format == MG_FORMAT_JSONL ||
          (spec->format == MG_FORMAT_AUTO && mg_format_from_path(spec->data_path) == MG_FORMAT_JSONL)) &&
         (spec->nfields || spec->roles[MG_ROLE_ID])) {
-        cols = jsonl_columns(spec, &ncols);
-        so.columns = cols;
+        p->cols = jsonl_columns(spec, &ncols);
+        so.columns = p->cols;
         so.ncolumns = ncols;
     }
-    mg_tick_clock tick_clock;
-    mg_tick_clock_start(&tick_clock);
-    mg_source *src = mg_source_open(spec->data_path, &so, err);
-    if (!src) {
-        free(cols);
-        return input_error(report, "data", err->msg);
+    p->so = so;
+    p->src = mg_spec_open_data(spec, &so, p->err); /* data.path: files or globs */
+    if (!p->src) {
+        input_error(p->report, "data", p->err->msg);
+        return -1;
     }
+    return 0;
+}
 
-    /* Bind schema fields and roles to columns once. */
-    long *field_column = mg_xcalloc(spec->nfields + 1, sizeof *field_column);
-    mg_typed *typed = mg_xcalloc(spec->nfields + 1, sizeof *typed);
+/* Type stage setup: binds schema fields and roles to columns once, and
+ * fills the environment every check sees. */
+static void pass_bind(pass *p)
+{
+    const mg_spec *spec = p->spec;
+    p->field_column = mg_xcalloc(spec->nfields + 1, sizeof *p->field_column);
+    p->typed = mg_xcalloc(spec->nfields + 1, sizeof *p->typed);
     for (size_t i = 0; i < spec->nfields; i++)
-        field_column[i] = mg_source_column_index(src, spec->fields[i].name);
-    mg_check_env env;
-    memset(&env, 0, sizeof env);
-    env.data_path = spec->data_path;
-    env.source = src;
-    env.fields = spec->fields;
-    env.nfields = spec->nfields;
-    env.field_column = field_column;
-    env.typed = typed;
-    env.limits = &spec->limits;
-    env.examples = spec->examples;
-    env.spec_dir = spec->dir;
-    env.report = report;
-    env.time_zone = spec->time_zone;
-    env.positive_label = spec->positive_label;
+        p->field_column[i] = mg_source_column_index(p->src, spec->fields[i].name);
+    mg_check_env *env = &p->env;
+    memset(env, 0, sizeof *env);
+    env->data_path = mg_source_path(p->src); /* the file a one-file glob matched */
+    env->source = p->src;
+    env->fields = spec->fields;
+    env->nfields = spec->nfields;
+    env->field_column = p->field_column;
+    env->typed = p->typed;
+    env->limits = &spec->limits;
+    env->examples = spec->examples;
+    env->spec_dir = spec->dir;
+    env->source_options = &p->so;
+    env->report = p->report;
+    env->time_zone = spec->time_zone;
+    env->positive_label = spec->positive_label;
     for (int r = 0; r < MG_ROLE_COUNT; r++) {
-        env.role_name[r] = spec->roles[r];
-        env.role_column[r] = spec->roles[r] ? mg_source_column_index(src, spec->roles[r]) : -1;
+        env->role_name[r] = spec->roles[r];
+        env->role_column[r] = spec->roles[r] ? mg_source_column_index(p->src, spec->roles[r]) : -1;
     }
+}
 
-    score_stage stage;
-    memset(&stage, 0, sizeof stage);
-
-    json_t *baseline = NULL;
-    running_check *rc = NULL;
-    mg_run_outcome outcome = MG_RUN_JUDGED;
+/* Score stage setup: loads the model(s) when a check needs scores and tells
+ * the environment about them.  0, or -1 with the error in the report. */
+static int pass_prepare_scoring(pass *p)
+{
+    const mg_spec *spec = p->spec;
+    mg_check_env *env = &p->env;
+    mg_score_stage *stage = &p->stage;
     /* A model the spec names must exist even when no check scores with it:
      * a typo in its path must not pass unnoticed. */
     const char *model_files[] = {spec->model.path, spec->baseline_model.path};
     for (size_t i = 0; i < 2; i++)
         if (model_files[i] && access(model_files[i], R_OK) != 0) {
-            mg_error_set(err, "'%s': cannot read the model: %s", model_files[i], strerror(errno));
-            outcome = input_error(report, "model", err->msg);
-            goto done;
+            mg_error_set(p->err, "'%s': cannot read the model: %s", model_files[i], strerror(errno));
+            input_error(p->report, "model", p->err->msg);
+            return -1;
         }
-    int scoring = needs_scores(spec);
-    if (scoring) {
-        if (stage_init(&stage, spec, src, err) != 0) {
-            outcome = input_error(report, "model", err->msg);
-            goto done;
-        }
-        env.score_task = score_task(spec, stage.candidate, err);
-        if (env.score_task == -2) {
-            outcome = input_error(report, "model", err->msg);
-            goto done;
-        }
-        env.nscores = mg_scoring_noutputs(stage.candidate);
-        env.score_source = mg_scoring_describe(stage.candidate);
-        env.class_labels = mg_scoring_class_labels(stage.candidate);
-        env.model = mg_scoring_model(stage.candidate);
-        env.binding = mg_scoring_binding(stage.candidate);
-        env.feature_columns = (const char *const *)spec->model.features;
-        if (mg_scoring_binding_note(stage.candidate))
-            report->facts.model_binding = mg_xstrdup(mg_scoring_binding_note(stage.candidate));
-        if (stage.champion) {
-            env.has_champion = 1;
-            env.champion_source = mg_scoring_describe(stage.champion);
-            if (mg_scoring_binding_note(stage.champion))
-                report->facts.baseline_model_binding = mg_xstrdup(mg_scoring_binding_note(stage.champion));
-        }
-        if (spec->html_path && env.role_column[MG_ROLE_LABEL] >= 0) {
-            report->plots = mg_plot_rows_new(&env, plot_task(spec, &env), plot_threshold(spec));
-            stage.plots = report->plots;
-            stage.env = &env;
-        }
+    p->scoring = needs_scores(spec);
+    if (!p->scoring)
+        return 0;
+    if (mg_score_stage_init(stage, spec, p->src, p->err) != 0) {
+        input_error(p->report, "model", p->err->msg);
+        return -1;
     }
-
-    if (spec->baseline_path) {
-        baseline = load_baseline(spec, err);
-        if (!baseline) {
-            outcome = input_error(report, "baseline", err->msg);
-            goto done;
-        }
-        env.baseline_metrics = json_object_get(baseline, "metrics");
-        const char *sha = json_string_value(json_object_get(json_object_get(baseline, "facts"), "data_sha256"));
-        if (sha)
-            *baseline_sha = mg_xstrdup(sha);
-        env.baseline_path = spec->baseline_path;
+    env->score_task = score_task(spec, stage->candidate, p->err);
+    if (env->score_task == -2) {
+        input_error(p->report, "model", p->err->msg);
+        return -1;
     }
+    env->nscores = mg_scoring_noutputs(stage->candidate);
+    env->score_source = mg_scoring_describe(stage->candidate);
+    env->class_labels = mg_scoring_class_labels(stage->candidate);
+    env->model = mg_scoring_model(stage->candidate);
+    env->binding = mg_scoring_binding(stage->candidate);
+    env->feature_columns = (const char *const *)spec->model.features;
+    if (mg_scoring_binding_note(stage->candidate))
+        p->report->facts.model_binding = mg_xstrdup(mg_scoring_binding_note(stage->candidate));
+    if (stage->champion) {
+        env->has_champion = 1;
+        env->champion_source = mg_scoring_describe(stage->champion);
+        if (mg_scoring_binding_note(stage->champion))
+            p->report->facts.baseline_model_binding = mg_xstrdup(mg_scoring_binding_note(stage->champion));
+    }
+    if (spec->html_path && env->role_column[MG_ROLE_LABEL] >= 0) {
+        p->report->plots = mg_plot_rows_new(env, plot_task(spec, env), plot_threshold(spec));
+        stage->plots = p->report->plots;
+        stage->env = env;
+    }
+    return 0;
+}
 
-    rc = mg_xcalloc(spec->nchecks + 1, sizeof *rc);
-    stage.checks = rc;
-    stage.nchecks = spec->nchecks;
+/* Loads the spec's baseline, when it names one.  0, or -1 with the error
+ * in the report; *baseline_sha gets the data fingerprint it records. */
+static int pass_load_baseline(pass *p, char **baseline_sha)
+{
+    const mg_spec *spec = p->spec;
+    if (!spec->baseline_path)
+        return 0;
+    p->baseline = load_baseline(spec, p->err);
+    if (!p->baseline) {
+        input_error(p->report, "baseline", p->err->msg);
+        return -1;
+    }
+    p->env.baseline_metrics = json_object_get(p->baseline, "metrics");
+    const char *sha = json_string_value(json_object_get(json_object_get(p->baseline, "facts"), "data_sha256"));
+    if (sha)
+        *baseline_sha = mg_xstrdup(sha);
+    p->env.baseline_path = spec->baseline_path;
+    return 0;
+}
+
+/* Check stage setup: a result per check, and its begin handler; a check
+ * whose column is not in the data is an error and is skipped. */
+static void pass_begin_checks(pass *p)
+{
+    const mg_spec *spec = p->spec;
+    p->rc = mg_xcalloc(spec->nchecks + 1, sizeof *p->rc);
+    p->stage.checks = p->rc;
+    p->stage.nchecks = spec->nchecks;
     for (size_t i = 0; i < spec->nchecks; i++) {
         const mg_check_spec *cs = &spec->checks[i];
-        mg_check *c = &rc[i].check;
+        mg_check *c = &p->rc[i].check;
         c->def = cs->def;
         c->name = cs->name;
         c->options = cs->options;
@@ -520,109 +403,157 @@ static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data
         c->has_max_rate = cs->has_max_rate;
         c->max_count = cs->max_count;
         c->max_rate = cs->max_rate;
-        c->env = &env;
-        c->result = mg_report_add(report, cs->def->group, cs->name, cs->def->name);
-        /* A column the check needs but the data lacks: the check cannot run. */
+        c->env = &p->env;
+        c->result = mg_report_add(p->report, cs->def->group, cs->name, cs->def->name);
         mg_role missing = MG_ROLE_COUNT;
-        if ((cs->def->needs & MG_NEEDS_TIME) && env.role_column[MG_ROLE_TIME] < 0)
+        if ((cs->def->needs & MG_NEEDS_TIME) && p->env.role_column[MG_ROLE_TIME] < 0)
             missing = MG_ROLE_TIME;
-        else if ((cs->def->needs & MG_NEEDS_LABEL) && env.role_column[MG_ROLE_LABEL] < 0)
+        else if ((cs->def->needs & MG_NEEDS_LABEL) && p->env.role_column[MG_ROLE_LABEL] < 0)
             missing = MG_ROLE_LABEL;
         if (missing != MG_ROLE_COUNT) {
             c->result->status = MG_STATUS_ERROR;
             mg_result_set_message(c->result, "the %s column '%s' (data.%s) is not in '%s'", mg_role_name(missing),
                                   spec->roles[missing], mg_role_name(missing), spec->data_path);
-            rc[i].skip = 1;
+            p->rc[i].skip = 1;
             continue;
         }
         mg_ticks t = mg_ticks_now();
         if (c->def->begin)
             c->def->begin(c);
-        charge(&rc[i], &t);
+        mg_running_check_charge(&p->rc[i], &t);
     }
+}
 
-    /* One pass over the data.  Every call of a check is timed with the
-     * cheap tick clock (common/ticks.h), so a check's time is what it spent. */
-    uint64_t records = 0, rows = 0;
+/* Check stage, for a record the source could not make a row of. */
+static void pass_check_problem(pass *p, const mg_source_problem_info *prob)
+{
+    if (prob->kind == MG_PROBLEM_FIELD_TOO_BIG || prob->kind == MG_PROBLEM_ROW_TOO_BIG ||
+        prob->kind == MG_PROBLEM_MALFORMED)
+        p->records++;
+    mg_ticks t = mg_ticks_now();
+    for (size_t i = 0; i < p->spec->nchecks; i++) {
+        mg_running_check *rc = &p->rc[i];
+        if (rc->skip || !rc->check.def->problem)
+            continue;
+        rc->check.rows = p->records;
+        rc->check.def->problem(&rc->check, prob);
+        mg_running_check_charge(rc, &t);
+    }
+}
+
+/* Check stage, for a typed row.  Every call of a check is timed with the
+ * cheap tick clock (common/ticks.h), so a check's time is what it spent. */
+static void pass_check_row(pass *p, const mg_row *row)
+{
+    mg_ticks t = mg_ticks_now();
+    for (size_t i = 0; i < p->spec->nchecks; i++) {
+        mg_check *c = &p->rc[i].check;
+        c->rows = p->records;
+        if (p->rc[i].skip || !c->def->row)
+            continue;
+        c->def->row(c, row);
+        mg_running_check_charge(&p->rc[i], &t);
+    }
+}
+
+/* The one pass over the data: read, type, check, score each row. */
+static void pass_read_rows(pass *p)
+{
     mg_row row;
-    progress prog;
-    progress_init(&prog, spec->data_path);
+    mg_progress prog;
+    mg_progress_init(&prog, p->spec->data_path);
     for (;;) {
-        mg_source_status st = mg_source_next(src, &row, err);
+        mg_source_status st = mg_source_next(p->src, &row, p->err);
         if (st == MG_SOURCE_END)
             break;
         if (st == MG_SOURCE_ERROR) {
             /* The file cannot be read further: what was read is judged, and
              * the reason is a failed testcase of its own. */
-            mg_result *res = mg_report_add(report, "data", "read", "input");
+            mg_result *res = mg_report_add(p->report, "data", "read", "input");
             res->status = MG_STATUS_FAIL;
-            mg_result_set_message(res, "%s", err->msg);
+            mg_result_set_message(res, "%s", p->err->msg);
             break;
         }
         if (st == MG_SOURCE_BAD_ROW) {
-            const mg_source_problem_info *p = mg_source_problem(src);
-            if (p->kind == MG_PROBLEM_FIELD_TOO_BIG || p->kind == MG_PROBLEM_ROW_TOO_BIG ||
-                p->kind == MG_PROBLEM_MALFORMED)
-                records++;
-            mg_ticks t = mg_ticks_now();
-            for (size_t i = 0; i < spec->nchecks; i++) {
-                if (rc[i].skip || !rc[i].check.def->problem)
-                    continue;
-                rc[i].check.rows = records;
-                rc[i].check.def->problem(&rc[i].check, p);
-                charge(&rc[i], &t);
-            }
+            pass_check_problem(p, mg_source_problem(p->src));
             continue;
         }
-        records++;
-        rows++;
-        if (prog.on && (rows & 0xffff) == 0)
-            progress_tick(&prog, src, rows);
-        type_row(spec, field_column, &row, typed);
-        mg_ticks t = mg_ticks_now();
-        for (size_t i = 0; i < spec->nchecks; i++) {
-            mg_check *c = &rc[i].check;
-            c->rows = records;
-            if (rc[i].skip || !c->def->row)
-                continue;
-            c->def->row(c, &row);
-            charge(&rc[i], &t);
-        }
-        if (scoring)
-            stage_push(&stage, &row);
+        p->records++;
+        p->rows++;
+        if (prog.on && (p->rows & 0xffff) == 0)
+            mg_progress_tick(&prog, p->src, p->rows);
+        type_row(p->spec, p->field_column, &row, p->typed);
+        pass_check_row(p, &row);
+        if (p->scoring)
+            mg_score_stage_push(&p->stage, &row, p->typed);
     }
-    if (scoring)
-        stage_flush(&stage);
-    progress_done(&prog);
-    report->facts.rows_read = rows;
-    int unjudgeable = mg_source_finish(src, data_sha256, err) != 0;
+    if (p->scoring)
+        mg_score_stage_flush(&p->stage);
+    mg_progress_done(&prog);
+}
 
-    double seconds_per_tick = mg_tick_clock_rate(&tick_clock);
-    for (size_t i = 0; i < spec->nchecks; i++) {
-        mg_check *c = &rc[i].check;
-        c->rows = records;
-        if (!rc[i].skip && !unjudgeable) {
+/* Finishes every check (unless the data changed under us: then nothing is
+ * judged), with each check's time.  Returns 1 when the data is unjudgeable. */
+static int pass_finish_checks(pass *p, char data_sha256[65], mg_tick_clock *tick_clock)
+{
+    p->report->facts.rows_read = p->rows;
+    int unjudgeable = mg_source_finish(p->src, data_sha256, p->err) != 0;
+    double seconds_per_tick = mg_tick_clock_rate(tick_clock);
+    for (size_t i = 0; i < p->spec->nchecks; i++) {
+        mg_check *c = &p->rc[i].check;
+        c->rows = p->records;
+        if (!p->rc[i].skip && !unjudgeable) {
             mg_ticks t = mg_ticks_now();
             if (c->def->finish)
                 c->def->finish(c);
-            charge(&rc[i], &t);
+            mg_running_check_charge(&p->rc[i], &t);
         }
         if (c->def->free_state)
             c->def->free_state(c);
-        c->result->seconds = (double)rc[i].ticks * seconds_per_tick;
+        c->result->seconds = (double)p->rc[i].ticks * seconds_per_tick;
     }
-    if (unjudgeable) {
+    return unjudgeable;
+}
+
+static void pass_free(pass *p)
+{
+    free(p->rc);
+    json_decref(p->baseline);
+    mg_score_stage_free(&p->stage);
+    free(p->field_column);
+    free(p->typed);
+    free(p->cols);
+    mg_source_free(p->src);
+}
+
+/* Reads the data once through every check; data_sha256 gets the SHA-256
+ * of the bytes read when the whole input was read unchanged. */
+static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data_sha256[65], char **baseline_sha,
+                               mg_error *err)
+{
+    pass p;
+    memset(&p, 0, sizeof p);
+    p.spec = spec;
+    p.report = report;
+    p.err = err;
+    mg_tick_clock tick_clock;
+    mg_tick_clock_start(&tick_clock);
+    mg_run_outcome outcome = MG_RUN_INPUT_ERROR;
+    if (pass_open(&p) != 0)
+        goto done;
+    pass_bind(&p);
+    if (pass_prepare_scoring(&p) != 0 || pass_load_baseline(&p, baseline_sha) != 0)
+        goto done;
+    pass_begin_checks(&p);
+    pass_read_rows(&p);
+    outcome = MG_RUN_JUDGED;
+    if (pass_finish_checks(&p, data_sha256, &tick_clock)) {
         data_sha256[0] = '\0';
         outcome = unjudgeable_data(report, err->msg);
     }
 done:
-    free(rc);
-    json_decref(baseline);
-    stage_free(&stage);
-    free(field_column);
-    free(typed);
-    free(cols);
-    mg_source_free(src);
+    mg_score_stage_note_service(&p.stage, report);
+    pass_free(&p);
     return outcome;
 }
 

@@ -8,7 +8,9 @@
 #include "common/strbuf.h"
 #include "common/suggest.h"
 #include "common/xmem.h"
+#include "score/http.h"
 #include "score/model.h"
+#include "sources/data_files.h"
 
 struct mg_scoring {
     mg_model *model;
@@ -16,16 +18,35 @@ struct mg_scoring {
     long column;             /* when scoring from the data */
     const char *column_name;
     const char *data_path;
+    const mg_source *src;    /* names the file of a line when there are several */
     size_t noutputs;
     int task;
     char *describe;
     const char **class_labels;
     char *binding_note;      /* "f0 -> age, ..." when bound by position, else NULL */
-    size_t batch_size;
+    size_t batch_size;       /* rows it prefers to score at a time */
+    size_t cap;              /* rows the per-slot buffers below hold */
     mg_row *flat;            /* batch of rows by value, for mg_model_score_batch */
     unsigned char *ok;
     char **why;              /* per row of the batch: a message, or NULL */
+    double *one_out;         /* noutputs: scratch to re-score one failed row */
+    /* Models that score gathered features (mg_model_scores_features): */
+    int gathers;
+    long *feature_field;     /* per feature: the schema field typed from its column, or -1 */
+    double *features;        /* batch_size * nfeatures, filled as rows are queued */
+    char **gather_why;       /* per slot: why its features could not be read, or NULL */
 };
+
+/* Rows a native model scores at a time in a run: enough for its blocked
+ * traversal (score/xgboost.c walks 64-row blocks) to keep a tree in cache
+ * while many rows walk it, few enough that the copies stay small. */
+#define NATIVE_BATCH 256
+
+/* What the spec calls the model: its file, command or URL. */
+static const char *model_name(const mg_model_ref *ref)
+{
+    return ref->path ? ref->path : ref->http ? ref->http->url : ref->command[0];
+}
 
 /* model.features: one data column per model feature.  0, or -1 with err at
  * the spec position of the list or of the name that is wrong. */
@@ -35,7 +56,7 @@ static int check_feature_columns(const mg_model_ref *ref, size_t nfeatures, cons
     if (ref->nfeatures != nfeatures)
         return mg_error_set(err, "%s: %zu column%s named for the %zu features of '%s'", ref->features_at,
                             ref->nfeatures, ref->nfeatures == 1 ? "" : "s", nfeatures,
-                            ref->path ? ref->path : ref->command[0]);
+                            model_name(ref));
     for (size_t i = 0; i < ref->nfeatures; i++) {
         if (mg_source_column_index(src, ref->features[i]) >= 0)
             continue;
@@ -102,10 +123,33 @@ static int check_positional(mg_scoring *s, const mg_model_ref *ref, const char *
         rc = mg_error_set(err, "%s: the %s '%s' names no features, so they bind by position, and %s; name the data "
                                "column of each of its %zu features, in order, with \"%s\": {\"features\": [...]} "
                                "(the binding: %s)",
-                          spec->path, champion ? "baseline model" : "model", ref->path ? ref->path : ref->command[0],
+                          spec->path, champion ? "baseline model" : "model", model_name(ref),
                           refused.s, nf, champion ? "baseline_model" : "model", note.s);
     free(refused.s);
     return rc;
+}
+
+/* For a model that scores gathered features: which schema field, typed by
+ * the runner, holds each feature's number.  Only number and integer fields
+ * qualify: their typed value is the double scoring would read from the text
+ * (mg_value_to_double); other fields' features are read from the row. */
+static void setup_gather(mg_scoring *s, const mg_spec *spec, const mg_source *src)
+{
+    size_t nf = mg_model_nfeatures(s->model);
+    s->gathers = 1;
+    s->feature_field = mg_xcalloc(nf + 1, sizeof *s->feature_field);
+    for (size_t i = 0; i < nf; i++) {
+        long col = mg_binding_column(s->binding, i);
+        s->feature_field[i] = -1;
+        for (size_t f = 0; f < spec->nfields && col >= 0; f++) {
+            mg_field_type t = spec->fields[f].type;
+            if ((t == MG_TYPE_NUMBER || t == MG_TYPE_INTEGER) &&
+                mg_source_column_index(src, spec->fields[f].name) == col) {
+                s->feature_field[i] = (long)f;
+                break;
+            }
+        }
+    }
 }
 
 static int load_model(mg_scoring *s, const mg_model_ref *ref, const char *what, const mg_spec *spec,
@@ -118,6 +162,7 @@ static int load_model(mg_scoring *s, const mg_model_ref *ref, const char *what, 
     ms.timeout_seconds = ref->timeout_seconds;
     ms.batch_size = ref->batch_size;
     ms.format = mg_model_format_parse(ref->format);
+    ms.http = ref->http;
     s->model = mg_model_load(&ms, err);
     if (!s->model)
         return -1;
@@ -139,13 +184,17 @@ out:
     s->noutputs = mg_model_noutputs(s->model);
     s->task = (int)mg_model_get_task(s->model);
     int external = mg_model_get_format(s->model) == MG_MODEL_EXTERNAL;
-    s->batch_size = external ? (ref->batch_size ? ref->batch_size : MG_EXTERNAL_BATCH_DEFAULT) : 1;
+    s->batch_size = external ? (ref->batch_size ? ref->batch_size : MG_EXTERNAL_BATCH_DEFAULT) : NATIVE_BATCH;
+    if (ref->http) /* concurrency requests of batch_size rows in flight */
+        s->batch_size = mg_http_rows_per_call(ref->http, ref->batch_size);
+    if (mg_model_scores_features(s->model))
+        setup_gather(s, spec, src);
     if (s->task == MG_TASK_MULTICLASS && mg_model_class_label(s->model, 0)) {
         s->class_labels = mg_xcalloc(s->noutputs + 1, sizeof *s->class_labels);
         for (size_t k = 0; k < s->noutputs; k++)
             s->class_labels[k] = mg_model_class_label(s->model, k);
     }
-    s->describe = mg_xasprintf("%s '%s' (%s)", what, ref->path ? ref->path : ref->command[0],
+    s->describe = mg_xasprintf("%s '%s' (%s)", what, model_name(ref),
                                mg_model_format_name(mg_model_get_format(s->model)));
     return 0;
 }
@@ -156,8 +205,9 @@ mg_scoring *mg_scoring_new(const mg_model_ref *model, const char *column, const 
     mg_scoring *s = mg_xcalloc(1, sizeof *s);
     s->column = -1;
     s->data_path = spec->data_path;
+    s->src = src;
     s->task = -1;
-    if (model && (model->path || model->command)) {
+    if (model && (model->path || model->command || model->http)) {
         if (load_model(s, model, what, spec, src, err) != 0) {
             mg_scoring_free(s);
             return NULL;
@@ -178,17 +228,44 @@ mg_scoring *mg_scoring_new(const mg_model_ref *model, const char *column, const 
         mg_scoring_free(s);
         return NULL;
     }
-    s->flat = mg_xcalloc(s->batch_size, sizeof *s->flat);
-    s->ok = mg_xcalloc(s->batch_size, 1);
-    s->why = mg_xcalloc(s->batch_size, sizeof *s->why);
+    s->one_out = mg_xcalloc(s->noutputs ? s->noutputs : 1, sizeof *s->one_out);
+    mg_scoring_reserve(s, s->batch_size);
     return s;
 }
 
 static void clear_why(mg_scoring *s)
 {
-    for (size_t i = 0; s->why && i < s->batch_size; i++) {
+    for (size_t i = 0; s->why && i < s->cap; i++) {
         free(s->why[i]);
         s->why[i] = NULL;
+    }
+}
+
+static void free_slots(mg_scoring *s)
+{
+    clear_why(s);
+    for (size_t i = 0; s->gather_why && i < s->cap; i++)
+        free(s->gather_why[i]);
+    free(s->gather_why);
+    free(s->features);
+    free(s->why);
+    free(s->flat);
+    free(s->ok);
+}
+
+void mg_scoring_reserve(mg_scoring *s, size_t n)
+{
+    if (n <= s->cap)
+        return;
+    free_slots(s);
+    s->cap = n;
+    s->flat = mg_xcalloc(n, sizeof *s->flat);
+    s->ok = mg_xcalloc(n, 1);
+    s->why = mg_xcalloc(n, sizeof *s->why);
+    if (s->gathers) {
+        size_t nf = mg_model_nfeatures(s->model);
+        s->features = mg_xcalloc(n * (nf ? nf : 1), sizeof *s->features);
+        s->gather_why = mg_xcalloc(n, sizeof *s->gather_why);
     }
 }
 
@@ -196,10 +273,9 @@ void mg_scoring_free(mg_scoring *s)
 {
     if (!s)
         return;
-    clear_why(s);
-    free(s->why);
-    free(s->flat);
-    free(s->ok);
+    free_slots(s);
+    free(s->one_out);
+    free(s->feature_field);
     free(s->describe);
     free(s->binding_note);
     free(s->class_labels);
@@ -217,6 +293,78 @@ mg_model *mg_scoring_model(const mg_scoring *s) { return s->model; }
 const mg_binding *mg_scoring_binding(const mg_scoring *s) { return s->binding; }
 const char *mg_scoring_binding_note(const mg_scoring *s) { return s->binding_note; }
 
+/* "FILE:LINE" of a data line, naming its file when there are several. */
+static char *line_at(const mg_scoring *s, unsigned long line)
+{
+    if (mg_source_nfiles(s->src) < 2)
+        return mg_xasprintf("%s:%lu", s->data_path, line);
+    return mg_xasprintf("%s:%lu", mg_source_file(s->src, mg_line_file(line)), mg_line_local(line));
+}
+
+/* Why row could not be scored.  The batch call words only the first failing
+ * row's reason (row_err, given for a batch of one); a native model scores
+ * the row again alone for its own, so a batch reports what one row at a
+ * time would.  An external scorer is not asked twice. */
+static char *unscored_why(mg_scoring *s, const mg_row *row, const mg_error *row_err)
+{
+    mg_error e = {{0}};
+    if (row_err && row_err->msg[0])
+        e = *row_err;
+    else if (mg_model_get_format(s->model) != MG_MODEL_EXTERNAL)
+        mg_model_score_row(s->model, s->binding, row, s->one_out, &e);
+    char *at = line_at(s, row->line);
+    char *why = e.msg[0] ? mg_xasprintf("%s: %s", at, e.msg) : mg_xasprintf("%s: the model could not score this row", at);
+    free(at);
+    return why;
+}
+
+void mg_scoring_gather(mg_scoring *s, size_t slot, const mg_row *row, const mg_typed *typed)
+{
+    if (!s->gathers)
+        return;
+    size_t nf = mg_model_nfeatures(s->model);
+    double *fv = s->features + slot * nf;
+    free(s->gather_why[slot]);
+    s->gather_why[slot] = NULL;
+    for (size_t i = 0; i < nf; i++) {
+        long f = s->feature_field[i];
+        if (f >= 0 && typed[f].state == MG_TYPED_OK) {
+            fv[i] = typed[f].num;
+            continue;
+        }
+        if (f >= 0 && typed[f].state == MG_TYPED_MISSING) {
+            fv[i] = NAN;
+            continue;
+        }
+        mg_error e = {{0}};
+        if (mg_model_feature_value(s->model, s->binding, row, i, &fv[i], &e) < 0) {
+            char *at = line_at(s, row->line);
+            s->gather_why[slot] = mg_xasprintf("%s: %s", at, e.msg);
+            free(at);
+            return;
+        }
+    }
+}
+
+/* Scores the gathered features of the n queued rows. */
+static void score_gathered(mg_scoring *s, const mg_row *const *rows, size_t n, double *out, const char **why)
+{
+    mg_error err = {{0}};
+    long scored = mg_model_score_features(s->model, s->features, n, out, s->ok, NULL, &err);
+    for (size_t i = 0; i < n; i++) {
+        why[i] = NULL;
+        if (s->gather_why[i]) {
+            s->why[i] = s->gather_why[i]; /* handed over: freed with the next batch's reasons */
+            s->gather_why[i] = NULL;
+        } else if (scored < 0) {
+            s->why[i] = mg_xasprintf("%s", err.msg);
+        } else if (!s->ok[i]) {
+            s->why[i] = unscored_why(s, rows[i], NULL);
+        }
+        why[i] = s->why[i];
+    }
+}
+
 void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double *out, const char **why)
 {
     clear_why(s);
@@ -225,11 +373,17 @@ void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double
             const mg_value *v = &rows[i]->values[s->column];
             why[i] = NULL;
             if (mg_value_to_double(v, &out[i]) != 0 || !isfinite(out[i])) {
-                s->why[i] = mg_xasprintf("%s:%lu: %s: found '%.40s', expected a finite number", s->data_path,
-                                         rows[i]->line, s->column_name, v->text);
+                char *at = line_at(s, rows[i]->line);
+                s->why[i] = mg_xasprintf("%s: %s: found '%.40s', expected a finite number", at, s->column_name,
+                                         v->text);
+                free(at);
                 why[i] = s->why[i];
             }
         }
+        return;
+    }
+    if (s->gathers) {
+        score_gathered(s, rows, n, out, why);
         return;
     }
     for (size_t i = 0; i < n; i++)
@@ -241,11 +395,7 @@ void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double
         if (scored < 0)
             s->why[i] = mg_xasprintf("%s", err.msg);
         else if (!s->ok[i])
-            /* The library words the first failing row's reason; with batches
-             * of one (native models) that is always this row's. */
-            s->why[i] = n == 1 && row_err.msg[0] ? mg_xasprintf("%s:%lu: %s", s->data_path, rows[i]->line, row_err.msg)
-                                                 : mg_xasprintf("%s:%lu: the model could not score this row",
-                                                                s->data_path, rows[i]->line);
+            s->why[i] = unscored_why(s, rows[i], n == 1 ? &row_err : NULL);
         why[i] = s->why[i];
     }
 }

@@ -10,6 +10,7 @@
 #ifndef MG_HARNESS_SCORING_H
 #define MG_HARNESS_SCORING_H
 
+#include "checks/check.h"
 #include "common/error.h"
 #include "harness/spec.h"
 #include "sources/source.h"
@@ -42,7 +43,19 @@ const struct mg_binding *mg_scoring_binding(const mg_scoring *s);
  * to show as a warning.  NULL otherwise.  Borrowed. */
 const char *mg_scoring_binding_note(const mg_scoring *s);
 
-/* Scores n rows (n <= batch size): out gets n * noutputs values; why[i] is
+/* Makes room for batches of n rows (the runner scores candidate and
+ * champion on the same rows, in the larger of their batch sizes). */
+void mg_scoring_reserve(mg_scoring *s, size_t n);
+
+/* Called for each row as it is queued for scoring, slot being its place in
+ * the batch (0, 1, ...): a model that scores gathered features reads the
+ * row's features now, taking the numbers the runner typed (typed: per schema
+ * field, as mg_check_env's) where a feature's column is a number or integer
+ * field.  Does nothing for other scorers. */
+void mg_scoring_gather(mg_scoring *s, size_t slot, const mg_row *row, const mg_typed *typed);
+
+/* Scores n rows (n <= batch size), gathered into slots 0 .. n-1 when the
+ * scorer gathers: out gets n * noutputs values; why[i] is
  * NULL for a scored row, else why it could not be scored (valid until the
  * next call). */
 void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double *out, const char **why);

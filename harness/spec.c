@@ -280,6 +280,9 @@ void mg_spec_free(mg_spec *s)
     free(s->dir);
     free(s->name);
     free(s->data_path);
+    for (size_t i = 0; i < s->ndata_entries; i++)
+        free(s->data_entries[i]);
+    free(s->data_entries);
     free(s->junit_path);
     free(s->json_path);
     free(s->summary_path);

@@ -31,6 +31,7 @@ typedef struct mg_model_ref {
     char *path;              /* resolved against the spec folder; NULL if none */
     char *format;            /* "xgboost", "linear", "pmml" or NULL (detect) */
     char **command;          /* external scorer argv, NULL-terminated; NULL if none */
+    struct mg_http_config *http; /* an HTTP service (harness/spec_model_http.c); NULL if none */
     double timeout_seconds;
     size_t batch_size;
     /* "features": the data column of each model feature, in the model's
@@ -49,7 +50,9 @@ typedef struct mg_spec {
     char *dir;               /* folder of the spec file */
     json_t *root;            /* the parsed spec; check options point into it */
     char *name;
-    char *data_path;         /* resolved */
+    char *data_path;         /* resolved; for a list, its entries joined by ", " (for display) */
+    char **data_entries;     /* data.path's entries, resolved: files or glob patterns (data_files.h) */
+    size_t ndata_entries;
     mg_format format;
     char delimiter;
     char *roles[MG_ROLE_COUNT]; /* column names, NULL when unset */

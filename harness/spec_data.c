@@ -43,6 +43,41 @@ static void load_data_task(loader *L, mg_spec *s, const json_t *data)
     pop(L);
 }
 
+/* data.path as a list of files and glob patterns, each resolved against
+ * the spec's folder; data_path shows them joined by ", ". */
+static void load_data_path_list(loader *L, mg_spec *s, const json_t *list)
+{
+    push_key(L, "path");
+    size_t n = json_array_size(list);
+    if (n == 0)
+        errorf(L, 0, "expected a data file, a glob pattern or a non-empty list of them, found an empty list");
+    s->data_entries = mg_xcalloc(n + 1, sizeof *s->data_entries);
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *e = json_array_get(list, i);
+        push_index(L, i);
+        if (!json_is_string(e) || json_string_length(e) == 0)
+            errorf(L, 0, "expected a data file or glob pattern, found %s", mg_json_kind(e));
+        else if (strcmp(json_string_value(e), "-") == 0)
+            errorf(L, 0, "\"-\" (standard input) cannot be one of several data files");
+        else {
+            char *p = resolve_member(L, s, NULL, json_string_value(e));
+            s->data_entries[s->ndata_entries++] = p;
+            shown += strlen(p) + 2;
+        }
+        pop(L);
+    }
+    pop(L);
+    if (s->ndata_entries == 0)
+        return;
+    s->data_path = mg_xcalloc(shown + 1, 1);
+    for (size_t i = 0; i < s->ndata_entries; i++) {
+        if (i)
+            strcat(s->data_path, ", ");
+        strcat(s->data_path, s->data_entries[i]);
+    }
+}
+
 void load_data(loader *L, mg_spec *s, const json_t *data)
 {
     static const char *const keys[] = {"path", "format", "delimiter", "label", "id", "time", "key",
@@ -51,10 +86,14 @@ void load_data(loader *L, mg_spec *s, const json_t *data)
     if (!enter_object(L, "data", data, "an object with at least \"path\"", keys))
         return;
     const char *path = NULL;
-    if (get_string(L, data, "path", &path) == 1)
+    if (json_is_array(json_object_get(data, "path")))
+        load_data_path_list(L, s, json_object_get(data, "path"));
+    else if (get_string(L, data, "path", &path) == 1) {
         /* "-" is standard input (sources/source.h), not a file beside the spec. */
         s->data_path = strcmp(path, "-") == 0 ? mg_xstrdup(path) : resolve_member(L, s, "path", path);
-    else if (!json_object_get(data, "path"))
+        s->data_entries = mg_xcalloc(2, sizeof *s->data_entries);
+        s->data_entries[s->ndata_entries++] = mg_xstrdup(s->data_path);
+    } else if (!json_object_get(data, "path"))
         errorf(L, 0, "missing \"path\": the data file to check, relative to the spec");
     const char *format = NULL;
     if (get_string(L, data, "format", &format) == 1) {
@@ -67,9 +106,9 @@ void load_data(loader *L, mg_spec *s, const json_t *data)
             errorf(L, 0, "unknown format '%s'; expected \"csv\" or \"jsonl\"", format);
             pop(L);
         }
-    } else if (s->data_path && mg_format_from_path(s->data_path) == MG_FORMAT_AUTO) {
+    } else if (s->ndata_entries && mg_format_from_path(s->data_entries[0]) == MG_FORMAT_AUTO) {
         errorf(L, 0, "cannot tell the format of '%s' from its extension; add \"format\": \"csv\" or \"jsonl\"",
-               path);
+               path ? path : s->data_entries[0]);
     }
     const char *delim = NULL;
     if (get_string(L, data, "delimiter", &delim) == 1) {

@@ -11,6 +11,7 @@
 
 #include "common/json_kind.h"
 #include "common/xmem.h"
+#include "harness/spec_model_http.h"
 #include "score/model.h"
 
 /* "features": a list of distinct column names, one per model feature.  Their
@@ -47,9 +48,21 @@ static void load_model_features(loader *L, const json_t *list, mg_model_ref *ref
     pop(L);
 }
 
+/* An error at `key` of the model object (NULL: the object), for spec_model_http.c. */
+static void report_model_key(void *ctx, const char *key, const char *msg)
+{
+    loader *L = ctx;
+    if (key)
+        push_key(L, key);
+    errorf(L, 0, "%s", msg);
+    if (key)
+        pop(L);
+}
+
 void load_model(loader *L, mg_spec *s, const json_t *model, const char *section, mg_model_ref *ref)
 {
-    static const char *const keys[] = {"path", "format", "command", "timeout", "batch_size", "features", NULL};
+    static const char *const keys[] = {"path", "format", "command", "timeout", "batch_size", "features",
+                                       MG_SPEC_MODEL_HTTP_KEYS, NULL};
     push_key(L, section);
     if (json_is_string(model)) {
         ref->path = resolve_member(L, s, NULL, json_string_value(model));
@@ -100,7 +113,9 @@ void load_model(loader *L, mg_spec *s, const json_t *model, const char *section,
     }
     if (ref->path && ref->command)
         errorf(L, 0, "give either \"path\" or \"command\", not both");
-    if (!ref->path && !ref->command && !json_object_get(model, "path") && !cmd)
+    if (json_object_get(model, "url")) /* an HTTP service: docs/serving.md */
+        mg_spec_model_http_load(model, ref, report_model_key, L);
+    else if (!ref->path && !ref->command && !json_object_get(model, "path") && !cmd)
         errorf(L, 0, "missing \"path\" (a model file) or \"command\" (an external scorer)");
     double t;
     if (get_number(L, model, "timeout", &t) == 1) {
@@ -126,6 +141,7 @@ void model_ref_free(mg_model_ref *ref)
         for (size_t i = 0; ref->command[i]; i++)
             free(ref->command[i]);
     free(ref->command);
+    mg_http_config_free(ref->http);
     free(ref->path);
     free(ref->format);
     for (size_t i = 0; i < ref->nfeatures; i++) {

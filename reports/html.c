@@ -22,6 +22,7 @@
 #include "common/sha256.h"
 #include "common/version.h"
 #include "reports/html_doc.h"
+#include "reports/html_drift.h"
 #include "reports/html_plots.h"
 #include "reports/writers.h"
 
@@ -311,6 +312,7 @@ static int write_document(mg_html *h, const mg_report *r, const mg_html_inputs *
     write_facts(h, r, in);
     write_metric_table(h, r);
     mg_html_plots(h, r);
+    mg_html_drift_plots(h, r);
     mg_html_elem(h, "h2", NULL, "Checks");
     for (size_t i = 0; i < r->nresults; i++)
         write_check(h, r->results[i]);

@@ -143,6 +143,8 @@ static json_t *report_json(const mg_report *r)
         json_object_set_new(facts, "model_binding", jtext(f->model_binding));
     if (f->baseline_model_binding)
         json_object_set_new(facts, "baseline_model_binding", jtext(f->baseline_model_binding));
+    if (f->model_service)
+        json_object_set_new(facts, "model_service", jtext(f->model_service));
     if (f->noverrides > 0)
         json_object_set_new(facts, "overrides", text_list(f->overrides, f->noverrides));
     if (f->nvariables > 0)

@@ -299,6 +299,8 @@ static void write_properties(jw *j, const mg_report *r, const plan *p, size_t s)
         property_text(j, "model_binding", f->model_binding);
     if (f->baseline_model_binding)
         property_text(j, "baseline_model_binding", f->baseline_model_binding);
+    if (f->model_service)
+        property_text(j, "model_service", f->model_service);
     for (size_t k = 0; k < r->nresults; k++) {
         size_t i = p->order[k];
         if (p->suite_of[i] != s)

@@ -8,6 +8,7 @@
  *   | suite | check | status | value | count | rate | bound | decision threshold | message |
  *   then, when the report has an all_metrics result, a table of every metric
  *   ...one row per result...
+ *   per drift check a table of its features, drifted first (markdown_drift.c)
  *   ### ❌ suite / check        (for each failed or errored check)
  *   message
  *   ```text
@@ -30,6 +31,7 @@
 #include "common/xmem.h"
 #include "common/strbuf.h"
 #include "common/version.h"
+#include "reports/markdown_drift.h"
 #include "reports/num_text.h"
 #include "reports/writers.h"
 #include "reports/xml_text.h"
@@ -46,7 +48,7 @@ typedef mg_strbuf md;
  * <br>), and every character Markdown or HTML would act on is
  * backslash-escaped, `|` included so a cell never splits.
  */
-static void put_inline(md *m, const char *raw, size_t max)
+void mg_md_inline(md *m, const char *raw, size_t max)
 {
     char *clean = mg_text_clean(raw, MG_TEXT_XML);
     if (max)
@@ -90,7 +92,7 @@ static void put_prop(md *m, const mg_result *res, const char *key)
         char buf[MG_NUM_BUF];
         mg_strbuf_add(m, mg_num_text(pr->number, buf));
     } else {
-        put_inline(m, pr->text, CELL_MAX);
+        mg_md_inline(m, pr->text, CELL_MAX);
     }
 }
 
@@ -114,7 +116,7 @@ static void put_bound(md *m, const mg_result *res)
         return;
     const mg_prop *option = mg_result_prop(res, "bound_option");
     if (option && !option->is_number) {
-        put_inline(m, option->text, CELL_MAX);
+        mg_md_inline(m, option->text, CELL_MAX);
         mg_strbuf_add(m, " ");
     }
     put_prop(m, res, "bound");
@@ -137,7 +139,7 @@ static void put_metrics(md *m, const mg_report *r)
             continue;
         char buf[64];
         mg_strbuf_add(m, "| ");
-        put_inline(m, p->key + 7, CELL_MAX);
+        mg_md_inline(m, p->key + 7, CELL_MAX);
         snprintf(buf, sizeof buf, " | %.6g | ", p->number);
         mg_strbuf_add(m, buf);
         for (size_t j = 0; j < r->nresults; j++) {
@@ -160,10 +162,10 @@ static void put_file_fact(md *m, const char *what, const char *path, const char 
         return;
     mg_strbuf_add(m, what);
     mg_strbuf_add(m, " ");
-    put_inline(m, path, 0);
+    mg_md_inline(m, path, 0);
     if (sha256) {
         mg_strbuf_add(m, " (sha256 ");
-        put_inline(m, sha256, 0);
+        mg_md_inline(m, sha256, 0);
         mg_strbuf_add(m, ")");
     }
     mg_strbuf_add(m, " · ");
@@ -175,18 +177,18 @@ static void put_facts(md *m, const mg_report *r)
     char buf[MG_NUM_BUF];
     if (f->spec_path) {
         mg_strbuf_add(m, "spec ");
-        put_inline(m, f->spec_path, 0);
+        mg_md_inline(m, f->spec_path, 0);
         mg_strbuf_add(m, " · ");
     }
     if (f->data_path) {
         mg_strbuf_add(m, "data ");
-        put_inline(m, f->data_path, 0);
+        mg_md_inline(m, f->data_path, 0);
         char rows[64];
         snprintf(rows, sizeof rows, " (%llu rows", (unsigned long long)f->rows_read);
         mg_strbuf_add(m, rows);
         if (f->data_sha256) {
             mg_strbuf_add(m, ", sha256 ");
-            put_inline(m, f->data_sha256, 0);
+            mg_md_inline(m, f->data_sha256, 0);
         }
         mg_strbuf_add(m, ") · ");
     }
@@ -194,12 +196,12 @@ static void put_facts(md *m, const mg_report *r)
     put_file_fact(m, "champion", f->baseline_model_path, f->baseline_model_sha256);
     if (f->run_id) {
         mg_strbuf_add(m, "run ");
-        put_inline(m, f->run_id, 0);
+        mg_md_inline(m, f->run_id, 0);
         mg_strbuf_add(m, " · ");
     }
     if (f->started_at) {
         mg_strbuf_add(m, "started ");
-        put_inline(m, f->started_at, 0);
+        mg_md_inline(m, f->started_at, 0);
         mg_strbuf_add(m, " UTC · ");
     }
     mg_strbuf_add(m, mg_seconds_text(f->seconds, buf));
@@ -237,9 +239,9 @@ static void put_table(md *m, const mg_report *r, const size_t *order)
     for (size_t k = 0; k < r->nresults; k++) {
         const mg_result *res = r->results[order[k]];
         mg_strbuf_add(m, "| ");
-        put_inline(m, res->group, CELL_MAX);
+        mg_md_inline(m, res->group, CELL_MAX);
         mg_strbuf_add(m, " | ");
-        put_inline(m, res->name, CELL_MAX);
+        mg_md_inline(m, res->name, CELL_MAX);
         mg_strbuf_add(m, " | ");
         mg_strbuf_add(m, icon(res->status));
         mg_strbuf_add(m, " ");
@@ -256,7 +258,7 @@ static void put_table(md *m, const mg_report *r, const size_t *order)
         put_prop(m, res, "decision_threshold");
         mg_strbuf_add(m, " | ");
         if (res->message)
-            put_inline(m, res->message, CELL_MAX);
+            mg_md_inline(m, res->message, CELL_MAX);
         mg_strbuf_add(m, " |\n");
     }
     mg_strbuf_add(m, "\n");
@@ -285,12 +287,12 @@ static void put_problem(md *m, const mg_result *res)
     mg_strbuf_add(m, "### ");
     mg_strbuf_add(m, icon(res->status));
     mg_strbuf_add(m, " ");
-    put_inline(m, res->group, CELL_MAX);
+    mg_md_inline(m, res->group, CELL_MAX);
     mg_strbuf_add(m, " / ");
-    put_inline(m, res->name, CELL_MAX);
+    mg_md_inline(m, res->name, CELL_MAX);
     mg_strbuf_add(m, "\n\n");
     if (res->message) {
-        put_inline(m, res->message, 0);
+        mg_md_inline(m, res->message, 0);
         mg_strbuf_add(m, "\n\n");
     }
     if (res->nexamples == 0)
@@ -334,7 +336,7 @@ static void put_binding_warnings(md *m, const mg_report *r)
         mg_strbuf_add(m, "> **Warning:** ");
         mg_strbuf_add(m, whose[i]);
         mg_strbuf_add(m, " names no features: bound by position: ");
-        put_inline(m, bindings[i], 0);
+        mg_md_inline(m, bindings[i], 0);
         mg_strbuf_add(m, "\n\n");
     }
 }
@@ -347,7 +349,7 @@ static char *render(const mg_report *r)
     mg_strbuf_add(&m, "## ");
     mg_strbuf_add(&m, icon(verdict));
     mg_strbuf_add(&m, " mgate: ");
-    put_inline(&m, r->facts.gate_name ? r->facts.gate_name : "gate", CELL_MAX);
+    mg_md_inline(&m, r->facts.gate_name ? r->facts.gate_name : "gate", CELL_MAX);
     mg_strbuf_add(&m, " ");
     mg_strbuf_add(&m, mg_status_name(verdict));
     mg_strbuf_add(&m, "\n\n");
@@ -365,6 +367,7 @@ static char *render(const mg_report *r)
     if (r->nresults > 0)
         put_table(&m, r, order);
     put_metrics(&m, r);
+    mg_md_drift(&m, r);
     for (size_t k = 0; k < r->nresults; k++) {
         const mg_result *res = r->results[order[k]];
         if (res->status == MG_STATUS_FAIL || res->status == MG_STATUS_ERROR)

@@ -434,7 +434,7 @@ static long ext_score_batch(mg_model *m, const mg_binding *b, const mg_row *rows
     return total;
 }
 
-static const mg_model_ops ext_ops = {ext_free, NULL, ext_score_batch};
+static const mg_model_ops ext_ops = {ext_free, NULL, ext_score_batch, NULL};
 
 /* Reads the describe line into the model.  Returns 0 or -1. */
 static int describe(mg_model *m, ext_scorer *x, mg_error *err)

@@ -55,7 +55,7 @@ static int linear_score_row(mg_model *m, const mg_binding *b, const mg_row *row,
     return 0;
 }
 
-static const mg_model_ops linear_ops = {linear_free, linear_score_row, NULL};
+static const mg_model_ops linear_ops = {linear_free, linear_score_row, NULL, NULL};
 
 static mg_model *linear_fail(mg_model *m)
 {

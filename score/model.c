@@ -91,6 +91,8 @@ static mg_model *load_json(const char *path, mg_model_format want, mg_error *err
 
 mg_model *mg_model_load(const mg_model_spec *spec, mg_error *err)
 {
+    if (spec->http)
+        return mg_http_model_start(spec, err);
     if (spec->command || spec->format == MG_MODEL_EXTERNAL) {
         if (!spec->command || !spec->command[0]) {
             mg_error_set(err, "external scorer: no command given");
@@ -373,6 +375,36 @@ long mg_model_score_batch(mg_model *m, const mg_binding *b, const mg_row *rows, 
         if (first && row_err)
             memcpy(row_err->msg, e.msg, sizeof e.msg);
         first = 0;
+    }
+    return scored;
+}
+
+int mg_model_scores_features(const mg_model *m)
+{
+    return m->ops->score_features != NULL;
+}
+
+int mg_model_feature_value(const mg_model *m, const mg_binding *b, const mg_row *row, size_t i,
+                           double *out, mg_error *err)
+{
+    return mg_feature_number(m, b, row, i, out, err);
+}
+
+long mg_model_score_features(mg_model *m, const double *features, size_t n, double *out,
+                             unsigned char *ok, mg_error *row_err, mg_error *err)
+{
+    if (!m->ops->score_features)
+        return mg_error_set(err, "a %s model cannot score gathered features", mg_model_format_name(m->format));
+    m->ops->score_features(m, features, n, out);
+    long scored = 0;
+    int first = 1;
+    for (size_t r = 0; r < n; r++) {
+        mg_error e;
+        ok[r] = outputs_finite(m, out + r * m->noutputs, &e) == 0;
+        scored += ok[r];
+        if (!ok[r] && first && row_err)
+            memcpy(row_err->msg, e.msg, sizeof e.msg);
+        first &= ok[r];
     }
     return scored;
 }

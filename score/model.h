@@ -36,7 +36,8 @@ typedef enum mg_model_format {
     MG_MODEL_XGBOOST,   /* Booster.save_model("x.json") */
     MG_MODEL_LINEAR,    /* {"type": "linear"|"logistic", ...} */
     MG_MODEL_PMML,      /* PMML 4.x */
-    MG_MODEL_EXTERNAL   /* a command speaking the JSON Lines scorer protocol */
+    MG_MODEL_EXTERNAL,  /* a command speaking the JSON Lines scorer protocol */
+    MG_MODEL_HTTP       /* a live HTTP scoring service (score/http.h) */
 } mg_model_format;
 
 typedef enum mg_model_task {
@@ -56,6 +57,7 @@ typedef struct mg_model_spec {
     const char *const *command; /* external scorer argv, NULL-terminated */
     double timeout_seconds;     /* external scorer: per-batch timeout; 0 = default (30 s) */
     size_t batch_size;          /* external scorer: rows per request; 0 = MG_EXTERNAL_BATCH_DEFAULT */
+    const struct mg_http_config *http; /* an HTTP scoring service (score/http.h), or NULL */
 } mg_model_spec;
 
 /* Rows per request to an external scorer when its spec gives no batch_size. */
@@ -65,8 +67,8 @@ mg_model *mg_model_load(const mg_model_spec *spec, mg_error *err);
 void mg_model_free(mg_model *m);
 
 mg_model_format mg_model_get_format(const mg_model *m);
-/* The name of a format: "xgboost", "linear", "pmml", "external" ("auto"
- * for MG_MODEL_AUTO).  Static storage. */
+/* The name of a format: "xgboost", "linear", "pmml", "external", "http"
+ * ("auto" for MG_MODEL_AUTO).  Static storage. */
 const char *mg_model_format_name(mg_model_format f);
 /* The format a gate spec's model "format" names ("xgboost", "linear",
  * "pmml"); MG_MODEL_AUTO for NULL or any other name (the spec loader
@@ -127,5 +129,28 @@ int mg_model_score_row(mg_model *m, const mg_binding *b, const mg_row *row, doub
  */
 long mg_model_score_batch(mg_model *m, const mg_binding *b, const mg_row *rows, size_t n,
                           double *out, unsigned char *ok, mg_error *row_err, mg_error *err);
+
+/*
+ * Scoring from gathered features, for callers that have a row's numbers at
+ * hand already (the runner types every schema field once) and score many
+ * rows at a time.  mg_model_scores_features is 1 when the model can (xgboost),
+ * 0 when it needs the rows themselves (linear, PMML, external scorers).
+ *
+ * mg_model_feature_value reads feature i of row exactly as scoring does:
+ * 0 with *out set, 1 when missing (*out = NaN), -1 with err naming the
+ * feature when the value is not a number (the row cannot be scored).
+ *
+ * mg_model_score_features scores n rows of features (n * nfeatures doubles,
+ * row-major, NaN for a missing value), giving what mg_model_score_batch
+ * gives for the same rows: out holds n * noutputs values, ok[i] is 0 for a
+ * row whose outputs are not finite (row_err, when not NULL, gets the first
+ * such message).  Returns the number of rows scored, or -1 with err when
+ * the model cannot score features.
+ */
+int mg_model_scores_features(const mg_model *m);
+int mg_model_feature_value(const mg_model *m, const mg_binding *b, const mg_row *row, size_t i,
+                           double *out, mg_error *err);
+long mg_model_score_features(mg_model *m, const double *features, size_t n, double *out,
+                             unsigned char *ok, mg_error *row_err, mg_error *err);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * model_format.c - the one mapping between model format names and
  * mg_model_format: the names a gate spec's "format" takes ("xgboost",
- * "linear", "pmml") and those reports show (plus "external", "auto").
+ * "linear", "pmml") and those reports show (plus "external", "http", "auto").
  */
 #include <string.h>
 
@@ -16,6 +16,7 @@ static const struct {
     {MG_MODEL_LINEAR, "linear", 1},
     {MG_MODEL_PMML, "pmml", 1},
     {MG_MODEL_EXTERNAL, "external", 0},
+    {MG_MODEL_HTTP, "http", 0},
 };
 
 const char *mg_model_format_name(mg_model_format f)

@@ -25,6 +25,10 @@ typedef struct mg_model_ops {
      * mg_model_score_batch.  NULL means "score_row in a loop". */
     long (*score_batch)(mg_model *m, const mg_binding *b, const mg_row *rows, size_t n,
                         double *out, unsigned char *ok, mg_error *row_err, mg_error *err);
+    /* Optional: scores n rows of gathered features (n * nfeatures doubles,
+     * row-major, NaN = missing) into out; cannot fail per row.  NULL: the
+     * model needs the rows themselves (mg_model_scores_features says 0). */
+    void (*score_features)(mg_model *m, const double *features, size_t n, double *out);
 } mg_model_ops;
 
 struct mg_model {
@@ -64,5 +68,6 @@ mg_model *mg_xgb_from_json(json_t *root, const char *path, mg_error *err);
 mg_model *mg_linear_from_json(json_t *root, const char *path, mg_error *err);
 mg_model *mg_pmml_load(const char *path, mg_error *err);
 mg_model *mg_external_start(const mg_model_spec *spec, mg_error *err);
+mg_model *mg_http_model_start(const mg_model_spec *spec, mg_error *err); /* score/http_model.c */
 
 #endif

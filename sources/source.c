@@ -130,6 +130,7 @@ void mg_source_free(mg_source *src)
 {
     if (!src)
         return;
+    mg_multi_free(src);
     if (src->format == MG_FORMAT_CSV)
         mg_csv_close(src);
     else
@@ -160,8 +161,9 @@ mg_source_status mg_source_next(mg_source *src, mg_row *row, mg_error *err)
                               (unsigned long long)src->limits.max_rows);
         return MG_SOURCE_BAD_ROW;
     }
-    mg_source_status st = src->format == MG_FORMAT_CSV ? mg_csv_next(src, row, err)
-                                                       : mg_jsonl_next(src, row, err);
+    mg_source_status st = src->multi                   ? mg_multi_next(src, row, err)
+                          : src->format == MG_FORMAT_CSV ? mg_csv_next(src, row, err)
+                                                         : mg_jsonl_next(src, row, err);
     if (st == MG_SOURCE_ROW) {
         row->index = src->rows++;
         src->last_line = row->line;
@@ -177,7 +179,7 @@ size_t mg_source_header_columns(const mg_source *src) { return src->header_colum
 const char *mg_source_column(const mg_source *src, size_t i) { return i < src->ncolumns ? src->columns[i] : NULL; }
 const char *mg_source_path(const mg_source *src) { return src->path; }
 mg_format mg_source_format(const mg_source *src) { return src->format; }
-uint64_t mg_source_bytes_read(const mg_source *src) { return src->bytes_read; }
+uint64_t mg_source_bytes_read(const mg_source *src) { return src->multi ? mg_multi_bytes_read(src) : src->bytes_read; }
 
 long mg_source_column_index(const mg_source *src, const char *name)
 {

@@ -80,6 +80,20 @@ typedef struct mg_source mg_source;
 mg_source *mg_source_open(const char *path, const mg_source_options *opts, mg_error *err);
 void mg_source_free(mg_source *src);
 
+/* Opens the files of a data set (data_files.h) as one source: one file is
+ * mg_source_open; several are read in order with lines encoded to name
+ * their file (mg_line_file), the first file's columns, every header
+ * checked against it, and the fingerprint of mg_data_files_fingerprint.
+ * display is what mg_source_path returns (e.g. the glob); see
+ * source_multi.c. */
+struct mg_data_files;
+mg_source *mg_source_open_files(const struct mg_data_files *files, const char *display,
+                                const mg_source_options *opts, mg_error *err);
+/* The files of the source (1 for mg_source_open) and the path of file i,
+ * which is the file of rows whose line has mg_line_file() == i. */
+size_t mg_source_nfiles(const mg_source *src);
+const char *mg_source_file(const mg_source *src, size_t i);
+
 /* Column names, valid while the source lives. */
 size_t mg_source_ncolumns(const mg_source *src);
 const char *mg_source_column(const mg_source *src, size_t i);

@@ -320,8 +320,48 @@ static mg_source_status read_record(mg_source *src, mg_error *err)
     return MG_SOURCE_ROW;
 }
 
+void mg_csv_restart(mg_source *src, unsigned long line)
+{
+    csv_state *c = &src->csv;
+    unsigned char delim = csv_get_delim(&c->parser);
+    csv_free(&c->parser);
+    parser_init(c, (char)delim);
+    c->chunk_len = c->chunk_pos = 0;
+    c->line = line;
+    c->at_file_start = 0;
+    c->eof = 0;
+    record_reset(c);
+}
+
+/* A byte range (shard_plan.h) starts at a line start, which is a record
+ * start only if no quoted field holds a line break: refuse one. */
+static mg_source_status range_refused(mg_source *src, mg_error *err, const char *what)
+{
+    mg_error_set(err, "%s:%lu: %s, so this CSV file cannot be split into byte ranges for shards: split the data "
+                      "into several files (data.path as a list or a glob) so that shards take whole files",
+                 src->path, src->csv.rec_line, what);
+    return MG_SOURCE_ERROR;
+}
+
+static int holds_line_break(const csv_state *c)
+{
+    for (size_t i = 0; i < c->nfields; i++) {
+        const char *f = c->rec + c->fields[i].off;
+        if (memchr(f, '\n', c->fields[i].len) || memchr(f, '\r', c->fields[i].len))
+            return 1;
+    }
+    return 0;
+}
+
 mg_source_status mg_csv_next(mg_source *src, mg_row *row, mg_error *err)
 {
     mg_source_status st = read_record(src, err);
+    if (src->ranged && st == MG_SOURCE_ROW && holds_line_break(&src->csv))
+        return range_refused(src, err, "a quoted field holds a line break");
+    /* Open at the range's end (not the file's, where it is a malformed row
+     * as when the file is read whole). */
+    if (src->ranged && st == MG_SOURCE_BAD_ROW && src->problem.kind == MG_PROBLEM_MALFORMED && src->csv.eof &&
+        src->range_end < (uint64_t)src->at_open.st_size)
+        return range_refused(src, err, "a quoted field is still open at the end of the range");
     return st == MG_SOURCE_ROW ? deliver(src, row) : st;
 }

@@ -93,7 +93,22 @@ struct mg_source {
     char problem_msg[512];
     csv_state csv;
     jsonl_state jl;
+    struct mg_source_multi *multi; /* several files: source_multi.c; NULL for one */
+    /* A byte range of the file (shard_plan.h): reads stop at range_end. */
+    int ranged;
+    uint64_t range_begin, range_end;
 };
+
+/* source_multi.c: the outer source of several files. */
+mg_source_status mg_multi_next(mg_source *outer, mg_row *row, mg_error *err);
+int mg_multi_finish(mg_source *outer, char hex[65], mg_error *err);
+uint64_t mg_multi_bytes_read(const mg_source *outer);
+void mg_multi_free(mg_source *outer);
+
+/* Start reading again at the current input position, at that line, with
+ * the columns kept (for a byte range after the header). */
+void mg_csv_restart(mg_source *src, unsigned long line);
+void mg_jsonl_restart(mg_source *src, unsigned long line);
 
 int mg_csv_open(mg_source *src, char delimiter, mg_error *err);
 mg_source_status mg_csv_next(mg_source *src, mg_row *row, mg_error *err);

@@ -75,6 +75,13 @@ size_t mg_source_read(mg_source *src, char *buf, size_t n)
         return replay(a, buf, n);
     if (src->input_eof || n == 0)
         return 0;
+    if (src->ranged && src->bytes_read + n > src->range_end - src->range_begin) {
+        n = (size_t)(src->range_end - src->range_begin - src->bytes_read);
+        if (n == 0) {
+            src->input_eof = 1;
+            return 0;
+        }
+    }
     size_t got = fread(buf, 1, n, src->fp);
     if (got < n)
         src->input_eof = 1; /* end of input or error: never read past it */
@@ -126,7 +133,8 @@ static const char *what_changed(const mg_source *src, uint64_t *now_size)
         return "its size changed";
     if (!same_time(&now.st_mtim, &o->st_mtim))
         return "it was modified";
-    if (src->bytes_read != (uint64_t)o->st_size - src->start_offset)
+    uint64_t expected = src->ranged ? src->range_end - src->range_begin : (uint64_t)o->st_size - src->start_offset;
+    if (src->bytes_read != expected)
         return "the bytes read differ from its size";
     if (strcmp(src->path, "-") != 0 &&
         (stat(src->path, &named) != 0 || named.st_ino != o->st_ino || named.st_dev != o->st_dev))
@@ -136,6 +144,8 @@ static const char *what_changed(const mg_source *src, uint64_t *now_size)
 
 int mg_source_finish(mg_source *src, char hex[65], mg_error *err)
 {
+    if (src->multi)
+        return mg_multi_finish(src, hex, err);
     if (!src->hash.ctx)
         return mg_error_set(err, "'%s': the data was already finished", src->path);
     char *scratch = mg_xmalloc(MG_CHUNK);

@@ -236,6 +236,15 @@ int mg_jsonl_open(mg_source *src, const char *const *columns, size_t ncolumns, m
     return 0;
 }
 
+void mg_jsonl_restart(mg_source *src, unsigned long line)
+{
+    jsonl_state *j = &src->jl;
+    clear_row(src);
+    j->len = j->pos = 0;
+    j->eof = 0;
+    j->line = line;
+}
+
 static void number_text(char **slot, const json_t *v)
 {
     if (json_is_integer(v))

@@ -160,13 +160,16 @@ const char *adv_outcome_name(adv_outcome o)
 /* A batch-level failure of an external scorer (it exited, was killed, timed
  * out, or broke the protocol): score/external.c words those as
  * "external scorer 'NAME'...", while a row it refuses is
- * "external scorer: why".  Native models never fail that way. */
+ * "external scorer: why" (HTTP services likewise: "HTTP scorer 'URL'...").
+ * Native models never fail that way. */
 static int speaks_of_crash(const char *msg)
 {
     /* At the start only: a refusal's message quotes the data ("feature
      * 'amount': expected a number, found '...'"), and data may say anything. */
     static const char prefix[] = "external scorer '";
-    return strncmp(msg, prefix, sizeof prefix - 1) == 0;
+    /* An HTTP service that does not answer usably: score/http_score.c. */
+    static const char http_prefix[] = "HTTP scorer '";
+    return strncmp(msg, prefix, sizeof prefix - 1) == 0 || strncmp(msg, http_prefix, sizeof http_prefix - 1) == 0;
 }
 
 adv_outcome adv_score(mg_model *m, const mg_binding *b, const mg_row *row, const mg_row *probe,

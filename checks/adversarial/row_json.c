@@ -96,7 +96,7 @@ const char *adv_row_id(const mg_check_env *env, const mg_row *row, char *buf, si
         snprintf(buf, size, "%.*s", (int)(row->values[c].len > 60 ? 60 : row->values[c].len),
                  row->values[c].text);
     else
-        snprintf(buf, size, "line %lu", row->line);
+        mg_check_line_ref(env, row->line, buf, size);
     return buf;
 }
 

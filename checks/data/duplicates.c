@@ -100,9 +100,10 @@ static void dup_row(mg_check *c, const mg_row *row)
         return;
     }
     s->dups++;
-    mg_check_example(c, row->line, s->names[0], "found %s again, first seen at line %llu%s",
+    char first[512];
+    mg_check_example(c, row->line, s->names[0], "found %s again, first seen at %s%s",
                      mg_value_quote(&row->values[s->cols[0]], buf, sizeof buf),
-                     (unsigned long long)e->line, s->ncols > 1 ? " (same key and time)" : "");
+                     mg_check_line_ref(c->env, e->line, first, sizeof first), s->ncols > 1 ? " (same key and time)" : "");
 }
 
 static void dup_finish(mg_check *c)

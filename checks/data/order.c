@@ -116,17 +116,18 @@ static void order_row(mg_check *c, const mg_row *row)
         s->worst = lateness;
         s->worst_line = row->line;
     }
-    char buf[96];
+    char buf[96], earlier[512];
+    mg_check_line_ref(env, e->line, earlier, sizeof earlier);
     if (kc >= 0)
         mg_check_example(c, row->line, env->role_name[MG_ROLE_TIME],
-                         "found %s, %.6g s before the event at line %llu for key '%.60s', expected at most %.6g s late",
+                         "found %s, %.6g s before the event at %s for key '%.60s', expected at most %.6g s late",
                          mg_value_quote(tv, buf, sizeof buf), lateness,
-                         (unsigned long long)e->line, row->values[kc].text, s->allowed);
+                         earlier, row->values[kc].text, s->allowed);
     else
         mg_check_example(c, row->line, env->role_name[MG_ROLE_TIME],
-                         "found %s, %.6g s before the event at line %llu, expected at most %.6g s late",
+                         "found %s, %.6g s before the event at %s, expected at most %.6g s late",
                          mg_value_quote(tv, buf, sizeof buf), lateness,
-                         (unsigned long long)e->line, s->allowed);
+                         earlier, s->allowed);
 }
 
 static void order_finish(mg_check *c)
@@ -151,8 +152,14 @@ static void order_finish(mg_check *c)
     mg_result_prop_number(c->result, "missing_keys", (double)s->missing_keys);
     mg_result_prop_number(c->result, "allowed_lateness_seconds", s->allowed);
     mg_result_prop_number(c->result, "worst_lateness_seconds", s->worst);
-    if (s->worst_line)
-        mg_result_prop_number(c->result, "worst_line", (double)s->worst_line);
+    if (s->worst_line) {
+        /* With several data files, the line in its file (worst_file names it). */
+        unsigned long local;
+        const char *file = mg_check_line_file(c->env, s->worst_line, &local);
+        mg_result_prop_number(c->result, "worst_line", (double)local);
+        if (c->env->source && mg_source_nfiles(c->env->source) > 1)
+            mg_result_prop_text(c->result, "worst_file", file);
+    }
     mg_result_prop_number(c->result, "keys", (double)s->latest.count);
 }
 

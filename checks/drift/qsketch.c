@@ -90,7 +90,7 @@ static void compact(mg_qsketch *s, size_t h)
 {
     double *items = s->level[h];
     size_t n = s->len[h], even = n & ~(size_t)1;
-    qsort(items, n, sizeof *items, mg_double_cmp);
+    mg_sort_doubles(items, n);
     size_t offset = (size_t)(next_random(&s->rng) >> 63);
     for (size_t i = offset; i < even; i += 2)
         level_push(s, h + 1, items[i]);

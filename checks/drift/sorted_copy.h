@@ -13,6 +13,9 @@
  * ascending.  Returns 0, or -1 with err naming the first NaN's position. */
 int mg_sorted_copy(const double *x, size_t n, double **out, mg_error *err);
 
+/* Sorts n doubles without NaN ascending, in place (introsort, inlined comparisons). */
+void mg_sort_doubles(double *a, size_t n);
+
 /* qsort comparator for doubles without NaN. */
 int mg_double_cmp(const void *a, const void *b);
 

@@ -144,9 +144,11 @@ static int champion_ok(mg_check *c, const mg_row *row, const mg_scored *sc)
     if (sc->champion)
         return 1;
     s->unusable++;
+    char where[512];
     if (c->result->nexamples < c->env->examples)
-        mg_result_example(c->result, c->env->examples, "%s (the baseline model, line %lu)",
-                          sc->champion_why ? sc->champion_why : "not scored", row->line);
+        mg_result_example(c->result, c->env->examples, "%s (the baseline model, %s)",
+                          sc->champion_why ? sc->champion_why : "not scored",
+                          mg_check_line_ref(c->env, row->line, where, sizeof where));
     else
         c->result->examples_total++;
     return 0;

@@ -248,11 +248,13 @@ size_t mg_slices_report(mg_slices *s, const mg_check *c, const char *metric)
     if (s->not_numbers) {
         char name[512];
         snprintf(name, sizeof name, "%s [%s=(not a number)]", c->name, s->column_name);
+        unsigned long first_line;
+        const char *first_file = mg_check_line_file(c->env, s->first_line, &first_line);
         mg_result *res = mg_report_add(c->env->report, "metrics", name, "metric_slice");
         res->status = MG_STATUS_ERROR;
         mg_result_set_message(res, "'%s' (slice_by with slice_bins) is not a number in %llu rows, which are in no "
                                    "slice; first at %s:%lu: found %s",
-                              s->column_name, (unsigned long long)s->not_numbers, c->env->data_path, s->first_line,
+                              s->column_name, (unsigned long long)s->not_numbers, first_file, first_line,
                               s->first_value);
         mg_result_prop_number(res, "rows_not_numbers", (double)s->not_numbers);
     }

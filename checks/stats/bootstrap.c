@@ -2,10 +2,18 @@
  * stats_bootstrap.c - seeded paired percentile bootstrap of a metric
  * difference (challenger - champion).
  *
- * A resample is held as per-row draw counts, so a metric on it is the metric
- * with each row taken `count` times: the O(1)-memory metrics feed the rows
- * with their counts into a reusable accumulator; the rank metrics sweep each
- * model's rows in score order (sorted once) summing counts per tie group.
+ * A resample gives every row a weight, the number of times it is taken: a
+ * Poisson(1) draw that is a function of the seed, the resample's number and
+ * the row's position among the paired rows alone (boot_weight), not of the
+ * order draws are made in.  So any part of the rows can be weighted on its
+ * own (a shard, a thread's chunk) and the parts add up exactly.
+ *
+ * A metric on a resample is the metric with each row taken `weight` times:
+ * the O(1)-memory metrics feed the rows with their weights into a reusable
+ * accumulator; the rank metrics sweep each model's rows in score order
+ * (sorted once) summing weights per tie group.  roc_auc, the common case on
+ * large data, has its own path: BOOT_LANES resamples at once in one
+ * sequential sweep per model, in exact integer arithmetic.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -20,6 +28,49 @@ void mg_bootstrap_options_init(mg_bootstrap_options *o)
     o->resamples = 1000;
     o->confidence = 0.95;
     o->seed = 0;
+}
+
+/*
+ * Poisson(1) weights.  A row's 64-bit stream key is splitmix64 of the seed
+ * and its position; resample b takes the 16-bit slice b % 4 of splitmix64 of
+ * (key + (b / 4 + 1) * golden gamma), and the weight is the k whose
+ * quantized Poisson(1) cumulative probability first exceeds the slice:
+ * P(k) to within 1/65536 of e^-1 / k!.  fixtures/metrics/generate_reference.py
+ * computes the same weights.
+ */
+static const uint32_t poisson_cdf16[] = {24109, 48218, 60273, 64291, 65296, 65497, 65530, 65535};
+#define GOLDEN 0x9E3779B97F4A7C15ULL
+
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static uint64_t row_key(uint64_t seed, uint64_t row)
+{
+    return mix64(mix64(seed + GOLDEN) ^ (row + 1) * GOLDEN);
+}
+
+/* 65536 weights, by 16-bit slice; the caller frees. */
+static uint8_t *weight_table(void)
+{
+    uint8_t *t = mg_xmalloc(65536);
+    for (uint32_t u = 0; u < 65536; u++) {
+        uint8_t k = 0;
+        while (k < sizeof poisson_cdf16 / sizeof *poisson_cdf16 && poisson_cdf16[k] <= u)
+            k++;
+        t[u] = k;
+    }
+    return t;
+}
+
+/* Row `row`'s weight in resample b. */
+static uint32_t boot_weight(const uint8_t *table, uint64_t seed, unsigned b, uint64_t row)
+{
+    uint64_t h = mix64(row_key(seed, row) + (uint64_t)(b / 4 + 1) * GOLDEN);
+    return table[(h >> (16 * (b % 4))) & 0xffff];
 }
 
 typedef struct scored {
@@ -93,6 +144,89 @@ static int evaluate(const mg_paired *p, const double *s, const uint32_t *order, 
     return mg_metric__regression(acc, metric, out, err);
 }
 
+/* roc_auc on BOOT_LANES resamples at once. */
+#define BOOT_LANES 16
+
+/* Per row in score order: bit 0 its label, bit 1 set on the last row of a
+ * tie group.  The caller frees. */
+static uint8_t *sweep_flags(const mg_paired *p, const double *s, const uint32_t *order)
+{
+    uint8_t *f = mg_xmalloc(p->n ? p->n : 1);
+    for (size_t i = 0; i < p->n; i++) {
+        int last = i + 1 == p->n || s[order[i + 1]] != s[order[i]];
+        f[i] = (uint8_t)((p->label8[order[i]] ? 1 : 0) | (last ? 2 : 0));
+    }
+    return f;
+}
+
+/*
+ * roc_auc of one model on resamples b0 .. b0+nl-1 (b0 a multiple of 4), in
+ * one sweep of its rows in descending score order (keys: each row's
+ * row_key, in that order): per resample, twice the
+ * weighted count of wrongly ordered (negative above positive) pairs, a tie
+ * counting half, gives auc = 1 - wrong2 / (2 P N).  Integers throughout, so
+ * the result does not depend on summation order.  auc[r] is NAN when the
+ * resample drew no positive or no negative row.
+ */
+static void auc_lanes(const mg_paired *p, const uint64_t *keys, const uint8_t *flags, const uint8_t *table,
+                      unsigned b0, unsigned nl, double *auc)
+{
+    uint64_t gp[BOOT_LANES] = {0}, gn[BOOT_LANES] = {0}, above[BOOT_LANES] = {0};
+    uint64_t pos[BOOT_LANES] = {0}, wrong2[BOOT_LANES] = {0};
+    for (size_t i = 0; i < p->n; i++) {
+        uint64_t key = keys[i];
+        uint64_t *g = flags[i] & 1 ? gp : gn;
+        /* All lanes are computed (the unused ones of a last, short block
+         * too): a fixed trip count, four weights from each hash. */
+        for (unsigned q = 0; q < BOOT_LANES / 4; q++) {
+            uint64_t h = mix64(key + (uint64_t)(b0 / 4 + q + 1) * GOLDEN);
+            g[4 * q] += table[h & 0xffff];
+            g[4 * q + 1] += table[(h >> 16) & 0xffff];
+            g[4 * q + 2] += table[(h >> 32) & 0xffff];
+            g[4 * q + 3] += table[h >> 48];
+        }
+        if (flags[i] & 2) {
+            for (unsigned r = 0; r < BOOT_LANES; r++) {
+                wrong2[r] += 2 * gp[r] * above[r] + gp[r] * gn[r];
+                above[r] += gn[r];
+                pos[r] += gp[r];
+                gp[r] = gn[r] = 0;
+            }
+        }
+    }
+    for (unsigned r = 0; r < nl; r++)
+        auc[r] = pos[r] && above[r] ? 1.0 - (double)wrong2[r] / (2.0 * (double)pos[r] * (double)above[r]) : NAN;
+}
+
+/* The resampled roc_auc differences, BOOT_LANES resamples per sweep. */
+static void resample_auc(const mg_paired *p, const uint32_t *order_champ, const uint32_t *order_chall,
+                         const uint8_t *table, const mg_bootstrap_options *o, double *diffs, unsigned *used,
+                         unsigned *skipped)
+{
+    uint8_t *fc = sweep_flags(p, p->champ, order_champ), *fl = sweep_flags(p, p->chall, order_chall);
+    uint64_t *kc = mg_xmalloc((p->n ? p->n : 1) * sizeof *kc), *kl = mg_xmalloc((p->n ? p->n : 1) * sizeof *kl);
+    for (size_t i = 0; i < p->n; i++) {
+        kc[i] = row_key(o->seed, order_champ[i]);
+        kl[i] = row_key(o->seed, order_chall[i]);
+    }
+    for (unsigned b0 = 0; b0 < o->resamples; b0 += BOOT_LANES) {
+        unsigned nl = o->resamples - b0 < BOOT_LANES ? o->resamples - b0 : BOOT_LANES;
+        double a1[BOOT_LANES], a2[BOOT_LANES];
+        auc_lanes(p, kc, fc, table, b0, nl, a1);
+        auc_lanes(p, kl, fl, table, b0, nl, a2);
+        for (unsigned r = 0; r < nl; r++) {
+            if (isnan(a1[r]) || isnan(a2[r]))
+                ++*skipped;
+            else
+                diffs[(*used)++] = a2[r] - a1[r];
+        }
+    }
+    free(fc);
+    free(fl);
+    free(kc);
+    free(kl);
+}
+
 /* numpy.percentile's default: linear interpolation between order statistics. */
 static double quantile(const double *sorted, size_t n, double q)
 {
@@ -161,13 +295,13 @@ int mg_paired_bootstrap(const mg_paired *p, const char *metric, const mg_bootstr
     out->diff = out->challenger - out->champion;
     out->confidence = o->confidence;
 
-    mg_rng rng;
-    mg_rng_seed(&rng, o->seed);
+    uint8_t *table = weight_table();
     unsigned used = 0, skipped = 0;
-    for (unsigned b = 0; b < o->resamples; b++) {
-        memset(counts, 0, p->n * sizeof *counts);
+    if (p->task == MG_TASK_BINARY && strcmp(metric, "roc_auc") == 0)
+        resample_auc(p, order_champ, order_chall, table, o, diffs, &used, &skipped);
+    for (unsigned b = 0; used + skipped < o->resamples; b++) {
         for (size_t i = 0; i < p->n; i++)
-            counts[mg_rng_below(&rng, p->n)]++;
+            counts[i] = boot_weight(table, o->seed, b, i);
         double v1, v2;
         mg_error ignored;
         if (evaluate(p, p->champ, order_champ, acc, metric, counts, &v1, &ignored) < 0 ||
@@ -177,6 +311,7 @@ int mg_paired_bootstrap(const mg_paired *p, const char *metric, const mg_bootstr
         }
         diffs[used++] = v2 - v1;
     }
+    free(table);
     out->used = used;
     out->skipped = skipped;
     if (used == 0) {

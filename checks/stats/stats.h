@@ -10,16 +10,21 @@
  * label, two doubles), regression 24 bytes (three doubles), multiclass
  * 4 + 16 K bytes; plus up to the same again in array growth slack (the
  * arrays double).  While it runs the bootstrap also uses 4 bytes per row
- * (resample counts), 8 more per row for the rank metrics (each model's rows
+ * (resample weights), 8 more per row for the rank metrics (each model's rows
  * in score order, built through a 16-byte-per-row sort that is freed before
- * resampling starts) and 8 bytes per resample.
+ * resampling starts; roc_auc 18 more, a flag byte and an 8-byte row key per
+ * row and model) and 8
+ * bytes per resample.
  *
- * Reproducibility: resampling uses xoshiro256** (Blackman and Vigna, 2018)
- * seeded by four outputs of splitmix64 from the 64-bit seed, and draws an
- * index in [0,n) as x mod n after rejecting x < 2^64 mod n (no bias).  Only
- * 64-bit integer arithmetic: the same seed gives the same resamples on every
- * machine.  fixtures/metrics/generate_reference.py has the same generator in
- * Python and reproduces the intervals with sklearn.
+ * Reproducibility: a resample weights each row by a Poisson(1) count that is
+ * a function of the seed, the resample's number and the row's position among
+ * the paired rows (splitmix64 hashing; checks/stats/bootstrap.c), never of
+ * the order draws are made in.  Only 64-bit integer arithmetic: the same
+ * seed gives the same resamples on every machine, and rows weighted apart
+ * (shards) get the weights they would get together.
+ * fixtures/metrics/generate_reference.py computes the same weights in Python
+ * and reproduces the intervals with sklearn.  The mg_rng generator below
+ * serves other seeded draws.
  *
  * Ownership: mg_paired_new returns a store the caller frees with
  * mg_paired_free (NULL is fine).
@@ -130,9 +135,8 @@ typedef struct mg_bootstrap_result {
 
 /*
  * Paired percentile bootstrap of metric(challenger) - metric(champion).
- * Each resample draws n row indices with replacement (in order, n draws per
- * resample, resamples in order) and computes the metric for both models on
- * the same rows.  Resamples where the metric is undefined (roc_auc with one
+ * Each resample weights every row by its Poisson(1) count (above) and
+ * computes the metric for both models on the same weighted rows.  Resamples where the metric is undefined (roc_auc with one
  * class drawn, say) are skipped and counted.  lower and upper are the
  * (1-confidence)/2 and (1+confidence)/2 quantiles of the used differences,
  * linearly interpolated (numpy.percentile's default method).

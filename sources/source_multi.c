@@ -1,0 +1,279 @@
+/*
+ * source_multi.c - several files read as one data set (data.path as a list
+ * or a glob).  The outer source hands out the rows of one inner source per
+ * file, in order, with lines encoded to name their file (data_files.h).
+ *
+ *  - Columns are the first file's.  Every other CSV file's header must be
+ *    the same (names and count, in order); a JSON Lines file whose columns
+ *    come from its first object must have the same keys (order aside: rows
+ *    are read by name).  A file that differs is a malformed-row problem at
+ *    its line 1 naming both files and the first differing column, and its
+ *    rows are not read (they would land in the wrong columns).
+ *  - max_rows counts over the whole data set (the outer source counts);
+ *    max_file_bytes applies to each file.
+ *  - Each file is finished (hashed, checked for change) when its end is
+ *    reached; a change is remembered and reported by mg_source_finish, as
+ *    for one file.  The fingerprint is mg_data_files_fingerprint's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/sha256.h"
+#include "common/xmem.h"
+#include "sources/data_files.h"
+#include "sources/source_impl.h"
+
+struct mg_source_multi {
+    mg_data_files files;      /* owned copy */
+    size_t current;           /* the file being read */
+    mg_source *part;          /* its source; NULL once all are read */
+    int skip_part;            /* its header differs: read none of its rows */
+    mg_source_options opts;   /* for every file */
+    int discover;             /* JSONL columns from the first object of each file */
+    char (*file_hex)[65];     /* per file, once finished */
+    uint64_t bytes_done;      /* read from the files already finished */
+    int finished;             /* mg_source_finish was called */
+    int changed;              /* a file failed to finish: changed_err says why */
+    mg_error changed_err;
+};
+
+static mg_format format_of(const mg_source_options *opts, const char *path)
+{
+    return opts->format ? opts->format : mg_format_from_path(path);
+}
+
+/* First column where the part differs from the outer source, or -1. */
+static long first_difference(const mg_source *outer, const mg_source *part, int any_order)
+{
+    size_t n = outer->ncolumns > part->ncolumns ? outer->ncolumns : part->ncolumns;
+    if (outer->header_columns != part->header_columns && n == outer->ncolumns && n == part->ncolumns)
+        return (long)n; /* differ past max_columns */
+    for (size_t i = 0; i < n; i++) {
+        if (i >= outer->ncolumns || i >= part->ncolumns)
+            return (long)i;
+        if (any_order ? mg_source_column_index(part, outer->columns[i]) < 0
+                      : strcmp(outer->columns[i], part->columns[i]) != 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+/* Describes a header that differs (the problem at the part's line 1). */
+static void header_problem(mg_source *outer, const mg_source *part, size_t col)
+{
+    struct mg_source_multi *m = outer->multi;
+    const char *first = m->files.files[0].path, *here = part->path;
+    const char *want = col < outer->ncolumns ? outer->columns[col] : NULL;
+    const char *got = col < part->ncolumns ? part->columns[col] : NULL;
+    const char *what = outer->format == MG_FORMAT_CSV ? "header" : "first object's keys";
+    if (!want && !got) /* the same kept columns, more or fewer past max_columns */
+        mg_source_set_problem(outer, MG_PROBLEM_MALFORMED, mg_line_encode(m->current, 1), 0, NULL, 0,
+                              "the %s differs from '%s': %zu columns, expected %zu as in '%s'; the rows of '%s' "
+                              "were not read",
+                              what, first, part->header_columns, outer->header_columns, first, here);
+    else if (outer->format == MG_FORMAT_JSONL && want)
+        mg_source_set_problem(outer, MG_PROBLEM_MALFORMED, mg_line_encode(m->current, 1), 0, want, 0,
+                              "the %s differ from '%s': no key '%s' here; the rows of '%s' were not read",
+                              what, first, want, here);
+    else
+        mg_source_set_problem(outer, MG_PROBLEM_MALFORMED, mg_line_encode(m->current, 1), 0, want, 0,
+                              "the %s differs from '%s' at column %zu: found %s%s%s, expected %s%s%s as in '%s'; "
+                              "the rows of '%s' were not read",
+                              what, first, col + 1, got ? "'" : "", got ? got : "no column", got ? "'" : "",
+                              want ? "'" : "", want ? want : "no column", want ? "'" : "", first, here);
+}
+
+/* Opens file i.  A JSONL file whose columns are discovered is opened twice:
+ * once to compare its keys, then with the first file's columns in their
+ * order.  Returns 0 (with *differs set when its columns differ), or -1. */
+static int open_part(mg_source *outer, size_t i, int *differs, mg_error *err)
+{
+    struct mg_source_multi *m = outer->multi;
+    const char *path = m->files.files[i].path;
+    *differs = 0;
+    if (format_of(&m->opts, path) != outer->format)
+        return mg_error_set(err, "'%s': its format differs from '%s'; every file of data.path must be %s", path,
+                            m->files.files[0].path, outer->format == MG_FORMAT_CSV ? "CSV" : "JSON Lines");
+    m->part = mg_source_open(path, &m->opts, err);
+    if (!m->part)
+        return -1;
+    if (i == 0)
+        return 0;
+    long col = first_difference(outer, m->part, outer->format == MG_FORMAT_JSONL);
+    if (col >= 0) {
+        header_problem(outer, m->part, (size_t)col);
+        *differs = 1;
+        return 0;
+    }
+    if (m->discover) {
+        mg_source_free(m->part);
+        mg_source_options named = m->opts;
+        named.columns = (const char *const *)outer->columns;
+        named.ncolumns = outer->ncolumns;
+        m->part = mg_source_open(path, &named, err);
+        if (!m->part)
+            return -1;
+    }
+    return 0;
+}
+
+/* Finishes the file being read and frees its source. */
+static void finish_part(mg_source *outer)
+{
+    struct mg_source_multi *m = outer->multi;
+    mg_error err = {{0}};
+    if (mg_source_finish(m->part, m->file_hex[m->current], &err) != 0 && !m->changed) {
+        m->changed = 1;
+        m->changed_err = err;
+    }
+    m->bytes_done += mg_source_bytes_read(m->part);
+    mg_source_free(m->part);
+    m->part = NULL;
+    m->skip_part = 0;
+}
+
+mg_source *mg_source_open_files(const mg_data_files *files, const char *display, const mg_source_options *opts,
+                                mg_error *err)
+{
+    static const mg_source_options defaults;
+    if (!opts)
+        opts = &defaults;
+    if (!files || files->n == 0) {
+        mg_error_set(err, "no data path given");
+        return NULL;
+    }
+    if (files->n == 1)
+        return mg_source_open(files->files[0].path, opts, err);
+    mg_source *outer = mg_xcalloc(1, sizeof *outer);
+    struct mg_source_multi *m = mg_xcalloc(1, sizeof *m);
+    outer->multi = m;
+    outer->path = mg_xstrdup(display ? display : files->files[0].path);
+    outer->format = format_of(opts, files->files[0].path);
+    outer->limits = opts->limits;
+    m->files.n = files->n;
+    m->files.files = mg_xcalloc(files->n, sizeof *m->files.files);
+    for (size_t i = 0; i < files->n; i++) {
+        m->files.files[i].path = mg_xstrdup(files->files[i].path);
+        m->files.files[i].size = files->files[i].size;
+    }
+    m->file_hex = mg_xcalloc(files->n, sizeof *m->file_hex);
+    m->opts = *opts;
+    m->opts.limits.max_rows = 0; /* counted over the data set, by the outer source */
+    m->discover = outer->format == MG_FORMAT_JSONL && !opts->columns;
+    int differs = 0;
+    if (outer->format == MG_FORMAT_AUTO) {
+        mg_error_set(err, "'%s': cannot tell the data format from the extension; name it (csv or jsonl)",
+                     files->files[0].path);
+        mg_source_free(outer);
+        return NULL;
+    }
+    if (open_part(outer, 0, &differs, err) != 0) {
+        mg_source_free(outer);
+        return NULL;
+    }
+    /* The data set's columns are the first file's. */
+    const mg_source *first = m->part;
+    outer->ncolumns = first->ncolumns;
+    outer->header_columns = first->header_columns;
+    outer->columns = mg_xcalloc(first->ncolumns + 1, sizeof *outer->columns);
+    for (size_t i = 0; i < first->ncolumns; i++) {
+        outer->columns[i] = mg_xstrdup(first->columns[i]);
+        mg_name_index_add(&outer->column_index, outer->columns[i], i);
+    }
+    return outer;
+}
+
+/* Moves to the next file.  Returns ROW when one is open, BAD_ROW when its
+ * header differs (problem set), END after the last, ERROR when it cannot
+ * be opened. */
+static mg_source_status next_part(mg_source *outer, mg_error *err)
+{
+    struct mg_source_multi *m = outer->multi;
+    finish_part(outer);
+    if (++m->current >= m->files.n)
+        return MG_SOURCE_END;
+    int differs = 0;
+    if (open_part(outer, m->current, &differs, err) != 0)
+        return MG_SOURCE_ERROR;
+    m->skip_part = differs;
+    return differs ? MG_SOURCE_BAD_ROW : MG_SOURCE_ROW;
+}
+
+mg_source_status mg_multi_next(mg_source *outer, mg_row *row, mg_error *err)
+{
+    struct mg_source_multi *m = outer->multi;
+    while (m->part) {
+        mg_source_status st = m->skip_part ? MG_SOURCE_END : mg_source_next(m->part, row, err);
+        if (st == MG_SOURCE_ROW) {
+            row->line = mg_line_encode(m->current, row->line);
+            return st;
+        }
+        if (st == MG_SOURCE_BAD_ROW) {
+            const mg_source_problem_info *p = mg_source_problem(m->part);
+            mg_source_set_problem(outer, p->kind, mg_line_encode(m->current, p->line), p->column, p->field,
+                                  p->size, "%s", p->message);
+            return st;
+        }
+        if (st == MG_SOURCE_ERROR)
+            return st;
+        st = next_part(outer, err);
+        if (st != MG_SOURCE_ROW)
+            return st;
+    }
+    return MG_SOURCE_END;
+}
+
+int mg_multi_finish(mg_source *outer, char hex[65], mg_error *err)
+{
+    struct mg_source_multi *m = outer->multi;
+    if (m->finished)
+        return mg_error_set(err, "'%s': the data was already finished", outer->path);
+    /* Reading may have stopped early (max_rows): the rest is hashed unread. */
+    if (m->part)
+        finish_part(outer);
+    for (size_t i = m->current + 1; i < m->files.n; i++) {
+        mg_error ferr = {{0}};
+        if (mg_sha256_file(m->files.files[i].path, m->file_hex[i], &ferr) != 0 && !m->changed) {
+            m->changed = 1;
+            m->changed_err = ferr;
+        }
+    }
+    m->finished = 1;
+    m->current = m->files.n;
+    if (m->changed)
+        return mg_error_set(err, "%s", m->changed_err.msg);
+    mg_data_files_fingerprint((const char(*)[65])m->file_hex, m->files.n, hex);
+    return 0;
+}
+
+uint64_t mg_multi_bytes_read(const mg_source *outer)
+{
+    const struct mg_source_multi *m = outer->multi;
+    return m->bytes_done + (m->part ? mg_source_bytes_read(m->part) : 0);
+}
+
+void mg_multi_free(mg_source *outer)
+{
+    struct mg_source_multi *m = outer->multi;
+    if (!m)
+        return;
+    mg_source_free(m->part);
+    mg_data_files_free(&m->files);
+    free(m->file_hex);
+    free(m);
+    outer->multi = NULL;
+}
+
+size_t mg_source_nfiles(const mg_source *src)
+{
+    return src && src->multi ? src->multi->files.n : 1;
+}
+
+const char *mg_source_file(const mg_source *src, size_t i)
+{
+    if (!src)
+        return NULL;
+    if (!src->multi)
+        return i == 0 ? src->path : NULL;
+    return i < src->multi->files.n ? src->multi->files.files[i].path : NULL;
+}
