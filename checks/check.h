@@ -93,6 +93,11 @@ typedef struct mg_check_env {
      * prediction column.  Score with mg_model_score_row(model, binding, ...). */
     struct mg_model *model;
     const struct mg_binding *binding;
+    /* The champion's model (baseline_model) and its binding, for checks
+     * that score rows of their own with it (latency); NULL when the spec
+     * names none or the champion's scores come from a column. */
+    struct mg_model *champion_model;
+    const struct mg_binding *champion_binding;
     /* The spec's model.features (the data column of each model feature, in
      * the model's order), or NULL: then features go by the model's names. */
     const char *const *feature_columns;

@@ -42,7 +42,8 @@
     CHECK(fixtures) \
     CHECK(drift) \
     CHECK(prediction_drift) \
-    CHECK(label_drift)
+    CHECK(label_drift) \
+    CHECK(latency)
 
 /* Each row declares its definition here, so no header lists them again. */
 #define DECLARE(name) extern const mg_check_def mg_check_##name;

@@ -24,10 +24,52 @@ mg_report *mg_report_new(void)
     return mg_xcalloc(1, sizeof(mg_report));
 }
 
+static void histogram_free(mg_histogram *h)
+{
+    if (!h)
+        return;
+    free(h->x_title);
+    for (size_t i = 0; i < h->nseries; i++) {
+        free(h->series_name[i]);
+        free(h->counts[i]);
+    }
+    free(h);
+}
+
+mg_histogram *mg_result_histogram(mg_result *res, const char *x_title, double lo, double hi, size_t nbins)
+{
+    histogram_free(res->histogram);
+    mg_histogram *h = mg_xcalloc(1, sizeof *h);
+    h->x_title = mg_xstrdup(x_title);
+    h->lo = lo;
+    h->hi = hi > lo ? hi : lo;
+    h->nbins = nbins ? nbins : 1;
+    res->histogram = h;
+    return h;
+}
+
+void mg_histogram_add(mg_histogram *h, const char *name, const double *v, size_t n)
+{
+    if (h->nseries >= MG_HIST_SERIES_MAX)
+        return;
+    uint64_t *counts = mg_xcalloc(h->nbins, sizeof *counts);
+    double width = (h->hi - h->lo) / (double)h->nbins;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] != v[i])
+            continue; /* NaN */
+        double b = width > 0 ? (v[i] - h->lo) / width : 0;
+        size_t bin = b <= 0 ? 0 : b >= (double)h->nbins ? h->nbins - 1 : (size_t)b;
+        counts[bin]++;
+    }
+    h->series_name[h->nseries] = mg_xstrdup(name);
+    h->counts[h->nseries++] = counts;
+}
+
 static void result_free(mg_result *res)
 {
     if (!res)
         return;
+    histogram_free(res->histogram);
     free(res->group);
     free(res->name);
     free(res->check);

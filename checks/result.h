@@ -3,7 +3,7 @@
  *
  * A run produces one mg_report: the run's facts and a list of results, one
  * per JUnit testcase.  Results are grouped into suites by `group` ("data",
- * "metrics", "adversarial", "fixtures", "gate").  Within a group `name` is
+ * "metrics", "adversarial", "fixtures", "serving", "gate").  Within a group `name` is
  * unique.  Everything is owned by the report: mg_report_free frees it all.
  */
 #ifndef MG_CHECKS_RESULT_H
@@ -35,6 +35,20 @@ typedef struct mg_example_pos {
     unsigned long line; /* 1-based */
 } mg_example_pos;
 
+/* A histogram of figures a check measured (the latency check's call
+ * times), drawn by the HTML report and listed in the JSON report.  The bins
+ * cut [lo, hi] into nbins equal parts; a value outside counts in the end
+ * bin on its side. */
+#define MG_HIST_SERIES_MAX 2
+typedef struct mg_histogram {
+    char *x_title;       /* "milliseconds per one-row call" */
+    double lo, hi;
+    size_t nbins;
+    size_t nseries;
+    char *series_name[MG_HIST_SERIES_MAX]; /* "candidate", "champion" */
+    uint64_t *counts[MG_HIST_SERIES_MAX];  /* nbins each */
+} mg_histogram;
+
 typedef struct mg_result {
     char *group;    /* suite name */
     char *name;     /* testcase name, unique within group */
@@ -48,6 +62,7 @@ typedef struct mg_result {
     size_t nexamples, examples_cap;
     mg_example_pos *example_pos; /* per example: where it points (file NULL: nowhere) */
     uint64_t examples_total; /* how many there were in all (>= nexamples) */
+    mg_histogram *histogram; /* NULL for most checks; owned */
 } mg_result;
 
 /* Facts about the run, shown as suite properties and in the JSON report. */
@@ -117,6 +132,12 @@ void mg_result_example(mg_result *res, size_t keep, const char *fmt, ...)
 void mg_result_example_at(mg_result *res, size_t keep, const char *file, unsigned long line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 const mg_prop *mg_result_prop(const mg_result *res, const char *key);
+/* Gives the result a histogram of nbins (> 0) bins over [lo, hi] (replacing
+ * any it had) and returns it, owned by the result. */
+mg_histogram *mg_result_histogram(mg_result *res, const char *x_title, double lo, double hi, size_t nbins);
+/* Adds a series of n values to h (ignored past MG_HIST_SERIES_MAX; NaN
+ * values are left out). */
+void mg_histogram_add(mg_histogram *h, const char *name, const double *v, size_t n);
 
 /* Counts over the whole report. */
 size_t mg_report_count(const mg_report *r, mg_status s);

@@ -354,6 +354,8 @@ static int pass_prepare_scoring(pass *p)
     if (stage->champion) {
         env->has_champion = 1;
         env->champion_source = mg_scoring_describe(stage->champion);
+        env->champion_model = mg_scoring_model(stage->champion);
+        env->champion_binding = mg_scoring_binding(stage->champion);
         if (mg_scoring_binding_note(stage->champion))
             p->report->facts.baseline_model_binding = mg_xstrdup(mg_scoring_binding_note(stage->champion));
     }

@@ -7,7 +7,7 @@
  *          bootstrap seeds, mgate version, when, how long, host
  *   metric table: value, bound, baseline, delta, confidence interval
  *   plots (inline SVG, see html_plots.c)
- *   every check: status, message, figures, examples
+ *   every check: status, message, figures, its histogram (latency), examples
  *
  * Built with libxml2's xmlTextWriter through html_doc.c, so all data text
  * is escaped; written atomically like every report.
@@ -23,6 +23,7 @@
 #include "common/version.h"
 #include "reports/html_doc.h"
 #include "reports/html_drift.h"
+#include "reports/html_histogram.h"
 #include "reports/html_plots.h"
 #include "reports/writers.h"
 
@@ -233,7 +234,7 @@ static void write_figures(mg_html *h, const mg_result *res)
     mg_html_close(h);
 }
 
-static void write_check(mg_html *h, const mg_result *res)
+static void write_check(mg_html *h, const mg_result *res, size_t index)
 {
     char cls[64];
     mg_html_open(h, "section");
@@ -247,6 +248,11 @@ static void write_check(mg_html *h, const mg_result *res)
     if (res->message)
         mg_html_elem(h, "p", "message", res->message);
     write_figures(h, res);
+    if (res->histogram) {
+        char id[40];
+        snprintf(id, sizeof id, "plot-%s-%zu", res->check, index);
+        mg_html_result_histogram(h, res, id);
+    }
     if (res->nexamples) {
         mg_html_elem(h, "p", NULL, res->examples_total > res->nexamples ? "first examples:" : "examples:");
         mg_html_open(h, "pre");
@@ -315,7 +321,7 @@ static int write_document(mg_html *h, const mg_report *r, const mg_html_inputs *
     mg_html_drift_plots(h, r);
     mg_html_elem(h, "h2", NULL, "Checks");
     for (size_t i = 0; i < r->nresults; i++)
-        write_check(h, r->results[i]);
+        write_check(h, r->results[i], i);
     mg_html_close(h);
     mg_html_close(h);
     mg_html_close(h);

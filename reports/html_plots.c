@@ -73,46 +73,43 @@ static double rows_ece(const model_rows *m)
     return ece;
 }
 
-static void plot_roc(mg_html *h, const model_rows *models, size_t nmodels)
+/* A curve plot: ROC or precision-recall, one curve per model with its
+ * area in the legend. */
+typedef struct curve_plot {
+    const char *id, *title, *x_axis, *y_axis;
+    int diagonal;       /* draw the chance line */
+    mg_corner legend_at;
+    int (*curve)(const double *score, const unsigned char *label, size_t n, mg_curve *out, mg_error *err);
+    double (*area)(const mg_curve *c);
+    const char *area_name, *cannot; /* "AUC"; why a curve cannot be drawn */
+} curve_plot;
+
+static void plot_curves(mg_html *h, const curve_plot *p, const model_rows *models, size_t nmodels)
 {
     mg_frame f = unit_frame();
-    mg_svg_figure_begin(h, "plot-roc", "ROC curve", f.width, f.height);
-    mg_svg_axes(h, &f, 5, "false positive rate", "true positive rate");
-    mg_svg_line(h, &f, 0, 0, 1, 1, MG_SVG_GREY, "4 4");
+    mg_svg_figure_begin(h, p->id, p->title, f.width, f.height);
+    mg_svg_axes(h, &f, 5, p->x_axis, p->y_axis);
+    if (p->diagonal)
+        mg_svg_line(h, &f, 0, 0, 1, 1, MG_SVG_GREY, "4 4");
     for (size_t m = 0; m < nmodels; m++) {
         mg_curve c;
         char text[120], num[40];
-        if (mg_curve_roc(models[m].score, models[m].label, models[m].n, &c, NULL) != 0) {
-            snprintf(text, sizeof text, "%s: needs both classes", models[m].name);
+        if (p->curve(models[m].score, models[m].label, models[m].n, &c, NULL) != 0) {
+            snprintf(text, sizeof text, "%s: %s", models[m].name, p->cannot);
         } else {
             write_curve(h, &f, &c, models[m].color);
-            snprintf(text, sizeof text, "%s AUC %s", models[m].name, mg_html_num(curve_auc(&c), num));
+            snprintf(text, sizeof text, "%s %s %s", models[m].name, p->area_name, mg_html_num(p->area(&c), num));
         }
-        mg_svg_legend(h, &f, (int)(nmodels - 1 - m), MG_CORNER_LOWER_RIGHT, models[m].color, text);
+        mg_svg_legend(h, &f, (int)(nmodels - 1 - m), p->legend_at, models[m].color, text);
         mg_curve_free(&c);
     }
     mg_svg_figure_end(h);
 }
 
-static void plot_pr(mg_html *h, const model_rows *models, size_t nmodels)
-{
-    mg_frame f = unit_frame();
-    mg_svg_figure_begin(h, "plot-pr", "Precision-recall curve", f.width, f.height);
-    mg_svg_axes(h, &f, 5, "recall", "precision");
-    for (size_t m = 0; m < nmodels; m++) {
-        mg_curve c;
-        char text[120], num[40];
-        if (mg_curve_pr(models[m].score, models[m].label, models[m].n, &c, NULL) != 0) {
-            snprintf(text, sizeof text, "%s: no positive rows", models[m].name);
-        } else {
-            write_curve(h, &f, &c, models[m].color);
-            snprintf(text, sizeof text, "%s AP %s", models[m].name, mg_html_num(curve_ap(&c), num));
-        }
-        mg_svg_legend(h, &f, (int)(nmodels - 1 - m), MG_CORNER_LOWER_LEFT, models[m].color, text);
-        mg_curve_free(&c);
-    }
-    mg_svg_figure_end(h);
-}
+static const curve_plot roc_plot = {"plot-roc", "ROC curve", "false positive rate", "true positive rate", 1,
+                                    MG_CORNER_LOWER_RIGHT, mg_curve_roc, curve_auc, "AUC", "needs both classes"};
+static const curve_plot pr_plot = {"plot-pr", "Precision-recall curve", "recall", "precision", 0,
+                                   MG_CORNER_LOWER_LEFT, mg_curve_pr, curve_ap, "AP", "no positive rows"};
 
 static void plot_calibration(mg_html *h, const model_rows *models, size_t nmodels)
 {
@@ -157,8 +154,8 @@ static void plots_binary(mg_html *h, const mg_plot_rows *p)
     size_t nmodels = 1;
     if (p->champion_source)
         models[nmodels++] = champion_rows(p);
-    plot_roc(h, models, nmodels);
-    plot_pr(h, models, nmodels);
+    plot_curves(h, &roc_plot, models, nmodels);
+    plot_curves(h, &pr_plot, models, nmodels);
     plot_calibration(h, models, nmodels);
     mg_html_plot_confusion_binary(h, p);
     mg_html_plot_histograms(h, p);

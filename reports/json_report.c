@@ -10,7 +10,8 @@
  *    "summary": {tests, passed, failed, errors, skipped},
  *    "results": [{group, name, check, status, message, seconds,
  *                 properties: {key: number|string|null}, examples: [...],
- *                 examples_total, non_finite?: {key: "nan"|"inf"|"-inf"}}]}
+ *                 examples_total, non_finite?: {key: "nan"|"inf"|"-inf"},
+ *                 histogram?: {x, lo, hi, bins, series: [{name, counts}]}}]}
  *
  * Integral figures are JSON integers, others reals with 17 significant
  * digits (exact; read them with json_number_value or any JSON parser).
@@ -77,6 +78,20 @@ static void set_new(json_t *obj, const char *raw_key, json_t *value)
     free(key);
 }
 
+/* {"x": title, "lo": .., "hi": .., "bins": n, "series": [{"name": .., "counts": [..]}]} */
+static json_t *histogram_json(const mg_histogram *h)
+{
+    json_t *series = json_array();
+    for (size_t i = 0; i < h->nseries; i++) {
+        json_t *counts = json_array();
+        for (size_t b = 0; b < h->nbins; b++)
+            json_array_append_new(counts, jcount(h->counts[i][b]));
+        json_array_append_new(series, json_pack("{s:o, s:o}", "name", jtext(h->series_name[i]), "counts", counts));
+    }
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "x", jtext(h->x_title), "lo", jnumber(h->lo), "hi",
+                     jnumber(h->hi), "bins", jcount(h->nbins), "series", series);
+}
+
 static json_t *result_json(const mg_result *res)
 {
     json_t *o = json_object();
@@ -109,6 +124,8 @@ static json_t *result_json(const mg_result *res)
     json_object_set_new(o, "examples_total", jcount(res->examples_total));
     if (non_finite)
         json_object_set_new(o, "non_finite", non_finite);
+    if (res->histogram)
+        json_object_set_new(o, "histogram", histogram_json(res->histogram));
     return o;
 }
 

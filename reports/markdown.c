@@ -7,6 +7,7 @@
  *   counts line
  *   | suite | check | status | value | count | rate | bound | decision threshold | message |
  *   then, when the report has an all_metrics result, a table of every metric
+ *   then, per latency result, "- serving/latency: p99 12.3 ms (champion 10.1 ms, +22%) · ..."
  *   ...one row per result...
  *   per drift check a table of its features, drifted first (markdown_drift.c)
  *   ### ❌ suite / check        (for each failed or errored check)
@@ -27,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checks/serving/latency_stats.h"
 #include "common/atomic_file.h"
 #include "common/xmem.h"
 #include "common/strbuf.h"
@@ -153,6 +155,45 @@ static void put_metrics(md *m, const mg_report *r)
         mg_strbuf_add(m, " |\n");
     }
     mg_strbuf_add(m, "\n");
+}
+
+static double num_prop(const mg_result *res, const char *key)
+{
+    const mg_prop *p = mg_result_prop(res, key);
+    return p && p->is_number ? p->number : NAN;
+}
+
+/* One line per latency result: "- serving/latency: p99 12.3 ms (champion
+ * 10.1 ms, +22%) · p50 1.2 ms · p95 4.5 ms · 834 rows/s". */
+static void put_latency(md *m, const mg_report *r)
+{
+    int any = 0;
+    for (size_t i = 0; i < r->nresults; i++) {
+        const mg_result *res = r->results[i];
+        double p99 = num_prop(res, "p99_ms");
+        if (strcmp(res->check, "latency") != 0 || isnan(p99))
+            continue;
+        char line[160], a[32], b[32], c[32];
+        mg_lat_p99_text(p99, num_prop(res, "champion_p99_ms"), line, sizeof line);
+        mg_lat_ms_text(num_prop(res, "p50_ms"), a, sizeof a);
+        mg_lat_ms_text(num_prop(res, "p95_ms"), b, sizeof b);
+        mg_lat_rows_text(num_prop(res, "rows_per_s"), c, sizeof c);
+        mg_strbuf_add(m, any ? "" : "**Latency** (per one-row call, median of the runs):\n\n");
+        any = 1;
+        mg_strbuf_add(m, "- ");
+        mg_strbuf_add(m, icon(res->status));
+        mg_strbuf_add(m, " ");
+        mg_md_inline(m, res->group, CELL_MAX);
+        mg_strbuf_add(m, "/");
+        mg_md_inline(m, res->name, CELL_MAX);
+        mg_strbuf_add(m, ": ");
+        mg_md_inline(m, line, 0);
+        char rest[160];
+        snprintf(rest, sizeof rest, " · p50 %s ms · p95 %s ms · %s rows/s\n", a, b, c);
+        mg_strbuf_add(m, rest);
+    }
+    if (any)
+        mg_strbuf_add(m, "\n");
 }
 
 /* "model PATH (sha256 HEX) · " for a file fact; nothing without a path. */
@@ -367,6 +408,7 @@ static char *render(const mg_report *r)
     if (r->nresults > 0)
         put_table(&m, r, order);
     put_metrics(&m, r);
+    put_latency(&m, r);
     mg_md_drift(&m, r);
     for (size_t k = 0; k < r->nresults; k++) {
         const mg_result *res = r->results[order[k]];

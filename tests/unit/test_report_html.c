@@ -126,6 +126,37 @@ static void test_report_html_binary_plots_in_comma_locale(void **state)
         print_message("note: no de_DE/fr_FR locale installed; checked in the C locale only\n");
 }
 
+static void test_report_html_latency_histogram(void **state)
+{
+    (void)state;
+    /* Arrange: 10 candidate calls in 5 bins over [1, 6]; p99 marked. */
+    mg_report *r = mg_report_new();
+    mg_result *res = mg_report_add(r, "serving", "latency", "latency");
+    mg_result_prop_number(res, "p50_ms", 2.5);
+    mg_result_prop_number(res, "p99_ms", 5.5);
+    mg_histogram *h = mg_result_histogram(res, "milliseconds per one-row call", 1, 6, 5);
+    const double v[] = {1, 1.5, 2, 2.5, 2.6, 3, 3.2, 4, 5, 6};
+    mg_histogram_add(h, "candidate", v, 10);
+    /* Act */
+    char *html = write_and_read(r);
+    /* Assert: one figure in the check's section, 5 bars, the marks and legend. */
+    const char *fig = strstr(html, "<figure id=\"plot-latency-0\"");
+    assert_non_null(fig);
+    assert_non_null(strstr(html, "serving / latency: milliseconds per one-row call"));
+    assert_non_null(strstr(fig, "candidate (10 calls)"));
+    assert_non_null(strstr(fig, ">p50<"));
+    assert_non_null(strstr(fig, ">p99<"));
+    assert_null(strstr(fig, ">p95<")); /* no p95_ms property: no mark */
+    const char *end = strstr(fig, "</figure>");
+    assert_non_null(end);
+    int bars = 0;
+    for (const char *p = strstr(fig, "opacity=\"0.5\""); p && p < end; p = strstr(p + 1, "opacity=\"0.5\""))
+        bars++;
+    assert_int_equal(bars, 5);
+    free(html);
+    mg_report_free(r);
+}
+
 static void test_report_html_keeps_old_file_on_failure(void **state)
 {
     (void)state;
@@ -138,6 +169,7 @@ int main(void)
         cmocka_unit_test(test_report_html_escapes_data_text),
         cmocka_unit_test(test_report_html_verdict_checks_and_examples),
         cmocka_unit_test(test_report_html_binary_plots_in_comma_locale),
+        cmocka_unit_test(test_report_html_latency_histogram),
         cmocka_unit_test(test_report_html_keeps_old_file_on_failure),
     };
     return cmocka_run_group_tests_name("report_html", tests, NULL, NULL);

@@ -186,6 +186,39 @@ static void test_report_json_non_finite_becomes_null(void **state)
     mg_report_free(r);
 }
 
+static void test_report_json_latency_histogram(void **state)
+{
+    (void)state;
+    /* Arrange: values 0.5, 1.5, 1.6, 9 and 12 (past hi) in 4 bins over [0, 8];
+     * a second series; a NaN left out. */
+    mg_report *r = mg_report_new();
+    mg_result *res = mg_report_add(r, "serving", "latency", "latency");
+    mg_histogram *h = mg_result_histogram(res, "milliseconds per one-row call", 0, 8, 4);
+    const double cand[] = {0.5, 1.5, 1.6, 9, 12, NAN}, champ[] = {-1, 3};
+    mg_histogram_add(h, "candidate", cand, 6);
+    mg_histogram_add(h, "champion", champ, 2);
+    mg_report_add(r, "data", "missing", "missing");
+    /* Act */
+    json_t *root = write_and_load(r);
+    json_t *hj = json_object_get(json_array_get(json_object_get(root, "results"), 0), "histogram");
+    /* Assert */
+    assert_string_equal(str_at(hj, "x"), "milliseconds per one-row call");
+    assert_int_equal(int_at(hj, "bins"), 4);
+    assert_true(json_number_value(json_object_get(hj, "hi")) == 8);
+    json_t *series = json_object_get(hj, "series");
+    assert_int_equal(json_array_size(series), 2);
+    assert_string_equal(str_at(json_array_get(series, 0), "name"), "candidate");
+    const json_int_t want[2][4] = {{3, 0, 0, 2}, {1, 1, 0, 0}};
+    for (size_t s = 0; s < 2; s++)
+        for (size_t b = 0; b < 4; b++)
+            assert_int_equal(json_integer_value(json_array_get(json_object_get(json_array_get(series, s), "counts"), b)),
+                             want[s][b]);
+    /* A result without one has no key. */
+    assert_null(json_object_get(json_array_get(json_object_get(root, "results"), 1), "histogram"));
+    json_decref(root);
+    mg_report_free(r);
+}
+
 static void test_report_json_verdicts(void **state)
 {
     (void)state;
@@ -235,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_report_json_results_match_report),
         cmocka_unit_test(test_report_json_text_made_valid_utf8),
         cmocka_unit_test(test_report_json_non_finite_becomes_null),
+        cmocka_unit_test(test_report_json_latency_histogram),
         cmocka_unit_test(test_report_json_verdicts),
         cmocka_unit_test(test_report_json_numbers_are_c_locale),
         cmocka_unit_test(test_report_json_keeps_old_file_on_failure),

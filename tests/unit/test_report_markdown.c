@@ -299,6 +299,41 @@ static void test_report_markdown_nan_figure_is_blank(void **state)
     mg_report_free(r);
 }
 
+static void test_report_markdown_latency_line(void **state)
+{
+    (void)state;
+    /* Arrange: a latency result with a champion, and one without. */
+    mg_report *r = mg_report_new();
+    mg_result *res = mg_report_add(r, "serving", "latency", "latency");
+    res->status = MG_STATUS_FAIL;
+    mg_result_prop_number(res, "p50_ms", 4.56);
+    mg_result_prop_number(res, "p95_ms", 9.87);
+    mg_result_prop_number(res, "p99_ms", 12.3);
+    mg_result_prop_number(res, "champion_p99_ms", 10.1);
+    mg_result_prop_number(res, "rows_per_s", 834.4);
+    res = mg_report_add(r, "serving", "solo", "latency");
+    mg_result_prop_number(res, "p50_ms", 1);
+    mg_result_prop_number(res, "p95_ms", 2);
+    mg_result_prop_number(res, "p99_ms", 3);
+    mg_result_prop_number(res, "rows_per_s", 12.5);
+    /* Act */
+    char *text = render(r);
+    /* Assert */
+    if (!strstr(text, "- ❌ serving/latency: p99 12.3 ms (champion 10.1 ms, +22%) · p50 4.56 ms · p95 9.87 ms · "
+                      "834 rows/s\n"))
+        fail_msg("no latency line with the champion in:\n%s", text);
+    if (!strstr(text, "- ✅ serving/solo: p99 3 ms · p50 1 ms · p95 2 ms · 12.5 rows/s\n"))
+        fail_msg("no latency line without a champion in:\n%s", text);
+    free(text);
+    mg_report_free(r);
+    /* A report without latency results has no such section. */
+    r = fixture_report();
+    text = render(r);
+    assert_null(strstr(text, "**Latency**"));
+    free(text);
+    mg_report_free(r);
+}
+
 static void test_report_markdown_long_message_cut_in_cell_only(void **state)
 {
     (void)state;
@@ -367,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_report_markdown_escapes_pipes_and_newlines),
         cmocka_unit_test(test_report_markdown_failed_checks_list_examples),
         cmocka_unit_test(test_report_markdown_nan_figure_is_blank),
+        cmocka_unit_test(test_report_markdown_latency_line),
         cmocka_unit_test(test_report_markdown_long_message_cut_in_cell_only),
         cmocka_unit_test(test_report_markdown_append_keeps_existing),
         cmocka_unit_test(test_report_markdown_write_keeps_old_file_on_failure),
