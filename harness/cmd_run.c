@@ -28,7 +28,18 @@ static int check_annotations(const char *option, const char *value)
     return -1;
 }
 
-enum { RUN_JUNIT, RUN_JSON, RUN_SUMMARY, RUN_HTML, RUN_QUIET, RUN_SET, RUN_ANNOTATIONS };
+/* --threads VALUE: 0, or -1 (after saying why) unless a whole number from 1 to 256. */
+static int check_threads(const char *option, const char *value)
+{
+    char *end = NULL;
+    long n = strtol(value, &end, 10);
+    if (*value && *end == '\0' && n >= 1 && n <= 256)
+        return 0;
+    fprintf(stderr, "mgate: error: '%s' expects a whole number from 1 to 256, found '%s'\n", option, value);
+    return -1;
+}
+
+enum { RUN_JUNIT, RUN_JSON, RUN_SUMMARY, RUN_HTML, RUN_QUIET, RUN_SET, RUN_ANNOTATIONS, RUN_THREADS };
 
 static const mg_option run_options[] = {
     [RUN_JUNIT] = {"junit", 0, "FILE", "JUnit XML report (for Jenkins, GitHub Actions, GitLab)", MG_OPT_NONEMPTY,
@@ -51,6 +62,13 @@ static const mg_option run_options[] = {
                          "and the verdict; the default is github when\n"
                          "$GITHUB_ACTIONS is \"true\", else none",
                          0, "a value", "github", check_annotations},
+    [RUN_THREADS] = {"threads", 0, "N",
+                     "threads to use (default: 1);\n"
+                     "1 reads, checks and scores on one; more reads and\n"
+                     "splits the data on a thread of its own and scores on\n"
+                     "another.  The reports are the same, timings aside,\n"
+                     "for any N",
+                     0, "a value", "2", check_threads},
     {0},
 };
 
@@ -76,6 +94,7 @@ typedef struct run_args {
     const char *junit, *json, *summary, *html;
     int quiet;
     int annotations; /* print GitHub workflow commands */
+    unsigned threads; /* --threads N; 0: the default */
 } run_args;
 
 /* Fills a from the command line (parsed into args).  Returns 0, or -1 after
@@ -91,6 +110,8 @@ static int parse_args(int argc, char **argv, mg_args *args, run_args *a)
     a->summary = mg_args_value(args, RUN_SUMMARY);
     a->html = mg_args_value(args, RUN_HTML);
     a->quiet = mg_args_count(args, RUN_QUIET) > 0;
+    const char *threads = mg_args_value(args, RUN_THREADS);
+    a->threads = threads ? (unsigned)strtol(threads, NULL, 10) : 0;
     const char *annotations = mg_args_value(args, RUN_ANNOTATIONS);
     const char *gha = getenv("GITHUB_ACTIONS");
     a->annotations = annotations ? strcmp(annotations, "github") == 0 : gha && strcmp(gha, "true") == 0;
@@ -194,7 +215,7 @@ int cmd_run(int argc, char **argv)
 
     mg_report *report = mg_report_new();
     mg_error err = {{0}};
-    mg_run_outcome outcome = mg_run_gate(spec, report, &err);
+    mg_run_outcome outcome = mg_run_gate_threads(spec, a.threads ? a.threads : mg_run_default_threads(), report, &err);
     if (outcome == MG_RUN_INPUT_ERROR)
         fprintf(stderr, "mgate: error: %s\n", err.msg);
     if (report->facts.model_binding)

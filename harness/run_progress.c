@@ -21,14 +21,13 @@ void mg_progress_init(mg_progress *p, const char *path)
     p->file_bytes = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
 }
 
-void mg_progress_tick(mg_progress *p, const mg_source *src, uint64_t rows)
+void mg_progress_tick(mg_progress *p, uint64_t done, uint64_t rows)
 {
     double t = now_seconds();
     if (t < p->next)
         return;
     p->next = t + 2;
     p->shown = 1;
-    uint64_t done = mg_source_bytes_read(src);
     if (p->file_bytes)
         fprintf(stderr, "\rmgate: %llu rows, %.0f%% of %.1f MB ", (unsigned long long)rows,
                 100.0 * (double)done / (double)p->file_bytes, (double)p->file_bytes / 1e6);

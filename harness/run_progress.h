@@ -8,7 +8,6 @@
 
 #include <stdint.h>
 
-#include "sources/source.h"
 
 typedef struct mg_progress {
     int on;              /* stderr is a terminal: the caller ticks */
@@ -19,8 +18,9 @@ typedef struct mg_progress {
 
 /* Sets up progress for reading `path`. */
 void mg_progress_init(mg_progress *p, const char *path);
-/* Prints a line when 2 s have passed since the last one. */
-void mg_progress_tick(mg_progress *p, const mg_source *src, uint64_t rows);
+/* Prints a line when 2 s have passed since the last one (bytes: of the
+ * input read so far). */
+void mg_progress_tick(mg_progress *p, uint64_t bytes, uint64_t rows);
 /* Clears the line, if one was printed. */
 void mg_progress_done(mg_progress *p);
 

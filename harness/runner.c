@@ -15,6 +15,8 @@
 #include "common/ticks.h"
 #include "common/xmem.h"
 #include "harness/data_input.h"
+#include "harness/read_ahead.h"
+#include "harness/run_baseline.h"
 #include "harness/run_check.h"
 #include "harness/run_progress.h"
 #include "harness/score_stage.h"
@@ -116,30 +118,6 @@ static const char **jsonl_columns(const mg_spec *spec, size_t *n)
     return cols;
 }
 
-/* Loads the baseline's metrics.  Returns the parsed baseline (caller
- * decrefs) or NULL with err.  The data fingerprint it records is checked
- * by check_baseline_data once the data's own is known. */
-static json_t *load_baseline(const mg_spec *spec, mg_error *err)
-{
-    json_error_t jerr;
-    json_t *b = json_load_file(spec->baseline_path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!b) {
-        if (jerr.line < 1)
-            mg_error_set(err, "'%s': cannot read the baseline: %s", spec->baseline_path, jerr.text);
-        else
-            mg_error_set(err, "%s:%d:%d: cannot read the baseline: %s", spec->baseline_path, jerr.line,
-                         jerr.column, jerr.text);
-        return NULL;
-    }
-    if (!json_is_object(json_object_get(b, "metrics"))) {
-        mg_error_set(err, "%s: not a baseline: no \"metrics\" object (write one with 'mgate baseline')",
-                     spec->baseline_path);
-        json_decref(b);
-        return NULL;
-    }
-    return b;
-}
-
 /* Reads every schema field of the row once for all checks. */
 static void type_row(const mg_spec *spec, const long *field_column, const mg_row *row, mg_typed *typed)
 {
@@ -158,26 +136,6 @@ static void type_row(const mg_spec *spec, const long *field_column, const mg_row
         t->expected = NULL;
         t->state = mg_value_as_field(v, &spec->fields[f], &t->num, &t->expected) == 0 ? MG_TYPED_OK : MG_TYPED_WRONG;
     }
-}
-
-/* Was the baseline computed on this data?  sha is the data sha256 the
- * baseline records (NULL when it records none).  Returns 0, or -1 with err
- * when it was not and the spec makes that an error (else a warning). */
-static int check_baseline_data(const mg_spec *spec, const char *sha, const char *data_sha256, mg_error *err)
-{
-    int rc = 0;
-    if (sha && strcmp(sha, data_sha256) != 0) {
-        if (!spec->baseline_mismatch_warns) {
-            mg_error_set(err, "%s: the baseline was computed on other data (data sha256 %.12s…, this data %.12s…); "
-                              "regenerate it with 'mgate baseline', or set baseline.on_mismatch to \"warn\"",
-                         spec->baseline_path, sha, data_sha256);
-            rc = -1;
-        } else {
-            fprintf(stderr, "mgate: warning: %s: the baseline was computed on other data (sha256 %.12s…, this data %.12s…)\n",
-                    spec->baseline_path, sha, data_sha256);
-        }
-    }
-    return rc;
 }
 
 /* The task scores are judged as: the model's, which data.task must not
@@ -256,6 +214,8 @@ typedef struct pass {
     mg_running_check *rc;   /* per spec check */
     uint64_t records;    /* records read, bad ones included */
     uint64_t rows;       /* good rows read */
+    unsigned threads;    /* --threads: more than 1 reads on a thread of its own */
+    mg_progress progress;
 } pass;
 
 /* Read stage: opens the data source.  0, or -1 with the input error
@@ -334,7 +294,7 @@ static int pass_prepare_scoring(pass *p)
     p->scoring = needs_scores(spec);
     if (!p->scoring)
         return 0;
-    if (mg_score_stage_init(stage, spec, p->src, p->err) != 0) {
+    if (mg_score_stage_init(stage, spec, p->src, p->threads, p->err) != 0) {
         input_error(p->report, "model", p->err->msg);
         return -1;
     }
@@ -374,7 +334,7 @@ static int pass_load_baseline(pass *p, char **baseline_sha)
     const mg_spec *spec = p->spec;
     if (!spec->baseline_path)
         return 0;
-    p->baseline = load_baseline(spec, p->err);
+    p->baseline = mg_run_load_baseline(spec, p->err);
     if (!p->baseline) {
         input_error(p->report, "baseline", p->err->msg);
         return -1;
@@ -459,39 +419,72 @@ static void pass_check_row(pass *p, const mg_row *row)
 }
 
 /* The one pass over the data: read, type, check, score each row. */
-static void pass_read_rows(pass *p)
+/* The file cannot be read further: what was read is judged, and the reason
+ * is a failed testcase of its own. */
+static void pass_read_failed(pass *p)
+{
+    mg_result *res = mg_report_add(p->report, "data", "read", "input");
+    res->status = MG_STATUS_FAIL;
+    mg_result_set_message(res, "%s", p->err->msg);
+}
+
+/* Type, check and score stages, for one row of the data. */
+static void pass_take_row(void *ctx, const mg_row *row, uint64_t bytes_read)
+{
+    pass *p = ctx;
+    p->records++;
+    p->rows++;
+    if (p->progress.on && (p->rows & 0xffff) == 0)
+        mg_progress_tick(&p->progress, bytes_read, p->rows);
+    type_row(p->spec, p->field_column, row, p->typed);
+    pass_check_row(p, row);
+    if (p->scoring)
+        mg_score_stage_push(&p->stage, row, p->typed);
+}
+
+static void pass_take_problem(void *ctx, const mg_source_problem_info *prob)
+{
+    pass_check_problem(ctx, prob);
+}
+
+/* The read stage on this thread. */
+static void pass_read_here(pass *p)
 {
     mg_row row;
-    mg_progress prog;
-    mg_progress_init(&prog, p->spec->data_path);
     for (;;) {
         mg_source_status st = mg_source_next(p->src, &row, p->err);
         if (st == MG_SOURCE_END)
             break;
         if (st == MG_SOURCE_ERROR) {
-            /* The file cannot be read further: what was read is judged, and
-             * the reason is a failed testcase of its own. */
-            mg_result *res = mg_report_add(p->report, "data", "read", "input");
-            res->status = MG_STATUS_FAIL;
-            mg_result_set_message(res, "%s", p->err->msg);
+            pass_read_failed(p);
             break;
         }
-        if (st == MG_SOURCE_BAD_ROW) {
+        if (st == MG_SOURCE_BAD_ROW)
             pass_check_problem(p, mg_source_problem(p->src));
-            continue;
-        }
-        p->records++;
-        p->rows++;
-        if (prog.on && (p->rows & 0xffff) == 0)
-            mg_progress_tick(&prog, p->src, p->rows);
-        type_row(p->spec, p->field_column, &row, p->typed);
-        pass_check_row(p, &row);
-        if (p->scoring)
-            mg_score_stage_push(&p->stage, &row, p->typed);
+        else
+            pass_take_row(p, &row, p->progress.on ? mg_source_bytes_read(p->src) : 0);
+    }
+}
+
+/* The one pass over the data: read, type, check, score each row.  With
+ * more than one thread the read stage runs on its own (read_ahead.h); the
+ * rows reach the other stages in the same order either way. */
+static void pass_read_rows(pass *p)
+{
+    mg_progress_init(&p->progress, p->spec->data_path);
+    mg_error terr = {{0}};
+    mg_read_ahead *ra = p->threads > 1 ? mg_read_ahead_start(p->src, &terr) : NULL;
+    if (ra) {
+        mg_row_sink sink = {pass_take_row, pass_take_problem, p};
+        if (mg_read_ahead_drain(ra, &sink, p->err) != 0)
+            pass_read_failed(p);
+        mg_read_ahead_stop(ra);
+    } else {
+        pass_read_here(p);
     }
     if (p->scoring)
         mg_score_stage_flush(&p->stage);
-    mg_progress_done(&prog);
+    mg_progress_done(&p->progress);
 }
 
 /* Finishes every check (unless the data changed under us: then nothing is
@@ -530,11 +523,12 @@ static void pass_free(pass *p)
 
 /* Reads the data once through every check; data_sha256 gets the SHA-256
  * of the bytes read when the whole input was read unchanged. */
-static mg_run_outcome run_pass(const mg_spec *spec, mg_report *report, char data_sha256[65], char **baseline_sha,
-                               mg_error *err)
+static mg_run_outcome run_pass(const mg_spec *spec, unsigned threads, mg_report *report, char data_sha256[65],
+                               char **baseline_sha, mg_error *err)
 {
     pass p;
     memset(&p, 0, sizeof p);
+    p.threads = threads;
     p.spec = spec;
     p.report = report;
     p.err = err;
@@ -559,17 +553,30 @@ done:
     return outcome;
 }
 
+/* One: a read-ahead and a scoring thread cost about 10% more CPU time and
+ * gave no measurable wall-time gain on the shared 2-core machine
+ * (docs/development.md, Speed); --threads N asks for them. */
+unsigned mg_run_default_threads(void)
+{
+    return 1;
+}
+
 mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err)
+{
+    return mg_run_gate_threads(spec, mg_run_default_threads(), report, err);
+}
+
+mg_run_outcome mg_run_gate_threads(const mg_spec *spec, unsigned threads, mg_report *report, mg_error *err)
 {
     double t0 = now_seconds();
     fill_facts(spec, report);
     char data_sha256[65] = "";
     char *baseline_sha = NULL; /* recorded by the baseline, checked once the data's is known */
-    mg_run_outcome outcome = run_pass(spec, report, data_sha256, &baseline_sha, err);
+    mg_run_outcome outcome = run_pass(spec, threads, report, data_sha256, &baseline_sha, err);
 
     if (data_sha256[0]) {
         report->facts.data_sha256 = mg_xstrdup(data_sha256);
-        if (outcome == MG_RUN_JUDGED && baseline_sha && check_baseline_data(spec, baseline_sha, data_sha256, err) != 0)
+        if (outcome == MG_RUN_JUDGED && baseline_sha && mg_run_check_baseline_data(spec, baseline_sha, data_sha256, err) != 0)
             outcome = input_error(report, "baseline", err->msg);
     }
     outcome = model_facts(spec, report, outcome, err);

@@ -15,7 +15,14 @@ typedef enum mg_run_outcome {
                             report holds one error testcase saying why */
 } mg_run_outcome;
 
-/* Runs the gate; the report's facts and results are filled either way. */
+/* Runs the gate; the report's facts and results are filled either way.
+ * Uses mg_run_default_threads() threads. */
 mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err);
+/* Same with `threads` threads (`mgate run --threads N`): 1 does everything
+ * on the calling thread; more reads and splits the data on a thread of its
+ * own.  The report is the same, timings aside, for any count. */
+mg_run_outcome mg_run_gate_threads(const mg_spec *spec, unsigned threads, mg_report *report, mg_error *err);
+/* The thread count when none is given: 1 (why: runner.c). */
+unsigned mg_run_default_threads(void);
 
 #endif

@@ -346,56 +346,86 @@ void mg_scoring_gather(mg_scoring *s, size_t slot, const mg_row *row, const mg_t
     }
 }
 
+/* The per-slot buffers of slots base .. base+n-1. */
+typedef struct slots {
+    char **why, **gather_why;
+    unsigned char *ok;
+    mg_row *flat;
+    const double *features;
+} slots;
+
+static slots slots_at(mg_scoring *s, size_t base)
+{
+    slots sl = {s->why + base, s->gather_why ? s->gather_why + base : NULL, s->ok + base, s->flat + base, NULL};
+    if (s->features)
+        sl.features = s->features + base * mg_model_nfeatures(s->model);
+    return sl;
+}
+
+static void clear_slots(mg_scoring *s, size_t base, size_t n)
+{
+    for (size_t i = base; i < base + n && i < s->cap; i++) {
+        free(s->why[i]);
+        s->why[i] = NULL;
+    }
+}
+
 /* Scores the gathered features of the n queued rows. */
-static void score_gathered(mg_scoring *s, const mg_row *const *rows, size_t n, double *out, const char **why)
+static void score_gathered(mg_scoring *s, slots sl, const mg_row *const *rows, size_t n, double *out,
+                           const char **why)
 {
     mg_error err = {{0}};
-    long scored = mg_model_score_features(s->model, s->features, n, out, s->ok, NULL, &err);
+    long scored = mg_model_score_features(s->model, sl.features, n, out, sl.ok, NULL, &err);
     for (size_t i = 0; i < n; i++) {
-        why[i] = NULL;
-        if (s->gather_why[i]) {
-            s->why[i] = s->gather_why[i]; /* handed over: freed with the next batch's reasons */
-            s->gather_why[i] = NULL;
+        if (sl.gather_why[i]) {
+            sl.why[i] = sl.gather_why[i]; /* handed over: freed with the slot's next reasons */
+            sl.gather_why[i] = NULL;
         } else if (scored < 0) {
-            s->why[i] = mg_xasprintf("%s", err.msg);
-        } else if (!s->ok[i]) {
-            s->why[i] = unscored_why(s, rows[i], NULL);
+            sl.why[i] = mg_xasprintf("%s", err.msg);
+        } else if (!sl.ok[i]) {
+            sl.why[i] = unscored_why(s, rows[i], NULL);
         }
-        why[i] = s->why[i];
+        why[i] = sl.why[i];
     }
 }
 
 void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double *out, const char **why)
 {
-    clear_why(s);
+    mg_scoring_score_at(s, 0, rows, n, out, why);
+}
+
+void mg_scoring_score_at(mg_scoring *s, size_t base, const mg_row *const *rows, size_t n, double *out,
+                         const char **why)
+{
+    clear_slots(s, base, n);
+    slots sl = slots_at(s, base);
     if (s->column >= 0) {
         for (size_t i = 0; i < n; i++) {
             const mg_value *v = &rows[i]->values[s->column];
             why[i] = NULL;
             if (mg_value_to_double(v, &out[i]) != 0 || !isfinite(out[i])) {
                 char *at = line_at(s, rows[i]->line);
-                s->why[i] = mg_xasprintf("%s: %s: found '%.40s', expected a finite number", at, s->column_name,
+                sl.why[i] = mg_xasprintf("%s: %s: found '%.40s', expected a finite number", at, s->column_name,
                                          v->text);
                 free(at);
-                why[i] = s->why[i];
+                why[i] = sl.why[i];
             }
         }
         return;
     }
     if (s->gathers) {
-        score_gathered(s, rows, n, out, why);
+        score_gathered(s, sl, rows, n, out, why);
         return;
     }
     for (size_t i = 0; i < n; i++)
-        s->flat[i] = *rows[i];
+        sl.flat[i] = *rows[i];
     mg_error row_err = {{0}}, err = {{0}};
-    long scored = mg_model_score_batch(s->model, s->binding, s->flat, n, out, s->ok, &row_err, &err);
+    long scored = mg_model_score_batch(s->model, s->binding, sl.flat, n, out, sl.ok, &row_err, &err);
     for (size_t i = 0; i < n; i++) {
-        why[i] = NULL;
         if (scored < 0)
-            s->why[i] = mg_xasprintf("%s", err.msg);
-        else if (!s->ok[i])
-            s->why[i] = unscored_why(s, rows[i], n == 1 ? &row_err : NULL);
-        why[i] = s->why[i];
+            sl.why[i] = mg_xasprintf("%s", err.msg);
+        else if (!sl.ok[i])
+            sl.why[i] = unscored_why(s, rows[i], n == 1 ? &row_err : NULL);
+        why[i] = sl.why[i];
     }
 }

@@ -59,5 +59,11 @@ void mg_scoring_gather(mg_scoring *s, size_t slot, const mg_row *row, const mg_t
  * NULL for a scored row, else why it could not be scored (valid until the
  * next call). */
 void mg_scoring_score(mg_scoring *s, const mg_row *const *rows, size_t n, double *out, const char **why);
+/* Same for rows gathered into slots base .. base+n-1 (room reserved with
+ * mg_scoring_reserve).  Batches in different slots may be filled (gathered)
+ * on one thread while another scores: scoring touches only its slots and
+ * the model's own scratch, and must not run on two threads at once. */
+void mg_scoring_score_at(mg_scoring *s, size_t base, const mg_row *const *rows, size_t n, double *out,
+                         const char **why);
 
 #endif

@@ -8,19 +8,6 @@
 
 #include "common/xmem.h"
 
-int mg_value_is_missing(const mg_value *v)
-{
-    switch (v->kind) {
-    case MG_VALUE_ABSENT:
-    case MG_VALUE_NULL:
-        return 1;
-    case MG_VALUE_TEXT:
-        return v->len == 0 && !v->quoted;
-    default:
-        return 0;
-    }
-}
-
 /*
  * Exact fast path for plain decimals ("-12.375"): with at most 15
  * significant digits the digits form an integer that is exact in a double,
@@ -33,35 +20,41 @@ static int fast_decimal(const char *s, size_t len, double *out)
     static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    size_t i = 0;
+    const char *p = s, *end = s + len;
     int neg = 0;
-    if (i < len && (s[i] == '-' || s[i] == '+'))
-        neg = s[i++] == '-';
+    if (p < end && (*p == '-' || *p == '+'))
+        neg = *p++ == '-';
+    /* Digits before the point, then after it.  Leading zeros are not
+     * significant: a digit counts once the mantissa is non-zero.  mant may
+     * wrap past 15 digits; such input is refused below, before it is used. */
     uint64_t mant = 0;
-    int digits = 0, frac = 0, seen_dot = 0, any = 0;
-    for (; i < len; i++) {
-        char ch = s[i];
-        if (ch >= '0' && ch <= '9') {
-            any = 1;
-            if (mant == 0 && ch == '0') {
-                frac += seen_dot;
-                continue; /* leading zeros are not significant */
-            }
-            if (++digits > 15)
-                return -1;
-            mant = mant * 10 + (uint64_t)(ch - '0');
-            frac += seen_dot;
-        } else if (ch == '.' && !seen_dot) {
-            seen_dot = 1;
-        } else {
-            return -1;
-        }
+    int digits = 0;
+    const char *first = p;
+    for (; p < end && (unsigned char)(*p - '0') < 10; p++) {
+        mant = mant * 10 + (uint64_t)(*p - '0');
+        digits += mant != 0;
     }
-    if (!any || frac > 22)
+    int any = p != first, frac = 0;
+    if (p < end && *p == '.') {
+        const char *point = ++p;
+        for (; p < end && (unsigned char)(*p - '0') < 10; p++) {
+            mant = mant * 10 + (uint64_t)(*p - '0');
+            digits += mant != 0;
+        }
+        frac = (int)(p - point) > 99 ? 99 : (int)(p - point);
+        any |= p != point;
+    }
+    if (p != end || !any || digits > 15 || frac > 22)
         return -1;
     double d = (double)mant / pow10[frac];
     *out = neg ? -d : d;
     return 0;
+}
+
+/* isspace() in the C locale (mgate never sets another), without the call. */
+static int is_c_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 int mg_value_to_double(const mg_value *v, double *out)
@@ -74,7 +67,7 @@ int mg_value_to_double(const mg_value *v, double *out)
         return -1;
     const char *s = v->text;
     const char *end = s + v->len;
-    while (s < end && isspace((unsigned char)*s))
+    while (s < end && is_c_space((unsigned char)*s))
         s++;
     if (s == end)
         return -1;
@@ -89,7 +82,7 @@ int mg_value_to_double(const mg_value *v, double *out)
     double d = strtod(s, &stop);
     if (stop == s)
         return -1;
-    while (stop < end && isspace((unsigned char)*stop))
+    while (stop < end && is_c_space((unsigned char)*stop))
         stop++;
     if (stop != end)
         return -1;

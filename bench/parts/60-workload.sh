@@ -101,14 +101,20 @@ fi
 "$build/mgate" score "$model" "$csv" -o "$data/wl-scores.csv" --id id >/dev/null 2>&1 &&
     awk -F, 'NR > 1 { s += $2 } END { printf "%-34s checksum %.6f (%d rows, mgate score)\n", "mgate scores", s, NR - 1 }' \
         "$data/wl-scores.csv"
+# The same comparison on features already in memory at one and two threads:
+# xgboost's predict at nthread=1 and 2 against mgate's scoring path
+# (bench_score_features: mg_model_score_features on the rows split between
+# the threads) on the very float32 rows xgboost gets.
 if [ "$have_peer" = 1 ]; then
-    /usr/bin/python3 - "$model" "$csv" <<'PY'
+    feats="$data/workload-features-$rows.f32"
+    /usr/bin/python3 - "$model" "$csv" "$feats" <<'PY'
 import sys, time
 import numpy as np
 import pandas as pd
 import xgboost as xgb
 bst = xgb.Booster(model_file=sys.argv[1])
 X = pd.read_csv(sys.argv[2], usecols=bst.feature_names)[bst.feature_names].astype("float32")
+X.to_numpy(dtype=np.float32).tofile(sys.argv[3])
 for n in (1, 2):
     bst.set_param({"nthread": n})
     d = xgb.DMatrix(X, feature_names=bst.feature_names, nthread=n)
@@ -118,6 +124,8 @@ for n in (1, 2):
     print("%-34s %.2f s = %.0f rows/s, checksum %.6f" % ("xgboost %s predict, nthread=%d" % (xgb.__version__, n),
           t, len(p) / t, float(np.sum(p, dtype=np.float64))))
 PY
+    "$build/bench/bench_score_features" "$model" "$feats" 1 2
+    rm -f "$feats"
 fi
 
 # Memory with input size: the whole gate (mgate only) on larger copies of the

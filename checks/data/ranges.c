@@ -9,36 +9,88 @@
 #include <string.h>
 
 #include "checks/check.h"
+#include "common/keytable.h"
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
 static const mg_opt_def option_rows[] = {{.key = NULL}};
 
+/* A field's allowed values, looked up by fingerprint (common/keytable.h)
+ * instead of a scan with strlen and memcmp.  A value whose fingerprint is
+ * not in the table is not allowed; one whose fingerprint is there is
+ * compared byte for byte with the value it stands for, so the answer is
+ * exact (on a fingerprint collision the list is scanned). */
+typedef struct allowed_values {
+    mg_keytable table; /* entry.line: 1 + the index of the value in the schema's list */
+    size_t *lens;
+} allowed_values;
+
 typedef struct ranges_state {
     uint64_t offending_rows;
     uint64_t *per_field;
+    size_t *bounded;          /* the fields with any constraint, in schema order */
+    size_t nbounded;
+    allowed_values *allowed;  /* per field; empty tables for fields without values */
 } ranges_state;
+
+static mg_key128 value_key(const char *text, size_t len)
+{
+    mg_key_hasher h;
+    mg_key_hasher_init(&h);
+    mg_key_hasher_add(&h, text, len);
+    return mg_key_hasher_done(&h);
+}
+
+static void allowed_init(allowed_values *a, const mg_field_spec *fs)
+{
+    mg_keytable_init(&a->table);
+    a->lens = mg_xcalloc(fs->nvalues, sizeof *a->lens);
+    for (size_t i = 0; i < fs->nvalues; i++) {
+        a->lens[i] = strlen(fs->values[i]);
+        int found;
+        mg_key_entry *e = mg_keytable_upsert(&a->table, value_key(fs->values[i], a->lens[i]), &found);
+        if (!found)
+            e->line = i + 1;
+    }
+}
+
+static int in_values(const mg_field_spec *fs, const allowed_values *a, const mg_value *v)
+{
+    const mg_key_entry *e = mg_keytable_find(&a->table, value_key(v->text, v->len));
+    if (!e)
+        return 0;
+    size_t i = (size_t)e->line - 1;
+    if (a->lens[i] == v->len && memcmp(fs->values[i], v->text, v->len) == 0)
+        return 1;
+    for (i = 0; i < fs->nvalues; i++)
+        if (a->lens[i] == v->len && memcmp(fs->values[i], v->text, v->len) == 0)
+            return 1;
+    return 0;
+}
 
 static void ranges_begin(mg_check *c)
 {
+    const mg_check_env *env = c->env;
     ranges_state *s = mg_xcalloc(1, sizeof *s);
-    s->per_field = mg_xcalloc(c->env->nfields, sizeof *s->per_field);
+    s->per_field = mg_xcalloc(env->nfields, sizeof *s->per_field);
+    s->bounded = mg_xcalloc(env->nfields ? env->nfields : 1, sizeof *s->bounded);
+    s->allowed = mg_xcalloc(env->nfields ? env->nfields : 1, sizeof *s->allowed);
+    for (size_t f = 0; f < env->nfields; f++) {
+        const mg_field_spec *fs = &env->fields[f];
+        if (fs->has_min || fs->has_max || fs->nvalues || fs->has_max_length)
+            s->bounded[s->nbounded++] = f;
+        if (fs->nvalues)
+            allowed_init(&s->allowed[f], fs);
+    }
     c->state = s;
-}
-
-static int in_values(const mg_field_spec *fs, const mg_value *v)
-{
-    for (size_t i = 0; i < fs->nvalues; i++)
-        if (strlen(fs->values[i]) == v->len && memcmp(fs->values[i], v->text, v->len) == 0)
-            return 1;
-    return 0;
 }
 
 /* Describes the first range violation of v into why; returns 1 if any.
  * typed is the runner's reading of v as the field's type.  A value that
  * cannot be read as the field's type cannot be within min/max: it is a
  * violation here too (as well as a `types` offence), never a pass. */
-static int violation(const mg_field_spec *fs, const mg_value *v, const mg_typed *typed, char *why, size_t size)
+static int violation(const mg_field_spec *fs, const allowed_values *allowed, const mg_value *v, const mg_typed *typed,
+                     char *why, size_t size)
 {
     char buf[96];
     if (fs->has_min || fs->has_max) {
@@ -62,7 +114,7 @@ static int violation(const mg_field_spec *fs, const mg_value *v, const mg_typed 
             return 1;
         }
     }
-    if (fs->nvalues && !in_values(fs, v)) {
+    if (fs->nvalues && !in_values(fs, allowed, v)) {
         snprintf(why, size, "found %s, expected one of the %zu allowed values ('%s'%s)",
                  mg_value_quote(v, buf, sizeof buf), fs->nvalues, fs->values[0],
                  fs->nvalues > 1 ? ", ..." : "");
@@ -83,10 +135,9 @@ static void ranges_row(mg_check *c, const mg_row *row)
     ranges_state *s = c->state;
     const mg_check_env *env = c->env;
     int offended = 0;
-    for (size_t f = 0; f < env->nfields; f++) {
+    for (size_t b = 0; b < s->nbounded; b++) {
+        size_t f = s->bounded[b];
         const mg_field_spec *fs = &env->fields[f];
-        if (!(fs->has_min || fs->has_max || fs->nvalues || fs->has_max_length))
-            continue;
         const mg_typed *t = &env->typed[f];
         /* Missing values are the missing check's; a value of the wrong type
          * is the types check's, and an offence here only against min/max. */
@@ -94,7 +145,7 @@ static void ranges_row(mg_check *c, const mg_row *row)
             continue;
         const mg_value *v = &row->values[env->field_column[f]];
         char why[512];
-        if (!violation(fs, v, t, why, sizeof why))
+        if (!violation(fs, &s->allowed[f], v, t, why, sizeof why))
             continue;
         s->per_field[f]++;
         offended = 1;
@@ -118,8 +169,15 @@ static void ranges_finish(mg_check *c)
 static void ranges_free(mg_check *c)
 {
     ranges_state *s = c->state;
-    if (s)
+    if (s) {
+        for (size_t f = 0; f < c->env->nfields; f++) {
+            mg_keytable_free(&s->allowed[f].table);
+            free(s->allowed[f].lens);
+        }
+        free(s->allowed);
+        free(s->bounded);
         free(s->per_field);
+    }
     free(s);
 }
 

@@ -86,7 +86,7 @@ expect_rc() {
 
 expect_no_crash() {
     [ "$RC" -lt 124 ] || fail "mgate crashed or hung (exit $RC)"
-    grep -q 'AddressSanitizer\|runtime error:\|LeakSanitizer' "$ERR_FILE" && fail "sanitizer report in stderr"
+    grep -q 'AddressSanitizer\|runtime error:\|LeakSanitizer\|ThreadSanitizer' "$ERR_FILE" && fail "sanitizer report in stderr"
     return 0
 }
 

@@ -172,6 +172,20 @@ expect_rc 0
 expect_stopped
 case_end
 
+case_begin "issue 11: an HTTP model reports the same with --threads 1 and 2 (timings and request counts aside)"
+gate "$TMP/t.json" "$(model_json v2 5 '')"
+for t in 1 2; do
+    run_mgate run "$TMP/t.json" --threads "$t" --json "$TMP/t$t.json"
+    expect_rc 0
+    expect_stopped
+    jq -S 'del(.facts.run_id, .facts.started_at, .facts.seconds, .facts.hostname, .facts.model_service, .facts.model_path)
+           | del(.results[].seconds)' "$TMP/t$t.json" >"$TMP/t$t.norm" || fail "--threads $t: no JSON report"
+done
+cmp -s "$TMP/t1.norm" "$TMP/t2.norm" || fail "--threads 2 differs: $(diff "$TMP/t1.norm" "$TMP/t2.norm" | head -5)"
+expect_eq "$(jqr "$TMP/t2.json" '.facts.model_service | test("^http://127.0.0.1:[0-9]+/v2/models/[^ ]+: [0-9]+ requests, 0 retries, 0 failed$")')" true \
+    "the worker's requests are counted in model_service"
+case_end
+
 case_begin "start: mgate interrupted (SIGTERM) stops the service's whole process group"
 # The service hangs on the first request; mgate waits (timeout 60 s) until
 # it is signalled, then must take the service down with it.

@@ -124,6 +124,30 @@ static void test_types_and_ranges(void **state)
     tu_gate_free(&r);
 }
 
+/* The allowed values are looked up in a sorted copy: every listed value
+ * (any length, listed in any order, a prefix of another, the empty string)
+ * passes, and near misses (prefixes, extensions, case) do not.  The
+ * message still names the first value as the schema lists it. */
+static void test_ranges_values_lookup(void **state)
+{
+    (void)state;
+    const char *csv =
+        "cur\n"
+        "USD\nEUR\nUS\nCHF\nX\n\"\"\n"  /* lines 2-7: all allowed */
+        "usd\nUSDX\nU\nEU\nZZZ\n";         /* lines 8-12: none allowed */
+    const char *spec =
+        "{\"data\": {\"path\": \"v.csv\"}, \"schema\": {"
+        " \"cur\": {\"values\": [\"USD\", \"X\", \"US\", \"EUR\", \"\", \"CHF\", \"ABCDEFGH\"]}},"
+        " \"checks\": [{\"check\": \"ranges\"}]}";
+    tu_gate r = run_gate("v.csv", csv, spec);
+    const mg_result *ranges = tu_result(&r, "ranges", 0);
+    assert_true(tu_prop(ranges, "count") == 5);
+    assert_example(ranges, 0, "v.csv:8: cur: found 'usd', expected one of the 7 allowed values ('USD', ...)");
+    assert_example(ranges, 1, "v.csv:9: cur: found 'USDX', expected one of the 7 allowed values ('USD', ...)");
+    assert_example(ranges, 2, "v.csv:10: cur: found 'U', expected one of the 7 allowed values ('USD', ...)");
+    tu_gate_free(&r);
+}
+
 static void test_order_per_key_with_lateness(void **state)
 {
     (void)state;
@@ -307,6 +331,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_missing_counts_rows_and_names_fields),
+        cmocka_unit_test(test_ranges_values_lookup),
         cmocka_unit_test(test_missing_column_absent_from_data),
         cmocka_unit_test(test_missing_tolerance_rate_and_count),
         cmocka_unit_test(test_types_and_ranges),

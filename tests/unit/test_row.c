@@ -38,6 +38,27 @@ static void test_row_number_parse_equals_strtod(void **state)
     }
 }
 
+/* Edge forms of the fast path (a point at either end, signs alone, leading
+ * zeros, too many digits, C-locale spaces): every accepted one gives
+ * strtod's double, every refused one is refused. */
+static void test_row_number_edges_equal_strtod(void **state)
+{
+    (void)state;
+    static const char *const accepted[] = {"5.", ".5", "+.5", "-.25", "0000000000000000000001.5", "12345678901234567",
+                                           "1.0000000000000000000000001", "\t7\n", "\v-3.5\f", "+0.0", "999999999999999.9"};
+    for (size_t i = 0; i < sizeof accepted / sizeof *accepted; i++) {
+        double got, want = strtod(accepted[i], NULL);
+        assert_int_equal(as_double(accepted[i], &got), 0);
+        if (memcmp(&got, &want, sizeof got) != 0)
+            fail_msg("'%s': got %.17g, strtod %.17g", accepted[i], got, want);
+    }
+    static const char *const refused[] = {"-", "+", ".", "1. 2", "--1", "1-", "", " ", "1..", "\x80"};
+    double d;
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+        if (as_double(refused[i], &d) != -1)
+            fail_msg("'%s' read as %.17g", refused[i], d);
+}
+
 static void test_row_number_forms(void **state)
 {
     (void)state;
@@ -81,6 +102,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_row_number_parse_equals_strtod),
+        cmocka_unit_test(test_row_number_edges_equal_strtod),
         cmocka_unit_test(test_row_number_forms),
         cmocka_unit_test(test_row_dup_is_deep),
     };
