@@ -11,6 +11,7 @@
 #   make bench      benchmarks (prints figures; not a test)
 #   make fuzz       libFuzzer targets (clang), each run FUZZ_SECONDS (default 60)
 #   make fuzz-merge the inputs a fuzz run found that add coverage -> fuzz/corpus
+#   make fuzz-report executions and coverage of every recorded fuzz run, per target
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make check-options-doc  rewrite docs/check-options.md from the check table
 #
@@ -57,7 +58,7 @@ BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps test test-unit test-e2e demo sanitize tsan coverage bench install clean \
-        build-all unit-run e2e-run golden golden-update fuzz fuzz-replay fuzzer-bins fuzz-merge \
+        build-all unit-run e2e-run golden golden-update fuzz fuzz-replay fuzzer-bins fuzz-merge fuzz-report \
         check-options-doc
 
 all: mgate
@@ -189,6 +190,10 @@ fuzz-merge:
 	    { echo "fuzz-merge: $$t failed, see build/fuzz/merge-$$t.log" >&2; exit 1; }; \
 	  echo "fuzz-merge: $$t: $$(ls fuzz/corpus/$$t | wc -l) inputs, $$(du -sk fuzz/corpus/$$t | cut -f1) KB"; \
 	done
+
+# Per target totals of every run `make fuzz` recorded in fuzz/runs.tsv.
+fuzz-report:
+	@sh fuzz/report.sh
 
 coverage:
 	@$(MAKE) --no-print-directory deps

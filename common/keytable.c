@@ -48,7 +48,7 @@ static mg_key_entry *slots_new(size_t cap)
 
 static void grow(mg_keytable *t)
 {
-    size_t cap = t->cap ? t->cap * 2 : 1024;
+    size_t cap = t->cap ? t->cap * 2 : 16; /* small: most tables (column names) are */
     mg_key_entry *slots = slots_new(cap);
     for (size_t i = 0; i < t->cap; i++)
         if (t->slots[i].line != 0)

@@ -63,9 +63,9 @@ static const mg_spec *gate(void)
 static void write_reports(const mg_report *report)
 {
     mg_error err = {{0}};
-    const char *json = fuzz_write_text("report.json", "");
-    const char *junit = fuzz_write_text("report.xml", "");
-    const char *md = fuzz_write_text("summary.md", "");
+    const char *json = fuzz_path("report.json");
+    const char *junit = fuzz_path("report.xml");
+    const char *md = fuzz_path("summary.md");
     if (mg_write_json(report, json, &err) != 0 || mg_write_junit(report, junit, &err) != 0 ||
         mg_write_markdown(report, md, &err) != 0)
         fuzz_fail("a report could not be written: %s", err.msg);

@@ -12,7 +12,7 @@ out=$1
 shared=${MGATE_SHARED_CORPUS:-../shared/corpus}
 rm -rf "$out"
 for t in fuzz_spec fuzz_csv fuzz_jsonl fuzz_model_xgboost fuzz_model_linear fuzz_model_pmml \
-         fuzz_fixture_cases fuzz_baseline; do
+         fuzz_fixture_cases fuzz_baseline fuzz_profile; do
     mkdir -p "$out/$t"
 done
 

@@ -77,6 +77,11 @@ const char *fuzz_write_file(const char *name, const void *data, size_t size)
     return path;
 }
 
+const char *fuzz_path(const char *name)
+{
+    return tmp_path(name);
+}
+
 const char *fuzz_write_text(const char *name, const char *text)
 {
     return fuzz_write_file(name, text, strlen(text));

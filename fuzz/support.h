@@ -33,6 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * written: that is a broken machine, not a finding. */
 const char *fuzz_write_file(const char *name, const void *data, size_t size);
 
+/* The path of `name` in the private folder, without writing it (for files
+ * the library writes, such as reports). */
+const char *fuzz_path(const char *name);
+
 /* Writes a NUL-terminated text the same way. */
 const char *fuzz_write_text(const char *name, const char *text);
 

@@ -177,7 +177,8 @@ static char *read_file(const char *path, size_t *len, mg_error *err)
     size_t cap = 0, n = 0;
     char *buf = NULL;
     for (;;) {
-        buf = mg_xgrow(buf, &cap, n + 65536, 1);
+        if (cap - n < 32768) /* not on every read: a small file then doubles 64 KB */
+            buf = mg_xgrow(buf, &cap, n + 65536, 1);
         size_t got = fread(buf + n, 1, cap - n, fp);
         n += got;
         if (n > PM_MAX_FILE_BYTES) {

@@ -93,15 +93,18 @@ static int next_line(mg_source *src, const char **line, size_t *len, uint64_t *s
                 n += j->len;
             }
         }
-        /* Compact, then read more. */
+        /* Compact, then read more into the free space, growing only when
+         * under half a chunk is free (not on every partial line: a small
+         * file's last line would double a 64 KB buffer for nothing). */
         if (j->pos > 0) {
             memmove(j->buf, j->buf + j->pos, j->len - j->pos);
             j->len -= j->pos;
             j->pos = 0;
         }
         scan_from = j->len;
-        grow_buffer(j, j->len + MG_CHUNK, limit);
-        size_t got = mg_source_read(src, j->buf + j->len, MG_CHUNK);
+        if (j->cap - j->len < MG_CHUNK / 2)
+            grow_buffer(j, j->len + MG_CHUNK, limit);
+        size_t got = mg_source_read(src, j->buf + j->len, j->cap - j->len);
         if (got == 0) {
             if (ferror(src->fp))
                 return -1;

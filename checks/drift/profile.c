@@ -164,6 +164,40 @@ static int same_name(const char *a, const char *b)
     return (a == NULL) == (b == NULL) && (!a || strcmp(a, b) == 0);
 }
 
+/* A profile stores its counts as JSON integers, at most INT64_MAX; every
+ * count of a column is bounded by its rows, the scores' by theirs. */
+static int count_sum_fits(uint64_t a, uint64_t b)
+{
+    return a <= INT64_MAX && b <= INT64_MAX - a;
+}
+
+/* Moments whose merge is not finite (values near +-DBL_MAX) could not be
+ * written: JSON has no infinity. */
+static int moments_merge_finite(const mg_moments *a, const mg_moments *b)
+{
+    mg_moments m = *a;
+    mg_moments_merge(&m, b);
+    return isfinite(m.mean) && isfinite(m.m2);
+}
+
+/* -1 with err when the merge of two mergeable profiles could not be written
+ * and read back (found by fuzz/fuzz_profile.c: a merged file mgate refused). */
+static int check_merge_fits(const mg_dprofile *a, const mg_dprofile *b, mg_error *err)
+{
+    if (!count_sum_fits(a->rows, b->rows) || !count_sum_fits(a->scores_missing, b->scores_missing) ||
+        !count_sum_fits(a->scores.count, b->scores.count))
+        return mg_error_set(err, "cannot merge profiles: the merged counts would be over %lld, the "
+                                 "most a profile holds", (long long)INT64_MAX);
+    for (size_t i = 0; i < a->ncols; i++)
+        if (!moments_merge_finite(&a->cols[i].moments, &b->cols[i].moments))
+            return mg_error_set(err, "cannot merge profiles: column '%s': the merged mean or "
+                                     "variance is beyond double precision", a->cols[i].name);
+    if (!moments_merge_finite(&a->scores, &b->scores))
+        return mg_error_set(err, "cannot merge profiles: the merged scores' mean or variance is "
+                                 "beyond double precision");
+    return 0;
+}
+
 /* -1 with err at the first difference that makes two profiles unmergeable. */
 static int check_mergeable(const mg_dprofile *a, const mg_dprofile *b, mg_error *err)
 {
@@ -199,7 +233,7 @@ static int check_mergeable(const mg_dprofile *a, const mg_dprofile *b, mg_error 
 
 int mg_dprofile_merge(mg_dprofile *into, const mg_dprofile *from, mg_error *err)
 {
-    if (check_mergeable(into, from, err) < 0)
+    if (check_mergeable(into, from, err) < 0 || check_merge_fits(into, from, err) < 0)
         return -1;
     into->rows += from->rows;
     for (size_t i = 0; i < into->ncols; i++) {

@@ -107,7 +107,9 @@ const mg_pcol *mg_dprofile_column(const mg_dprofile *p, const char *name);
 /*
  * Merges from into into.  Both must have the same columns (names and kinds,
  * in order), the same label column and the same scores source; otherwise
- * -1 with err naming the first difference, and into is unchanged.
+ * -1 with err naming the first difference, and into is unchanged.  So is a
+ * merge whose result could not be stored: counts over INT64_MAX, or a mean
+ * or variance that is no longer a finite double.
  */
 int mg_dprofile_merge(mg_dprofile *into, const mg_dprofile *from, mg_error *err);
 

@@ -199,6 +199,45 @@ static void test_drift_profile_refuses_unmergeable(void **state)
     mg_dprofile_free(c);
 }
 
+/* Found by fuzz/fuzz_profile.c: `mgate profile --merge` of two profiles of
+ * 9e18 rows wrote a count JSON cannot hold (read back as negative), and
+ * moments near DBL_MAX merged to infinity, which JSON cannot write. */
+static void test_drift_profile_refuses_merge_it_cannot_store(void **state)
+{
+    (void)state;
+    static const char *const one[] = {"x"};
+    static const mg_pcol_kind number[] = {MG_PCOL_NUMBER};
+    static const char big_text[] = "{\"format\": \"mgate-profile\", \"version\": 1, "
+                                   "\"rows\": 9000000000000000000, \"columns\": []}";
+    mg_error err = {{0}};
+    mg_dprofile *a = mg_dprofile_from_text("a.json", big_text, strlen(big_text), &err);
+    mg_dprofile *b = mg_dprofile_from_text("b.json", big_text, strlen(big_text), &err);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(mg_dprofile_merge(a, b, &err), -1);
+    assert_string_equal(err.msg, "cannot merge profiles: the merged counts would be over "
+                                 "9223372036854775807, the most a profile holds");
+    assert_true(a->rows == 9000000000000000000u); /* unchanged */
+    mg_dprofile_free(a);
+    mg_dprofile_free(b);
+
+    mg_dprofile *lo = mg_dprofile_new(one, number, 1, -1, NULL);
+    mg_dprofile *hi = mg_dprofile_new(one, number, 1, -1, NULL);
+    mg_value v = {MG_VALUE_NUMBER, "-1.7e308", 8, -1.7e308, 0};
+    mg_row row = {.nvalues = 1, .values = &v, .line = 2, .index = 0};
+    mg_dprofile_add_row(lo, &row);
+    v = (mg_value){MG_VALUE_NUMBER, "1.7e308", 7, 1.7e308, 0};
+    mg_dprofile_add_row(hi, &row);
+    mg_dprofile_settle(lo);
+    mg_dprofile_settle(hi);
+    assert_int_equal(mg_dprofile_merge(lo, hi, &err), -1);
+    assert_string_equal(err.msg, "cannot merge profiles: column 'x': the merged mean or variance "
+                                 "is beyond double precision");
+    assert_int_equal(lo->rows, 1);
+    mg_dprofile_free(lo);
+    mg_dprofile_free(hi);
+}
+
 static void test_drift_profile_file_round_trip(void **state)
 {
     (void)state;
@@ -378,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_drift_profile_merge_equals_profile_of_concatenation),
         cmocka_unit_test(test_drift_profile_merge_of_large_shards),
         cmocka_unit_test(test_drift_profile_refuses_unmergeable),
+        cmocka_unit_test(test_drift_profile_refuses_merge_it_cannot_store),
         cmocka_unit_test(test_drift_profile_file_round_trip),
         cmocka_unit_test(test_drift_profile_reads_the_documented_example),
         cmocka_unit_test(test_drift_profile_malformed_is_refused_with_its_position),

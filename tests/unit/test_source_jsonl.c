@@ -103,6 +103,45 @@ static void test_source_jsonl_long_line_skipped_without_holding_it(void **state)
     mg_source_free(s);
 }
 
+/* Lines of every length around the 64 KB read chunk, and one of 150 KB
+ * without a newline at the end: each row is read whole, in order (the line
+ * buffer reads into its free space and grows only when under half a chunk is
+ * free). */
+static void test_source_jsonl_lines_across_read_chunks(void **state)
+{
+    (void)state;
+    static const size_t lens[] = {10, 40000, 30000, 65530, 1, 70000, 20000, 150000};
+    const size_t nlines = sizeof lens / sizeof *lens;
+    size_t cap = 0;
+    for (size_t i = 0; i < nlines; i++)
+        cap += lens[i] + 32;
+    char *text = malloc(cap);
+    size_t n = 0;
+    for (size_t i = 0; i < nlines; i++) {
+        n += (size_t)sprintf(text + n, "{\"i\": %zu, \"s\": \"", i);
+        memset(text + n, 'a' + (int)i, lens[i]);
+        n += lens[i];
+        n += (size_t)sprintf(text + n, "\"}%s", i + 1 < nlines ? "\n" : "");
+    }
+    mg_error err = {{0}};
+    mg_source *s = mg_source_open(tu_write_len("chunks.jsonl", text, n), NULL, &err);
+    free(text);
+    assert_non_null(s);
+    mg_row row;
+    for (size_t i = 0; i < nlines; i++) {
+        assert_int_equal(mg_source_next(s, &row, &err), MG_SOURCE_ROW);
+        assert_true(row.values[0].num == (double)i);
+        assert_int_equal(row.values[1].len, lens[i]);
+        assert_int_equal(row.values[1].text[0], 'a' + (int)i);
+        assert_int_equal(row.values[1].text[lens[i] - 1], 'a' + (int)i);
+        assert_int_equal(row.line, i + 1);
+    }
+    assert_int_equal(mg_source_next(s, &row, &err), MG_SOURCE_END);
+    char hex[65];
+    assert_int_equal(mg_source_finish(s, hex, &err), 0);
+    mg_source_free(s);
+}
+
 static void test_source_jsonl_no_object_gives_malformed_rows(void **state)
 {
     (void)state;
@@ -125,6 +164,7 @@ int main(void)
         cmocka_unit_test(test_source_jsonl_types_and_columns_from_first_object),
         cmocka_unit_test(test_source_jsonl_malformed_lines_are_rows_with_positions),
         cmocka_unit_test(test_source_jsonl_long_line_skipped_without_holding_it),
+        cmocka_unit_test(test_source_jsonl_lines_across_read_chunks),
         cmocka_unit_test(test_source_jsonl_no_object_gives_malformed_rows),
     };
     return cmocka_run_group_tests_name("source_jsonl", tests, NULL, NULL);
