@@ -8,13 +8,11 @@
 #include <stddef.h>
 
 #include "common/error.h"
+#include "common/sort_doubles.h"
 
 /* Sets *out to a new array (caller frees; NULL when n is 0) holding x sorted
  * ascending.  Returns 0, or -1 with err naming the first NaN's position. */
 int mg_sorted_copy(const double *x, size_t n, double **out, mg_error *err);
-
-/* Sorts n doubles without NaN ascending, in place (introsort, inlined comparisons). */
-void mg_sort_doubles(double *a, size_t n);
 
 /* qsort comparator for doubles without NaN. */
 int mg_double_cmp(const void *a, const void *b);

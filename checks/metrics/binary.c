@@ -84,11 +84,11 @@ int mg_metric__binary(mg_metrics *acc, const char *name, double *out, mg_error *
             return mg_error_set(err, "'%s' needs every row's score but this accumulator keeps none",
                                 name);
         if (!acc->pos_sorted) {
-            mg_rank__sort_doubles(acc->pos, acc->npos);
+            mg_sort_doubles(acc->pos, acc->npos);
             acc->pos_sorted = 1;
         }
         if (!acc->neg_sorted) {
-            mg_rank__sort_doubles(acc->neg, acc->nneg);
+            mg_sort_doubles(acc->neg, acc->nneg);
             acc->neg_sorted = 1;
         }
         /* Merge from the top: both arrays ascending, walk from their ends. */

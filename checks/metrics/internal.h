@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "checks/metrics/metrics.h"
+#include "common/sort_doubles.h"
 
 /* Neumaier's compensated sum: s + c is the sum to about one rounding. */
 typedef struct mg_ksum {
@@ -109,7 +110,5 @@ int mg_rank__finish(const mg_rank_sweep *r, const char *name, double *out, mg_er
 /* True for the metrics computed by the rank sweep. */
 int mg_rank__is_rank_metric(const char *name);
 
-/* Sorts a[0..n) ascending in place (introsort; no NaN allowed). */
-void mg_rank__sort_doubles(double *a, size_t n);
 
 #endif

@@ -318,7 +318,7 @@ int mg_paired_bootstrap(const mg_paired *p, const char *metric, const mg_bootstr
         mg_error_set(err, "'%s' was undefined on all %u bootstrap resamples", metric, skipped);
         goto out;
     }
-    mg_rank__sort_doubles(diffs, used);
+    mg_sort_doubles(diffs, used);
     out->lower = quantile(diffs, used, (1.0 - o->confidence) / 2.0);
     out->upper = quantile(diffs, used, (1.0 + o->confidence) / 2.0);
     rc = 0;

@@ -42,7 +42,7 @@ static void test_rank_sort_matches_qsort_on_patterns(void **state)
                 }
             }
             memcpy(b, a, n * sizeof *a);
-            mg_rank__sort_doubles(a, n);
+            mg_sort_doubles(a, n);
             qsort(b, n, sizeof *b, cmp_double);
             assert_memory_equal(a, b, n * sizeof *a);
         }
