@@ -212,15 +212,21 @@ static void put_file_fact(md *m, const char *what, const char *path, const char 
     mg_strbuf_add(m, " · ");
 }
 
+/* "LABEL VALUE SUFFIX" for a fact that is set; nothing otherwise. */
+static void put_fact(md *m, const char *label, const char *value, const char *suffix)
+{
+    if (!value)
+        return;
+    mg_strbuf_add(m, label);
+    mg_md_inline(m, value, 0);
+    mg_strbuf_add(m, suffix);
+}
+
 static void put_facts(md *m, const mg_report *r)
 {
     const mg_run_facts *f = &r->facts;
     char buf[MG_NUM_BUF];
-    if (f->spec_path) {
-        mg_strbuf_add(m, "spec ");
-        mg_md_inline(m, f->spec_path, 0);
-        mg_strbuf_add(m, " · ");
-    }
+    put_fact(m, "spec ", f->spec_path, " · ");
     if (f->data_path) {
         mg_strbuf_add(m, "data ");
         mg_md_inline(m, f->data_path, 0);
@@ -235,16 +241,8 @@ static void put_facts(md *m, const mg_report *r)
     }
     put_file_fact(m, "model", f->model_path, f->model_sha256);
     put_file_fact(m, "champion", f->baseline_model_path, f->baseline_model_sha256);
-    if (f->run_id) {
-        mg_strbuf_add(m, "run ");
-        mg_md_inline(m, f->run_id, 0);
-        mg_strbuf_add(m, " · ");
-    }
-    if (f->started_at) {
-        mg_strbuf_add(m, "started ");
-        mg_md_inline(m, f->started_at, 0);
-        mg_strbuf_add(m, " UTC · ");
-    }
+    put_fact(m, "run ", f->run_id, " · ");
+    put_fact(m, "started ", f->started_at, " UTC · ");
     mg_strbuf_add(m, mg_seconds_text(f->seconds, buf));
     mg_strbuf_add(m, " s · mgate " MGATE_VERSION "\n\n");
 }
