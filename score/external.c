@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "common/xmem.h"
+#include "score/jsonl_request.h"
 #include "score/model_internal.h"
 
 extern char **environ;
@@ -317,29 +318,19 @@ static long score_chunk(mg_model *m, const mg_binding *b, const mg_row *rows, si
                         mg_error *err)
 {
     ext_scorer *x = m->impl;
-    /* Build the request: {"batch": N} then one line per row. */
-    size_t cap = 0, len = 0;
-    char *req = NULL;
-    char head[64];
-    int hl = snprintf(head, sizeof head, "{\"batch\": %zu}\n", n);
-    req = mg_xgrow(req, &cap, (size_t)hl + 1, 1);
-    memcpy(req, head, (size_t)hl);
-    len = (size_t)hl;
+    /* The request: {"batch": N} then one line per row. */
+    json_t **feats = mg_xcalloc(n + 1, sizeof *feats);
+    unsigned long *ids = mg_xcalloc(n + 1, sizeof *ids);
     for (size_t r = 0; r < n; r++) {
-        json_t *feats = json_object();
+        ids[r] = rows[r].index;
+        feats[r] = json_object();
         for (size_t i = 0; i < m->nfeatures; i++)
-            json_object_set_new(feats, m->feature_names[i],
-                                value_json(mg_binding_value(b, &rows[r], i)));
-        json_t *line = json_pack("{s:I, s:o}", "id", (json_int_t)rows[r].index, "features", feats);
-        char *s = json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII);
-        json_decref(line);
-        size_t sl = strlen(s);
-        req = mg_xgrow(req, &cap, len + sl + 2, 1);
-        memcpy(req + len, s, sl);
-        len += sl;
-        req[len++] = '\n';
-        free(s);
+            json_object_set_new(feats[r], m->feature_names[i], value_json(mg_binding_value(b, &rows[r], i)));
     }
+    size_t len;
+    char *req = mg_jsonl_request(n, ids, feats, &len);
+    free(feats);
+    free(ids);
     char **lines = mg_xcalloc(n, sizeof *lines);
     int rc = exchange_nosigpipe(x, req, len, lines, n, err);
     free(req);

@@ -18,32 +18,20 @@
 #include "common/json_kind.h"
 #include "common/xmem.h"
 #include "score/http_proto.h"
+#include "score/jsonl_request.h"
 #include "score/model.h"
 
 static char *jsonl_build(const mg_http_shape *s, json_t *const *cells, const unsigned long *ids,
                          size_t n, size_t *len)
 {
-    size_t cap = 0, used = 0;
-    char *text = NULL;
-    char head[64];
-    int hl = snprintf(head, sizeof head, "{\"batch\": %zu}\n", n);
-    text = mg_xgrow(text, &cap, (size_t)hl + 1, 1);
-    memcpy(text, head, (size_t)hl);
-    used = (size_t)hl;
+    json_t **feats = mg_xcalloc(n + 1, sizeof *feats);
     for (size_t r = 0; r < n; r++) {
-        json_t *feats = json_object();
+        feats[r] = json_object();
         for (size_t i = 0; i < s->nfeatures; i++)
-            json_object_set(feats, s->features[i], cells[r * s->nfeatures + i]);
-        size_t ll;
-        char *line = mg_http_dump_new(json_pack("{s:I, s:o}", "id", (json_int_t)ids[r], "features", feats), &ll);
-        text = mg_xgrow(text, &cap, used + ll + 2, 1);
-        memcpy(text + used, line, ll);
-        used += ll;
-        text[used++] = '\n';
-        free(line);
+            json_object_set(feats[r], s->features[i], cells[r * s->nfeatures + i]);
     }
-    text[used] = '\0';
-    *len = used;
+    char *text = mg_jsonl_request(n, ids, feats, len);
+    free(feats);
     return text;
 }
 
