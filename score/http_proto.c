@@ -88,6 +88,26 @@ json_t *mg_http_rows_matrix(const mg_http_shape *s, json_t *const *cells, size_t
     return rows;
 }
 
+long mg_http_read_predictions_answer(const mg_http_shape *s, const mg_http_predictions_answer *a, const char *body,
+                                     size_t len, size_t n, double *out, unsigned char *ok, mg_error *err)
+{
+    json_t *j = mg_http_parse_body(body, len, err);
+    if (!j)
+        return -1;
+    long rc;
+    json_t *preds = a->bare_list_ok && json_is_array(j) ? j : json_object_get(j, "predictions");
+    json_t *why = json_object_get(j, a->message_key);
+    if (!preds)
+        rc = mg_error_set(err, "expected %s, found %s%s%s", a->expected,
+                          json_is_object(j) ? a->object_without : mg_json_kind(j),
+                          json_is_string(why) ? "; the service says: " : "",
+                          json_is_string(why) ? json_string_value(why) : "");
+    else
+        rc = mg_http_read_prediction_list(s, preds, "predictions", n, out, ok, err);
+    json_decref(j);
+    return rc;
+}
+
 char *mg_http_dump_new(json_t *j, size_t *len)
 {
     char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);

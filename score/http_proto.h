@@ -72,6 +72,20 @@ long mg_http_read_prediction_list(const mg_http_shape *s, const json_t *preds, c
  * model's order (v1 "instances", mlflow "data"); new reference. */
 json_t *mg_http_rows_matrix(const mg_http_shape *s, json_t *const *cells, size_t n);
 
+/* How an answer of the form {"predictions": [...]} is read (KServe v1,
+ * MLflow), and what its errors say. */
+typedef struct mg_http_predictions_answer {
+    int bare_list_ok;           /* a bare list is the predictions too (MLflow 1) */
+    const char *expected;       /* the form expected, e.g. "a JSON object with \"predictions\"" */
+    const char *object_without; /* what an object without "predictions" is called */
+    const char *message_key;    /* the key where the service says why */
+} mg_http_predictions_answer;
+
+/* Reads body as such an answer for n rows into out/ok.  The number of rows
+ * scored, or -1 with err. */
+long mg_http_read_predictions_answer(const mg_http_shape *s, const mg_http_predictions_answer *a, const char *body,
+                                     size_t len, size_t n, double *out, unsigned char *ok, mg_error *err);
+
 /* Dumps j compactly (ASCII) into a malloc'd text; steals j. */
 char *mg_http_dump_new(json_t *j, size_t *len);
 

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "common/json_kind.h"
 #include "score/http_proto.h"
 
 static char *mlflow_build(const mg_http_shape *s, json_t *const *cells, const unsigned long *ids,
@@ -28,22 +27,11 @@ static char *mlflow_build(const mg_http_shape *s, json_t *const *cells, const un
 static long mlflow_parse(const mg_http_shape *s, const char *body, size_t len, const unsigned long *ids,
                          size_t n, double *out, unsigned char *ok, mg_error *row_err, mg_error *err)
 {
+    static const mg_http_predictions_answer answer = {
+        1, "{\"predictions\": [...]} or a list", "an object without \"predictions\"", "message"};
     (void)ids;
     (void)row_err;
-    json_t *j = mg_http_parse_body(body, len, err);
-    if (!j)
-        return -1;
-    long rc;
-    json_t *preds = json_is_array(j) ? j : json_object_get(j, "predictions");
-    if (!preds)
-        rc = mg_error_set(err, "expected {\"predictions\": [...]} or a list, found %s%s%s",
-                          json_is_object(j) ? "an object without \"predictions\"" : mg_json_kind(j),
-                          json_is_string(json_object_get(j, "message")) ? "; the service says: " : "",
-                          json_is_string(json_object_get(j, "message")) ? json_string_value(json_object_get(j, "message")) : "");
-    else
-        rc = mg_http_read_prediction_list(s, preds, "predictions", n, out, ok, err);
-    json_decref(j);
-    return rc;
+    return mg_http_read_predictions_answer(s, &answer, body, len, n, out, ok, err);
 }
 
 const mg_http_proto mg_http_proto_mlflow = {MG_HTTP_MLFLOW, 0, mlflow_build, mlflow_parse};

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "common/json_kind.h"
 #include "score/http_proto.h"
 
 static char *v1_build(const mg_http_shape *s, json_t *const *cells, const unsigned long *ids,
@@ -26,22 +25,11 @@ static char *v1_build(const mg_http_shape *s, json_t *const *cells, const unsign
 static long v1_parse(const mg_http_shape *s, const char *body, size_t len, const unsigned long *ids,
                      size_t n, double *out, unsigned char *ok, mg_error *row_err, mg_error *err)
 {
+    static const mg_http_predictions_answer answer = {
+        0, "a JSON object with \"predictions\"", "none", "error"};
     (void)ids;
     (void)row_err;
-    json_t *j = mg_http_parse_body(body, len, err);
-    if (!j)
-        return -1;
-    long rc;
-    json_t *preds = json_object_get(j, "predictions");
-    if (!json_is_object(j) || !preds)
-        rc = mg_error_set(err, "expected a JSON object with \"predictions\", found %s%s%s",
-                          json_is_object(j) ? "none" : mg_json_kind(j),
-                          json_is_string(json_object_get(j, "error")) ? "; the service says: " : "",
-                          json_is_string(json_object_get(j, "error")) ? json_string_value(json_object_get(j, "error")) : "");
-    else
-        rc = mg_http_read_prediction_list(s, preds, "predictions", n, out, ok, err);
-    json_decref(j);
-    return rc;
+    return mg_http_read_predictions_answer(s, &answer, body, len, n, out, ok, err);
 }
 
 const mg_http_proto mg_http_proto_v1 = {MG_HTTP_V1, 0, v1_build, v1_parse};
