@@ -99,11 +99,13 @@ void mg_check_example(mg_check *c, unsigned long line, const char *field, const 
     char *what = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
     vsnprintf(what, (size_t)(n < 0 ? 0 : n) + 1, fmt, again);
     va_end(again);
+    unsigned long data_line = line;
     const char *file = mg_check_line_file(c->env, line, &line);
     if (field)
         mg_result_example_at(res, c->env->examples, file, line, "%s:%lu: %s: %s", file, line, field, what);
     else
         mg_result_example_at(res, c->env->examples, file, line, "%s:%lu: %s", file, line, what);
+    res->example_pos[res->nexamples - 1].data_line = data_line;
     free(what);
 }
 

@@ -201,6 +201,24 @@ typedef struct mg_check_def {
     void (*scored)(mg_check *c, const mg_row *row, const struct mg_scored *s);
     void (*finish)(mg_check *c);
     void (*free_state)(mg_check *c);
+    /*
+     * Sharded runs (`mgate run --shard`, `mgate merge`; docs/sharding.md).
+     * A shard reads a contiguous part of the data; instead of finish, each
+     * check's save writes what it gathered (a new JSON reference; large
+     * arrays through common/state_json.h).  `mgate merge` begins every
+     * check afresh, then calls merge once per shard in data order with what
+     * that shard's save wrote, then finish: the result must be exactly what
+     * one run over all the data gives (counts, first examples, metrics).
+     * The framework saves and merges c->rows and the examples a check added
+     * with mg_check_example itself (a shard's after the earlier ones, the
+     * first env->examples kept), before calling merge; an offence that only
+     * the merge can see (a duplicate of a row of an earlier shard) is added
+     * with mg_check_example_merged.  merge returns 0, or -1 with msg when
+     * the state is not one this check saves.  A check whose save is NULL
+     * cannot run sharded: `--shard` refuses a gate listing it.
+     */
+    json_t *(*save)(const mg_check *c);
+    int (*merge)(mg_check *c, const json_t *state, char *msg, size_t size);
 } mg_check_def;
 
 struct mg_check {
@@ -258,6 +276,12 @@ const char *mg_check_line_ref(const mg_check_env *env, unsigned long line, char 
 
 /* Adds an example "FILE:LINE: FIELD: MESSAGE" to the result. */
 void mg_check_example(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Adds an example found while merging shards (checks/check_state.c): kept
+ * in data-line order among the examples already merged, the first
+ * env->examples lines kept; always counted. */
+void mg_check_example_merged(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* Copies a value's text for an example: at most 60 characters, control

@@ -218,6 +218,7 @@ static void example_add(mg_result *res, size_t keep, const char *file, unsigned 
     mg_example_pos *pos = &res->example_pos[res->nexamples];
     pos->file = file && line > 0 ? mg_xstrdup(file) : NULL;
     pos->line = pos->file ? line : 0;
+    pos->data_line = 0;
     res->examples[res->nexamples++] = s;
 }
 

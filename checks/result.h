@@ -33,6 +33,10 @@ typedef struct mg_prop {
 typedef struct mg_example_pos {
     char *file;         /* as written in the example; NULL when it names no line */
     unsigned long line; /* 1-based */
+    /* The data line it comes from as mgate numbers them (sources/data_files.h:
+     * the file in the high bits), 0 when none: orders examples merged from
+     * the shards of a sharded run (checks/check_state.c). */
+    unsigned long data_line;
 } mg_example_pos;
 
 /* A histogram of figures a check measured (the latency check's call

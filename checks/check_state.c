@@ -1,0 +1,137 @@
+/*
+ * check_state.c - what the framework saves and merges of every check in a
+ * sharded run (checks/check.h, save and merge): the examples a check added
+ * while reading its shard, and how many it found, around the check's own
+ * state.  Shards are merged in data order, so a shard's examples come
+ * after the earlier shards' ones; the first env->examples are kept.
+ */
+#include "checks/check_state.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/state_json.h"
+#include "common/xmem.h"
+
+json_t *mg_check_state_save(const mg_check *c)
+{
+    const mg_result *res = c->result;
+    json_t *examples = json_array();
+    for (size_t i = 0; i < res->nexamples; i++) {
+        const mg_example_pos *pos = &res->example_pos[i];
+        json_t *e = json_pack("{s:s, s:o}", "text", res->examples[i], "data_line", mg_state_count(pos->data_line));
+        if (pos->file)
+            json_object_set_new(e, "file", json_string(pos->file));
+        json_object_set_new(e, "line", mg_state_count(pos->line));
+        json_array_append_new(examples, e);
+    }
+    json_t *saved = json_pack("{s:s, s:o, s:o}", "check", c->name, "examples", examples, "examples_total",
+                              mg_state_count(res->examples_total));
+    if (c->def->save)
+        json_object_set_new(saved, "state", c->def->save(c));
+    return saved;
+}
+
+/* Makes room for one more example at index at; returns its position. */
+static mg_example_pos *open_slot(mg_result *res, size_t at)
+{
+    size_t cap = res->examples_cap;
+    res->examples = mg_xgrow(res->examples, &res->examples_cap, res->nexamples + 1, sizeof *res->examples);
+    if (res->examples_cap != cap)
+        res->example_pos = mg_xrealloc(res->example_pos, res->examples_cap * sizeof *res->example_pos);
+    memmove(&res->examples[at + 1], &res->examples[at], (res->nexamples - at) * sizeof *res->examples);
+    memmove(&res->example_pos[at + 1], &res->example_pos[at], (res->nexamples - at) * sizeof *res->example_pos);
+    res->nexamples++;
+    return &res->example_pos[at];
+}
+
+/* Puts an example (text owned from here) at its data line's place, keeping
+ * the first `keep`; an example without a line goes last. */
+static void insert_example(mg_result *res, size_t keep, char *text, const char *file, unsigned long line,
+                           unsigned long data_line)
+{
+    size_t at = res->nexamples;
+    if (data_line)
+        while (at > 0 && (res->example_pos[at - 1].data_line == 0 || res->example_pos[at - 1].data_line > data_line))
+            at--;
+    if (at >= keep) {
+        free(text);
+        return;
+    }
+    mg_example_pos *pos = open_slot(res, at);
+    res->examples[at] = text;
+    pos->file = file ? mg_xstrdup(file) : NULL;
+    pos->line = pos->file ? line : 0;
+    pos->data_line = data_line;
+    while (res->nexamples > keep) {
+        res->nexamples--;
+        free(res->examples[res->nexamples]);
+        free(res->example_pos[res->nexamples].file);
+    }
+}
+
+static int merge_examples(mg_check *c, const json_t *saved, char *msg, size_t size)
+{
+    mg_result *res = c->result;
+    uint64_t total;
+    if (mg_state_get_count(saved, "examples_total", &total, msg, size) != 0)
+        return -1;
+    const json_t *list = json_object_get(saved, "examples");
+    if (!json_is_array(list))
+        return snprintf(msg, size, "'examples': expected a list"), -1;
+    size_t i;
+    const json_t *e;
+    json_array_foreach(list, i, e) {
+        const char *text = mg_state_get_string(e, "text", msg, size);
+        uint64_t line, data_line;
+        if (!text || mg_state_get_count(e, "line", &line, msg, size) != 0 ||
+            mg_state_get_count(e, "data_line", &data_line, msg, size) != 0)
+            return -1;
+        const char *file = json_string_value(json_object_get(e, "file"));
+        /* A shard's own examples follow the earlier shards' in data order. */
+        if (res->nexamples < c->env->examples)
+            insert_example(res, c->env->examples, mg_xstrdup(text), file, (unsigned long)line,
+                           (unsigned long)data_line);
+    }
+    res->examples_total += total;
+    return 0;
+}
+
+int mg_check_state_merge(mg_check *c, const json_t *saved, char *msg, size_t size)
+{
+    const char *name = json_string_value(json_object_get(saved, "check"));
+    if (!name || strcmp(name, c->name) != 0)
+        return snprintf(msg, size, "expected the state of check '%s', found %s%s%s", c->name, name ? "'" : "",
+                        name ? name : "none", name ? "'" : ""),
+               -1;
+    if (merge_examples(c, saved, msg, size) != 0)
+        return -1;
+    if (!c->def->merge)
+        return 0;
+    const json_t *state = json_object_get(saved, "state");
+    if (!state)
+        return snprintf(msg, size, "'state': missing"), -1;
+    return c->def->merge(c, state, msg, size);
+}
+
+void mg_check_example_merged(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
+{
+    mg_result *res = c->result;
+    res->examples_total++;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *what = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+    va_start(ap, fmt);
+    vsnprintf(what, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+    va_end(ap);
+    unsigned long local;
+    const char *file = mg_check_line_file(c->env, line, &local);
+    char *text = field ? mg_xasprintf("%s:%lu: %s: %s", file, local, field, what)
+                       : mg_xasprintf("%s:%lu: %s", file, local, what);
+    free(what);
+    insert_example(res, c->env->examples, text, file, local, line);
+}
