@@ -1,7 +1,7 @@
 /*
  * adv_common.h - private helpers of the adversarial and fixture checks
- * (checks/adversarial/; nothing outside checks/ includes it): a seeded reservoir sample of
- * rows, the model's features and their columns, row variants with one value
+ * (checks/adversarial/; nothing outside checks/ includes it): a seeded sample of
+ * rows that merges exactly across shards, the model's features and their columns, row variants with one value
  * replaced, guarded scoring (a NaN, an Inf or a dead scorer becomes a
  * finding, never a crash), and rows as JSON objects a user can paste into a
  * fixture case.
@@ -20,6 +20,7 @@
 #include "checks/check.h"
 #include "checks/stats/stats.h"
 #include "common/error.h"
+#include "common/keytable.h"
 #include "score/model.h"
 #include "sources/row.h"
 
@@ -29,7 +30,7 @@
 /* sample (default n) and seed: the options of every sampling check. */
 #define ADV_OPT_SAMPLING(n)                                                                    \
     {.key = "sample", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(n),                              \
-     .help = "rows drawn from the data (a seeded reservoir sample, at most 100000)"},          \
+     .help = "rows drawn from the data (a seeded sample, the same for any sharding; at most 100000)"}, \
     {.key = "seed", .kind = MG_OPT_COUNT, .def = MG_DEFAULT(0),                                \
      .help = "seed of everything random: the sample, the noise, the order"}
 /* The decision threshold of the checks that look for flipped decisions. */
@@ -41,23 +42,49 @@
      .help = what ": feature -> {\"abs\": A, \"rel\": R, \"min\", \"max\"} or {\"values\": [...]}"}
 
 /* ------------------------------------------------------------------ */
-/* Reservoir sample (Algorithm R) of rows, seeded                        */
+/* Seeded sample of rows: the rows with the smallest seeded hashes       */
+/*
+ * A row's key is a 128-bit hash (common/keytable.h's fingerprint) of the
+ * seed and the row's identity, its data line (row->line: unique in the data
+ * set, the file's index in the high bits).  The sample is the `cap` rows
+ * with the smallest keys: a uniform sample of the data for a given seed
+ * that does not depend on the order the rows are seen in, so the samples of
+ * shards merge exactly (keep the smallest keys of the union), whatever the
+ * sharding.  Memory: the cap rows kept.
+ */
 
 typedef struct adv_sample {
-    mg_row **rows;     /* owned copies (mg_row_dup), n of them */
+    mg_row **rows;     /* owned copies (mg_row_dup), n of them: a max-heap by key while
+                        * rows are offered, in data order after adv_sample_sort */
+    mg_key128 *keys;   /* keys[i] is rows[i]'s */
     size_t n, cap;
-    uint64_t seen;     /* rows offered */
-    mg_rng rng;
+    uint64_t seed;
 } adv_sample;
 
 /* cap 0 keeps nothing.  Free with adv_sample_free. */
 void adv_sample_init(adv_sample *s, size_t cap, uint64_t seed);
-/* Offers a row: kept (copied) with probability cap/seen. */
+/* The key of the row at data line `line` under a seed. */
+mg_key128 adv_sample_key(uint64_t seed, unsigned long line);
+/* Offers a row: kept (copied) while its key is among the cap smallest
+ * offered. */
 void adv_sample_offer(adv_sample *s, const mg_row *row);
-/* Puts the kept rows back in data order (by row index), so results do not
- * depend on which slot a row landed in. */
+/* Puts the kept rows in data order (by line) and numbers them 0, 1, ...
+ * in that order (row->index: what a scorer sees as the row's id; a shard
+ * does not know a row's number in the whole data).  No offers after it. */
 void adv_sample_sort(adv_sample *s);
 void adv_sample_free(adv_sample *s);
+/* The seed of the random changes made to the row at data line `line`:
+ * seeded per row, so a row's variants do not depend on the other rows. */
+uint64_t adv_row_seed(uint64_t seed, unsigned long line);
+
+/* The sample as a shard's state: {"sample": [row, ...]} in data order,
+ * each row {"line", "fields", "bytes", "values": [...]} with every value's
+ * kind, text (or "text_base64" when it is not UTF-8), "num" when not 0 and
+ * "quoted" when set (sample_state.c).  New reference. */
+json_t *adv_sample_save(const adv_sample *s);
+/* Offers the rows of a saved sample (a later shard's) to s.  ncolumns is
+ * the number of values a row must have.  Returns 0, or -1 with msg. */
+int adv_sample_merge(adv_sample *s, const json_t *state, size_t ncolumns, char *msg, size_t size);
 
 /* ------------------------------------------------------------------ */
 /* The model's features                                                  */
@@ -161,12 +188,16 @@ typedef struct adv_state {
     char *broke;      /* set when the scorer broke (crashed, hung, died) */
 } adv_state;
 
-/* begin: a reservoir of option `sample` rows, seeded with option `seed`
+/* begin: a sample of option `sample` rows, seeded with option `seed`
  * (their defaults come from the check's table: ADV_OPT_SAMPLING). */
 void adv_begin(mg_check *c);
-/* row: offers the row to the reservoir. */
+/* row: offers the row to the sample. */
 void adv_row(mg_check *c, const mg_row *row);
 void adv_free(mg_check *c);
+/* save and merge (checks/check.h) of a sampling check: its state is the
+ * sample (sample_state.c). */
+json_t *adv_save(const mg_check *c);
+int adv_merge(mg_check *c, const json_t *state, char *msg, size_t size);
 /*
  * Start of finish: returns the state when the check can run (a model is
  * loaded and rows were sampled, sorted in data order, features known), or
@@ -206,7 +237,7 @@ typedef struct adv_trial {
     size_t noutputs;
     adv_variant *v;       /* a copy of row to change; a fresh one for each row */
     double *out;          /* a variant's scores, after adv_trial_score */
-    mg_rng *rng;          /* seeded with the check's seed once, shared by all rows */
+    mg_rng *rng;          /* seeded for this row: adv_row_seed(seed, row->line) */
     char rid[80];         /* the row's id for examples (adv_row_id) */
     char why[MG_ERROR_MAX]; /* the model's message after adv_trial_score */
 } adv_trial;

@@ -75,7 +75,7 @@ typedef struct search_ctx {
     size_t k;
     double threshold;
     uint64_t budget, steps;
-    mg_rng *rng;          /* the trial loop's, seeded with the check's seed */
+    mg_rng *rng;          /* the trial loop's, seeded per row (adv_row_seed) */
     uint64_t queries;
     /* What the search found over the rows. */
     uint64_t attacked, found, broken;
@@ -402,4 +402,5 @@ const mg_check_def mg_check_adversarial_search = {
     .name = "adversarial_search", .group = "adversarial", .options = option_rows, .needs = MG_NEEDS_SCORES,
     .summary = "seeded greedy search for the smallest bounded change that flips a row's decision",
     .validate = srch_validate, .begin = adv_begin, .row = adv_row, .finish = srch_finish, .free_state = adv_free,
+    .save = adv_save, .merge = adv_merge,
 };

@@ -107,8 +107,25 @@ static void fx_finish(mg_check *c)
     free(path);
 }
 
+/* Sharded runs: the check reads no data rows (its cases are scored at
+ * finish, by the merge, which loads the model), so a shard has nothing to
+ * keep: its state is an empty object. */
+static json_t *fx_save(const mg_check *c)
+{
+    (void)c;
+    return json_object();
+}
+
+static int fx_merge(mg_check *c, const json_t *state, char *msg, size_t size)
+{
+    (void)c;
+    if (!json_is_object(state) || json_object_size(state) != 0)
+        return snprintf(msg, size, "expected an empty object (the fixtures check keeps no state)"), -1;
+    return 0;
+}
+
 const mg_check_def mg_check_fixtures = {
     .name = "fixtures", .group = "fixtures", .options = option_rows, .needs = MG_NEEDS_SCORES,
     .summary = "every fixture case (JSON Lines) scores as it expects, with a diff per case",
-    .validate = fx_validate, .finish = fx_finish,
+    .validate = fx_validate, .finish = fx_finish, .save = fx_save, .merge = fx_merge,
 };

@@ -314,4 +314,5 @@ const mg_check_def mg_check_input_handling = {
     .name = "input_handling", .group = "adversarial", .options = option_rows, .needs = MG_NEEDS_SCORES,
     .summary = "hostile variants of each feature get a finite score or a clean rejection, as declared",
     .validate = ih_validate, .begin = adv_begin, .row = adv_row, .finish = ih_finish, .free_state = adv_free,
+    .save = adv_save, .merge = adv_merge,
 };

@@ -106,5 +106,6 @@ const mg_check_def mg_check_invariance = {
     .name = "invariance", .group = "adversarial", .options = option_rows, .needs = MG_NEEDS_SCORES,
     .summary = "changing a feature that must not matter leaves the score within a tolerance",
     .validate = inv_validate, .begin = adv_begin, .row = adv_row, .finish = inv_finish, .free_state = adv_free,
+    .save = adv_save, .merge = adv_merge,
 };
 

@@ -260,4 +260,5 @@ const mg_check_def mg_check_monotonic = {
     .name = "monotonic", .group = "adversarial", .options = option_rows, .needs = MG_NEEDS_SCORES,
     .summary = "raising a feature declared monotonic never moves the score the wrong way",
     .validate = mono_validate, .begin = adv_begin, .row = adv_row, .finish = mono_finish, .free_state = adv_free,
+    .save = adv_save, .merge = adv_merge,
 };

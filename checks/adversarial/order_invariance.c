@@ -142,4 +142,5 @@ const mg_check_def mg_check_order_invariance = {
     .name = "order_invariance", .group = "adversarial", .options = option_rows, .needs = MG_NEEDS_SCORES,
     .summary = "scores do not depend on the order or repetition of rows (seeded shuffle, repeats)",
     .begin = adv_begin, .row = adv_row, .finish = ord_finish, .free_state = adv_free,
+    .save = adv_save, .merge = adv_merge,
 };

@@ -166,4 +166,5 @@ const mg_check_def mg_check_robustness = {
     .name = "robustness", .group = "adversarial", .options = option_rows, .needs = MG_NEEDS_SCORES,
     .summary = "seeded perturbations within per-feature bounds: rate of decision flips, largest score change",
     .validate = rob_validate, .begin = adv_begin, .row = adv_row, .finish = rob_finish, .free_state = adv_free,
+    .save = adv_save, .merge = adv_merge,
 };

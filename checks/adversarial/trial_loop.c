@@ -16,7 +16,6 @@ void adv_for_each_scored_row(mg_check *c, adv_state *s, int (*vary)(adv_trial *t
     size_t k = mg_model_noutputs(c->env->model);
     double *base = mg_xcalloc(k ? k : 1, sizeof *base), *out = mg_xcalloc(k ? k : 1, sizeof *out);
     mg_rng rng;
-    mg_rng_seed(&rng, s->seed);
     adv_trial *t = mg_xcalloc(1, sizeof *t);
     for (size_t r = 0; r < s->sample.n && !s->broke; r++) {
         const mg_row *row = s->sample.rows[r];
@@ -25,6 +24,9 @@ void adv_for_each_scored_row(mg_check *c, adv_state *s, int (*vary)(adv_trial *t
             break; /* the scorer broke */
         if (sb == 0)
             continue; /* only rows the model scores are varied */
+        /* Seeded per row: its variants are the same whichever other
+         * rows were sampled, and however the data was sharded. */
+        mg_rng_seed(&rng, adv_row_seed(s->seed, row->line));
         adv_variant v;
         adv_variant_init(&v, row);
         *t = (adv_trial){.c = c, .s = s, .row = row, .base = base, .noutputs = k, .v = &v, .out = out, .rng = &rng};

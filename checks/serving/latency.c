@@ -1,6 +1,7 @@
 /*
  * latency.c - the `latency` check (suite serving): how long the model takes
- * to score, measured on a seeded sample of the data's rows.
+ * to score, measured on a seeded sample of the data's rows (the sample of
+ * the adversarial checks, adv_common.h: the same for any sharding).
  *
  * Each of `repeats` runs makes, per model, `warmup` untimed calls and then
  * timed calls of one row (the latency a real-time client sees) and, when
@@ -445,4 +446,7 @@ const mg_check_def mg_check_latency = {
     .summary = "time per call (p50, p95, p99, max) and rows/s of the model on sampled rows, against bounds and the "
                "champion's",
     .validate = lat_validate, .begin = adv_begin, .row = adv_row, .finish = lat_finish, .free_state = adv_free,
+    /* Sharded: the sample merges exactly (adv_save); the figures are timed
+     * at finish, by the merge, so they vary as any two runs' do. */
+    .save = adv_save, .merge = adv_merge,
 };

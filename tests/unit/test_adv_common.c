@@ -1,6 +1,6 @@
 /*
  * Unit tests for the helpers of the adversarial checks (checks/adversarial/adv_common.c)
- * and the fixture-case module (checks/adversarial/fixture_cases.c): the seeded reservoir,
+ * and the fixture-case module (checks/adversarial/fixture_cases.c): the seeded sample,
  * row variants, guarded scoring, rows as JSON, case files and comparisons.
  * Models are hand-written linear JSON files in the scratch folder.
  */
@@ -44,7 +44,7 @@ static mg_row make_row(mg_value *vals, size_t n, unsigned long index)
     return r;
 }
 
-/* The row indices a reservoir of cap keeps out of n rows with a seed. */
+/* The row indices (line - 2) a sample of cap keeps out of n rows with a seed. */
 static void sample_indices(size_t cap, size_t n, uint64_t seed, unsigned long *out)
 {
     adv_sample s;
@@ -56,9 +56,10 @@ static void sample_indices(size_t cap, size_t n, uint64_t seed, unsigned long *o
     }
     adv_sample_sort(&s);
     assert_int_equal(s.n, cap < n ? cap : n);
-    assert_int_equal(s.seen, n);
-    for (size_t i = 0; i < s.n; i++)
-        out[i] = s.rows[i]->index;
+    for (size_t i = 0; i < s.n; i++) {
+        out[i] = s.rows[i]->line - 2;
+        assert_int_equal(s.rows[i]->index, i); /* numbered in the sample */
+    }
     adv_sample_free(&s);
 }
 
@@ -73,7 +74,7 @@ static void test_adv_sample_is_seeded_sorted_and_spread(void **state)
     assert_memory_not_equal(a, c, sizeof a);
     for (size_t i = 1; i < 10; i++)
         assert_true(a[i] > a[i - 1]); /* data order */
-    /* A reservoir reaches past the first rows: some index beyond 100. */
+    /* The sample reaches past the first rows: some index beyond 100. */
     assert_true(a[9] >= 100);
     unsigned long all[5];
     sample_indices(10, 5, 1, all); /* fewer rows than room: all kept */
