@@ -8,7 +8,8 @@
  *
  * A value is {"kind": "text", "text": "12.5"}, with "num" when the value's
  * number is not 0 and "quoted": true when set; text that is not UTF-8 (CSV
- * holds any bytes) is "text_base64" (OpenSSL's EVP_EncodeBlock) instead.
+ * holds any bytes) or holds a NUL byte is "text_base64" (OpenSSL's
+ * EVP_EncodeBlock) instead.
  */
 #include <math.h>
 #include <openssl/evp.h>
@@ -38,7 +39,9 @@ static json_t *value_save(const mg_value *v)
 {
     json_t *o = json_pack("{s:s}", "kind", (size_t)v->kind < NKINDS ? kind_names[v->kind] : "absent");
     if (v->len) {
-        json_t *t = json_stringn(v->text, v->len); /* NULL when not UTF-8 */
+        /* NULL when not UTF-8; a NUL byte would need json_loads's
+         * JSON_ALLOW_NUL to read back: both as base64. */
+        json_t *t = memchr(v->text, '\0', v->len) ? NULL : json_stringn(v->text, v->len);
         if (t)
             json_object_set_new(o, "text", t);
         else
