@@ -335,6 +335,9 @@ static void test_shard_adv_values_round_trip(void **state)
     mg_value vals[] = {
         {MG_VALUE_ABSENT, "", 0, 0.0, 0},
         {MG_VALUE_NULL, "", 0, 0.0, 0},
+        {MG_VALUE_TEXT, "plain", 5, 0.0, 0},
+        {MG_VALUE_TEXT, "7", 1, 7.0, 0},
+        {MG_VALUE_TEXT, "", 0, 0.0, 0},
         {MG_VALUE_TEXT, "", 0, 0.0, 1},
         {MG_VALUE_TEXT, "\xff\xfe\xc3\x28", 4, 0.0, 1},
         {MG_VALUE_TEXT, nul_text, 3, 0.0, 0},
