@@ -21,6 +21,7 @@
 #include "harness/run_pass.h"
 #include "harness/run_progress.h"
 #include "harness/run_shard.h"
+#include "harness/run_threads.h"
 #include "harness/score_stage.h"
 #include "harness/scoring.h"
 
@@ -457,7 +458,8 @@ static void pass_read_here(mg_pass *p)
  * rows reach the other stages in the same order either way. */
 void mg_pass_read_rows(mg_pass *p)
 {
-    mg_progress_init(&p->progress, p->spec->data_path);
+    if (!p->shard) /* shards in threads of one run would print over each other */
+        mg_progress_init(&p->progress, p->spec->data_path);
     mg_error terr = {{0}};
     mg_read_ahead *ra = p->threads > 1 ? mg_read_ahead_start(p->src, &terr) : NULL;
     if (ra) {
@@ -582,6 +584,9 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
 
 mg_run_outcome mg_run_gate_threads(const mg_spec *spec, unsigned threads, mg_report *report, mg_error *err)
 {
+    mg_run_outcome outcome;
+    if (threads > 1 && mg_run_split(spec, threads, report, err, &outcome) == 0)
+        return outcome;
     mg_run_mode mode = {.threads = threads};
     return mg_run_gate_mode(spec, &mode, report, err);
 }
