@@ -120,6 +120,19 @@ expect_rc 0
 expect_junit_valid "$G/out/junit.xml"
 case_end
 
+case_begin "sharded (2 and 3 shards) with an external scorer: the merged report is one run's"
+# The native model: tests/e2e/t_shards.sh.  A scorer process of its own in
+# the merge scores the merged samples as the one run's process did.
+jq --arg s "$SC/sound.py" --arg py "$PY" '.model = {"command": [$py, $s], "timeout": 10}
+    | .checks |= map(if .check == "adversarial_search" then .candidates = "out/attacks.jsonl" else . end)' \
+    "$G/gate.json" >"$G/g.json"
+if ! shards_blocked "$G/g.json" input_handling order_invariance robustness invariance monotonic \
+    adversarial_search fixtures; then
+    sh "$ROOT/tests/shards/compare.sh" "$(dirname "$MGATE")" "$G/g.json" 2 3 >"$G/compare.out" 2>&1 ||
+        fail "a sharded run differs from one run: $(grep -v 'no data_sha256' "$G/compare.out" | head -c 1500)"
+    case_end
+fi
+
 case_begin "input_handling: a scorer that crashes on an empty field fails with the variant and its stderr"
 ext_gate crash_on_empty input_handling
 run_mgate run "$G/g.json"
