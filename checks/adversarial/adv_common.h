@@ -43,6 +43,7 @@
 
 /* ------------------------------------------------------------------ */
 /* Seeded sample of rows: the rows with the smallest seeded hashes       */
+/* (sample.c; its state for sharded runs: sample_state.c)                */
 /*
  * A row's key is a 128-bit hash (common/keytable.h's fingerprint) of the
  * seed and the row's identity, its data line (row->line: unique in the data
