@@ -106,6 +106,10 @@ typedef struct mg_check_env {
     const char *baseline_path;
     /* The report, for checks that add results of their own (metric slices). */
     struct mg_report *report;
+    /* 1 in a shard of a sharded run (`mgate run --shard`): save, not
+     * finish, ends the check, and a check keeps what only its merge needs
+     * (texts of examples the merge writes, order's events); docs/sharding.md. */
+    int shard;
     /* Folder of the spec file, for paths in check options (fixture cases). */
     const char *spec_dir;
     /* How the data was opened (format, delimiter, limits, JSON Lines
