@@ -408,12 +408,164 @@ static void test_shard_events_every_split_few_examples(void **state)
     compare_all_splits("ev.csv", events_csv, EVENTS_SPEC("1"));
 }
 
+/* Without data.key the whole data set must be in order; duplicates by key
+ * and time ("by"), with two identities repeated across any cut. */
+static const char stream_csv[] =
+    "k,t,v\n"
+    "a,100,1\n"
+    "b,50,2\n"     /* 50 s late: allowed */
+    "a,200,3\n"
+    "a,100,4\n"    /* line 5: (a, 100) again; 100 s late */
+    "c,210,5\n"
+    "c,90,6\n"     /* line 7: 120 s late */
+    "b,50,7\n"     /* line 8: (b, 50) again; 160 s late */
+    "d,210,8\n"    /* equal to the latest: in order, the latest line moves */
+    "a,100,9\n"    /* line 10: (a, 100) a third time; 110 s late against line 9 */
+    "e,400,10\n"
+    "f,\"\",11\n"  /* line 12: no time */
+    "a,200,12\n";  /* line 13: (a, 200) again; 200 s late */
+
+static void test_shard_stream_every_split(void **state)
+{
+    (void)state;
+    const char *spec =
+        "{\"data\": {\"path\": \"s.csv\", \"time\": \"t\"}, \"reports\": {\"examples\": %s},"
+        " \"checks\": [{\"check\": \"order\", \"allowed_lateness\": 60},"
+        "  {\"check\": \"duplicates\", \"by\": [\"k\", \"t\"]}]}";
+    char text[512];
+    const char *keep[] = {"20", "3"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(text, sizeof text, spec, keep[i]);
+        compare_all_splits("s.csv", stream_csv, text);
+    }
+    bench b = bench_new("s.csv", stream_csv, text);
+    instance order = run_single(&b, "order");
+    assert_true(prop(&order, "out_of_order") == 5);
+    assert_true(prop(&order, "worst_line") == 13);
+    instance_free(&order);
+    instance dups = run_single(&b, "duplicates");
+    assert_true(prop(&dups, "duplicate_rows") == 4);
+    instance_free(&dups);
+    bench_free(&b);
+}
+
+/* JSON Lines: malformed lines (format), repeated ids, values of the wrong
+ * type, with the lines of any cut. */
+static const char events_jsonl[] =
+    "{\"id\": 1, \"v\": 0.5, \"s\": \"a\"}\n"
+    "{\"id\": 2, \"v\": \"x\", \"s\": 3}\n"
+    "not json\n"
+    "{\"id\": 1, \"v\": null}\n"
+    "{\"id\": 3, \"v\": 1, \"s\": \"b\"}\n"
+    "{\"id\": 2\n"
+    "{\"id\": 3, \"v\": 7, \"s\": \"c\"}\n";
+
+static void test_shard_jsonl_every_split(void **state)
+{
+    (void)state;
+    compare_all_splits("x.jsonl", events_jsonl,
+                       "{\"data\": {\"path\": \"x.jsonl\", \"id\": \"id\"}, \"reports\": {\"examples\": 2},"
+                       " \"schema\": {\"v\": {\"type\": \"number\", \"max\": 5}, \"s\": {\"type\": \"string\"}},"
+                       " \"checks\": [{\"check\": \"missing\"}, {\"check\": \"types\"}, {\"check\": \"ranges\"},"
+                       "  {\"check\": \"format\"}, {\"check\": \"limits\"}, {\"check\": \"duplicates\"}]}");
+}
+
+/* A header naming a column twice and wider than max_columns: every part
+ * reads it, the merged report lists it once, first, as a single run. */
+static const char wide_csv[] = "a,b,a,c,d\n1,2,3,4,5\n1,2\n6,7,8,9,10\n1,2,3,4,5,6\n";
+
+static void test_shard_header_offences_listed_once(void **state)
+{
+    (void)state;
+    const char *spec = "{\"data\": {\"path\": \"w.csv\"}, \"limits\": {\"max_columns\": 4, \"min_rows\": 9},"
+                       " \"reports\": {\"examples\": %s}, \"checks\": [{\"check\": \"format\"}, {\"check\": \"limits\"}]}";
+    char text[512];
+    const char *keep[] = {"10", "2", "1"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(text, sizeof text, spec, keep[i]);
+        compare_all_splits("w.csv", wide_csv, text);
+    }
+    bench b = bench_new("w.csv", wide_csv, text);
+    instance limits = run_single(&b, "limits");
+    assert_true(prop(&limits, "columns_over_max") == 4); /* the header and lines 2, 4 and 5 */
+    assert_non_null(strstr(limits.check.result->examples[0], "w.csv:1: found 5 columns in the header"));
+    instance_free(&limits);
+    instance format = run_single(&b, "format");
+    assert_true(prop(&format, "unparsable") == 1);
+    assert_true(prop(&format, "wrong_field_count") == 2);
+    assert_non_null(strstr(format.check.result->examples[0], "w.csv:1: a: found the column name again"));
+    instance_free(&format);
+    bench_free(&b);
+}
+
+/* Merges the states of the parts of one 2-part split into a fresh
+ * instance; returns what mg_check_state_merge returned for the last part
+ * and its message. */
+static int merge_two_parts(bench *b, const char *name, size_t cut, const mg_check_env *part_env, char *msg, size_t size)
+{
+    const mg_check_spec *cs = NULL;
+    for (size_t k = 0; k < b->spec->nchecks; k++)
+        if (strcmp(b->spec->checks[k].name, name) == 0)
+            cs = &b->spec->checks[k];
+    instance parts[2], merged;
+    for (size_t p = 0; p < 2; p++)
+        instance_begin(&parts[p], b, cs, part_env);
+    feed(b, NULL, parts, &cut, 2);
+    instance_begin(&merged, b, cs, &b->env);
+    int rc = 0;
+    for (size_t p = 0; p < 2; p++) {
+        json_t *st = through_text(&parts[p].check);
+        rc = mg_check_state_merge(&merged.check, st, msg, size);
+        json_decref(st);
+        instance_free(&parts[p]);
+    }
+    instance_free(&merged);
+    return rc;
+}
+
+/* A single run stops at max_rows rows: shards that read that many in all
+ * are refused by the merge (fewer are exact: the splits above). */
+static void test_shard_max_rows_reached_refused(void **state)
+{
+    (void)state;
+    bench b = bench_new("m.csv", "a\n1\n2\n3\n4\n5\n",
+                        "{\"data\": {\"path\": \"m.csv\"}, \"limits\": {\"max_rows\": 4}}");
+    char msg[512] = "";
+    assert_int_equal(merge_two_parts(&b, "limits", 2, &b.shard_env, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "limits.max_rows is 4"));
+    bench_free(&b);
+    b = bench_new("m.csv", "a\n1\n2\n3\n", "{\"data\": {\"path\": \"m.csv\"}, \"limits\": {\"max_rows\": 4}}");
+    assert_int_equal(merge_two_parts(&b, "limits", 2, &b.shard_env, msg, sizeof msg), 0);
+    bench_free(&b);
+}
+
+/* A state saved by a run that was not a shard lacks what the merge needs:
+ * refused, never merged inexactly. */
+static void test_shard_state_of_a_plain_run_refused(void **state)
+{
+    (void)state;
+    bench b = bench_new("s.csv", stream_csv,
+                        "{\"data\": {\"path\": \"s.csv\", \"time\": \"t\"}, \"checks\": [{\"check\": \"order\"},"
+                        " {\"check\": \"duplicates\", \"by\": \"k\"}]}");
+    char msg[512] = "";
+    assert_int_equal(merge_two_parts(&b, "order", 3, &b.env, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "did not keep its events"));
+    assert_int_equal(merge_two_parts(&b, "duplicates", 3, &b.env, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "did not keep the values"));
+    bench_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shard_events_single_run_figures),
         cmocka_unit_test(test_shard_events_every_split),
         cmocka_unit_test(test_shard_events_every_split_few_examples),
+        cmocka_unit_test(test_shard_stream_every_split),
+        cmocka_unit_test(test_shard_jsonl_every_split),
+        cmocka_unit_test(test_shard_header_offences_listed_once),
+        cmocka_unit_test(test_shard_max_rows_reached_refused),
+        cmocka_unit_test(test_shard_state_of_a_plain_run_refused),
     };
     return cmocka_run_group_tests_name("shard_data", tests, NULL, NULL);
 }
