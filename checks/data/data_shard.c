@@ -176,6 +176,15 @@ int mg_shard_example_rewrite(mg_check *c, unsigned long line, const char *field,
     return 1;
 }
 
+int mg_shard_example_would_keep(const mg_check *c, unsigned long line)
+{
+    const mg_result *res = c->result;
+    size_t before = 0;
+    for (size_t i = 0; i < res->nexamples; i++)
+        before += res->example_pos[i].data_line != 0 && res->example_pos[i].data_line <= line;
+    return before < c->env->examples;
+}
+
 void mg_shard_example_count_only(mg_check *c)
 {
     c->result->examples_total++;

@@ -65,6 +65,10 @@ void mg_shard_example_first(mg_check *c, size_t at, unsigned long line, const ch
 int mg_shard_example_rewrite(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Whether an example of data line `line` added now by the merge would be
+ * kept (fewer than env->examples examples of earlier or equal lines). */
+int mg_shard_example_would_keep(const mg_check *c, unsigned long line);
+
 /* Counts an offence found by the merge that cannot be among the examples
  * kept: the shard it comes from already holds env->examples examples of
  * earlier lines (so the merge need not keep its text to write it). */

@@ -498,6 +498,34 @@ static void test_shard_header_offences_listed_once(void **state)
     bench_free(&b);
 }
 
+/* A key whose first event is far later than the rest: a later part finds
+ * the rest in order (rising, falling, equal), the merge finds them late,
+ * and must write the first few examples among them and the other key's. */
+static const char rising_csv[] =
+    "k,t\n"
+    "a,1000\n"
+    "a,10\nb,5\na,20\na,15\nb,4\na,30\na,30\na,25\nb,100\na,40\na,1\nb,2\na,50\na,999\na,60\n";
+
+static void test_shard_order_in_order_parts_late_once_merged(void **state)
+{
+    (void)state;
+    const char *spec = "{\"data\": {\"path\": \"r.csv\", \"key\": \"k\", \"time\": \"t\"}, \"reports\": {\"examples\": %s},"
+                       " \"checks\": [{\"check\": \"order\", \"allowed_lateness\": 5}]}";
+    char text[512];
+    const char *keep[] = {"1", "2", "3", "5", "30"};
+    for (size_t i = 0; i < 5; i++) {
+        snprintf(text, sizeof text, spec, keep[i]);
+        compare_all_splits("r.csv", rising_csv, text);
+    }
+    bench b = bench_new("r.csv", rising_csv, text);
+    instance order = run_single(&b, "order");
+    /* a's 10 later events but 999 (1 s late: allowed); b's 2 (98 s late; its 4 is 1 s late). */
+    assert_true(prop(&order, "out_of_order") == 11);
+    assert_true(prop(&order, "worst_lateness_seconds") == 999);
+    instance_free(&order);
+    bench_free(&b);
+}
+
 /* Merges the states of the parts of one 2-part split into a fresh
  * instance; returns what mg_check_state_merge returned for the last part
  * and its message. */
@@ -562,6 +590,7 @@ int main(void)
         cmocka_unit_test(test_shard_events_every_split),
         cmocka_unit_test(test_shard_events_every_split_few_examples),
         cmocka_unit_test(test_shard_stream_every_split),
+        cmocka_unit_test(test_shard_order_in_order_parts_late_once_merged),
         cmocka_unit_test(test_shard_jsonl_every_split),
         cmocka_unit_test(test_shard_header_offences_listed_once),
         cmocka_unit_test(test_shard_max_rows_reached_refused),
