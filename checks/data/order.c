@@ -130,8 +130,9 @@ static void order_row(mg_check *c, const mg_row *row)
         s->worst_line = row->line;
     }
     char why[768];
+    const char *key_text = kc >= 0 ? row->values[kc].text : NULL;
     mg_check_example(c, row->line, env->role_name[MG_ROLE_TIME], "%s",
-                     mg_order_late_message(c, buf, lateness, e->line, kc >= 0 ? row->values[kc].text : NULL, why, sizeof why));
+                     mg_order_late_message(c, buf, lateness, e->line, key_text, why, sizeof why));
 }
 
 static void order_finish(mg_check *c)

@@ -478,7 +478,8 @@ static void test_shard_header_offences_listed_once(void **state)
 {
     (void)state;
     const char *spec = "{\"data\": {\"path\": \"w.csv\"}, \"limits\": {\"max_columns\": 4, \"min_rows\": 9},"
-                       " \"reports\": {\"examples\": %s}, \"checks\": [{\"check\": \"format\"}, {\"check\": \"limits\"}]}";
+                       " \"reports\": {\"examples\": %s},"
+                       " \"checks\": [{\"check\": \"format\"}, {\"check\": \"limits\"}]}";
     char text[512];
     const char *keep[] = {"10", "2", "1"};
     for (size_t i = 0; i < 3; i++) {
@@ -509,7 +510,8 @@ static const char rising_csv[] =
 static void test_shard_order_in_order_parts_late_once_merged(void **state)
 {
     (void)state;
-    const char *spec = "{\"data\": {\"path\": \"r.csv\", \"key\": \"k\", \"time\": \"t\"}, \"reports\": {\"examples\": %s},"
+    const char *spec = "{\"data\": {\"path\": \"r.csv\", \"key\": \"k\", \"time\": \"t\"},"
+                       " \"reports\": {\"examples\": %s},"
                        " \"checks\": [{\"check\": \"order\", \"allowed_lateness\": 5}]}";
     char text[512];
     const char *keep[] = {"1", "2", "3", "5", "30"};
