@@ -132,16 +132,19 @@ static void dup_row(mg_check *c, const mg_row *row)
     }
     int found;
     mg_key_entry *e = mg_keytable_upsert(&s->seen, mg_key_hasher_done(&h), &found);
-    int listed = c->result->nexamples < c->env->examples; /* an example of this row would be kept */
-    mg_value_quote(&row->values[s->cols[0]], buf, sizeof buf);
+    /* A shard keeps what its merge may have to write: the values of the rows
+     * whose example would still be kept. */
+    int keep = c->env->shard && c->result->nexamples < c->env->examples;
+    if (found || keep)
+        mg_value_quote(&row->values[s->cols[0]], buf, sizeof buf);
     if (!found) {
         e->line = row->line ? row->line : 1;
-        if (c->env->shard && listed)
+        if (keep)
             e->value = (double)keep_text(s, buf);
         return;
     }
     s->dups++;
-    if (c->env->shard && listed) {
+    if (keep) {
         s->repeats = mg_xrealloc(s->repeats, (s->nrepeats + 1) * sizeof *s->repeats);
         s->repeats[s->nrepeats++] = (dup_repeat){row->line, (unsigned long)e->line, mg_xstrdup(buf)};
     }

@@ -110,12 +110,10 @@ static void order_row(mg_check *c, const mg_row *row)
     if (kc >= 0)
         mg_key_hasher_add(&h, row->values[kc].text, row->values[kc].len);
     mg_key128 key = mg_key_hasher_done(&h);
-    char buf[96];
-    mg_value_quote(tv, buf, sizeof buf);
     int found;
     mg_key_entry *e = mg_keytable_upsert(&s->latest, key, &found);
     if (env->shard)
-        mg_order_keep_event(c, key, kc >= 0 ? row->values[kc].text : "", t, row->line, buf, found ? e : NULL);
+        mg_order_keep_event(c, key, kc >= 0 ? row->values[kc].text : "", t, row->line, tv, found ? e : NULL);
     if (!found || t >= e->value) {
         e->value = t;
         e->line = row->line ? row->line : 1;
@@ -129,10 +127,11 @@ static void order_row(mg_check *c, const mg_row *row)
         s->worst = lateness;
         s->worst_line = row->line;
     }
-    char why[768];
+    char buf[96], why[768];
     const char *key_text = kc >= 0 ? row->values[kc].text : NULL;
     mg_check_example(c, row->line, env->role_name[MG_ROLE_TIME], "%s",
-                     mg_order_late_message(c, buf, lateness, e->line, key_text, why, sizeof why));
+                     mg_order_late_message(c, mg_value_quote(tv, buf, sizeof buf), lateness, e->line, key_text, why,
+                                           sizeof why));
 }
 
 static void order_finish(mg_check *c)

@@ -47,7 +47,7 @@ static void note_in_order(order_key *k, double t, size_t cap)
 }
 
 void mg_order_keep_event(mg_check *c, mg_key128 key, const char *key_text, double t, unsigned long line,
-                         const char *time_text, const mg_key_entry *latest)
+                         const mg_value *time_value, const mg_key_entry *latest)
 {
     order_state *s = c->state;
     int found;
@@ -75,7 +75,8 @@ void mg_order_keep_event(mg_check *c, mg_key128 key, const char *key_text, doubl
     size_t text = 0;
     if (keep_text) {
         s->time_texts = mg_xgrow(s->time_texts, &s->time_texts_cap, s->ntime_texts + 1, sizeof *s->time_texts);
-        s->time_texts[s->ntime_texts++] = mg_xstrdup(time_text);
+        char buf[96];
+        s->time_texts[s->ntime_texts++] = mg_xstrdup(mg_value_quote(time_value, buf, sizeof buf));
         text = s->ntime_texts;
         if (!k->text)
             k->text = mg_xasprintf("%.60s", key_text);

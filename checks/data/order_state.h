@@ -61,7 +61,7 @@ const char *mg_order_late_message(const mg_check *c, const char *time_text, doub
 /* In a shard: keeps the event (before the check judges it against latest,
  * the key's latest time in the shard, NULL for the key's first event). */
 void mg_order_keep_event(mg_check *c, mg_key128 key, const char *key_text, double t, unsigned long line,
-                         const char *time_text, const mg_key_entry *latest);
+                         const mg_value *time_value, const mg_key_entry *latest);
 void mg_order_shard_free(order_state *s);
 json_t *mg_order_save(const mg_check *c);
 int mg_order_merge(mg_check *c, const json_t *state, char *msg, size_t size);
