@@ -279,6 +279,9 @@ static int dup_saved_read(const json_t *state, dup_saved *d, char *msg, size_t s
         return -1;
     if (nlo != d->n || nline != d->n || d->values.n > d->n || nfirst != d->nrep || d->rep_values.n != d->nrep)
         return snprintf(msg, size, "the lists of identities or of duplicates differ in length"), -1;
+    for (size_t i = 0; i < d->n; i++)
+        if (d->line[i] == 0 || (i > 0 && d->line[i] <= d->line[i - 1]))
+            return snprintf(msg, size, "'key_line': expected rising line numbers"), -1;
     return 0;
 }
 

@@ -218,6 +218,11 @@ static int order_saved_read(const json_t *state, order_saved *d, char *msg, size
     if (nlo != d->nkeys || ncount != d->nkeys || nline != d->nevents || total != d->nevents ||
         d->key_texts.n != d->nkeys || d->time_texts.n != d->ntexts || !ascending)
         return snprintf(msg, size, "the lists of keys, events or quoted times differ in length or order"), -1;
+    /* Each key's events in data order: rising lines. */
+    for (size_t k = 0, i = 0; k < d->nkeys; k++)
+        for (size_t j = 0; j < d->count[k]; j++, i++)
+            if (d->line[i] == 0 || (j > 0 && d->line[i] <= d->line[i - 1]))
+                return snprintf(msg, size, "'line': expected rising line numbers within each key"), -1;
     return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks/check_state.h"
 #include "support/shard_bench.h"
 
 /* Events of five keys over 20 lines: late events within and across any
@@ -243,6 +244,61 @@ static void test_shard_state_of_a_plain_run_refused(void **state)
     tu_bench_free(&b);
 }
 
+/* Merges check `name`'s state of the whole data, with member `key` of the
+ * check's own state replaced by `value` (NULL: removed); returns what the
+ * merge returned and its message in msg. */
+static int merge_altered(tu_bench *b, const char *name, const char *key, json_t *value, char *msg, size_t size)
+{
+    const mg_check_spec *cs = NULL;
+    for (size_t k = 0; k < b->spec->nchecks; k++)
+        if (strcmp(b->spec->checks[k].name, name) == 0)
+            cs = &b->spec->checks[k];
+    tu_instance part, merged;
+    tu_instance_begin(&part, cs, &b->shard_env);
+    tu_bench_feed(b, NULL, &part, NULL, 1);
+    json_t *saved = mg_check_state_save(&part.check);
+    json_t *own = json_object_get(saved, "state");
+    if (value)
+        json_object_set_new(own, key, value);
+    else
+        json_object_del(own, key);
+    tu_instance_begin(&merged, cs, &b->env);
+    int rc = mg_check_state_merge(&merged.check, saved, msg, size);
+    json_decref(saved);
+    tu_instance_free(&part);
+    tu_instance_free(&merged);
+    return rc;
+}
+
+/* A state that lost a member, or whose lists disagree, is refused with
+ * what is wrong, never merged. */
+static void test_shard_altered_states_refused(void **state)
+{
+    (void)state;
+    tu_bench b = tu_bench_new("ev.csv", events_csv, EVENTS_SPEC("5"));
+    char msg[512] = "";
+    struct {
+        const char *check, *key;
+        json_t *value;
+        const char *says;
+    } cases[] = {
+        {"missing", "per_field", json_string("AAAAAAAAAAA="), "expected 3 counts (one per schema field), found 1"},
+        {"format", "ragged", NULL, "'ragged': expected a whole number >= 0"},
+        {"limits", "big_file_messages", json_string("not base64!"), "'big_file_messages': expected a base64"},
+        {"duplicates", "key_line", json_string(""), "differ in length"},
+        {"duplicates", "shard", json_false(), "did not keep the values"},
+        {"order", "key_events", json_string("AAAAAAAAAAA="), "differ in length or order"},
+        {"order", "text_events", json_string(""), "differ in length or order"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (merge_altered(&b, cases[i].check, cases[i].key, cases[i].value, msg, sizeof msg) != -1 ||
+            !strstr(msg, cases[i].says))
+            fail_msg("%s without a valid '%s': got '%s', expected '%s'", cases[i].check, cases[i].key, msg,
+                     cases[i].says);
+    }
+    tu_bench_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_shard_header_offences_listed_once),
         cmocka_unit_test(test_shard_max_rows_reached_refused),
         cmocka_unit_test(test_shard_state_of_a_plain_run_refused),
+        cmocka_unit_test(test_shard_altered_states_refused),
     };
     return cmocka_run_group_tests_name("shard_data", tests, NULL, NULL);
 }
