@@ -33,17 +33,20 @@ typedef struct dup_repeat {
 } dup_repeat;
 
 typedef struct dup_state {
-    mg_keytable seen; /* value: in a shard, 1 + the index of the key's text in texts, or 0 */
+    mg_keytable seen;
     long *cols;
     const char **names;
     const mg_field_spec **fields; /* each column's schema field, or NULL */
     size_t ncols;
     uint64_t dups, no_identity;
     char *problem; /* set when the check cannot run */
-    /* In a shard only (env->shard): the quoted value of each identity first
-     * seen while the examples were not full (its first occurrence may be a
+    /* In a shard only (env->shard): the identities in the order they were
+     * first seen, the quoted value of those first seen while the examples
+     * were not full (a prefix: an identity's first occurrence may be a
      * duplicate of an earlier shard's row, listed by the merge), and the
      * duplicates among the examples. */
+    mg_key_entry *first_seen; /* key and first line; value unused */
+    size_t nfirst_seen, first_seen_cap;
     char **texts;
     size_t ntexts, texts_cap;
     dup_repeat *repeats;
@@ -97,12 +100,15 @@ static const char *dup_message(const mg_check *c, const char *value, uint64_t fi
     return out;
 }
 
-/* Keeps a copy of text; returns 1 + its index. */
-static size_t keep_text(dup_state *s, const char *text)
+/* In a shard: keeps a new identity, with its quoted value when listed. */
+static void keep_identity(dup_state *s, mg_key128 key, uint64_t line, const char *value)
 {
+    s->first_seen = mg_xgrow(s->first_seen, &s->first_seen_cap, s->nfirst_seen + 1, sizeof *s->first_seen);
+    s->first_seen[s->nfirst_seen++] = (mg_key_entry){key, 0, line};
+    if (!value)
+        return;
     s->texts = mg_xgrow(s->texts, &s->texts_cap, s->ntexts + 1, sizeof *s->texts);
-    s->texts[s->ntexts++] = mg_xstrdup(text);
-    return s->ntexts;
+    s->texts[s->ntexts++] = mg_xstrdup(value);
 }
 
 static void dup_row(mg_check *c, const mg_row *row)
@@ -131,7 +137,8 @@ static void dup_row(mg_check *c, const mg_row *row)
         mg_key_hasher_add(&h, v->text, v->len);
     }
     int found;
-    mg_key_entry *e = mg_keytable_upsert(&s->seen, mg_key_hasher_done(&h), &found);
+    mg_key128 key = mg_key_hasher_done(&h);
+    mg_key_entry *e = mg_keytable_upsert(&s->seen, key, &found);
     /* A shard keeps what its merge may have to write: the values of the rows
      * whose example would still be kept. */
     int keep = c->env->shard && c->result->nexamples < c->env->examples;
@@ -139,8 +146,8 @@ static void dup_row(mg_check *c, const mg_row *row)
         mg_value_quote(&row->values[s->cols[0]], buf, sizeof buf);
     if (!found) {
         e->line = row->line ? row->line : 1;
-        if (keep)
-            e->value = (double)keep_text(s, buf);
+        if (c->env->shard)
+            keep_identity(s, key, e->line, keep ? buf : NULL);
         return;
     }
     s->dups++;
@@ -177,6 +184,7 @@ static void dup_free(mg_check *c)
     free(s->names);
     free(s->fields);
     free(s->problem);
+    free(s->first_seen);
     for (size_t i = 0; i < s->ntexts; i++)
         free(s->texts[i]);
     free(s->texts);
@@ -184,13 +192,6 @@ static void dup_free(mg_check *c)
         free(s->repeats[i].value);
     free(s->repeats);
     free(s);
-}
-
-/* A shard's identities in the order of their first line. */
-static int by_line(const void *a, const void *b)
-{
-    const mg_key_entry *x = *(const mg_key_entry *const *)a, *y = *(const mg_key_entry *const *)b;
-    return (x->line > y->line) - (x->line < y->line);
 }
 
 /*
@@ -202,22 +203,13 @@ static int by_line(const void *a, const void *b)
 static json_t *dup_save(const mg_check *c)
 {
     const dup_state *s = c->state;
-    size_t n = s->seen.count, k = 0;
-    const mg_key_entry **keys = mg_xcalloc(n + 1, sizeof *keys);
-    for (size_t i = 0; i < s->seen.cap; i++)
-        if (s->seen.slots[i].line)
-            keys[k++] = &s->seen.slots[i];
-    qsort(keys, n, sizeof *keys, by_line);
+    size_t n = s->nfirst_seen;
     uint64_t *hi = mg_xcalloc(n + 1, sizeof *hi), *lo = mg_xcalloc(n + 1, sizeof *lo);
     uint64_t *line = mg_xcalloc(n + 1, sizeof *line);
-    char **texts = mg_xcalloc(n + 1, sizeof *texts);
-    size_t ntexts = 0;
     for (size_t i = 0; i < n; i++) {
-        hi[i] = keys[i]->key.hi;
-        lo[i] = keys[i]->key.lo;
-        line[i] = keys[i]->line;
-        if (keys[i]->value > 0) /* a prefix in line order: texts were kept until the examples were full */
-            texts[ntexts++] = s->texts[(size_t)keys[i]->value - 1];
+        hi[i] = s->first_seen[i].key.hi;
+        lo[i] = s->first_seen[i].key.lo;
+        line[i] = s->first_seen[i].line;
     }
     uint64_t *rep_line = mg_xcalloc(s->nrepeats + 1, sizeof *rep_line);
     uint64_t *rep_first = mg_xcalloc(s->nrepeats + 1, sizeof *rep_first);
@@ -231,15 +223,13 @@ static json_t *dup_save(const mg_check *c)
                               "duplicate_rows", mg_state_count(s->dups), "missing_identity",
                               mg_state_count(s->no_identity), "key_hi", mg_state_counts(hi, n), "key_lo",
                               mg_state_counts(lo, n), "key_line", mg_state_counts(line, n), "key_values",
-                              mg_shard_texts_save(texts, ntexts), "repeat_line",
+                              mg_shard_texts_save(s->texts, s->ntexts), "repeat_line",
                               mg_state_counts(rep_line, s->nrepeats), "repeat_first_line",
                               mg_state_counts(rep_first, s->nrepeats), "repeat_values",
                               mg_shard_texts_save(rep_value, s->nrepeats));
-    free(keys);
     free(hi);
     free(lo);
     free(line);
-    free(texts);
     free(rep_line);
     free(rep_first);
     free(rep_value);
