@@ -76,20 +76,19 @@ static void limits_row(mg_check *c, const mg_row *row)
     }
 }
 
-/* Records a file over max_file_bytes unless it is listed (0 when new). */
-static int add_big_file(limits_state *s, unsigned long line, const char *message)
+/* Records a file over max_file_bytes, in data order, unless it is listed. */
+static void add_big_file(limits_state *s, unsigned long line, const char *message)
 {
     size_t at = s->nbig_files;
     while (at > 0 && s->big_files[at - 1].line >= line) {
         if (s->big_files[at - 1].line == line)
-            return 1;
+            return;
         at--;
     }
     s->big_files = mg_xrealloc(s->big_files, (s->nbig_files + 1) * sizeof *s->big_files);
     memmove(&s->big_files[at + 1], &s->big_files[at], (s->nbig_files - at) * sizeof *s->big_files);
     s->big_files[at] = (big_file){line, mg_xstrdup(message)};
     s->nbig_files++;
-    return 0;
 }
 
 static void limits_problem(mg_check *c, const mg_source_problem_info *p)
