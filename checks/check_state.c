@@ -21,9 +21,11 @@ json_t *mg_check_state_save(const mg_check *c)
     json_t *examples = json_array();
     for (size_t i = 0; i < res->nexamples; i++) {
         const mg_example_pos *pos = &res->example_pos[i];
-        json_t *e = json_pack("{s:s, s:o}", "text", res->examples[i], "data_line", mg_state_count(pos->data_line));
+        /* Texts quote data values, which need not be UTF-8. */
+        json_t *e = json_pack("{s:o, s:o}", "text", mg_state_text(res->examples[i]), "data_line",
+                              mg_state_count(pos->data_line));
         if (pos->file)
-            json_object_set_new(e, "file", json_string(pos->file));
+            json_object_set_new(e, "file", mg_state_text(pos->file));
         json_object_set_new(e, "line", mg_state_count(pos->line));
         json_array_append_new(examples, e);
     }
@@ -84,16 +86,21 @@ static int merge_examples(mg_check *c, const json_t *saved, char *msg, size_t si
     size_t i;
     const json_t *e;
     json_array_foreach(list, i, e) {
-        const char *text = mg_state_get_string(e, "text", msg, size);
         uint64_t line, data_line;
-        if (!text || mg_state_get_count(e, "line", &line, msg, size) != 0 ||
-            mg_state_get_count(e, "data_line", &data_line, msg, size) != 0)
+        char *text = mg_state_get_text(e, "text", msg, size);
+        char *file = json_object_get(e, "file") ? mg_state_get_text(e, "file", msg, size) : NULL;
+        if (!text || (json_object_get(e, "file") && !file) || mg_state_get_count(e, "line", &line, msg, size) != 0 ||
+            mg_state_get_count(e, "data_line", &data_line, msg, size) != 0) {
+            free(text);
+            free(file);
             return -1;
-        const char *file = json_string_value(json_object_get(e, "file"));
+        }
         /* A shard's own examples follow the earlier shards' in data order. */
         if (res->nexamples < c->env->examples)
-            insert_example(res, c->env->examples, mg_xstrdup(text), file, (unsigned long)line,
-                           (unsigned long)data_line);
+            insert_example(res, c->env->examples, text, file, (unsigned long)line, (unsigned long)data_line);
+        else
+            free(text);
+        free(file);
     }
     res->examples_total += total;
     return 0;

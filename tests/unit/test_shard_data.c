@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "checks/check_state.h"
+#include "checks/data/data_shard.h"
+#include "common/state_json.h"
 #include "support/shard_bench.h"
 
 /* Events of five keys over 20 lines: late events within and across any
@@ -108,7 +110,9 @@ static const char stream_csv[] =
     "a,100,9\n"    /* line 10: (a, 100) a third time; 110 s late against line 9 */
     "e,400,10\n"
     "f,\"\",11\n"  /* line 12: no time */
-    "a,200,12\n";  /* line 13: (a, 200) again; 200 s late */
+    "a,200,12\n"   /* line 13: (a, 200) again; 200 s late */
+    "\xff\xfez,300,13\n"   /* line 14: a key that is not UTF-8; 100 s late */
+    "\xff\xfez,300,14\n";  /* line 15: (\xff\xfez, 300) again; 100 s late */
 
 static void test_shard_stream_every_split(void **state)
 {
@@ -118,18 +122,21 @@ static void test_shard_stream_every_split(void **state)
         " \"checks\": [{\"check\": \"order\", \"allowed_lateness\": 60},"
         "  {\"check\": \"duplicates\", \"by\": [\"k\", \"t\"]}]}";
     char text[512];
-    const char *keep[] = {"20", "3"};
+    const char *keep[] = {"3", "20"};
     for (size_t i = 0; i < 2; i++) {
         snprintf(text, sizeof text, spec, keep[i]);
         tu_compare_all_splits("s.csv", stream_csv, text);
     }
-    tu_bench b = tu_bench_new("s.csv", stream_csv, text);
+    tu_bench b = tu_bench_new("s.csv", stream_csv, text); /* 20 examples */
     tu_instance order = tu_run_single(&b, "order");
-    assert_true(tu_instance_prop(&order, "out_of_order") == 5);
+    assert_true(tu_instance_prop(&order, "out_of_order") == 7);
     assert_true(tu_instance_prop(&order, "worst_line") == 13);
     tu_instance_free(&order);
     tu_instance dups = tu_run_single(&b, "duplicates");
-    assert_true(tu_instance_prop(&dups, "duplicate_rows") == 4);
+    assert_true(tu_instance_prop(&dups, "duplicate_rows") == 5);
+    /* Not UTF-8, as in the data: saved and merged byte for byte. */
+    assert_non_null(
+        strstr(dups.check.result->examples[4], "s.csv:15: k: found '\xff\xfez' again, first seen at line 14"));
     tu_instance_free(&dups);
     tu_bench_free(&b);
 }
@@ -299,6 +306,40 @@ static void test_shard_altered_states_refused(void **state)
     tu_bench_free(&b);
 }
 
+/* Texts in a state may hold any byte but NUL: valid UTF-8 stays a JSON
+ * string, anything else reads back byte for byte. */
+static void test_shard_texts_round_trip(void **state)
+{
+    (void)state;
+    const char *texts[] = {"", "plain", "caf\xc3\xa9", "\xff\xfe not UTF-8", "'\xc3' cut", "a\\x00b"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        json_t *obj = json_pack("{s:o}", "t", mg_state_text(texts[i]));
+        char *dumped = json_dumps(obj, JSON_COMPACT);
+        json_t *back = json_loads(dumped, 0, NULL);
+        char msg[256] = "";
+        char *got = mg_state_get_text(back, "t", msg, sizeof msg);
+        if (!got || strcmp(got, texts[i]) != 0)
+            fail_msg("text %zu did not read back: %s", i, got ? got : msg);
+        free(got);
+        free(dumped);
+        json_decref(obj);
+        json_decref(back);
+    }
+    char *list[] = {"", "\xff", "two words", "\xc3\xa9"};
+    json_t *obj = json_pack("{s:o}", "l", mg_shard_texts_save(list, 4));
+    mg_shard_texts got;
+    char msg[256] = "";
+    assert_int_equal(mg_shard_texts_get(obj, "l", &got, msg, sizeof msg), 0);
+    assert_int_equal(got.n, 4);
+    for (size_t i = 0; i < 4; i++)
+        assert_string_equal(got.text[i], list[i]);
+    mg_shard_texts_free(&got);
+    json_decref(obj);
+    json_t *bad = json_pack("{s:{s:s}}", "t", "base64", "AA==");
+    assert_null(mg_state_get_text(bad, "t", msg, sizeof msg)); /* a NUL byte */
+    json_decref(bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_shard_max_rows_reached_refused),
         cmocka_unit_test(test_shard_state_of_a_plain_run_refused),
         cmocka_unit_test(test_shard_altered_states_refused),
+        cmocka_unit_test(test_shard_texts_round_trip),
     };
     return cmocka_run_group_tests_name("shard_data", tests, NULL, NULL);
 }
