@@ -49,15 +49,23 @@ static mg_example_pos *open_slot(mg_result *res, size_t at)
     return &res->example_pos[at];
 }
 
-/* Puts an example (text owned from here) at its data line's place, keeping
- * the first `keep`; an example without a line goes last. */
-static void insert_example(mg_result *res, size_t keep, char *text, const char *file, unsigned long line,
-                           unsigned long data_line)
+/* Where an example of data line `data_line` goes among those held (in data
+ * order): after every example of an earlier or the same line; an example
+ * without a line (0) goes last. */
+static size_t data_order_slot(const mg_result *res, unsigned long data_line)
 {
     size_t at = res->nexamples;
     if (data_line)
         while (at > 0 && (res->example_pos[at - 1].data_line == 0 || res->example_pos[at - 1].data_line > data_line))
             at--;
+    return at;
+}
+
+/* Puts an example (text owned from here) at index at, keeping the first
+ * `keep`. */
+static void place_example(mg_result *res, size_t keep, size_t at, char *text, const char *file, unsigned long line,
+                          unsigned long data_line)
+{
     if (at >= keep) {
         free(text);
         return;
@@ -72,6 +80,14 @@ static void insert_example(mg_result *res, size_t keep, char *text, const char *
         free(res->examples[res->nexamples]);
         free(res->example_pos[res->nexamples].file);
     }
+}
+
+/* Puts an example (text owned from here) at its data line's place, keeping
+ * the first `keep`; an example without a line goes last. */
+static void insert_example(mg_result *res, size_t keep, char *text, const char *file, unsigned long line,
+                           unsigned long data_line)
+{
+    place_example(res, keep, data_order_slot(res, data_line), text, file, line, data_line);
 }
 
 static int merge_examples(mg_check *c, const json_t *saved, char *msg, size_t size)
@@ -123,22 +139,74 @@ int mg_check_state_merge(mg_check *c, const json_t *saved, char *msg, size_t siz
     return c->def->merge(c, state, msg, size);
 }
 
+/* "FILE:LINE: FIELD: MESSAGE" for data line `line`, as mg_check_example
+ * writes it; *file and *local say where it points. */
+static char *example_text(const mg_check *c, unsigned long line, const char *field, const char *fmt, va_list ap,
+                          const char **file, unsigned long *local)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *what = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+    vsnprintf(what, (size_t)(n < 0 ? 0 : n) + 1, fmt, again);
+    va_end(again);
+    *file = mg_check_line_file(c->env, line, local);
+    char *text = field ? mg_xasprintf("%s:%lu: %s: %s", *file, *local, field, what)
+                       : mg_xasprintf("%s:%lu: %s", *file, *local, what);
+    free(what);
+    return text;
+}
+
 void mg_check_example_merged(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
 {
     mg_result *res = c->result;
     res->examples_total++;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *what = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-    va_start(ap, fmt);
-    vsnprintf(what, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
-    va_end(ap);
+    const char *file;
     unsigned long local;
-    const char *file = mg_check_line_file(c->env, line, &local);
-    char *text = field ? mg_xasprintf("%s:%lu: %s: %s", file, local, field, what)
-                       : mg_xasprintf("%s:%lu: %s", file, local, what);
-    free(what);
+    char *text = example_text(c, line, field, fmt, ap, &file, &local);
+    va_end(ap);
     insert_example(res, c->env->examples, text, file, local, line);
+}
+
+void mg_check_example_first(mg_check *c, size_t at, unsigned long line, const char *field, const char *fmt, ...)
+{
+    mg_result *res = c->result;
+    res->examples_total++;
+    if (at > res->nexamples)
+        at = res->nexamples;
+    if (at >= c->env->examples)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    const char *file;
+    unsigned long local;
+    char *text = example_text(c, line, field, fmt, ap, &file, &local);
+    va_end(ap);
+    place_example(res, c->env->examples, at, text, local > 0 ? file : NULL, local, line);
+}
+
+int mg_check_example_rewrite(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
+{
+    mg_result *res = c->result;
+    size_t i = 0;
+    while (i < res->nexamples && res->example_pos[i].data_line != line)
+        i++;
+    if (i == res->nexamples)
+        return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    const char *file;
+    unsigned long local;
+    char *text = example_text(c, line, field, fmt, ap, &file, &local);
+    va_end(ap);
+    free(res->examples[i]);
+    res->examples[i] = text;
+    return 1;
+}
+
+int mg_check_example_would_keep(const mg_check *c, unsigned long line)
+{
+    return data_order_slot(c->result, line) < c->env->examples;
 }

@@ -5,7 +5,6 @@
 #include "checks/data/data_shard.h"
 
 #include <openssl/evp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,86 +102,6 @@ void mg_shard_texts_free(mg_shard_texts *t)
     free(t->bytes);
     free(t->text);
     memset(t, 0, sizeof *t);
-}
-
-/* "FILE:LINE: FIELD: MESSAGE" as mg_check_example writes it; *file and
- * *local say where it points. */
-static char *example_text(const mg_check *c, unsigned long line, const char *field, const char *fmt, va_list ap,
-                          const char **file, unsigned long *local)
-{
-    va_list again;
-    va_copy(again, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    char *what = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-    vsnprintf(what, (size_t)(n < 0 ? 0 : n) + 1, fmt, again);
-    va_end(again);
-    *file = mg_check_line_file(c->env, line, local);
-    char *text = field ? mg_xasprintf("%s:%lu: %s: %s", *file, *local, field, what)
-                       : mg_xasprintf("%s:%lu: %s", *file, *local, what);
-    free(what);
-    return text;
-}
-
-void mg_shard_example_first(mg_check *c, size_t at, unsigned long line, const char *field, const char *fmt, ...)
-{
-    mg_result *res = c->result;
-    size_t keep = c->env->examples;
-    res->examples_total++;
-    if (at > res->nexamples)
-        at = res->nexamples;
-    if (at >= keep)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    const char *file;
-    unsigned long local;
-    char *text = example_text(c, line, field, fmt, ap, &file, &local);
-    va_end(ap);
-    size_t cap = res->examples_cap;
-    res->examples = mg_xgrow(res->examples, &res->examples_cap, res->nexamples + 1, sizeof *res->examples);
-    if (res->examples_cap != cap)
-        res->example_pos = mg_xrealloc(res->example_pos, res->examples_cap * sizeof *res->example_pos);
-    memmove(&res->examples[at + 1], &res->examples[at], (res->nexamples - at) * sizeof *res->examples);
-    memmove(&res->example_pos[at + 1], &res->example_pos[at], (res->nexamples - at) * sizeof *res->example_pos);
-    res->nexamples++;
-    res->examples[at] = text;
-    mg_example_pos *pos = &res->example_pos[at];
-    pos->file = local > 0 ? mg_xstrdup(file) : NULL;
-    pos->line = pos->file ? local : 0;
-    pos->data_line = line;
-    while (res->nexamples > keep) {
-        res->nexamples--;
-        free(res->examples[res->nexamples]);
-        free(res->example_pos[res->nexamples].file);
-    }
-}
-
-int mg_shard_example_rewrite(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
-{
-    mg_result *res = c->result;
-    size_t i = 0;
-    while (i < res->nexamples && res->example_pos[i].data_line != line)
-        i++;
-    if (i == res->nexamples)
-        return 0;
-    va_list ap;
-    va_start(ap, fmt);
-    const char *file;
-    unsigned long local;
-    char *text = example_text(c, line, field, fmt, ap, &file, &local);
-    va_end(ap);
-    free(res->examples[i]);
-    res->examples[i] = text;
-    return 1;
-}
-
-int mg_shard_example_would_keep(const mg_check *c, unsigned long line)
-{
-    const mg_result *res = c->result;
-    size_t before = 0;
-    for (size_t i = 0; i < res->nexamples; i++)
-        before += res->example_pos[i].data_line != 0 && res->example_pos[i].data_line <= line;
-    return before < c->env->examples;
 }
 
 void mg_shard_example_count_only(mg_check *c)

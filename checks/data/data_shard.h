@@ -8,10 +8,12 @@
  * first env->examples kept).  Two kinds of example need more:
  *  - an offence of the input as a whole that every shard sees alike (a
  *    header naming a column twice): the checks add it in finish, before
- *    every row's example, so a single run and a merge add it once, first;
+ *    every row's example (mg_check_example_first), so a single run and a
+ *    merge add it once, first;
  *  - an example whose text only the merge can write (a duplicate's "first
  *    seen at", an event's lateness against an earlier shard's latest time):
- *    the merge rewrites the text of the shard's example for that line.
+ *    the merge writes the text of the shard's example for that line again
+ *    (mg_check_example_rewrite).
  */
 #ifndef MG_CHECKS_DATA_DATA_SHARD_H
 #define MG_CHECKS_DATA_DATA_SHARD_H
@@ -50,24 +52,6 @@ json_t *mg_shard_texts_save(char *const *text, size_t n);
 /* Reads member `key` into *out (free with mg_shard_texts_free).  0, or -1 with msg. */
 int mg_shard_texts_get(const json_t *state, const char *key, mg_shard_texts *out, char *msg, size_t size);
 void mg_shard_texts_free(mg_shard_texts *t);
-
-/* Adds the example "FILE:LINE: FIELD: MESSAGE" at index `at` of the
- * result's examples (at most the number held), keeping the first
- * env->examples, and counts it.  For offences found in finish that a
- * single run found before the rows (a header's): with at = how many such
- * examples were added before, they come first as in data order. */
-void mg_shard_example_first(mg_check *c, size_t at, unsigned long line, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-/* Replaces the text of the example of data line `line` (the first one of
- * that line) by "FILE:LINE: FIELD: MESSAGE".  Returns 1 when the result
- * holds an example of that line, 0 when it was not kept (nothing to do). */
-int mg_shard_example_rewrite(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Whether an example of data line `line` added now by the merge would be
- * kept (fewer than env->examples examples of earlier or equal lines). */
-int mg_shard_example_would_keep(const mg_check *c, unsigned long line);
 
 /* Counts an offence found by the merge that cannot be among the examples
  * kept: the shard it comes from already holds env->examples examples of

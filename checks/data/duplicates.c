@@ -329,7 +329,7 @@ static int dup_merge(mg_check *c, const json_t *state, char *msg, size_t size)
                 hi = mid;
         }
         if (lo < nmoved && moved[lo].first == d.rep_first[r])
-            mg_shard_example_rewrite(c, (unsigned long)d.rep_line[r], s->names[0], "%s",
+            mg_check_example_rewrite(c, (unsigned long)d.rep_line[r], s->names[0], "%s",
                                      dup_message(c, d.rep_values.text[r], moved[lo].earlier, why, sizeof why));
     }
     free(moved);

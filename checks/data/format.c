@@ -43,7 +43,7 @@ static void list_header_repeats(mg_check *c)
     for (size_t i = 1; i < n; i++) {
         long first = mg_source_column_index(src, mg_source_column(src, i));
         if (first >= 0 && (size_t)first < i)
-            mg_shard_example_first(c, listed++, 1, mg_source_column(src, i),
+            mg_check_example_first(c, listed++, 1, mg_source_column(src, i),
                                    "found the column name again (columns %ld and %zu), expected unique names",
                                    first + 1, i + 1);
     }

@@ -114,7 +114,7 @@ static void list_input_offences(mg_check *c)
     limits_state *s = c->state;
     const mg_limits *lim = c->env->limits;
     if (s->header_too_wide)
-        mg_shard_example_first(c, 0, 1, NULL, "found %zu columns in the header, expected at most %zu (max_columns)",
+        mg_check_example_first(c, 0, 1, NULL, "found %zu columns in the header, expected at most %zu (max_columns)",
                                mg_source_header_columns(c->env->source), lim->max_columns);
     for (size_t i = 0; i < s->nbig_files; i++)
         mg_check_example_merged(c, s->big_files[i].line, NULL, "%s", s->big_files[i].message);

@@ -284,14 +284,14 @@ static int judge_key(mg_check *c, const key_events *ke, latest_time before, late
              * not be among the first (else the shard kept its time). */
             if (late_in_shard)
                 continue;
-            if (mg_shard_example_would_keep(c, line))
+            if (mg_check_example_would_keep(c, line))
                 return snprintf(msg, size, "the state lacks the time of the event at line %lu", line), -1;
             mg_shard_example_count_only(c);
             continue;
         }
         mg_order_late_message(c, text, lateness, prior.line, ke->key, why, sizeof why);
         if (late_in_shard)
-            mg_shard_example_rewrite(c, line, time_name, "%s", why);
+            mg_check_example_rewrite(c, line, time_name, "%s", why);
         else
             mg_check_example_merged(c, line, time_name, "%s", why);
     }
