@@ -80,4 +80,19 @@ cmp -s "$TMP/d/t1.norm" "$TMP/d/t2.norm" || fail "--threads 2 differs: $(diff "$
 cmp -s "$TMP/d/t1.norm" "$TMP/d/t3.norm" || fail "--threads 3 differs: $(diff "$TMP/d/t1.norm" "$TMP/d/t3.norm" | head -4)"
 case_end
 
+case_begin "issue 12: with as many rows as limits.max_rows, shards are refused and --threads runs as one thread"
+printf 'a\n1\n2\n3\n4\n' >"$TMP/m.csv"
+echo '{"data": {"path": "m.csv"}, "limits": {"max_rows": 4}}' >"$TMP/m.json"
+run_mgate run "$TMP/m.json" --threads 2
+expect_rc 1
+expect_stdout_contains "found more than max_rows 4 rows"
+run_mgate run "$TMP/m.json" --shard 1/2 --state "$TMP/m1.json"
+expect_rc 0
+run_mgate run "$TMP/m.json" --shard 2/2 --state "$TMP/m2.json"
+expect_rc 0
+run_mgate merge "$TMP/m.json" "$TMP/m1.json" "$TMP/m2.json"
+expect_rc 2
+expect_stderr_contains "limits.max_rows is 4"
+case_end
+
 finish
