@@ -145,24 +145,31 @@ int mg_state_get_doubles(const json_t *obj, const char *key, double **out, size_
     return 0;
 }
 
-json_t *mg_state_text(const char *text)
+json_t *mg_state_bytes(const char *bytes, size_t len)
 {
-    json_t *s = json_string(text);
+    /* NULL when not UTF-8; a NUL byte would need json_loads's JSON_ALLOW_NUL. */
+    json_t *s = memchr(bytes, '\0', len) ? NULL : json_stringn(bytes, len);
     if (s)
         return s;
-    size_t len = strlen(text);
     unsigned char *b64 = mg_xmalloc(4 * ((len + 2) / 3) + 1);
-    int m = EVP_EncodeBlock(b64, (const unsigned char *)text, (int)len);
+    int m = EVP_EncodeBlock(b64, (const unsigned char *)bytes, (int)len);
     json_t *o = json_pack("{s:s%}", "base64", (const char *)b64, (size_t)m);
     free(b64);
     return o;
 }
 
-char *mg_state_get_text(const json_t *obj, const char *key, char *msg, size_t size)
+json_t *mg_state_text(const char *text)
+{
+    return mg_state_bytes(text, strlen(text));
+}
+
+char *mg_state_get_bytes(const json_t *obj, const char *key, size_t *n, char *msg, size_t size)
 {
     const json_t *v = json_object_get(obj, key);
-    if (json_is_string(v))
-        return mg_xstrndup(json_string_value(v), json_string_length(v));
+    if (json_is_string(v)) {
+        *n = json_string_length(v);
+        return mg_xstrndup(json_string_value(v), *n);
+    }
     const json_t *b = json_object_get(v, "base64");
     const char *b64 = json_string_value(b);
     size_t len = b64 ? json_string_length(b) : 0;
@@ -170,14 +177,27 @@ char *mg_state_get_text(const json_t *obj, const char *key, char *msg, size_t si
         missing(key, "a string, or {\"base64\": ...}", msg, size);
         return NULL;
     }
-    char *text = mg_xmalloc(len / 4 * 3 + 1);
-    int got = len ? EVP_DecodeBlock((unsigned char *)text, (const unsigned char *)b64, (int)len) : 0;
+    char *bytes = mg_xmalloc(len / 4 * 3 + 1);
+    int got = len ? EVP_DecodeBlock((unsigned char *)bytes, (const unsigned char *)b64, (int)len) : 0;
     size_t pad = len ? (size_t)(b64[len - 1] == '=') + (b64[len - 2] == '=') : 0;
-    if (got < 0 || (size_t)got < pad || memchr(text, '\0', (size_t)got - pad)) {
+    if (got < 0 || (size_t)got < pad) {
+        free(bytes);
+        missing(key, "a string, or {\"base64\": ...}", msg, size);
+        return NULL;
+    }
+    *n = (size_t)got - pad;
+    bytes[*n] = '\0';
+    return bytes;
+}
+
+char *mg_state_get_text(const json_t *obj, const char *key, char *msg, size_t size)
+{
+    size_t n;
+    char *text = mg_state_get_bytes(obj, key, &n, msg, size);
+    if (text && memchr(text, '\0', n)) {
         free(text);
         missing(key, "a string, or {\"base64\": ...}", msg, size);
         return NULL;
     }
-    text[(size_t)got - pad] = '\0';
     return text;
 }

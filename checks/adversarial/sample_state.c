@@ -8,13 +8,11 @@
  *
  * A value is {"kind": "number", "text": "12.5", "num": 12.5}: "num" when the
  * value's number is not 0, "quoted": true when set; text that is not UTF-8
- * (CSV holds any bytes) or holds a NUL byte is "text_base64" (OpenSSL's
- * EVP_EncodeBlock) instead of "text".  The common case of CSV data, text
- * that is none of these, is the JSON string alone ("12.5"): a third of the
- * size.
+ * (CSV holds any bytes) or holds a NUL byte is {"base64": ...}
+ * (mg_state_bytes).  The common case of CSV data, UTF-8 text that is none of
+ * these, is the JSON string alone ("12.5"): a third of the size.
  */
 #include <math.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,28 +26,15 @@
 static const char *const kind_names[] = {"absent", "null", "text", "number", "bool", "other"};
 #define NKINDS (sizeof kind_names / sizeof *kind_names)
 
-static json_t *text_base64(const char *text, size_t len)
-{
-    unsigned char *b64 = mg_xmalloc(4 * ((len + 2) / 3) + 1);
-    int m = EVP_EncodeBlock(b64, (const unsigned char *)text, (int)len);
-    json_t *s = json_stringn((const char *)b64, (size_t)m);
-    free(b64);
-    return s;
-}
-
 static json_t *value_save(const mg_value *v)
 {
-    /* NULL when not UTF-8; a NUL byte would need json_loads's
-     * JSON_ALLOW_NUL to read back: both as base64. */
-    json_t *text = v->len && !memchr(v->text, '\0', v->len) ? json_stringn(v->text, v->len) : NULL;
     int has_num = v->num != 0.0 || signbit(v->num); /* -0 kept too: bit for bit */
-    if (v->kind == MG_VALUE_TEXT && text && !has_num && !v->quoted)
+    json_t *text = v->len ? mg_state_bytes(v->text, v->len) : NULL;
+    if (v->kind == MG_VALUE_TEXT && json_is_string(text) && !has_num && !v->quoted)
         return text;
     json_t *o = json_pack("{s:s}", "kind", (size_t)v->kind < NKINDS ? kind_names[v->kind] : "absent");
     if (text)
         json_object_set_new(o, "text", text);
-    else if (v->len)
-        json_object_set_new(o, "text_base64", text_base64(v->text, v->len));
     if (has_num)
         json_object_set_new(o, "num", mg_state_real(v->num));
     if (v->quoted)
@@ -86,27 +71,6 @@ json_t *adv_sample_save(const adv_sample *s)
     return json_pack("{s:o}", "sample", list);
 }
 
-/* Decodes "text_base64" into *owned (freed by the caller).  0 or -1. */
-static int text_from_base64(const char *b64, char **owned, size_t *len)
-{
-    size_t n = strlen(b64);
-    if (n % 4 != 0)
-        return -1;
-    unsigned char *bytes = mg_xmalloc(n / 4 * 3 + 1);
-    int m = EVP_DecodeBlock(bytes, (const unsigned char *)b64, (int)n);
-    if (m < 0) {
-        free(bytes);
-        return -1;
-    }
-    /* EVP_DecodeBlock counts the padding's zero bytes too. */
-    for (size_t i = n; i > 0 && b64[i - 1] == '='; i--)
-        m--;
-    bytes[m] = '\0';
-    *owned = (char *)bytes;
-    *len = (size_t)m;
-    return 0;
-}
-
 /* Reads a saved value into v; its text borrows from o or is *owned.
  * Returns 0, or -1 with msg. */
 static int value_load(const json_t *o, mg_value *v, char **owned, char *msg, size_t size)
@@ -122,17 +86,10 @@ static int value_load(const json_t *o, mg_value *v, char **owned, char *msg, siz
     if (!kind || k == NKINDS)
         return snprintf(msg, size, "'kind': expected absent, null, text, number, bool or other"), -1;
     *v = (mg_value){.kind = (mg_value_kind)k, .text = ""};
-    const json_t *text = json_object_get(o, "text");
-    const char *b64 = json_string_value(json_object_get(o, "text_base64"));
-    if (json_is_string(text)) {
-        v->text = json_string_value(text);
-        v->len = json_string_length(text);
-    } else if (text) {
-        return snprintf(msg, size, "'text': expected a string"), -1;
-    } else if (b64 && text_from_base64(b64, owned, &v->len) == 0) {
+    if (json_object_get(o, "text")) {
+        if (!(*owned = mg_state_get_bytes(o, "text", &v->len, msg, size)))
+            return -1;
         v->text = *owned;
-    } else if (json_object_get(o, "text_base64")) {
-        return snprintf(msg, size, "'text_base64': expected base64"), -1;
     }
     if (json_object_get(o, "num") && mg_state_get_real(o, "num", &v->num, msg, size) != 0)
         return -1;

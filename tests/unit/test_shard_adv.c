@@ -394,9 +394,9 @@ static void test_shard_adv_bad_states_are_refused(void **state)
     assert_non_null(strstr(msg, "value 1: 'kind': expected absent, null, text"));
     json_decref(bad);
     bad = json_loads("{\"sample\": [{\"line\": 2, \"fields\": 1, \"bytes\": 9, "
-                     "\"values\": [{\"kind\": \"text\", \"text_base64\": \"%%%\"}]}]}", 0, NULL);
+                     "\"values\": [{\"kind\": \"text\", \"text\": {\"base64\": \"%%%\"}}]}]}", 0, NULL);
     assert_int_equal(adv_sample_merge(&s, bad, 1, msg, sizeof msg), -1);
-    assert_non_null(strstr(msg, "'text_base64': expected base64"));
+    assert_non_null(strstr(msg, "value 1: 'text': expected a string, or {\"base64\": ...}"));
     json_decref(bad);
     bad = json_loads("{\"rows\": []}", 0, NULL);
     assert_int_equal(adv_sample_merge(&s, bad, 1, msg, sizeof msg), -1);
