@@ -21,6 +21,7 @@
 
 #include "checks/adversarial/adv_common.h"
 #include "checks/check_state.h"
+#include "common/state_json.h"
 #include "sources/source.h"
 #include "support/tmpfiles.h"
 
@@ -412,6 +413,35 @@ static void test_shard_adv_bad_states_are_refused(void **state)
     json_decref(bad);
 }
 
+/* common/state_json's bytes: UTF-8 without NUL stays a string; NUL bytes and
+ * bytes that are not UTF-8 go as base64 and come back as they were; a text
+ * (mg_state_get_text) never holds a NUL. */
+static void test_shard_adv_state_bytes(void **state)
+{
+    (void)state;
+    json_t *o = json_object();
+    json_object_set_new(o, "plain", mg_state_bytes("caf\xc3\xa9", 5));
+    json_object_set_new(o, "nul", mg_state_bytes("a\0b", 3));
+    json_object_set_new(o, "raw", mg_state_bytes("\xff\xfe", 2));
+    assert_true(json_is_string(json_object_get(o, "plain")));
+    assert_true(json_is_object(json_object_get(o, "nul")));
+    char msg[128];
+    size_t n;
+    char *b = mg_state_get_bytes(o, "nul", &n, msg, sizeof msg);
+    assert_int_equal(n, 3);
+    assert_memory_equal(b, "a\0b", 4);
+    free(b);
+    b = mg_state_get_bytes(o, "raw", &n, msg, sizeof msg);
+    assert_int_equal(n, 2);
+    assert_memory_equal(b, "\xff\xfe", 3);
+    free(b);
+    assert_null(mg_state_get_text(o, "nul", msg, sizeof msg));
+    b = mg_state_get_text(o, "raw", msg, sizeof msg);
+    assert_string_equal(b, "\xff\xfe");
+    free(b);
+    json_decref(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +451,7 @@ int main(void)
         cmocka_unit_test(test_shard_adv_sample_does_not_depend_on_the_split),
         cmocka_unit_test(test_shard_adv_values_round_trip),
         cmocka_unit_test(test_shard_adv_bad_states_are_refused),
+        cmocka_unit_test(test_shard_adv_state_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
