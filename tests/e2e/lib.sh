@@ -51,24 +51,6 @@ needs_shared() {
     return 1
 }
 
-# shards_blocked GATE CHECK...: 0 after a skip line when the gate lists a
-# check, other than the CHECK types named, that cannot run sharded yet (each
-# check opts in with save/merge, issue 12), so a case comparing sharded runs
-# with one run cannot run; 1 otherwise (also when the shard fails for any
-# other reason: the case then runs and fails).
-shards_blocked() {
-    _gate=$1
-    shift
-    "$MGATE" run "$_gate" --set 'reports={}' --shard 1/2 --state "$TMP/blocked-state.json" >"$TMP/blocked.out" 2>&1 &&
-        return 1
-    _blocker=$(sed -n "s/.*check '[^']*' (\([^)]*\)) cannot run sharded yet.*/\1/p" "$TMP/blocked.out")
-    [ -n "$_blocker" ] || return 1
-    for _own in "$@"; do [ "$_blocker" = "$_own" ] && return 1; done
-    _skipped=$((_skipped + 1))
-    printf "  skip %s: check '%s' cannot run sharded yet\n" "$_case" "$_blocker"
-    return 0
-}
-
 fail() {
     _case_ok=0
     printf '  FAIL %s: %s\n' "$_case" "$*" >&2
