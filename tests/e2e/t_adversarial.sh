@@ -1,10 +1,10 @@
 #!/bin/sh
 # End-to-end: the adversarial checks of fixtures/adversarial/gate.json.
 # Each check catches a model built to fail it and passes the sound model;
-# results are seeded (same run, same report; as shards merged, the same
-# report too) and land in valid JUnit.  The
-# example gate, monotonic, invariance, input_handling and the error cases
-# are golden cases: tests/golden/adversarial-*, spec-unknown-variant.
+# results are seeded (same run, same report; run as shards and merged, the
+# same report too) and land in valid JUnit.  The example gate, monotonic,
+# invariance, input_handling and the error cases are golden cases:
+# tests/golden/adversarial-*, spec-unknown-variant.
 . "$(dirname "$0")/lib.sh"
 
 SRC="$ROOT/fixtures/adversarial"
