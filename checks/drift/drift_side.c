@@ -15,6 +15,7 @@ void mg_dside_init_number(mg_dside *s, int keep_values)
     s->is_number = 1;
     s->keep_values = keep_values;
     mg_moments_init(&s->moments);
+    mg_xmoments_init(&s->exact);
     if (!keep_values)
         mg_qsketch_init(&s->own_sketch, MG_QSKETCH_K);
 }
@@ -51,7 +52,9 @@ void mg_dside_free(mg_dside *s)
 
 void mg_dside_add_number(mg_dside *s, double x)
 {
-    mg_moments_add(&s->moments, x);
+    if (x == 0.0)
+        x = 0.0; /* -0.0: which zero came first must not matter (min, max, sorted edges) */
+    mg_xmoments_add(&s->exact, x);
     if (s->keep_values) {
         s->values = mg_xgrow(s->values, &s->cap, s->nvalues + 1, sizeof *s->values);
         s->values[s->nvalues++] = x;
@@ -63,6 +66,12 @@ void mg_dside_add_number(mg_dside *s, double x)
 void mg_dside_add_text(mg_dside *s, const char *text, size_t len)
 {
     mg_freq_add(&s->own_freq, text, len, 1);
+}
+
+void mg_dside_settle(mg_dside *s)
+{
+    if (s->is_number && !s->borrowed_sketch)
+        mg_xmoments_get(&s->exact, &s->moments);
 }
 
 const mg_qsketch *mg_dside_sketch(const mg_dside *s)

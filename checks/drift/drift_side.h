@@ -10,7 +10,10 @@
  *     quantile sketch (exact up to MG_QSKETCH_EXACT_MAX values, then KLL,
  *     under 8 KiB), the reference side the profile's sketch (borrowed);
  *   - text feature: value frequencies (mg_freq, bounded by MG_FREQ_TRACK_MAX).
- * Every number side also keeps its moments (mean, sd, min, max).
+ * Every number side also keeps its moments (mean, sd, min, max): a side
+ * filled value by value from exact sums (exact_moments.h), so that they do
+ * not depend on the order of the values (a sharded run merges to the same
+ * bits); -0.0 is counted as +0.0 everywhere, for the same reason.
  *
  * A library: nothing here prints or exits.
  */
@@ -20,11 +23,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checks/drift/exact_moments.h"
 #include "checks/drift/sketch.h"
 
 typedef struct mg_dside {
     int is_number;
-    mg_moments moments;     /* numbers */
+    mg_moments moments;     /* numbers: a profile's, or from exact (mg_dside_settle) */
+    mg_xmoments exact;      /* numbers added value by value: their exact sums */
     double *values;         /* numbers kept exactly (keep_values), else NULL */
     size_t nvalues, cap;
     int keep_values;
@@ -44,6 +49,9 @@ void mg_dside_from_profile_text(mg_dside *s, const mg_freq *f);
 void mg_dside_free(mg_dside *s);
 void mg_dside_add_number(mg_dside *s, double x); /* finite values only */
 void mg_dside_add_text(mg_dside *s, const char *text, size_t len);
+/* Sets a number side's moments from its exact sums (a profile's side keeps
+ * the profile's); before reading s->moments. */
+void mg_dside_settle(mg_dside *s);
 /* The sketch (numbers not kept exactly) and the frequencies (text) in use.
  * (Sides live in a growing array: they hold no pointer to themselves.) */
 const mg_qsketch *mg_dside_sketch(const mg_dside *s);
