@@ -329,6 +329,18 @@ static void drift_free(mg_check *c)
     c->state = NULL;
 }
 
+static json_t *drift_save(const mg_check *c)
+{
+    const drift_state *s = c->state;
+    return mg_dengine_save(&s->e);
+}
+
+static int drift_merge(mg_check *c, const json_t *state, char *msg, size_t size)
+{
+    drift_state *s = c->state;
+    return mg_dengine_merge(&s->e, c->name, state, msg, size);
+}
+
 const mg_check_def mg_check_drift = {
     .name = "drift",
     .group = "drift",
@@ -341,4 +353,6 @@ const mg_check_def mg_check_drift = {
     .row = drift_row,
     .finish = drift_finish,
     .free_state = drift_free,
+    .save = drift_save,
+    .merge = drift_merge,
 };

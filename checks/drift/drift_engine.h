@@ -63,6 +63,15 @@ void mg_dengine_read_data(mg_dengine *e, const mg_check *c, mg_dengine_header_fn
 void mg_dengine_judge(mg_dengine *e, mg_check *c, double max_share);
 void mg_dengine_free(mg_dengine *e);
 
+/* Sharded runs (drift_state.c): the current sides gathered from a shard's
+ * rows as a new JSON object, and adding one such state (shards in data
+ * order) to an engine that has begun; the merged engine judges exactly as
+ * one run over all the rows would.  merge returns 0, or -1 with msg (a
+ * state of another shape, or one that cannot be merged exactly: it names
+ * the check and the feature). */
+json_t *mg_dengine_save(const mg_dengine *e);
+int mg_dengine_merge(mg_dengine *e, const char *check, const json_t *state, char *msg, size_t size);
+
 /* A compared feature's properties, and for a drifted one its example and
  * histogram (drift_report.c). */
 void mg_drift_report_feature(mg_check *c, const mg_dfeat *f);

@@ -167,6 +167,18 @@ static void pd_free(mg_check *c)
     c->state = NULL;
 }
 
+static json_t *pd_save(const mg_check *c)
+{
+    const pd_state *s = c->state;
+    return mg_dengine_save(&s->e);
+}
+
+static int pd_merge(mg_check *c, const json_t *state, char *msg, size_t size)
+{
+    pd_state *s = c->state;
+    return mg_dengine_merge(&s->e, c->name, state, msg, size);
+}
+
 const mg_check_def mg_check_prediction_drift = {
     .name = "prediction_drift",
     .group = "drift",
@@ -178,4 +190,6 @@ const mg_check_def mg_check_prediction_drift = {
     .scored = pd_scored,
     .finish = pd_finish,
     .free_state = pd_free,
+    .save = pd_save,
+    .merge = pd_merge,
 };

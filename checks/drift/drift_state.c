@@ -1,0 +1,233 @@
+/*
+ * drift_state.c - what a shard of a drift check saves, and how `mgate
+ * merge` adds it to a fresh check (drift_engine.h, mg_dengine_save and
+ * mg_dengine_merge; docs/sharding.md, "State of the drift checks").
+ *
+ * Only the current side travels: the reference (a profile or reference
+ * data) is read again when the merging check begins.  Per feature:
+ *   - number: missing and wrong-type counts, the exact sums of the values
+ *     and of their squares (exact_moments.h: order-free, so the merged mean
+ *     and sd are the one run's bits), and the values themselves: every one
+ *     when the reference is data, the sketch's while it is exact (at most
+ *     MG_QSKETCH_EXACT_MAX) when it is a profile.  Sorted at compare time,
+ *     they give the same figures whatever the split.  A sketch past that
+ *     size is a KLL sketch whose compactions depend on the order values
+ *     arrive in: it cannot be merged exactly, and the merge refuses it.
+ *   - text: the frequencies in first-seen order (merged in data order, the
+ *     first-seen order of one run), with their `untracked` count.  A shard
+ *     that overflowed MG_FREQ_TRACK_MAX distinct values merged after
+ *     another shard is refused: which of its untracked values one run
+ *     would have tracked is lost.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/drift/drift_engine.h"
+#include "common/state_json.h"
+#include "common/xmem.h"
+
+/* Text values as 8-byte words of their bytes end to end (the last one
+ * padded with zeros), their lengths and their counts. */
+static json_t *freq_save(const mg_freq *f)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < f->nitems; i++)
+        bytes += f->items[i].len;
+    size_t nwords = (bytes + 7) / 8;
+    uint64_t *words = mg_xcalloc(nwords + 1, sizeof *words);
+    uint64_t *lengths = mg_xmalloc((f->nitems + 1) * sizeof *lengths);
+    uint64_t *counts = mg_xmalloc((f->nitems + 1) * sizeof *counts);
+    size_t at = 0;
+    for (size_t i = 0; i < f->nitems; i++) {
+        const mg_freq_item *it = &f->items[i];
+        for (size_t b = 0; b < it->len; b++, at++)
+            words[at / 8] |= (uint64_t)(unsigned char)it->text[b] << (8 * (at % 8));
+        lengths[i] = it->len;
+        counts[i] = it->count;
+    }
+    json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o}", "total", mg_state_count(f->total), "untracked",
+                          mg_state_count(f->untracked), "bytes", mg_state_counts(words, nwords), "lengths",
+                          mg_state_counts(lengths, f->nitems), "counts", mg_state_counts(counts, f->nitems));
+    free(words);
+    free(lengths);
+    free(counts);
+    return o;
+}
+
+static json_t *side_save(const mg_dside *s)
+{
+    json_t *o = json_pack("{s:s, s:o, s:o}", "kind", s->is_number ? "number" : "text", "missing",
+                          mg_state_count(s->missing), "wrong_type", mg_state_count(s->wrong_type));
+    if (!s->is_number) {
+        json_object_set_new(o, "frequencies", freq_save(&s->own_freq));
+        return o;
+    }
+    json_object_set_new(o, "moments", mg_xmoments_save(&s->exact));
+    if (s->keep_values)
+        json_object_set_new(o, "values", mg_state_doubles(s->values, s->nvalues));
+    else if (s->own_sketch.exact) /* an exact sketch holds every value in level 0 */
+        json_object_set_new(o, "values", mg_state_doubles(s->own_sketch.nlevels ? s->own_sketch.level[0] : NULL,
+                                                          s->own_sketch.nlevels ? s->own_sketch.len[0] : 0));
+    else
+        json_object_set_new(o, "kll_values", mg_state_count(s->own_sketch.n));
+    return o;
+}
+
+json_t *mg_dengine_save(const mg_dengine *e)
+{
+    json_t *features = json_array();
+    for (size_t i = 0; i < e->n && !e->broken; i++) {
+        json_t *f = side_save(&e->feat[i].cur);
+        json_object_set_new(f, "name", json_string(e->feat[i].name));
+        json_array_append_new(features, f);
+    }
+    return json_pack("{s:b, s:o}", "broken", e->broken, "features", features);
+}
+
+/* Why a KLL sketch is refused, for the check's and the feature's message. */
+#define KLL_REFUSED                                                                                                \
+    "its current values (%llu in all shards so far) are past %d, where the comparison with a profile keeps a KLL " \
+    "sketch whose compactions depend on the order values arrive in, so shards cannot be merged into the one "     \
+    "run's figures; run this gate unsharded, or give the check reference data (every value is then kept and "      \
+    "merges exactly)"
+
+static int merge_numbers(mg_dside *s, const json_t *j, const char *feature, const char *check, char *msg,
+                         size_t size)
+{
+    mg_xmoments add;
+    uint64_t kll;
+    if (mg_xmoments_load(json_object_get(j, "moments"), &add, msg, size) != 0)
+        return -1;
+    if (mg_state_get_count(j, "kll_values", &kll, msg, size) == 0)
+        return snprintf(msg, size, "check '%s', feature '%s': " KLL_REFUSED, check, feature,
+                        (unsigned long long)(mg_dside_count(s) + kll), MG_QSKETCH_EXACT_MAX),
+               -1;
+    double *values;
+    size_t n;
+    if (mg_state_get_doubles(j, "values", &values, &n, msg, size) != 0)
+        return -1;
+    int rc = 0;
+    if (n != add.count) {
+        rc = -1;
+        snprintf(msg, size, "feature '%s': %zu values but moments of %llu", feature, n,
+                 (unsigned long long)add.count);
+    } else if (!s->keep_values && s->own_sketch.n + n > MG_QSKETCH_EXACT_MAX) {
+        rc = -1;
+        snprintf(msg, size, "check '%s', feature '%s': " KLL_REFUSED, check, feature,
+                 (unsigned long long)(s->own_sketch.n + n), MG_QSKETCH_EXACT_MAX);
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (!isfinite(values[i]) || (values[i] == 0.0 && signbit(values[i]))) {
+            rc = -1;
+            snprintf(msg, size, "feature '%s': value %zu is not a finite number as a side keeps it", feature, i + 1);
+        }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (s->keep_values) {
+            s->values = mg_xgrow(s->values, &s->cap, s->nvalues + 1, sizeof *s->values);
+            s->values[s->nvalues++] = values[i];
+        } else {
+            mg_qsketch_add(&s->own_sketch, values[i]);
+        }
+    }
+    if (rc == 0)
+        mg_xmoments_merge(&s->exact, &add);
+    free(values);
+    return rc;
+}
+
+/* Adds a saved frequency table to f, its values in their first-seen order. */
+static int merge_texts(mg_dside *s, const json_t *j, const char *feature, const char *check, char *msg, size_t size)
+{
+    const json_t *fj = json_object_get(j, "frequencies");
+    uint64_t total, untracked, *words = NULL, *lengths = NULL, *counts = NULL;
+    size_t nwords = 0, nlen = 0, ncount = 0;
+    int rc = -1;
+    if (!json_is_object(fj)) {
+        snprintf(msg, size, "feature '%s': 'frequencies': expected an object", feature);
+        return -1;
+    }
+    if (mg_state_get_count(fj, "total", &total, msg, size) != 0 ||
+        mg_state_get_count(fj, "untracked", &untracked, msg, size) != 0 ||
+        mg_state_get_counts(fj, "bytes", &words, &nwords, msg, size) != 0 ||
+        mg_state_get_counts(fj, "lengths", &lengths, &nlen, msg, size) != 0 ||
+        mg_state_get_counts(fj, "counts", &counts, &ncount, msg, size) != 0)
+        goto out;
+    mg_freq *f = &s->own_freq;
+    uint64_t bytes = 0, sum = untracked;
+    for (size_t i = 0; i < nlen && bytes <= nwords * 8; i++)
+        bytes += lengths[i];
+    for (size_t i = 0; i < ncount; i++)
+        sum += counts[i];
+    if (nlen != ncount || bytes > nwords * 8 || sum != total) {
+        snprintf(msg, size, "feature '%s': 'frequencies': the lengths, counts, bytes and total disagree", feature);
+        goto out;
+    }
+    if (untracked > 0 && f->nitems > 0) {
+        snprintf(msg, size, "check '%s', feature '%s': a shard saw more than %d distinct values, so which of its "
+                 "values one run would have counted is lost: shards cannot be merged exactly; run this gate "
+                 "unsharded", check, feature, MG_FREQ_TRACK_MAX);
+        goto out;
+    }
+    char *text = mg_xmalloc(nwords * 8 + 1);
+    for (size_t b = 0; b < nwords * 8; b++)
+        text[b] = (char)(words[b / 8] >> (8 * (b % 8)));
+    size_t at = 0;
+    for (size_t i = 0; i < nlen; i++) {
+        mg_freq_add(f, text + at, (size_t)lengths[i], counts[i]);
+        at += (size_t)lengths[i];
+    }
+    free(text);
+    f->total += untracked;
+    f->untracked += untracked;
+    rc = 0;
+out:
+    free(words);
+    free(lengths);
+    free(counts);
+    return rc;
+}
+
+static int merge_side(mg_dside *s, const json_t *j, const char *feature, const char *check, char *msg, size_t size)
+{
+    const char *kind = json_string_value(json_object_get(j, "kind"));
+    uint64_t missing, wrong;
+    if (!kind || strcmp(kind, s->is_number ? "number" : "text") != 0)
+        return snprintf(msg, size, "feature '%s': expected a %s feature", feature, s->is_number ? "number" : "text"),
+               -1;
+    if (mg_state_get_count(j, "missing", &missing, msg, size) != 0 ||
+        mg_state_get_count(j, "wrong_type", &wrong, msg, size) != 0)
+        return -1;
+    int rc = s->is_number ? merge_numbers(s, j, feature, check, msg, size) : merge_texts(s, j, feature, check, msg, size);
+    if (rc == 0) {
+        s->missing += missing;
+        s->wrong_type += wrong;
+    }
+    return rc;
+}
+
+int mg_dengine_merge(mg_dengine *e, const char *check, const json_t *state, char *msg, size_t size)
+{
+    const json_t *features = json_object_get(state, "features");
+    const json_t *broken = json_object_get(state, "broken");
+    if (!json_is_array(features) || !json_is_boolean(broken))
+        return snprintf(msg, size, "expected {\"broken\", \"features\"}"), -1;
+    /* A reference that cannot be used is reported by finish, as in one run:
+     * the shard (reading the same reference) gathered nothing. */
+    if (e->broken || json_is_true(broken))
+        return 0;
+    if (json_array_size(features) != e->n)
+        return snprintf(msg, size, "%zu features, expected %zu", json_array_size(features), e->n), -1;
+    for (size_t i = 0; i < e->n; i++) {
+        const json_t *f = json_array_get(features, i);
+        const char *name = json_string_value(json_object_get(f, "name"));
+        if (!name || strcmp(name, e->feat[i].name) != 0)
+            return snprintf(msg, size, "feature %zu is '%s', expected '%s'", i + 1, name ? name : "?",
+                            e->feat[i].name),
+                   -1;
+        if (merge_side(&e->feat[i].cur, f, name, check, msg, size) != 0)
+            return -1;
+    }
+    return 0;
+}
