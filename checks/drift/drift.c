@@ -303,7 +303,7 @@ static void drift_row(mg_check *c, const mg_row *row)
         } else if (t->state == MG_TYPED_WRONG || (cur->is_number && !isfinite(t->num))) {
             cur->wrong_type++;
         } else if (cur->is_number) {
-            mg_dside_add_number(cur, t->num);
+            mg_dside_add_number_at(cur, row->line, t->num);
         } else {
             const mg_value *v = &row->values[env->field_column[i]];
             mg_dside_add_text(cur, v->text, v->len);

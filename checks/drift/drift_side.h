@@ -7,8 +7,11 @@
  *     both sides), because KS, Wasserstein and the quantile bins are then
  *     equal to scipy's / numpy's on the full samples;
  *   - number feature, reference given as a profile: the current side is a
- *     quantile sketch (exact up to MG_QSKETCH_EXACT_MAX values, then KLL,
- *     under 8 KiB), the reference side the profile's sketch (borrowed);
+ *     quantile sketch (exact up to MG_QSKETCH_EXACT_MAX values, then KLL)
+ *     built over a tree of line blocks so that it does not depend on how
+ *     the rows were split into shards (tree_sketch.h: a few KLL sketches of
+ *     under 8 KiB per tree level), the reference side the profile's sketch
+ *     (borrowed);
  *   - text feature: value frequencies (mg_freq, bounded by MG_FREQ_TRACK_MAX).
  * Every number side also keeps its moments (mean, sd, min, max): a side
  * filled value by value from exact sums (exact_moments.h), so that they do
@@ -25,6 +28,7 @@
 
 #include "checks/drift/exact_moments.h"
 #include "checks/drift/sketch.h"
+#include "checks/drift/tree_sketch.h"
 
 typedef struct mg_dside {
     int is_number;
@@ -33,7 +37,8 @@ typedef struct mg_dside {
     double *values;         /* numbers kept exactly (keep_values), else NULL */
     size_t nvalues, cap;
     int keep_values;
-    mg_qsketch own_sketch;  /* numbers not kept exactly: the current side's sketch */
+    mg_tsketch own_tree;    /* numbers not kept exactly: the current side's values, by line */
+    mg_qsketch own_sketch;  /* its sketch, made from own_tree by mg_dside_settle */
     const mg_qsketch *borrowed_sketch; /* a profile's sketch, used instead of own_sketch */
     mg_freq own_freq;
     const mg_freq *borrowed_freq; /* text: a profile's frequencies, instead of own_freq */
@@ -47,10 +52,15 @@ void mg_dside_init_text(mg_dside *s);
 void mg_dside_from_profile_number(mg_dside *s, const mg_moments *m, const mg_qsketch *sk);
 void mg_dside_from_profile_text(mg_dside *s, const mg_freq *f);
 void mg_dside_free(mg_dside *s);
-void mg_dside_add_number(mg_dside *s, double x); /* finite values only */
+/* Adds a finite value of data line `line` (lines never decrease: the
+ * sketch of a side not kept exactly is built over blocks of lines). */
+void mg_dside_add_number_at(mg_dside *s, uint64_t line, double x);
+/* The same, each value its own line (a side that is never sharded). */
+void mg_dside_add_number(mg_dside *s, double x);
 void mg_dside_add_text(mg_dside *s, const char *text, size_t len);
-/* Sets a number side's moments from its exact sums (a profile's side keeps
- * the profile's); before reading s->moments. */
+/* Sets a number side's moments from its exact sums and its sketch from
+ * its tree (a profile's side keeps the profile's); once the values are
+ * all in, before reading s->moments or the sketch. */
 void mg_dside_settle(mg_dside *s);
 /* The sketch (numbers not kept exactly) and the frequencies (text) in use.
  * (Sides live in a growing array: they hold no pointer to themselves.) */

@@ -7,12 +7,12 @@
  * data) is read again when the merging check begins.  Per feature:
  *   - number: missing and wrong-type counts, the exact sums of the values
  *     and of their squares (exact_moments.h: order-free, so the merged mean
- *     and sd are the one run's bits), and the values themselves: every one
- *     when the reference is data, the sketch's while it is exact (at most
- *     MG_QSKETCH_EXACT_MAX) when it is a profile.  Sorted at compare time,
- *     they give the same figures whatever the split.  A sketch past that
- *     size is a KLL sketch whose compactions depend on the order values
- *     arrive in: it cannot be merged exactly, and the merge refuses it.
+ *     and sd are the one run's bits), and the values: every one when the
+ *     reference is data (sorted at compare time, they give the same figures
+ *     whatever the split); against a profile, the tree sketch
+ *     (tree_sketch.h: every value up to MG_QSKETCH_EXACT_MAX, the shard's
+ *     two edge blocks of lines raw and the KLL sketches of the tree nodes
+ *     between), which merges into the one run's sketch bit for bit.
  *   - text: the frequencies in first-seen order (merged in data order, the
  *     first-seen order of one run), with their `untracked` count.  A shard
  *     that overflowed MG_FREQ_TRACK_MAX distinct values merged after
@@ -67,11 +67,8 @@ static json_t *side_save(const mg_dside *s)
     json_object_set_new(o, "moments", mg_xmoments_save(&s->exact));
     if (s->keep_values)
         json_object_set_new(o, "values", mg_state_doubles(s->values, s->nvalues));
-    else if (s->own_sketch.exact) /* an exact sketch holds every value in level 0 */
-        json_object_set_new(o, "values", mg_state_doubles(s->own_sketch.nlevels ? s->own_sketch.level[0] : NULL,
-                                                          s->own_sketch.nlevels ? s->own_sketch.len[0] : 0));
     else
-        json_object_set_new(o, "kll_values", mg_state_count(s->own_sketch.n));
+        json_object_set_new(o, "sketch", mg_tsketch_save(&s->own_tree));
     return o;
 }
 
@@ -86,24 +83,25 @@ json_t *mg_dengine_save(const mg_dengine *e)
     return json_pack("{s:b, s:o}", "broken", e->broken, "features", features);
 }
 
-/* Why a KLL sketch is refused, for the check's and the feature's message. */
-#define KLL_REFUSED                                                                                                \
-    "its current values (%llu in all shards so far) are past %d, where the comparison with a profile keeps a KLL " \
-    "sketch whose compactions depend on the order values arrive in, so shards cannot be merged into the one "     \
-    "run's figures; run this gate unsharded, or give the check reference data (every value is then kept and "      \
-    "merges exactly)"
-
-static int merge_numbers(mg_dside *s, const json_t *j, const char *feature, const char *check, char *msg,
-                         size_t size)
+static int merge_numbers(mg_dside *s, const json_t *j, const char *feature, char *msg, size_t size)
 {
     mg_xmoments add;
-    uint64_t kll;
     if (mg_xmoments_load(json_object_get(j, "moments"), &add, msg, size) != 0)
         return -1;
-    if (mg_state_get_count(j, "kll_values", &kll, msg, size) == 0)
-        return snprintf(msg, size, "check '%s', feature '%s': " KLL_REFUSED, check, feature,
-                        (unsigned long long)(mg_dside_count(s) + kll), MG_QSKETCH_EXACT_MAX),
-               -1;
+    if (!s->keep_values) {
+        mg_tsketch t;
+        if (mg_tsketch_load(json_object_get(j, "sketch"), &t, msg, size) != 0)
+            return -1;
+        if (t.n != add.count) {
+            mg_tsketch_free(&t);
+            return snprintf(msg, size, "feature '%s': a sketch of %llu values but moments of %llu", feature,
+                            (unsigned long long)t.n, (unsigned long long)add.count),
+                   -1;
+        }
+        mg_tsketch_merge(&s->own_tree, &t);
+        mg_xmoments_merge(&s->exact, &add);
+        return 0;
+    }
     double *values;
     size_t n;
     if (mg_state_get_doubles(j, "values", &values, &n, msg, size) != 0)
@@ -113,10 +111,6 @@ static int merge_numbers(mg_dside *s, const json_t *j, const char *feature, cons
         rc = -1;
         snprintf(msg, size, "feature '%s': %zu values but moments of %llu", feature, n,
                  (unsigned long long)add.count);
-    } else if (!s->keep_values && s->own_sketch.n + n > MG_QSKETCH_EXACT_MAX) {
-        rc = -1;
-        snprintf(msg, size, "check '%s', feature '%s': " KLL_REFUSED, check, feature,
-                 (unsigned long long)(s->own_sketch.n + n), MG_QSKETCH_EXACT_MAX);
     }
     for (size_t i = 0; rc == 0 && i < n; i++)
         if (!isfinite(values[i]) || (values[i] == 0.0 && signbit(values[i]))) {
@@ -124,12 +118,8 @@ static int merge_numbers(mg_dside *s, const json_t *j, const char *feature, cons
             snprintf(msg, size, "feature '%s': value %zu is not a finite number as a side keeps it", feature, i + 1);
         }
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        if (s->keep_values) {
-            s->values = mg_xgrow(s->values, &s->cap, s->nvalues + 1, sizeof *s->values);
-            s->values[s->nvalues++] = values[i];
-        } else {
-            mg_qsketch_add(&s->own_sketch, values[i]);
-        }
+        s->values = mg_xgrow(s->values, &s->cap, s->nvalues + 1, sizeof *s->values);
+        s->values[s->nvalues++] = values[i];
     }
     if (rc == 0)
         mg_xmoments_merge(&s->exact, &add);
@@ -199,7 +189,7 @@ static int merge_side(mg_dside *s, const json_t *j, const char *feature, const c
     if (mg_state_get_count(j, "missing", &missing, msg, size) != 0 ||
         mg_state_get_count(j, "wrong_type", &wrong, msg, size) != 0)
         return -1;
-    int rc = s->is_number ? merge_numbers(s, j, feature, check, msg, size) : merge_texts(s, j, feature, check, msg, size);
+    int rc = s->is_number ? merge_numbers(s, j, feature, msg, size) : merge_texts(s, j, feature, check, msg, size);
     if (rc == 0) {
         s->missing += missing;
         s->wrong_type += wrong;

@@ -138,7 +138,6 @@ static void pd_begin(mg_check *c)
 
 static void pd_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
 {
-    (void)row;
     pd_state *s = c->state;
     mg_dside *cur = &s->e.feat[0].cur;
     if (s->e.broken)
@@ -146,7 +145,7 @@ static void pd_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
     if (!sc->scores || !isfinite(sc->scores[0]))
         cur->wrong_type++;
     else
-        mg_dside_add_number(cur, sc->scores[0]);
+        mg_dside_add_number_at(cur, row->line, sc->scores[0]);
 }
 
 static void pd_finish(mg_check *c)

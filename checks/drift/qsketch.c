@@ -150,6 +150,14 @@ void mg_qsketch_add_item(mg_qsketch *s, size_t h, double x)
     level_push(s, h, x);
 }
 
+void mg_qsketch_seal(mg_qsketch *s, uint64_t seed)
+{
+    s->exact = 0;
+    s->rng = seed;
+    if (s->retained > 0)
+        compress(s);
+}
+
 void mg_qsketch_add(mg_qsketch *s, double x)
 {
     level_push(s, 0, x);

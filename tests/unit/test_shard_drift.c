@@ -5,9 +5,10 @@
  * checks whose states go through save -> JSON text -> load -> merge into a
  * fresh begun check; both finish, and every property, the status, the
  * message and the examples must be equal, numbers bit for bit.  Against
- * reference data, against a profile (exact sketches), and the refusals: a
- * profile comparison past the exact sketch (KLL), a text feature a later
- * shard overflowed.  Also the exact moments (order-free, accurate).
+ * reference data, against a profile (exact sketches, and KLL sketches past
+ * 10000 values), and the refusal of a text feature a later shard
+ * overflowed.  Also the exact moments (order-free, accurate) and the tree
+ * sketch alone (any split, rank error).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 #include "checks/check_state.h"
 #include "checks/drift/exact_moments.h"
 #include "checks/drift/profile.h"
+#include "checks/drift/tree_sketch.h"
 #include "support/tmpfiles.h"
 
 enum { COL_ID, COL_X, COL_Z, COL_CAT, COL_LABEL, COL_SCORE, NCOLS };
@@ -139,6 +141,12 @@ static void write_reference_profile(const char *name, size_t n)
     if (mg_dprofile_write(p, path, &err) != 0)
         fail_msg("profile: %s", err.msg);
     mg_dprofile_free(p);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
 /* ------------------------------------------------------------------ */
@@ -411,24 +419,93 @@ static void test_shard_drift_text_overflow(void **state)
     instance_free(&one);
 }
 
-/* Against a profile, the current side past MG_QSKETCH_EXACT_MAX values is a
- * KLL sketch: the merge refuses it (in one shard, or in all together). */
-static void test_shard_drift_kll_refused(void **state)
+/* Against a profile, the current side past MG_QSKETCH_EXACT_MAX values is
+ * a KLL sketch (figures with rank-error bounds): built over the tree of
+ * line blocks, it merges to the same bits too. */
+static void test_shard_drift_profile_kll_exact(void **state)
 {
     (void)state;
     write_reference_profile("ref-profile.json", 3000);
-    gate_case g = {"drift", "{\"check\": \"drift\", \"reference\": {\"profile\": \"ref-profile.json\"}}", 3, 0.0,
-                   12000, 0};
-    size_t one_big[] = {0, 11000, 12000}, two_small[] = {0, 6000, 12000};
-    const size_t *splits[] = {one_big, two_small};
-    for (size_t s = 0; s < 2; s++) {
-        instance merged;
-        char msg[1024];
-        assert_int_equal(run_sharded(&g, splits[s], 3, &merged, msg, sizeof msg), -1);
-        if (!strstr(msg, "check 'drift', feature 'x'") || !strstr(msg, "KLL"))
-            fail_msg("split %zu: %s", s, msg);
-        instance_free(&merged);
+    const gate_case cases[] = {
+        {"drift", "{\"check\": \"drift\", \"reference\": {\"profile\": \"ref-profile.json\"}, \"js_max\": 0.2}",
+         3, 0.0, 25000, 0},
+        {"prediction_drift", "{\"check\": \"prediction_drift\", \"reference\": {\"profile\": \"ref-profile.json\"}}",
+         4, 1.0, 40000, 0},
+    };
+    const mg_status expected[] = {MG_STATUS_PASS, MG_STATUS_FAIL};
+    for (size_t i = 0; i < 2; i++)
+        assert_sharding_exact(&cases[i], expected[i]);
+    /* the sketched side says so */
+    instance one;
+    instance_begin(&one, cases[0].check, cases[0].options);
+    instance_rows(&one, cases[0].seed, 0.0, 0, 0, cases[0].rows);
+    one.c.def->finish(&one.c);
+    const mg_prop *p = mg_result_prop(one.c.result, "x.current_rank_error");
+    assert_non_null(p);
+    assert_true(p->number > 0.0);
+    instance_free(&one);
+}
+
+/* The tree sketch alone: any split merges to the same items, and its ranks
+ * are within the KLL rank error of the exact ones. */
+static void test_shard_tree_sketch_splits_and_error(void **state)
+{
+    (void)state;
+    enum { N = 60000 };
+    static double v[N], sorted[N];
+    for (size_t i = 0; i < N; i++)
+        v[i] = sorted[i] = (i % 7 == 0 ? 100.0 : 0.0) + exp(uniform(i, 9) * 5.0);
+    mg_tsketch one;
+    mg_tsketch_init(&one);
+    for (size_t i = 0; i < N; i++)
+        mg_tsketch_add(&one, 3 * i + 1, v[i]); /* lines with gaps, as records of several lines */
+    mg_qsketch want;
+    mg_tsketch_result(&one, &want);
+    assert_int_equal(want.exact, 0);
+    assert_true(want.n == N);
+    for (uint64_t seed = 1; seed <= 5; seed++) {
+        mg_tsketch merged, part;
+        mg_tsketch_init(&merged);
+        size_t from = 0;
+        while (from < N) {
+            size_t to = from + 1 + (size_t)(uniform(seed, (unsigned)from) * N / (seed + 1));
+            to = to > N ? N : to;
+            mg_tsketch_init(&part);
+            for (size_t i = from; i < to; i++)
+                mg_tsketch_add(&part, 3 * i + 1, v[i]);
+            json_t *j = mg_tsketch_save(&part);
+            mg_tsketch_free(&part);
+            char msg[256];
+            assert_int_equal(mg_tsketch_load(j, &part, msg, sizeof msg), 0);
+            json_decref(j);
+            mg_tsketch_merge(&merged, &part);
+            from = to;
+        }
+        mg_qsketch got;
+        mg_tsketch_result(&merged, &got);
+        double *wv, *gv;
+        uint64_t *ww, *gw;
+        size_t wm = mg_qsketch_sorted(&want, &wv, &ww), gm = mg_qsketch_sorted(&got, &gv, &gw);
+        assert_int_equal(wm, gm);
+        assert_memory_equal(wv, gv, wm * sizeof *wv);
+        assert_memory_equal(ww, gw, wm * sizeof *ww);
+        free(wv), free(gv), free(ww), free(gw);
+        mg_qsketch_free(&got);
+        mg_tsketch_free(&merged);
     }
+    qsort(sorted, N, sizeof *sorted, by_value);
+    double eps = mg_qsketch_rank_error(&want) * N;
+    for (size_t q = 1; q < 100; q++) {
+        double x = sorted[q * N / 100];
+        size_t below = 0;
+        while (below < N && sorted[below] <= x)
+            below++;
+        double r = (double)mg_qsketch_rank(&want, x);
+        if (fabs(r - (double)below) > eps)
+            fail_msg("rank of %g: %g, exact %zu, bound %g", x, r, below, eps);
+    }
+    mg_qsketch_free(&want);
+    mg_tsketch_free(&one);
 }
 
 /* A state of another shape is refused with what is wrong. */
@@ -513,7 +590,8 @@ int main(void)
         cmocka_unit_test(test_shard_drift_profile_exact),
         cmocka_unit_test(test_shard_prediction_and_label_drift_exact),
         cmocka_unit_test(test_shard_drift_text_overflow),
-        cmocka_unit_test(test_shard_drift_kll_refused),
+        cmocka_unit_test(test_shard_drift_profile_kll_exact),
+        cmocka_unit_test(test_shard_tree_sketch_splits_and_error),
         cmocka_unit_test(test_shard_drift_refuses_foreign_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
