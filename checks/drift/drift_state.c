@@ -11,7 +11,7 @@
  *     reference is data (sorted at compare time, they give the same figures
  *     whatever the split); against a profile, the tree sketch
  *     (tree_sketch.h: every value up to MG_QSKETCH_EXACT_MAX, the shard's
- *     two edge blocks of lines raw and the KLL sketches of the tree nodes
+ *     two edge blocks of 128 lines raw and the KLL sketches of the tree nodes
  *     between), which merges into the one run's sketch bit for bit.
  *   - text: the frequencies in first-seen order (merged in data order, the
  *     first-seen order of one run), with their `untracked` count.  A shard

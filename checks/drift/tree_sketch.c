@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "checks/drift/tree_sketch.h"
+#include "common/sort_doubles.h"
 #include "common/state_json.h"
 #include "common/xmem.h"
 
@@ -55,8 +56,12 @@ static void add_leaf(mg_tsketch *t, uint64_t block, const double *v, size_t n)
 {
     mg_qsketch sk;
     mg_qsketch_init(&sk, MG_QSKETCH_K);
+    double *sorted = mg_xmalloc((n ? n : 1) * sizeof *sorted);
+    memcpy(sorted, v, n * sizeof *sorted);
+    mg_sort_doubles(sorted, n); /* every level of a node's sketch stays sorted */
     for (size_t i = 0; i < n; i++)
-        mg_qsketch_add_item(&sk, 0, v[i]);
+        mg_qsketch_add_item(&sk, 0, sorted[i]);
+    free(sorted);
     sk.n = n;
     mg_qsketch_seal(&sk, node_seed(0, block));
     append_node(t, 0, block, &sk);
@@ -65,10 +70,7 @@ static void add_leaf(mg_tsketch *t, uint64_t block, const double *v, size_t n)
 /* into becomes the sketch of node (level, index), from is freed. */
 static void combine(mg_qsketch *into, mg_qsketch *from, unsigned level, uint64_t index)
 {
-    for (size_t h = 0; h < from->nlevels; h++)
-        for (size_t i = 0; i < from->len[h]; i++)
-            mg_qsketch_add_item(into, h, from->level[h][i]);
-    into->n += from->n;
+    mg_qsketch_absorb(into, from);
     mg_qsketch_free(from);
     mg_qsketch_seal(into, node_seed(level, index));
 }
@@ -302,6 +304,9 @@ static int node_load(const json_t *j, mg_tnode *nd, char *msg, size_t size)
     uint64_t weight = 0, sum = 0;
     int rc = level <= 64 - MG_TSKETCH_BLOCK_BITS && nlevels <= 64 && values_ok(items, nitems) ? 0 : -1;
     for (size_t h = 0; rc == 0 && h < nlevels; h++) {
+        for (uint64_t i = 1; i < lengths[h] && sum + i < nitems; i++)
+            if (items[sum + i] < items[sum + i - 1])
+                rc = -1; /* every level of a tree node is sorted */
         sum += lengths[h];
         weight += lengths[h] << h;
         if (sum > nitems)
@@ -320,7 +325,7 @@ static int node_load(const json_t *j, mg_tnode *nd, char *msg, size_t size)
     free(lengths);
     free(items);
     if (rc != 0)
-        snprintf(msg, size, "a tree node's sketch: its levels, items and count disagree");
+        snprintf(msg, size, "a tree node's sketch: its levels, items and count disagree, or a level is not sorted");
     return rc;
 }
 

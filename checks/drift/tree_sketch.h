@@ -19,9 +19,9 @@
  * as the largest tree nodes they fill (at most two per tree level).
  *
  * Memory: the exact values (8 bytes each, up to 10000), two raw blocks
- * (8 bytes a value, at most 2 x 256) and about two KLL sketches (at most
+ * (8 bytes a value, at most 2 x 128) and about two KLL sketches (at most
  * 3k items, under 8 KiB, usually much less) per level of the tree over the
- * blocks seen (log2(lines / 256)).
+ * blocks seen (log2(lines / 128)).
  *
  * A library: nothing here prints or exits.
  */
@@ -34,7 +34,7 @@
 
 #include "checks/drift/sketch.h"
 
-#define MG_TSKETCH_BLOCK_BITS 8
+#define MG_TSKETCH_BLOCK_BITS 7
 #define MG_TSKETCH_BLOCK_LINES (1u << MG_TSKETCH_BLOCK_BITS)
 
 /* A complete tree node: blocks index 2^level .. (index + 1) 2^level - 1. */
