@@ -28,6 +28,13 @@
 #include "common/state_json.h"
 #include "common/xmem.h"
 
+/* mg_state_doubles, also for no values (it copies from v: never NULL). */
+static json_t *doubles_state(const double *v, size_t n)
+{
+    static const double none;
+    return mg_state_doubles(n ? v : &none, n);
+}
+
 /* Text values as 8-byte words of their bytes end to end (the last one
  * padded with zeros), their lengths and their counts. */
 static json_t *freq_save(const mg_freq *f)
@@ -66,7 +73,7 @@ static json_t *side_save(const mg_dside *s)
     }
     json_object_set_new(o, "moments", mg_xmoments_save(&s->exact));
     if (s->keep_values)
-        json_object_set_new(o, "values", mg_state_doubles(s->values, s->nvalues));
+        json_object_set_new(o, "values", doubles_state(s->values, s->nvalues));
     else
         json_object_set_new(o, "sketch", mg_tsketch_save(&s->own_tree));
     return o;

@@ -241,6 +241,13 @@ void mg_tsketch_result(const mg_tsketch *t, mg_qsketch *out)
     mg_tsketch_free(&all);
 }
 
+/* mg_state_doubles, also for no values (it copies from v: never NULL). */
+static json_t *doubles_state(const double *v, size_t n)
+{
+    static const double none;
+    return mg_state_doubles(n ? v : &none, n);
+}
+
 /* A node's sketch: its items level after level, and how many per level. */
 static json_t *node_save(const mg_tnode *nd)
 {
@@ -258,7 +265,7 @@ static json_t *node_save(const mg_tnode *nd)
     }
     json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o}", "level", mg_state_count(nd->level), "index",
                           mg_state_count(nd->index), "n", mg_state_count(s->n), "lengths",
-                          mg_state_counts(lengths, s->nlevels), "items", mg_state_doubles(items, total));
+                          mg_state_counts(lengths, s->nlevels), "items", doubles_state(items, total));
     free(items);
     free(lengths);
     return o;
@@ -271,10 +278,10 @@ json_t *mg_tsketch_save(const mg_tsketch *t)
         json_array_append_new(nodes, node_save(&t->node[i]));
     json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "n", mg_state_count(t->n), "first_block",
                           mg_state_count(t->first_block), "last_block", mg_state_count(t->last_block), "first",
-                          mg_state_doubles(t->first, t->nfirst), "last", mg_state_doubles(t->last, t->nlast),
+                          doubles_state(t->first, t->nfirst), "last", doubles_state(t->last, t->nlast),
                           "nodes", nodes);
     if (t->exact || t->n == 0)
-        json_object_set_new(o, "exact", mg_state_doubles(t->exact, (size_t)t->n));
+        json_object_set_new(o, "exact", doubles_state(t->exact, (size_t)t->n));
     return o;
 }
 
