@@ -127,9 +127,7 @@ static void write_reference_profile(const char *name, size_t n)
         text_row r;
         mg_value v[NCOLS];
         mg_row row;
-        make_row(1, i, 0.0, 0, &r);
-        if (memchr(r.cell[COL_CAT], '\0', r.len[COL_CAT])) /* a profile holds JSON text */
-            r.len[COL_CAT] = (size_t)snprintf(r.cell[COL_CAT], 48, "EUR");
+        make_row(1, i, 0.0, 0, &r); /* with the NUL-byte value: a profile reads it back */
         row_values(&r, v, &row, i);
         mg_dprofile_add_row(p, &row);
         mg_dprofile_add_score(p, strtod(r.cell[COL_SCORE], NULL));
