@@ -134,52 +134,68 @@ static int merge_numbers(mg_dside *s, const json_t *j, const char *feature, char
     return rc;
 }
 
-/* Adds a saved frequency table to f, its values in their first-seen order. */
+/* Adds n values (bytes end to end in words, 8 a word) with their lengths and counts to f. */
+static void add_texts(mg_freq *f, const uint64_t *words, size_t nwords, const uint64_t *lengths,
+                      const uint64_t *counts, size_t n)
+{
+    char *text = mg_xmalloc(nwords * 8 + 1);
+    for (size_t b = 0; b < nwords * 8; b++)
+        text[b] = (char)(words[b / 8] >> (8 * (b % 8)));
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        mg_freq_add(f, text + at, (size_t)lengths[i], counts[i]);
+        at += (size_t)lengths[i];
+    }
+    free(text);
+}
+
+/* Whether saved frequencies hold together: every length within the bytes
+ * (padded to a word), every count at least 1, the counts and untracked
+ * adding up to the total. */
+static int frequencies_ok(const uint64_t *lengths, const uint64_t *counts, size_t n, size_t nwords,
+                          uint64_t untracked, uint64_t total)
+{
+    uint64_t left = (uint64_t)nwords * 8, sum = untracked;
+    if (untracked > total)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (lengths[i] > left || counts[i] == 0 || counts[i] > total - sum)
+            return 0;
+        left -= lengths[i];
+        sum += counts[i];
+    }
+    return sum == total && left < 8;
+}
+
+/* Adds a saved frequency table to the side's, its values in their first-seen order. */
 static int merge_texts(mg_dside *s, const json_t *j, const char *feature, const char *check, char *msg, size_t size)
 {
     const json_t *fj = json_object_get(j, "frequencies");
     uint64_t total, untracked, *words = NULL, *lengths = NULL, *counts = NULL;
     size_t nwords = 0, nlen = 0, ncount = 0;
-    int rc = -1;
-    if (!json_is_object(fj)) {
-        snprintf(msg, size, "feature '%s': 'frequencies': expected an object", feature);
-        return -1;
-    }
-    if (mg_state_get_count(fj, "total", &total, msg, size) != 0 ||
-        mg_state_get_count(fj, "untracked", &untracked, msg, size) != 0 ||
-        mg_state_get_counts(fj, "bytes", &words, &nwords, msg, size) != 0 ||
-        mg_state_get_counts(fj, "lengths", &lengths, &nlen, msg, size) != 0 ||
-        mg_state_get_counts(fj, "counts", &counts, &ncount, msg, size) != 0)
-        goto out;
     mg_freq *f = &s->own_freq;
-    uint64_t bytes = 0, sum = untracked;
-    for (size_t i = 0; i < nlen && bytes <= nwords * 8; i++)
-        bytes += lengths[i];
-    for (size_t i = 0; i < ncount; i++)
-        sum += counts[i];
-    if (nlen != ncount || bytes > nwords * 8 || sum != total) {
+    if (!json_is_object(fj))
+        return snprintf(msg, size, "feature '%s': 'frequencies': expected an object", feature), -1;
+    int rc = mg_state_get_count(fj, "total", &total, msg, size) != 0 ||
+                     mg_state_get_count(fj, "untracked", &untracked, msg, size) != 0 ||
+                     mg_state_get_counts(fj, "bytes", &words, &nwords, msg, size) != 0 ||
+                     mg_state_get_counts(fj, "lengths", &lengths, &nlen, msg, size) != 0 ||
+                     mg_state_get_counts(fj, "counts", &counts, &ncount, msg, size) != 0
+                 ? -1 : 0;
+    if (rc == 0 && (nlen != ncount || !frequencies_ok(lengths, counts, nlen, nwords, untracked, total))) {
+        rc = -1;
         snprintf(msg, size, "feature '%s': 'frequencies': the lengths, counts, bytes and total disagree", feature);
-        goto out;
-    }
-    if (untracked > 0 && f->nitems > 0) {
+    } else if (rc == 0 && untracked > 0 && f->nitems > 0) {
+        rc = -1;
         snprintf(msg, size, "check '%s', feature '%s': a shard saw more than %d distinct values, so which of its "
                  "values one run would have counted is lost: shards cannot be merged exactly; run this gate "
                  "unsharded", check, feature, MG_FREQ_TRACK_MAX);
-        goto out;
     }
-    char *text = mg_xmalloc(nwords * 8 + 1);
-    for (size_t b = 0; b < nwords * 8; b++)
-        text[b] = (char)(words[b / 8] >> (8 * (b % 8)));
-    size_t at = 0;
-    for (size_t i = 0; i < nlen; i++) {
-        mg_freq_add(f, text + at, (size_t)lengths[i], counts[i]);
-        at += (size_t)lengths[i];
+    if (rc == 0) {
+        add_texts(f, words, nwords, lengths, counts, nlen);
+        f->total += untracked;
+        f->untracked += untracked;
     }
-    free(text);
-    f->total += untracked;
-    f->untracked += untracked;
-    rc = 0;
-out:
     free(words);
     free(lengths);
     free(counts);

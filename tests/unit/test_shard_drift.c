@@ -24,6 +24,7 @@
 #include "checks/check.h"
 #include "checks/check_state.h"
 #include "checks/drift/profile.h"
+#include "common/state_json.h"
 #include "support/tmpfiles.h"
 
 enum { COL_ID, COL_X, COL_Z, COL_CAT, COL_LABEL, COL_SCORE, NCOLS };
@@ -455,6 +456,29 @@ static void test_shard_drift_refuses_foreign_state(void **state)
     assert_int_equal(in.c.def->merge(&in.c, bad, msg, sizeof msg), -1);
     assert_non_null(strstr(msg, "feature 'x': expected a number feature"));
     json_decref(bad);
+    /* a real state whose text lengths run past its bytes, or whose counts
+     * miss the total, is refused (never read out of bounds) */
+    instance shard;
+    instance_begin(&shard, "drift", "{\"check\": \"drift\", \"reference\": \"ref.csv\"}");
+    instance_rows(&shard, 4, 0.0, 0, 0, 300);
+    for (int tamper = 0; tamper < 2; tamper++) {
+        json_t *saved = mg_check_state_save(&shard.c);
+        json_t *cat = json_object_get(json_array_get(json_object_get(json_object_get(saved, "state"), "features"), 2),
+                                      "frequencies");
+        assert_non_null(cat);
+        uint64_t huge[] = {UINT64_MAX, 1};
+        if (tamper == 0)
+            json_object_set_new(cat, "lengths", mg_state_counts(huge, 2));
+        else
+            json_object_set_new(cat, "total", json_integer(json_integer_value(json_object_get(cat, "total")) + 1));
+        instance fresh;
+        instance_begin(&fresh, "drift", "{\"check\": \"drift\", \"reference\": \"ref.csv\"}");
+        assert_int_equal(mg_check_state_merge(&fresh.c, saved, msg, sizeof msg), -1);
+        assert_non_null(strstr(msg, "feature 'cat': 'frequencies': the lengths, counts, bytes and total disagree"));
+        instance_free(&fresh);
+        json_decref(saved);
+    }
+    instance_free(&shard);
     instance_free(&in);
 }
 
