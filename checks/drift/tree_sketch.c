@@ -259,7 +259,8 @@ static json_t *node_save(const mg_tnode *nd)
     uint64_t *lengths = mg_xmalloc((s->nlevels + 1) * sizeof *lengths);
     size_t at = 0;
     for (size_t h = 0; h < s->nlevels; h++) {
-        memcpy(items + at, s->level[h], s->len[h] * sizeof *items);
+        if (s->len[h]) /* an empty level may have no array */
+            memcpy(items + at, s->level[h], s->len[h] * sizeof *items);
         at += s->len[h];
         lengths[h] = s->len[h];
     }
