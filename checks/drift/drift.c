@@ -270,7 +270,7 @@ static void drift_begin(mg_check *c)
             mg_error_set(&s->e.err, "features: '%s' is not a schema field", name);
         }
     }
-    if (s->e.broken)
+    if (s->e.broken || env->shard)
         return;
     if (s->e.from_profile) {
         profile_sides(s, env);

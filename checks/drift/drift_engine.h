@@ -44,7 +44,10 @@ int mg_drift_validate_reference(const json_t *options, char *msg, size_t size);
 double mg_dtest_default_threshold(mg_dtest t);
 
 /* Resolves the reference and, for a profile, reads it (a failure sets
- * broken and err). */
+ * broken and err).  In a shard of a sharded run (env->shard) the checks
+ * read no reference, neither a profile nor reference data: a shard saves
+ * the current side only (mg_dengine_save), and the merge, which begins
+ * afresh, reads the reference once and judges it as one run would. */
 void mg_dengine_open(mg_dengine *e, const mg_check *c);
 /* Adds a feature (name copied); both sides are set up by the caller. */
 mg_dfeat *mg_dengine_add(mg_dengine *e, const char *name, mg_dtest test, double threshold, unsigned bins);

@@ -84,7 +84,7 @@ static void ld_begin(mg_check *c)
                                                           : mg_dtest_default_threshold(test);
     mg_dfeat *f = mg_dengine_add(&s->e, s->label, test, threshold, 10);
     mg_dside_init_text(&f->cur);
-    if (s->e.broken)
+    if (s->e.broken || c->env->shard)
         return;
     if (s->e.from_profile) {
         if (!s->e.profile->label) {

@@ -120,7 +120,7 @@ static void pd_begin(mg_check *c)
         mg_error_set(&s->e.err, "prediction_drift compares one score per row; %s gives %zu (a multiclass model)",
                      c->env->score_source, c->env->nscores);
     }
-    if (s->e.broken)
+    if (s->e.broken || c->env->shard)
         return;
     if (s->e.from_profile) {
         if (!s->e.profile->scores_from) {

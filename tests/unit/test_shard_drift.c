@@ -146,7 +146,7 @@ static void write_reference_profile(const char *name, size_t n)
 static mg_field_spec fields[NCOLS];
 static long field_column[NCOLS];
 static mg_typed typed[NCOLS];
-static mg_check_env env;
+static mg_check_env env, shard_env; /* one run and merges; shards (env.shard set, as the runner sets it) */
 
 static void setup_env(void)
 {
@@ -175,6 +175,8 @@ static void setup_env(void)
     env.nscores = 1;
     env.score_source = "column 'score'";
     env.spec_dir = tu_dir();
+    shard_env = env;
+    shard_env.shard = 1;
 }
 
 typedef struct instance {
@@ -183,7 +185,7 @@ typedef struct instance {
     json_t *options;
 } instance;
 
-static void instance_begin(instance *in, const char *check, const char *options)
+static void instance_begin_in(instance *in, const mg_check_env *e, const char *check, const char *options)
 {
     memset(in, 0, sizeof *in);
     json_error_t jerr;
@@ -194,9 +196,14 @@ static void instance_begin(instance *in, const char *check, const char *options)
     assert_non_null(in->c.def);
     in->c.name = in->c.def->name;
     in->c.options = in->options;
-    in->c.env = &env;
+    in->c.env = e;
     in->c.result = mg_report_add(in->report, in->c.def->group, in->c.name, check);
     in->c.def->begin(&in->c);
+}
+
+static void instance_begin(instance *in, const char *check, const char *options)
+{
+    instance_begin_in(in, &env, check, options);
 }
 
 static void instance_rows(instance *in, uint64_t seed, double shift, size_t distinct, size_t from, size_t to)
@@ -289,7 +296,7 @@ static int run_sharded(const gate_case *g, const size_t *cuts, size_t ncuts, ins
     int rc = 0;
     for (size_t k = 0; k + 1 < ncuts && rc == 0; k++) {
         instance shard;
-        instance_begin(&shard, g->check, g->options);
+        instance_begin_in(&shard, &shard_env, g->check, g->options);
         instance_rows(&shard, g->seed, g->shift, g->distinct, cuts[k], cuts[k + 1]);
         json_t *state = through_text(&shard.c);
         instance_free(&shard);
@@ -437,6 +444,32 @@ static void test_shard_drift_profile_kll_exact(void **state)
     instance_free(&one);
 }
 
+/* Shards read no reference: one that cannot be read is the merge's error,
+ * the one run's message, for data and profiles alike. */
+static void test_shard_drift_missing_reference(void **state)
+{
+    (void)state;
+    const gate_case cases[] = {
+        {"drift", "{\"check\": \"drift\", \"reference\": \"nowhere.csv\"}", 3, 0.0, 500, 0},
+        {"label_drift", "{\"check\": \"label_drift\", \"reference\": {\"profile\": \"nowhere.json\"}}", 3, 0.0, 500, 0},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        instance one, merged;
+        instance_begin(&one, cases[i].check, cases[i].options);
+        instance_rows(&one, cases[i].seed, 0.0, 0, 0, cases[i].rows);
+        one.c.def->finish(&one.c);
+        assert_int_equal(one.c.result->status, MG_STATUS_ERROR);
+        const size_t cuts[] = {0, 200, 500};
+        char msg[512], why[1024];
+        assert_int_equal(run_sharded(&cases[i], cuts, 3, &merged, msg, sizeof msg), 0);
+        merged.c.def->finish(&merged.c);
+        if (!results_equal(one.c.result, merged.c.result, why, sizeof why))
+            fail_msg("%s: %s", cases[i].check, why);
+        instance_free(&merged);
+        instance_free(&one);
+    }
+}
+
 /* A state of another shape is refused with what is wrong. */
 static void test_shard_drift_refuses_foreign_state(void **state)
 {
@@ -459,7 +492,7 @@ static void test_shard_drift_refuses_foreign_state(void **state)
     /* a real state whose text lengths run past its bytes, or whose counts
      * miss the total, is refused (never read out of bounds) */
     instance shard;
-    instance_begin(&shard, "drift", "{\"check\": \"drift\", \"reference\": \"ref.csv\"}");
+    instance_begin_in(&shard, &shard_env, "drift", "{\"check\": \"drift\", \"reference\": \"ref.csv\"}");
     instance_rows(&shard, 4, 0.0, 0, 0, 300);
     for (int tamper = 0; tamper < 2; tamper++) {
         json_t *saved = mg_check_state_save(&shard.c);
@@ -491,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_shard_prediction_and_label_drift_exact),
         cmocka_unit_test(test_shard_drift_text_overflow),
         cmocka_unit_test(test_shard_drift_profile_kll_exact),
+        cmocka_unit_test(test_shard_drift_missing_reference),
         cmocka_unit_test(test_shard_drift_refuses_foreign_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
