@@ -81,6 +81,7 @@ void mg_metrics_free(mg_metrics *acc)
         for (size_t i = 0; i < acc->k; i++)
             free(acc->class_names[i]);
     free(acc->class_names);
+    free(acc->bad_why_copy);
     free(acc);
 }
 
@@ -89,8 +90,10 @@ void mg_metrics__reset(mg_metrics *acc)
     acc->n = acc->calls = acc->bad = acc->first_bad = 0;
     acc->bad_why = NULL;
     acc->tp = acc->fp = acc->tn = acc->fn = 0;
-    memset(&acc->logloss, 0, sizeof acc->logloss);
-    memset(&acc->brier, 0, sizeof acc->brier);
+    free(acc->bad_why_copy);
+    acc->bad_why_copy = NULL;
+    mg_exact_sum_clear(&acc->logloss);
+    mg_exact_sum_clear(&acc->brier);
     acc->out_of_range = 0;
     if (acc->ece_n) {
         memset(acc->ece_n, 0, acc->ece_bins * sizeof *acc->ece_n);
@@ -105,11 +108,12 @@ void mg_metrics__reset(mg_metrics *acc)
         memset(acc->hit, 0, acc->k * sizeof *acc->hit);
     }
     acc->correct = 0;
-    memset(&acc->sq, 0, sizeof acc->sq);
-    memset(&acc->abs, 0, sizeof acc->abs);
-    memset(&acc->ape, 0, sizeof acc->ape);
+    mg_exact_sum_clear(&acc->sq);
+    mg_exact_sum_clear(&acc->abs);
+    mg_exact_sum_clear(&acc->ape);
     acc->max_err = 0.0;
-    acc->mean = acc->m2 = acc->wsum = 0.0;
+    mg_exact_sum_clear(&acc->ysum);
+    mg_exact_sum_clear(&acc->ysq);
 }
 
 /* Counts a rejected row; always returns -1. */

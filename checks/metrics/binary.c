@@ -32,9 +32,9 @@ void mg_metrics__binary_n(mg_metrics *acc, int label, double score, uint64_t cou
     else
         acc->tn += count;
     double w = (double)count;
-    mg_ksum_add(&acc->logloss, w * binary_logloss(label, score));
+    mg_exact_sum_add(&acc->logloss, w * binary_logloss(label, score));
     double d = (double)label - score;
-    mg_ksum_add(&acc->brier, w * (d * d));
+    mg_exact_sum_add(&acc->brier, w * (d * d));
     if (score < 0.0 || score > 1.0) {
         acc->out_of_range += count;
     } else {
@@ -43,7 +43,7 @@ void mg_metrics__binary_n(mg_metrics *acc, int label, double score, uint64_t cou
         acc->ece_n[b] += count;
         if (label)
             acc->ece_pos[b] += count;
-        mg_ksum_add(&acc->ece_score[b], w * score);
+        mg_exact_sum_add(&acc->ece_score[b], w * score);
     }
     acc->n += count;
 }
@@ -70,7 +70,7 @@ static double ece_value(const mg_metrics *acc)
         if (!acc->ece_n[b])
             continue;
         double nb = (double)acc->ece_n[b];
-        double gap = fabs((double)acc->ece_pos[b] / nb - mg_ksum_get(&acc->ece_score[b]) / nb);
+        double gap = fabs((double)acc->ece_pos[b] / nb - mg_exact_sum_value(&acc->ece_score[b]) / nb);
         mg_ksum_add(&total, nb / (double)acc->n * gap);
     }
     return mg_ksum_get(&total);
@@ -140,11 +140,11 @@ int mg_metric__binary(mg_metrics *acc, const char *name, double *out, mg_error *
         double r = ratio0(acc->tp, acc->tp + acc->fn);
         *out = p + r == 0.0 ? 0.0 : 2.0 * p * r / (p + r);
     } else if (strcmp(name, "log_loss") == 0) {
-        *out = mg_ksum_get(&acc->logloss) / n;
+        *out = mg_exact_sum_value(&acc->logloss) / n;
     } else if (strcmp(name, "brier") == 0) {
         if (need_probabilities(acc, name, err) < 0)
             return -1;
-        *out = mg_ksum_get(&acc->brier) / n;
+        *out = mg_exact_sum_value(&acc->brier) / n;
     } else if (strcmp(name, "ece") == 0) {
         if (need_probabilities(acc, name, err) < 0)
             return -1;

@@ -11,9 +11,12 @@
 #include <stdint.h>
 
 #include "checks/metrics/metrics.h"
+#include "common/exact_sum.h"
 #include "common/sort_doubles.h"
 
-/* Neumaier's compensated sum: s + c is the sum to about one rounding. */
+/* Neumaier's compensated sum: s + c is the sum to about one rounding.  For
+ * sums over a fixed order only (a sweep in score order); sums over rows use
+ * mg_exact_sum. */
 typedef struct mg_ksum {
     double s, c;
 } mg_ksum;
@@ -42,18 +45,21 @@ struct mg_metrics {
     uint64_t calls;     /* add calls, rejected included (row numbers) */
     uint64_t bad;       /* rows rejected */
     uint64_t first_bad; /* 1-based row number of the first rejected row */
-    const char *bad_why; /* static text: why the first one was rejected */
+    const char *bad_why; /* why the first one was rejected: static text, or bad_why_copy */
+    char *bad_why_copy;  /* owned: the reason read from a shard's state */
 
     /* binary */
     double threshold;
     unsigned ece_bins;
     int keep_rows;
     uint64_t tp, fp, tn, fn;
-    mg_ksum logloss;  /* sum of per-row losses (binary and multiclass) */
-    mg_ksum brier;    /* sum of (label - score)^2 */
+    /* Floating sums are exact (common/exact_sum.h): the same bits for any
+     * order of the rows and any split into shards. */
+    mg_exact_sum logloss;  /* sum of per-row losses (binary and multiclass) */
+    mg_exact_sum brier;    /* sum of (label - score)^2 */
     uint64_t out_of_range; /* scores outside [0,1] */
     uint64_t *ece_n, *ece_pos;
-    mg_ksum *ece_score;
+    mg_exact_sum *ece_score;
     double *pos, *neg;   /* kept scores of positive / negative rows */
     size_t npos, nneg, pos_cap, neg_cap;
     int pos_sorted, neg_sorted;
@@ -65,9 +71,11 @@ struct mg_metrics {
     uint64_t correct;
 
     /* regression */
-    mg_ksum sq, abs, ape;
+    mg_exact_sum sq, abs, ape;
     double max_err;
-    double mean, m2, wsum; /* weighted Welford over targets, for r2 */
+    /* r2's total sum of squares from the exact sums of the targets and of
+     * their squares (each square as two doubles, exactly). */
+    mg_exact_sum ysum, ysq;
 };
 
 /* Adds a binary / multiclass / regression row `count` times (count >= 1),
