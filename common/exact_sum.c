@@ -177,9 +177,8 @@ json_t *mg_exact_sum_save(const mg_exact_sum *s)
                      mg_state_count(s->neg_inf), "nan", mg_state_count(s->nan));
 }
 
-int mg_exact_sum_merge_json(mg_exact_sum *s, const json_t *obj, const char *key, char *msg, size_t size)
+int mg_exact_sum_merge_json(mg_exact_sum *s, const json_t *v, const char *what, char *msg, size_t size)
 {
-    const json_t *v = json_object_get(obj, key);
     mg_exact_sum add;
     mg_exact_sum_clear(&add);
     uint64_t at;
@@ -192,7 +191,7 @@ int mg_exact_sum_merge_json(mg_exact_sum *s, const json_t *obj, const char *key,
         mg_state_get_count(v, "nan", &add.nan, inner, sizeof inner) != 0 ||
         mg_state_get_counts(v, "limbs", &words, &n, inner, sizeof inner) != 0 || at + n > MG_EXACT_SUM_LIMBS) {
         free(words);
-        snprintf(msg, size, "'%s': expected an exact sum {\"at\", \"limbs\", \"inf\", \"-inf\", \"nan\"}", key);
+        snprintf(msg, size, "'%s': expected an exact sum {\"at\", \"limbs\", \"inf\", \"-inf\", \"nan\"}", what);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
@@ -201,7 +200,7 @@ int mg_exact_sum_merge_json(mg_exact_sum *s, const json_t *obj, const char *key,
         int ok = at + i == TOP ? x > -(INT64_C(1) << 40) && x < (INT64_C(1) << 40) : x >= 0 && x <= (int64_t)LIMB_MASK;
         if (!ok) {
             free(words);
-            snprintf(msg, size, "'%s': limb %zu out of range", key, (size_t)at + i);
+            snprintf(msg, size, "'%s': limb %zu out of range", what, (size_t)at + i);
             return -1;
         }
         add.limb[at + i] = x;

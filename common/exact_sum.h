@@ -86,9 +86,9 @@ double mg_exact_sum_value(const mg_exact_sum *s);
 size_t mg_exact_sum_expand(const mg_exact_sum *s, double *out, size_t max);
 
 /* For state files (common/state_json.h): a JSON object holding the exact
- * value, and the same read back and added to s.  The reader checks the
- * object (0, or -1 with msg naming `key`). */
+ * value; mg_exact_sum_merge_json adds such an object v to s, after checking
+ * it (0, or -1 with msg naming it as `what`). */
 json_t *mg_exact_sum_save(const mg_exact_sum *s);
-int mg_exact_sum_merge_json(mg_exact_sum *s, const json_t *obj, const char *key, char *msg, size_t size);
+int mg_exact_sum_merge_json(mg_exact_sum *s, const json_t *v, const char *what, char *msg, size_t size);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "checks/check.h"
+#include "checks/metrics/check_state_parts.h"
 #include "checks/metrics/metrics.h"
 #include "common/xmem.h"
 
@@ -147,6 +148,28 @@ static void all_finish(mg_check *c)
     free(hint);
 }
 
+/* A shard's state: the accumulator and the unusable rows. */
+static json_t *all_save(const mg_check *c)
+{
+    const all_state *s = c->state;
+    if (s->problem) /* begun from the same spec, the merge has it too */
+        return json_pack("{s:b}", "problem", 1);
+    return json_pack("{s:o, s:o, s:o}", "unusable", json_integer((json_int_t)s->unusable), "labels",
+                     mg_metric_labels_save(&s->labels), "acc", mg_metrics_save(s->acc));
+}
+
+static int all_merge(mg_check *c, const json_t *state, char *msg, size_t size)
+{
+    all_state *s = c->state;
+    if (s->problem || json_object_get(state, "problem"))
+        return s->problem && json_object_get(state, "problem") ? 0
+               : (snprintf(msg, size, "the state is of a check that %s run", s->problem ? "could" : "could not"), -1);
+    if (mg_metric_add_count(state, "unusable", &s->unusable, msg, size) != 0 ||
+        mg_metric_labels_merge(&s->labels, json_object_get(state, "labels"), msg, size) != 0)
+        return -1;
+    return mg_metrics_merge(s->acc, json_object_get(state, "acc"), msg, size);
+}
+
 /* The task must be a known one; tolerances do not apply: nothing is judged. */
 static int all_validate(const json_t *o, const char **key, char *msg, size_t size)
 {
@@ -184,4 +207,5 @@ const mg_check_def mg_check_all_metrics = {
     .implicit = MG_IMPLICIT_WITH_METRIC,
     .summary = "every metric of the task, reported without judging (for baselines)",
     .validate = all_validate, .begin = all_begin, .scored = all_scored, .finish = all_finish, .free_state = all_free,
+    .save = all_save, .merge = all_merge,
 };

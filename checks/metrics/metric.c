@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "checks/check.h"
+#include "checks/metrics/check_state_parts.h"
 #include "checks/metrics/slices.h"
 #include "checks/metrics/metrics.h"
 #include "checks/stats/stats.h"
@@ -129,6 +130,17 @@ static void metric_begin(mg_check *c)
     }
 }
 
+/* An example whose text already names its row (a scorer's reason): kept
+ * with the row's data line, so merged shards keep examples in data order. */
+static void line_example(mg_check *c, unsigned long line, const char *text)
+{
+    mg_result *res = c->result;
+    size_t before = res->nexamples;
+    mg_result_example(res, c->env->examples, "%s", text);
+    if (res->nexamples > before)
+        res->example_pos[res->nexamples - 1].data_line = line;
+}
+
 static void unusable(mg_check *c, const mg_row *row, const char *field, const char *what)
 {
     metric_state *s = c->state;
@@ -145,12 +157,10 @@ static int champion_ok(mg_check *c, const mg_row *row, const mg_scored *sc)
         return 1;
     s->unusable++;
     char where[512];
-    if (c->result->nexamples < c->env->examples)
-        mg_result_example(c->result, c->env->examples, "%s (the baseline model, %s)",
-                          sc->champion_why ? sc->champion_why : "not scored",
-                          mg_check_line_ref(c->env, row->line, where, sizeof where));
-    else
-        c->result->examples_total++;
+    char *text = mg_xasprintf("%s (the baseline model, %s)", sc->champion_why ? sc->champion_why : "not scored",
+                              mg_check_line_ref(c->env, row->line, where, sizeof where));
+    line_example(c, row->line, text);
+    free(text);
     return 0;
 }
 
@@ -164,10 +174,7 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
     const mg_check_env *env = c->env;
     if (!scores) {
         s->unusable++;
-        if (c->result->nexamples < env->examples)
-            mg_result_example(c->result, env->examples, "%s", why);
-        else
-            c->result->examples_total++;
+        line_example(c, row->line, why ? why : "not scored");
         return;
     }
     /* A non-finite score would poison the accumulator: the row is unusable,
@@ -196,7 +203,7 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
         if (sl)
             mg_metrics_add_binary(sl, y, scores[0]);
         if (rc == 0 && s->paired && champion_ok(c, row, sc))
-            mg_paired_add_binary(s->paired, y, sc->champion[0], scores[0]);
+            mg_paired_add_binary(s->paired, row->line, y, sc->champion[0], scores[0]);
     } else if (s->task == MG_TASK_REGRESSION) {
         double y;
         if (mg_value_to_double(lv, &y) != 0 || !isfinite(y)) {
@@ -210,7 +217,7 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
         if (sl)
             mg_metrics_add_regression(sl, y, scores[0]);
         if (rc == 0 && s->paired && champion_ok(c, row, sc))
-            mg_paired_add_regression(s->paired, y, sc->champion[0], scores[0]);
+            mg_paired_add_regression(s->paired, row->line, y, sc->champion[0], scores[0]);
     } else {
         int k = (int)mg_label_class(env, MG_TASK_MULTICLASS, lv);
         if (k >= 0) {
@@ -219,7 +226,7 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
             if (sl)
                 mg_metrics_add_multiclass(sl, k, scores);
             if (rc == 0 && s->paired && champion_ok(c, row, sc))
-                mg_paired_add_multiclass(s->paired, k, sc->champion, scores);
+                mg_paired_add_multiclass(s->paired, row->line, k, sc->champion, scores);
         }
         if (rc != 0) {
             char what[200];
@@ -503,6 +510,39 @@ static void metric_free(mg_check *c)
     free(s);
 }
 
+/* A shard's state: its rows' accumulators (the whole data's, the slices',
+ * the paired store) and the unusable rows; see docs/sharding.md. */
+static json_t *metric_save(const mg_check *c)
+{
+    const metric_state *s = c->state;
+    if (s->problem) /* begun from the same spec, the merge has it too */
+        return json_pack("{s:b}", "problem", 1);
+    json_t *o = json_pack("{s:o, s:o, s:o}", "unusable", json_integer((json_int_t)s->unusable), "labels",
+                          mg_metric_labels_save(&s->labels), "acc", mg_metrics_save(s->acc));
+    if (s->slices)
+        json_object_set_new(o, "slices", mg_slices_save(s->slices));
+    if (s->paired)
+        json_object_set_new(o, "paired", mg_paired_save(s->paired));
+    return o;
+}
+
+static int metric_merge(mg_check *c, const json_t *state, char *msg, size_t size)
+{
+    metric_state *s = c->state;
+    if (s->problem || json_object_get(state, "problem"))
+        return s->problem && json_object_get(state, "problem") ? 0
+               : (snprintf(msg, size, "the state is of a check that %s run", s->problem ? "could" : "could not"), -1);
+    if (mg_metric_add_count(state, "unusable", &s->unusable, msg, size) != 0 ||
+        mg_metric_labels_merge(&s->labels, json_object_get(state, "labels"), msg, size) != 0 ||
+        mg_metrics_merge(s->acc, json_object_get(state, "acc"), msg, size) != 0)
+        return -1;
+    if (s->slices && mg_slices_merge(s->slices, json_object_get(state, "slices"), msg, size) != 0)
+        return -1;
+    if (s->paired && mg_paired_merge(s->paired, json_object_get(state, "paired"), msg, size) != 0)
+        return -1;
+    return 0;
+}
+
 static int metric_validate(const json_t *o, const char **key, char *msg, size_t size)
 {
     const json_t *m = json_object_get(o, "metric");
@@ -574,5 +614,5 @@ const mg_check_def mg_check_metric = {
     .name = "metric", .group = "metrics", .options = option_rows, .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL,
     .summary = "a model-quality metric against bounds and the baseline",
     .validate = metric_validate, .begin = metric_begin, .scored = metric_scored, .finish = metric_finish,
-    .free_state = metric_free,
+    .free_state = metric_free, .save = metric_save, .merge = metric_merge,
 };
