@@ -56,7 +56,7 @@ void mg_exact_sum_merge(mg_exact_sum *s, const mg_exact_sum *other)
     carry_limbs(s->limb);
     for (size_t i = 0; i < MG_EXACT_SUM_LIMBS; i++)
         s->limb[i] += b[i];
-    s->pending = 2; /* limbs below 2^33: as after two adds */
+    s->pending = 2; /* limbs below 2^33: less than two adds' worth */
     s->pos_inf += other->pos_inf;
     s->neg_inf += other->neg_inf;
     s->nan += other->nan;

@@ -12,9 +12,10 @@
  * even), the best a double can hold.
  *
  * Layout: 67 signed 64-bit limbs of 32 bits each (limb i weighs
- * 2^(32 i - 1074)); a double's 53-bit significand lands in three adjacent
- * limbs, and the carries between limbs are propagated every 2^30 adds (and
- * before a read or merge), so no limb overflows.  Infinities and NaN are
+ * 2^(32 i - 1074)); a double's 53-bit significand, shifted by its exponent,
+ * lands in two adjacent limbs (32 bits in the lower, up to 53 in the upper),
+ * and the carries between limbs are propagated every 512 adds (and before a
+ * read or merge), so no limb overflows.  Infinities and NaN are
  * counted apart: the sum is NaN when a NaN or both infinities were added,
  * else the infinity added.  568 bytes; adding costs a few integer
  * operations.
@@ -30,8 +31,9 @@
 #include <string.h>
 
 #define MG_EXACT_SUM_LIMBS 67
-/* Adds between carry propagations: a limb moves by less than 2^32 an add. */
-#define MG_EXACT_SUM_SPAN (1u << 30)
+/* Adds between carry propagations: a limb moves by less than 2^53 an add,
+ * so 512 of them stay far below 2^63. */
+#define MG_EXACT_SUM_SPAN 512u
 
 typedef struct mg_exact_sum {
     int64_t limb[MG_EXACT_SUM_LIMBS]; /* private: the fixed-point value */
@@ -63,12 +65,12 @@ static inline void mg_exact_sum_add(mg_exact_sum *s, double x)
     }
     unsigned i = ex >> 5, sh = ex & 31;
     int64_t neg = -(int64_t)(bits >> 63); /* 0, or -1 for a negative x */
+    /* m << sh (85 bits at most): its low 32 bits in limb i, the rest
+     * (below 2^53) in limb i + 1, which has the headroom for it. */
     int64_t lo = (int64_t)((m << sh) & 0xffffffffULL);
-    int64_t mid = (int64_t)((m >> (32 - sh)) & 0xffffffffULL);
-    int64_t hi = (int64_t)((m >> 1) >> (63 - sh));
+    int64_t hi = (int64_t)(m >> (32 - sh));
     s->limb[i] += (lo ^ neg) - neg;
-    s->limb[i + 1] += (mid ^ neg) - neg;
-    s->limb[i + 2] += (hi ^ neg) - neg;
+    s->limb[i + 1] += (hi ^ neg) - neg;
     if (++s->pending >= MG_EXACT_SUM_SPAN)
         mg_exact_sum__carry(s);
 }
