@@ -43,6 +43,7 @@ mg_metrics *mg_metrics_new(mg_model_task task, const mg_metrics_options *opts, m
     }
     mg_metrics *acc = mg_xcalloc(1, sizeof *acc);
     acc->task = task;
+    acc->parts = MG_PART_ALL;
     acc->threshold = opts->threshold;
     acc->ece_bins = opts->ece_bins;
     acc->keep_rows = opts->keep_rows;
@@ -114,6 +115,22 @@ void mg_metrics__reset(mg_metrics *acc)
     acc->max_err = 0.0;
     mg_exact_sum_clear(&acc->ysum);
     mg_exact_sum_clear(&acc->ysq);
+}
+
+void mg_metrics__only_for(mg_metrics *acc, const char *name)
+{
+    static const struct {
+        const char *name;
+        unsigned parts;
+    } needs[] = {
+        {"log_loss", MG_PART_LOGLOSS}, {"brier", MG_PART_BRIER}, {"ece", MG_PART_ECE},
+        {"rmse", MG_PART_SQ},          {"r2", MG_PART_SQ | MG_PART_TARGETS}, {"mae", MG_PART_ABS},
+        {"mape", MG_PART_APE},
+    };
+    acc->parts = 0; /* counts only: accuracy, f1, max_error... */
+    for (size_t i = 0; i < sizeof needs / sizeof *needs; i++)
+        if (strcmp(name, needs[i].name) == 0)
+            acc->parts = needs[i].parts;
 }
 
 /* Counts a rejected row; always returns -1. */

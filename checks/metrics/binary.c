@@ -32,12 +32,15 @@ void mg_metrics__binary_n(mg_metrics *acc, int label, double score, uint64_t cou
     else
         acc->tn += count;
     double w = (double)count;
-    mg_exact_sum_add(&acc->logloss, w * binary_logloss(label, score));
-    double d = (double)label - score;
-    mg_exact_sum_add(&acc->brier, w * (d * d));
+    if (acc->parts & MG_PART_LOGLOSS)
+        mg_exact_sum_add(&acc->logloss, w * binary_logloss(label, score));
+    if (acc->parts & MG_PART_BRIER) {
+        double d = (double)label - score;
+        mg_exact_sum_add(&acc->brier, w * (d * d));
+    }
     if (score < 0.0 || score > 1.0) {
         acc->out_of_range += count;
-    } else {
+    } else if (acc->parts & MG_PART_ECE) {
         double fb = floor(score * (double)acc->ece_bins);
         unsigned b = fb >= (double)acc->ece_bins ? acc->ece_bins - 1 : (unsigned)fb;
         acc->ece_n[b] += count;

@@ -39,8 +39,22 @@ static inline double mg_ksum_get(const mg_ksum *k)
 /* float64 machine epsilon: sklearn 1.2 log_loss eps="auto" for float64 input. */
 #define MG_LOGLOSS_EPS 2.220446049250313080847263336181640625e-16
 
+/* The sums an accumulator keeps (mg_metrics.parts): all of them, or only
+ * what one metric needs (the bootstrap computes one metric per resample). */
+enum {
+    MG_PART_LOGLOSS = 1 << 0,
+    MG_PART_BRIER = 1 << 1,  /* with the count of scores outside [0,1] */
+    MG_PART_ECE = 1 << 2,    /* likewise */
+    MG_PART_SQ = 1 << 3,     /* regression: squared errors (rmse, r2) */
+    MG_PART_ABS = 1 << 4,    /* absolute errors (mae) */
+    MG_PART_APE = 1 << 5,    /* absolute percentage errors (mape) */
+    MG_PART_TARGETS = 1 << 6, /* the targets' sums (r2) */
+    MG_PART_ALL = 0x7f
+};
+
 struct mg_metrics {
     mg_model_task task;
+    unsigned parts;     /* MG_PART_*: the sums kept; the counts always are */
     uint64_t n;         /* rows taken */
     uint64_t calls;     /* add calls, rejected included (row numbers) */
     uint64_t bad;       /* rows rejected */
@@ -87,6 +101,9 @@ void mg_metrics__regression_n(mg_metrics *acc, double y, double p, uint64_t coun
 
 /* Clears every count and sum (kept rows included), keeping the options. */
 void mg_metrics__reset(mg_metrics *acc);
+
+/* Keeps only the sums metric `name` needs from now on (before any row). */
+void mg_metrics__only_for(mg_metrics *acc, const char *name);
 
 /* Metric computations over a checked, non-empty accumulator of the right task.
  * Return 0 or -1 with err. */

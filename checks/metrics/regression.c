@@ -40,20 +40,26 @@ void mg_metrics__regression_n(mg_metrics *acc, double y, double p, uint64_t coun
     double w = (double)count;
     double e = y - p;
     double ae = fabs(e);
-    mg_exact_sum_add(&acc->sq, w * (e * e));
-    mg_exact_sum_add(&acc->abs, w * ae);
-    double ay = fabs(y);
-    mg_exact_sum_add(&acc->ape, w * (fabs(p - y) / (ay > MG_LOGLOSS_EPS ? ay : MG_LOGLOSS_EPS)));
+    if (acc->parts & MG_PART_SQ)
+        mg_exact_sum_add(&acc->sq, w * (e * e));
+    if (acc->parts & MG_PART_ABS)
+        mg_exact_sum_add(&acc->abs, w * ae);
+    if (acc->parts & MG_PART_APE) {
+        double ay = fabs(y);
+        mg_exact_sum_add(&acc->ape, w * (fabs(p - y) / (ay > MG_LOGLOSS_EPS ? ay : MG_LOGLOSS_EPS)));
+    }
     if (ae > acc->max_err)
         acc->max_err = ae;
-    if (count == 1) {
-        mg_exact_sum_add(&acc->ysum, y);
-    } else {
-        double wy = w * y;
-        mg_exact_sum_add(&acc->ysum, wy);
-        mg_exact_sum_add(&acc->ysum, fma(w, y, -wy));
+    if (acc->parts & MG_PART_TARGETS) {
+        if (count == 1) {
+            mg_exact_sum_add(&acc->ysum, y);
+        } else {
+            double wy = w * y;
+            mg_exact_sum_add(&acc->ysum, wy);
+            mg_exact_sum_add(&acc->ysum, fma(w, y, -wy));
+        }
+        add_product(&acc->ysq, y, y, count);
     }
-    add_product(&acc->ysq, y, y, count);
     acc->n += count;
 }
 

@@ -279,6 +279,7 @@ int mg_paired_bootstrap(const mg_paired *p, const char *metric, const mg_bootstr
         acc = mg_metrics_new(p->task, &p->opts, err);
         if (!acc)
             return -1;
+        mg_metrics__only_for(acc, metric); /* one metric a resample: only its sums */
     }
     uint32_t *counts = mg_xmalloc(p->n * sizeof *counts);
     double *diffs = mg_xmalloc(o->resamples * sizeof *diffs);
