@@ -152,22 +152,13 @@ static void all_finish(mg_check *c)
 static json_t *all_save(const mg_check *c)
 {
     const all_state *s = c->state;
-    if (s->problem) /* begun from the same spec, the merge has it too */
-        return json_pack("{s:b}", "problem", 1);
-    return json_pack("{s:o, s:o, s:o}", "unusable", json_integer((json_int_t)s->unusable), "labels",
-                     mg_metric_labels_save(&s->labels), "acc", mg_metrics_save(s->acc));
+    return mg_metric_state_save(s->problem, s->unusable, &s->labels, s->acc);
 }
 
 static int all_merge(mg_check *c, const json_t *state, char *msg, size_t size)
 {
     all_state *s = c->state;
-    if (s->problem || json_object_get(state, "problem"))
-        return s->problem && json_object_get(state, "problem") ? 0
-               : (snprintf(msg, size, "the state is of a check that %s run", s->problem ? "could" : "could not"), -1);
-    if (mg_metric_add_count(state, "unusable", &s->unusable, msg, size) != 0 ||
-        mg_metric_labels_merge(&s->labels, json_object_get(state, "labels"), msg, size) != 0)
-        return -1;
-    return mg_metrics_merge(s->acc, json_object_get(state, "acc"), msg, size);
+    return mg_metric_state_merge(s->problem, &s->unusable, &s->labels, s->acc, state, msg, size) < 0 ? -1 : 0;
 }
 
 /* The task must be a known one; tolerances do not apply: nothing is judged. */

@@ -44,3 +44,29 @@ int mg_metric_add_count(const json_t *state, const char *key, uint64_t *into, ch
     *into += v;
     return 0;
 }
+
+json_t *mg_metric_state_save(const char *problem, uint64_t unusable, const mg_label_sample *labels,
+                             const mg_metrics *acc)
+{
+    if (problem)
+        return json_pack("{s:b}", "problem", 1);
+    return json_pack("{s:o, s:o, s:o}", "unusable", mg_state_count(unusable), "labels",
+                     mg_metric_labels_save(labels), "acc", mg_metrics_save(acc));
+}
+
+int mg_metric_state_merge(const char *problem, uint64_t *unusable, mg_label_sample *labels, mg_metrics *acc,
+                          const json_t *state, char *msg, size_t size)
+{
+    int saved_problem = json_object_get(state, "problem") != NULL;
+    if (problem || saved_problem) {
+        if (problem && saved_problem)
+            return 1;
+        snprintf(msg, size, "the state is of a check that %s run", problem ? "could" : "could not");
+        return -1;
+    }
+    if (mg_metric_add_count(state, "unusable", unusable, msg, size) != 0 ||
+        mg_metric_labels_merge(labels, json_object_get(state, "labels"), msg, size) != 0 ||
+        mg_metrics_merge(acc, json_object_get(state, "acc"), msg, size) != 0)
+        return -1;
+    return 0;
+}

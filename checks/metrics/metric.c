@@ -515,13 +515,10 @@ static void metric_free(mg_check *c)
 static json_t *metric_save(const mg_check *c)
 {
     const metric_state *s = c->state;
-    if (s->problem) /* begun from the same spec, the merge has it too */
-        return json_pack("{s:b}", "problem", 1);
-    json_t *o = json_pack("{s:o, s:o, s:o}", "unusable", json_integer((json_int_t)s->unusable), "labels",
-                          mg_metric_labels_save(&s->labels), "acc", mg_metrics_save(s->acc));
-    if (s->slices)
+    json_t *o = mg_metric_state_save(s->problem, s->unusable, &s->labels, s->acc);
+    if (!s->problem && s->slices)
         json_object_set_new(o, "slices", mg_slices_save(s->slices));
-    if (s->paired)
+    if (!s->problem && s->paired)
         json_object_set_new(o, "paired", mg_paired_save(s->paired));
     return o;
 }
@@ -529,13 +526,9 @@ static json_t *metric_save(const mg_check *c)
 static int metric_merge(mg_check *c, const json_t *state, char *msg, size_t size)
 {
     metric_state *s = c->state;
-    if (s->problem || json_object_get(state, "problem"))
-        return s->problem && json_object_get(state, "problem") ? 0
-               : (snprintf(msg, size, "the state is of a check that %s run", s->problem ? "could" : "could not"), -1);
-    if (mg_metric_add_count(state, "unusable", &s->unusable, msg, size) != 0 ||
-        mg_metric_labels_merge(&s->labels, json_object_get(state, "labels"), msg, size) != 0 ||
-        mg_metrics_merge(s->acc, json_object_get(state, "acc"), msg, size) != 0)
-        return -1;
+    int rc = mg_metric_state_merge(s->problem, &s->unusable, &s->labels, s->acc, state, msg, size);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
     if (s->slices && mg_slices_merge(s->slices, json_object_get(state, "slices"), msg, size) != 0)
         return -1;
     if (s->paired && mg_paired_merge(s->paired, json_object_get(state, "paired"), msg, size) != 0)

@@ -412,6 +412,18 @@ static void test_shard_champion_flips(void **state)
     mg_report_free(r);
 }
 
+/* A check that cannot run (a binary metric on a regression model) saves
+ * only that, and the merge reports the same error. */
+static void test_shard_check_that_cannot_run(void **state)
+{
+    (void)state;
+    mg_report *r = run_splits(&regression, "{\"check\": \"metric\", \"metric\": \"roc_auc\", \"min\": 0.5}");
+    const mg_result *res = result_named(r, "metric");
+    assert_int_equal(res->status, MG_STATUS_ERROR);
+    assert_non_null(strstr(res->message, "does not apply to a regression model"));
+    mg_report_free(r);
+}
+
 /* The interval depends on the rows, not on where they sit among the scored
  * rows: the same rows added in another order give the same bits. */
 static void test_shard_bootstrap_keyed_by_row_identity(void **state)
@@ -475,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_shard_all_metrics_every_task),
         cmocka_unit_test(test_shard_regression_and_multiclass_against_champion),
         cmocka_unit_test(test_shard_champion_flips),
+        cmocka_unit_test(test_shard_check_that_cannot_run),
         cmocka_unit_test(test_shard_bootstrap_keyed_by_row_identity),
         cmocka_unit_test(test_shard_refuses_a_foreign_state),
     };
