@@ -197,7 +197,7 @@ int mg_exact_sum_merge_json(mg_exact_sum *s, const json_t *v, const char *what, 
     for (size_t i = 0; i < n; i++) {
         int64_t x = (int64_t)words[i];
         /* Carried limbs: 32 bits each, the top one signed and small. */
-        int ok = at + i == TOP ? x > -(INT64_C(1) << 40) && x < (INT64_C(1) << 40) : x >= 0 && x <= (int64_t)LIMB_MASK;
+        int ok = at + i == TOP ? x > -(INT64_C(1) << 60) && x < (INT64_C(1) << 60) : x >= 0 && x <= (int64_t)LIMB_MASK;
         if (!ok) {
             free(words);
             snprintf(msg, size, "'%s': limb %zu out of range", what, (size_t)at + i);
