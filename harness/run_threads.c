@@ -137,8 +137,10 @@ int mg_run_split(const mg_spec *spec, unsigned threads, mg_report *report, mg_er
             mg_shard_run_free(&jobs[k].run);
     free(jobs);
     mg_data_files_free(&files);
-    /* One run stops at max_rows and judges the rows before: only it can. */
-    if (!ok || !hashed || (spec->limits.max_rows && rows > spec->limits.max_rows)) {
+    /* One run stops at max_rows and judges the rows before: only it can.
+     * It reports max_rows once it has read that many rows, even when none
+     * follows (sources/source.c), so the limits merge refuses from there. */
+    if (!ok || !hashed || (spec->limits.max_rows && rows >= spec->limits.max_rows)) {
         mg_merge_input_free(&in);
         return -1;
     }

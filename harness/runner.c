@@ -254,6 +254,7 @@ void mg_pass_bind(mg_pass *p)
     env->report = p->report;
     env->time_zone = spec->time_zone;
     env->positive_label = spec->positive_label;
+    env->shard = p->shard != NULL; /* checks keep what only their merge needs */
     for (int r = 0; r < MG_ROLE_COUNT; r++) {
         env->role_name[r] = spec->roles[r];
         env->role_column[r] = spec->roles[r] ? mg_source_column_index(p->src, spec->roles[r]) : -1;
