@@ -2,7 +2,8 @@
  * Unit tests for the metric checks' sharded state (issue 12): each check
  * def (metric with slices and a champion, all_metrics, champion) is driven
  * directly, as the runner does: one instance reads every row of a data
- * file; other instances read it split in 2, 3 and 7 contiguous parts, and
+ * file; other instances read it split in 2, 3 and 7 contiguous parts (and
+ * unevenly: an empty part, a part of one row), and
  * their states go through save -> JSON text -> load -> merge into a fresh,
  * begun instance, shard after shard.  Both are finished and their results
  * (status, message, every property bit for bit, examples, slices) must be
@@ -235,11 +236,12 @@ static void merge_part(instance *merged, const instance *part)
 }
 
 /*
- * Runs check `options` once over the whole file and as `parts` contiguous
- * shards merged, and compares.  Returns the one run's report (the caller
- * frees it) for further assertions.
+ * Runs check `options` once over the whole file and as contiguous shards
+ * cut before the rows cut[0..ncuts) (ascending; a shard may be empty),
+ * merged, and compares.  Returns the one run's report (the caller frees
+ * it) for further assertions.
  */
-static mg_report *run_split(const scenario *sc, const char *options_text, size_t parts)
+static mg_report *run_split(const scenario *sc, const char *options_text, const size_t *cut, size_t ncuts)
 {
     const char *path = write_data();
     mg_error err = {{0}};
@@ -247,7 +249,9 @@ static mg_report *run_split(const scenario *sc, const char *options_text, size_t
     assert_non_null(src);
     json_t *options = json_loads(options_text, 0, NULL);
     assert_non_null(options);
-    instance one, merged, part[7];
+    size_t parts = ncuts + 1;
+    instance one, merged, part[8];
+    assert_true(parts <= 8);
     instance_begin(&one, sc, src, path, options);
     instance_begin(&merged, sc, src, path, options);
     for (size_t k = 0; k < parts; k++)
@@ -255,8 +259,11 @@ static mg_report *run_split(const scenario *sc, const char *options_text, size_t
     mg_row row;
     size_t i = 0;
     while (mg_source_next(src, &row, &err) == MG_SOURCE_ROW) {
+        size_t k = 0;
+        while (k < ncuts && cut[k] <= i)
+            k++;
         feed(&one, sc, src, &row);
-        feed(&part[i * parts / ROWS], sc, src, &row);
+        feed(&part[k], sc, src, &row);
         i++;
     }
     assert_int_equal(i, ROWS);
@@ -265,7 +272,7 @@ static mg_report *run_split(const scenario *sc, const char *options_text, size_t
     one.c.def->finish(&one.c);
     merged.c.def->finish(&merged.c);
     char what[600];
-    snprintf(what, sizeof what, "%s in %zu shards", options_text, parts);
+    snprintf(what, sizeof what, "%s in %zu shards (first cut at row %zu)", options_text, parts, cut[0]);
     assert_same_reports(one.report, merged.report, what);
     mg_report *report = one.report;
     one.report = NULL;
@@ -278,14 +285,21 @@ static mg_report *run_split(const scenario *sc, const char *options_text, size_t
     return report;
 }
 
-/* Runs the check in 2, 3 and 7 shards; returns the one run's report. */
+/* Runs the check in 2, 3 and 7 even shards, and in 3 uneven ones (an
+ * empty first shard, one of a single row); returns the one run's report. */
 static mg_report *run_splits(const scenario *sc, const char *options)
 {
-    const size_t splits[] = {2, 3, 7};
+    static const size_t two[] = {ROWS / 2}, three[] = {ROWS / 3, 2 * ROWS / 3},
+                        seven[] = {ROWS / 7, 2 * ROWS / 7, 3 * ROWS / 7, 4 * ROWS / 7, 5 * ROWS / 7, 6 * ROWS / 7},
+                        empty_first[] = {0, 350}, single_rows[] = {1, ROWS - 1};
+    static const struct {
+        const size_t *cut;
+        size_t n;
+    } splits[] = {{two, 1}, {three, 2}, {seven, 6}, {empty_first, 2}, {single_rows, 2}};
     mg_report *report = NULL;
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < sizeof splits / sizeof *splits; i++) {
         mg_report_free(report);
-        report = run_split(sc, options, splits[i]);
+        report = run_split(sc, options, splits[i].cut, splits[i].n);
     }
     return report;
 }
