@@ -3,9 +3,9 @@
  * def (metric with slices and a champion, all_metrics, champion) is driven
  * directly, as the runner does: one instance reads every row of a data
  * file; other instances read it split in 2, 3 and 7 contiguous parts (and
- * unevenly: an empty part, a part of one row), and
- * their states go through save -> JSON text -> load -> merge into a fresh,
- * begun instance, shard after shard.  Both are finished and their results
+ * unevenly: an empty part, a part of one row), and their states go through
+ * save -> JSON text -> load -> merge into a fresh, begun instance, shard
+ * after shard.  Both are finished and their results
  * (status, message, every property bit for bit, examples, slices) must be
  * the same.  The rows' scores carry full 53-bit significands, so summing
  * per-shard partials would change the last bits (checked), and labels,
