@@ -119,7 +119,7 @@ json_t *mg_state_counts(const uint64_t *v, size_t n)
 json_t *mg_state_doubles(const double *v, size_t n)
 {
     uint64_t *w = mg_xmalloc(n * sizeof *w + 1);
-    if (n) /* an empty array may be NULL */
+    if (n) /* v may be NULL when there is nothing to copy */
         memcpy(w, v, n * sizeof *w);
     json_t *s = words_to_json(w, n);
     free(w);
