@@ -43,7 +43,7 @@ sh "$ROOT/tests/shards/compare.sh" "$(dirname "$MGATE")" "$TMP/g/gate.json" 1 2 
     fail "$(cat "$TMP/cmp.out")"
 case_end
 
-for gate in demo/gate.json demo/drift-gate.json drift-synth/gate.json; do
+for gate in demo/gate.json demo/drift-gate.json drift-synth/gate.json adversarial/gate.json; do
     case_begin "the shipped gate fixtures/$gate as 1, 2, 3 and 7 shards gives one run's report"
     sh "$ROOT/tests/shards/compare.sh" "$(dirname "$MGATE")" "$ROOT/fixtures/$gate" 1 2 3 7 >"$TMP/cmp.out" 2>&1 ||
         fail "$(cat "$TMP/cmp.out")"
