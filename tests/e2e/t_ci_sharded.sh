@@ -81,6 +81,13 @@ else
 fi
 case_end
 
+case_begin "the Spark example compiles (Spark is not a Debian package: it is not run here)"
+for f in spark_shards.py dask_shards.py; do
+    PYTHONPYCACHEPREFIX=$TMP/pycache "$PY" -m py_compile "$ROOT/ci/$f" 2>"$TMP/err" || fail "$f: $(cat "$TMP/err")"
+done
+grep -q -- '"--shard", "%d/%d" % (k, n), "--state"' "$ROOT/ci/spark_shards.py" || fail "spark_shards.py runs no mgate run --shard K/N --state"
+case_end
+
 # ---- the machine, and the team repository: the demo gate on its one data file ----
 . "$E2E/ci_machine.sh"
 TEMPLATE=$TMP/team
