@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "harness/options.h"
+#include "harness/runner.h"
 #include "harness/spec.h"
 
 /* The check of a --set value: 0 for KEY.PATH=VALUE, else -1 after printing
@@ -35,5 +36,18 @@ void cmd_print_spec_errors(const char *spec_path, const mg_spec_errors *errs, in
  * Returns the spec (free with mg_spec_free), or NULL after printing its
  * errors (cmd_print_spec_errors). */
 mg_spec *cmd_load_spec(const char *spec_path, const mg_args *a, size_t set_row, int annotate);
+
+/* Where `mgate run` and `mgate merge` write, and how they print. */
+typedef struct cmd_outputs {
+    const char *junit, *json, *summary; /* NULL: not written (the HTML path is the spec's) */
+    int quiet;
+    int annotations;                    /* print GitHub workflow commands */
+} cmd_outputs;
+
+/* Prints the results and the verdict, writes the reports (cmd_verdict.c),
+ * and returns the exit status: 0 passed, 1 failed, 2 could not run, 3 a
+ * pass whose reports could not be written. */
+int cmd_report_outcome(const mg_spec *spec, mg_report *report, mg_run_outcome outcome, const mg_error *err,
+                       const cmd_outputs *out);
 
 #endif

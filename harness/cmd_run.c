@@ -14,6 +14,7 @@
 #include "checks/registry_help.h"
 #include "harness/cmd_common.h"
 #include "harness/commands.h"
+#include "harness/run_shard.h"
 #include "harness/runner.h"
 #include "harness/spec.h"
 #include "reports/annotations.h"
@@ -39,7 +40,31 @@ static int check_threads(const char *option, const char *value)
     return -1;
 }
 
-enum { RUN_JUNIT, RUN_JSON, RUN_SUMMARY, RUN_HTML, RUN_QUIET, RUN_SET, RUN_ANNOTATIONS, RUN_THREADS };
+/* --shard K/N: 0 and *k (0-based), *n, or -1 unless 1 <= K <= N <= MG_SHARDS_MAX. */
+static int parse_shard(const char *value, size_t *k, size_t *n)
+{
+    unsigned long long kk = 0, nn = 0;
+    int used = 0;
+    if (sscanf(value, "%llu/%llu%n", &kk, &nn, &used) != 2 || value[used] != '\0' || value[0] == '-' ||
+        strchr(value, ' ') || kk < 1 || kk > nn || nn > MG_SHARDS_MAX)
+        return -1;
+    *k = (size_t)kk - 1;
+    *n = (size_t)nn;
+    return 0;
+}
+
+static int check_shard(const char *option, const char *value)
+{
+    size_t k, n;
+    if (parse_shard(value, &k, &n) == 0)
+        return 0;
+    fprintf(stderr, "mgate: error: '%s' expects K/N with 1 <= K <= N <= %d (shard K of N, e.g. 2/4), found '%s'\n",
+            option, MG_SHARDS_MAX, value);
+    return -1;
+}
+
+enum { RUN_JUNIT, RUN_JSON, RUN_SUMMARY, RUN_HTML, RUN_QUIET, RUN_SET, RUN_ANNOTATIONS, RUN_THREADS, RUN_SHARD,
+       RUN_STATE };
 
 static const mg_option run_options[] = {
     [RUN_JUNIT] = {"junit", 0, "FILE", "JUnit XML report (for Jenkins, GitHub Actions, GitLab)", MG_OPT_NONEMPTY,
@@ -69,6 +94,14 @@ static const mg_option run_options[] = {
                      "another.  The reports are the same, timings aside,\n"
                      "for any N",
                      0, "a value", "2", check_threads},
+    [RUN_SHARD] = {"shard", 0, "K/N",
+                   "run shard K of N (1 to N) of the data: its files or\n"
+                   "byte ranges as 'mgate shards' prints them; writes the\n"
+                   "checks' state (--state) instead of reports and judges\n"
+                   "nothing: 'mgate merge' judges all N states",
+                   0, "a value", "2/4", check_shard},
+    [RUN_STATE] = {"state", 0, "FILE", "the shard's state file (with --shard)", MG_OPT_NONEMPTY, "a file name",
+                   "state-2.json", NULL},
     {0},
 };
 
@@ -95,6 +128,7 @@ typedef struct run_args {
     int quiet;
     int annotations; /* print GitHub workflow commands */
     unsigned threads; /* --threads N; 0: the default */
+    const char *shard, *state; /* --shard K/N, --state FILE */
 } run_args;
 
 /* Fills a from the command line (parsed into args).  Returns 0, or -1 after
@@ -112,34 +146,22 @@ static int parse_args(int argc, char **argv, mg_args *args, run_args *a)
     a->quiet = mg_args_count(args, RUN_QUIET) > 0;
     const char *threads = mg_args_value(args, RUN_THREADS);
     a->threads = threads ? (unsigned)strtol(threads, NULL, 10) : 0;
+    a->shard = mg_args_value(args, RUN_SHARD);
+    a->state = mg_args_value(args, RUN_STATE);
+    if ((a->shard != NULL) != (a->state != NULL)) {
+        fprintf(stderr, "mgate: error: --shard and --state go together: a shard writes its state, not reports "
+                        "(see 'mgate help run')\n");
+        return -1;
+    }
+    if (a->shard && (a->junit || a->json || a->summary || a->html)) {
+        fprintf(stderr, "mgate: error: a shard writes no reports (it judges part of the data): give --junit, "
+                        "--json, --summary and --html to 'mgate merge'\n");
+        return -1;
+    }
     const char *annotations = mg_args_value(args, RUN_ANNOTATIONS);
     const char *gha = getenv("GITHUB_ACTIONS");
     a->annotations = annotations ? strcmp(annotations, "github") == 0 : gha && strcmp(gha, "true") == 0;
     return 0;
-}
-
-/* One line per result; --quiet keeps only failures and errors.  An input
- * error (the gate could not run) is left out: it was printed on stderr. */
-static void print_results(const mg_report *r, int quiet)
-{
-    for (size_t i = 0; i < r->nresults; i++) {
-        const mg_result *res = r->results[i];
-        if (quiet && (res->status == MG_STATUS_PASS || res->status == MG_STATUS_SKIP))
-            continue;
-        if (res->status == MG_STATUS_ERROR && strcmp(res->group, "gate") == 0 && strcmp(res->check, "input") == 0)
-            continue;
-        const char *tag = res->status == MG_STATUS_PASS ? "PASS"
-                          : res->status == MG_STATUS_FAIL ? "FAIL"
-                          : res->status == MG_STATUS_ERROR ? "ERROR" : "SKIP";
-        printf("%-5s %s/%s: %s\n", tag, res->group, res->name, res->message ? res->message : "");
-        if (res->status == MG_STATUS_PASS)
-            continue;
-        for (size_t j = 0; j < res->nexamples; j++)
-            printf("        %s\n", res->examples[j]);
-        if (res->examples_total > res->nexamples)
-            printf("        ... and %llu more\n",
-                   (unsigned long long)(res->examples_total - res->nexamples));
-    }
 }
 
 /* Removes the temporary files a killed earlier run left beside the reports
@@ -155,41 +177,31 @@ static void clean_stale_reports(const char *const paths[4], const struct timespe
     }
 }
 
-/* Writes every requested report; returns 0 or -1 (after printing why). */
-static int write_reports(const mg_report *r, const mg_spec *spec, const char *junit, const char *json,
-                         const char *summary)
+/* `mgate run --shard K/N --state FILE`: 0 when the state was written, else 2. */
+static int run_shard(const mg_spec *spec, const run_args *a)
 {
-    int failed = 0;
+    size_t k = 0, n = 1;
+    parse_shard(a->shard, &k, &n);
+    mg_shard_run plan;
     mg_error err = {{0}};
-    const char *html = spec->html_path;
-    const char *paths[] = {junit, json, summary, html};
-    for (size_t i = 0; i < 4; i++)
-        if (paths[i] && mg_mkdirs_for(paths[i], &err) != 0) {
-            fprintf(stderr, "mgate: error: %s\n", err.msg);
-            return -1;
-        }
-    if (junit && mg_write_junit(r, junit, &err) != 0) {
+    if (mg_shard_run_plan(spec, k, n, a->state, &plan, &err) != 0) {
         fprintf(stderr, "mgate: error: %s\n", err.msg);
-        failed = 1;
+        return MG_EXIT_USAGE;
     }
-    if (json && mg_write_json(r, json, &err) != 0) {
+    mg_report *report = mg_report_new();
+    mg_run_mode mode = {.threads = a->threads ? a->threads : mg_run_default_threads(), .shard = &plan};
+    mg_run_outcome outcome = mg_run_gate_mode(spec, &mode, report, &err);
+    int status = MG_EXIT_PASS;
+    if (outcome != MG_RUN_JUDGED) {
         fprintf(stderr, "mgate: error: %s\n", err.msg);
-        failed = 1;
+        status = MG_EXIT_USAGE;
+    } else if (!a->quiet) {
+        printf("shard %zu/%zu of gate '%s' on '%s': %llu rows, state written to %s\n", k + 1, n, spec->name,
+               spec->data_path, (unsigned long long)report->facts.rows_read, a->state);
     }
-    if (summary && mg_write_markdown(r, summary, &err) != 0) {
-        fprintf(stderr, "mgate: error: %s\n", err.msg);
-        failed = 1;
-    }
-    mg_html_inputs in = {spec->baseline_path, spec->baseline_model.path};
-    if (html && mg_write_html(r, &in, html, &err) != 0) {
-        fprintf(stderr, "mgate: error: %s\n", err.msg);
-        failed = 1;
-    }
-    const char *gh = getenv("GITHUB_STEP_SUMMARY");
-    if (gh && *gh && mg_append_markdown(r, gh, &err) != 0) {
-        fprintf(stderr, "mgate: warning: cannot append to $GITHUB_STEP_SUMMARY: %s\n", err.msg);
-    }
-    return failed ? -1 : 0;
+    mg_report_free(report);
+    mg_shard_run_free(&plan);
+    return status;
 }
 
 int cmd_run(int argc, char **argv)
@@ -203,6 +215,11 @@ int cmd_run(int argc, char **argv)
     mg_args_free(&args);
     if (!spec)
         return MG_EXIT_USAGE;
+    if (a.shard) {
+        int status = run_shard(spec, &a);
+        mg_spec_free(spec);
+        return status;
+    }
     const char *junit = a.junit ? a.junit : spec->junit_path;
     const char *json = a.json ? a.json : spec->json_path;
     const char *summary = a.summary ? a.summary : spec->summary_path;
@@ -216,46 +233,8 @@ int cmd_run(int argc, char **argv)
     mg_report *report = mg_report_new();
     mg_error err = {{0}};
     mg_run_outcome outcome = mg_run_gate_threads(spec, a.threads ? a.threads : mg_run_default_threads(), report, &err);
-    if (outcome == MG_RUN_INPUT_ERROR)
-        fprintf(stderr, "mgate: error: %s\n", err.msg);
-    if (report->facts.model_binding)
-        fprintf(stderr, "mgate: warning: the model names no features: bound by position: %s; check it, or name "
-                        "the columns with \"model\": {\"features\": [...]}\n", report->facts.model_binding);
-    if (report->facts.baseline_model_binding)
-        fprintf(stderr, "mgate: warning: the baseline model names no features: bound by position: %s; check it, or "
-                        "name the columns with \"baseline_model\": {\"features\": [...]}\n",
-                report->facts.baseline_model_binding);
-
-    if (!a.quiet || outcome != MG_RUN_JUDGED)
-        printf("gate '%s' on '%s' (%llu rows)\n", spec->name, spec->data_path,
-               (unsigned long long)report->facts.rows_read);
-    print_results(report, a.quiet);
-    if (a.annotations)
-        mg_annotate_results(stdout, report, spec->annotations, getenv("GITHUB_WORKSPACE"));
-    int wrote = write_reports(report, spec, junit, json, summary);
-
-    int status;
-    mg_status verdict = mg_report_verdict(report);
-    if (outcome == MG_RUN_INPUT_ERROR)
-        status = MG_EXIT_USAGE;
-    else if (verdict != MG_STATUS_PASS)
-        status = MG_EXIT_FAIL;
-    else
-        status = MG_EXIT_PASS;
-    char verdict_line[160];
-    snprintf(verdict_line, sizeof verdict_line, "%s: %zu passed, %zu failed, %zu errors",
-             status == MG_EXIT_PASS ? "gate passed" : status == MG_EXIT_FAIL ? "gate FAILED" : "gate could not run",
-             mg_report_count(report, MG_STATUS_PASS), mg_report_count(report, MG_STATUS_FAIL),
-             mg_report_count(report, MG_STATUS_ERROR));
-    if (a.annotations)
-        mg_annotate_notice(stdout, spec->name, verdict_line);
-    printf("%s\n", verdict_line);
-    if (junit && wrote == 0)
-        printf("junit report: %s\n", junit);
-    if (spec->html_path && wrote == 0)
-        printf("html report: %s\n", spec->html_path);
-    if (wrote != 0 && status == MG_EXIT_PASS)
-        status = MG_EXIT_INTERNAL; /* a pass that leaves no report must not look green */
+    cmd_outputs out = {junit, json, summary, a.quiet, a.annotations};
+    int status = cmd_report_outcome(spec, report, outcome, &err, &out);
     mg_report_free(report);
     mg_spec_free(spec);
     return status;

@@ -1,8 +1,7 @@
 /*
  * cmd_shards.c - `mgate shards GATE.json N`: prints the work of each of N
  * shards of the gate's data (sources/shard_plan.h), the files and byte
- * ranges a sharded run would read.  A preview: `mgate run --shard` and
- * `mgate merge` (issue 12) are not built yet, so nothing here judges data.
+ * ranges `mgate run --shard K/N` reads.  Nothing here judges data.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -31,8 +30,8 @@ const mg_cli cmd_shards_cli = {
     "balanced by size; else byte ranges cut at record starts.  A CSV range\n"
     "is only known to be splittable when it is read: a quoted field holding\n"
     "a line break makes that shard refuse; --check reads every range to find\n"
-    "such a refusal now.  Nothing is judged: sharded runs and their merge are\n"
-    "not built yet.\n",
+    "such a refusal now.  Nothing is judged: 'mgate run GATE.json --shard K/N\n"
+    "--state FILE' runs a shard, 'mgate merge' judges them all.\n",
 };
 
 const char cmd_shards_after[] =

@@ -24,6 +24,7 @@ static const mg_cli *const fixture_clis[] = {&cmd_fixture_add_cli, &cmd_fixture_
 static const mg_cli *const profile_clis[] = {&cmd_profile_cli, NULL};
 static const mg_cli *const score_clis[] = {&cmd_score_cli, NULL};
 static const mg_cli *const shards_clis[] = {&cmd_shards_cli, NULL};
+static const mg_cli *const merge_clis[] = {&cmd_merge_cli, NULL};
 static const mg_cli *const help_clis[] = {&help_cli, NULL};
 static const mg_cli *const version_clis[] = {&version_cli, NULL};
 
@@ -39,8 +40,10 @@ const mg_command mg_commands[] = {
     {"profile", cmd_profile, "write the drift profile of a data file (docs/profile-format.md)", profile_clis,
      NULL, cmd_profile_after, NULL},
     {"score", cmd_score, "score a CSV or JSON Lines file with a model", score_clis, NULL, cmd_score_after, NULL},
-    {"shards", cmd_shards, "preview: list each shard's files and byte ranges (sharded runs are not built yet)",
-     shards_clis, NULL, cmd_shards_after, NULL},
+    {"shards", cmd_shards, "list each shard's files and byte ranges (for run --shard K/N)", shards_clis, NULL,
+     cmd_shards_after, NULL},
+    {"merge", cmd_merge, "judge a sharded run: merge the states of 'run --shard'", merge_clis, NULL,
+     cmd_merge_after, NULL},
     {"help", cmd_help, "show help for mgate or one command", help_clis, NULL, NULL, NULL},
     {"version", cmd_version, "print the version", version_clis, NULL, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL},

@@ -44,6 +44,7 @@ int cmd_fixture(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_shards(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
@@ -55,6 +56,8 @@ extern const char cmd_run_after[], cmd_score_after[], cmd_baseline_after[], cmd_
 extern const char cmd_fixture_after[], cmd_profile_after[];
 extern const mg_cli cmd_shards_cli;
 extern const char cmd_shards_after[];
+extern const mg_cli cmd_merge_cli;
+extern const char cmd_merge_after[];
 
 /* The table, NULL-name terminated. */
 extern const mg_command mg_commands[];

@@ -18,7 +18,9 @@
 #include "harness/read_ahead.h"
 #include "harness/run_baseline.h"
 #include "harness/run_check.h"
+#include "harness/run_pass.h"
 #include "harness/run_progress.h"
+#include "harness/run_shard.h"
 #include "harness/score_stage.h"
 #include "harness/scoring.h"
 
@@ -197,30 +199,10 @@ static mg_run_outcome unjudgeable_data(mg_report *report, const char *msg)
     return input_error(report, "data", msg);
 }
 
-/* Everything one pass over the data holds, shared by its stages. */
-typedef struct pass {
-    const mg_spec *spec;
-    mg_report *report;
-    mg_error *err;
-    const char **cols;   /* JSONL column list, or NULL */
-    mg_source *src;
-    mg_source_options so; /* how the data was opened: checks open reference data alike */
-    long *field_column;  /* per schema field: source column, or -1 */
-    mg_typed *typed;     /* per schema field, for the current row */
-    mg_check_env env;
-    mg_score_stage stage;
-    int scoring;         /* some check needs scores */
-    json_t *baseline;
-    mg_running_check *rc;   /* per spec check */
-    uint64_t records;    /* records read, bad ones included */
-    uint64_t rows;       /* good rows read */
-    unsigned threads;    /* --threads: more than 1 reads on a thread of its own */
-    mg_progress progress;
-} pass;
 
 /* Read stage: opens the data source.  0, or -1 with the input error
  * already in the report. */
-static int pass_open(pass *p)
+int mg_pass_open(mg_pass *p)
 {
     const mg_spec *spec = p->spec;
     mg_source_options so;
@@ -237,7 +219,9 @@ static int pass_open(pass *p)
         so.ncolumns = ncols;
     }
     p->so = so;
-    p->src = mg_spec_open_data(spec, &so, p->err); /* data.path: files or globs */
+    p->src = p->merge   ? mg_run_merge_source(spec, p->merge, &so, p->err)
+             : p->shard ? mg_run_shard_open(spec, p->shard, &so, p->err)
+                        : mg_spec_open_data(spec, &so, p->err); /* data.path: files or globs */
     if (!p->src) {
         input_error(p->report, "data", p->err->msg);
         return -1;
@@ -247,7 +231,7 @@ static int pass_open(pass *p)
 
 /* Type stage setup: binds schema fields and roles to columns once, and
  * fills the environment every check sees. */
-static void pass_bind(pass *p)
+void mg_pass_bind(mg_pass *p)
 {
     const mg_spec *spec = p->spec;
     p->field_column = mg_xcalloc(spec->nfields + 1, sizeof *p->field_column);
@@ -277,7 +261,7 @@ static void pass_bind(pass *p)
 
 /* Score stage setup: loads the model(s) when a check needs scores and tells
  * the environment about them.  0, or -1 with the error in the report. */
-static int pass_prepare_scoring(pass *p)
+int mg_pass_prepare_scoring(mg_pass *p)
 {
     const mg_spec *spec = p->spec;
     mg_check_env *env = &p->env;
@@ -329,7 +313,7 @@ static int pass_prepare_scoring(pass *p)
 
 /* Loads the spec's baseline, when it names one.  0, or -1 with the error
  * in the report; *baseline_sha gets the data fingerprint it records. */
-static int pass_load_baseline(pass *p, char **baseline_sha)
+int mg_pass_load_baseline(mg_pass *p, char **baseline_sha)
 {
     const mg_spec *spec = p->spec;
     if (!spec->baseline_path)
@@ -349,7 +333,7 @@ static int pass_load_baseline(pass *p, char **baseline_sha)
 
 /* Check stage setup: a result per check, and its begin handler; a check
  * whose column is not in the data is an error and is skipped. */
-static void pass_begin_checks(pass *p)
+void mg_pass_begin_checks(mg_pass *p)
 {
     const mg_spec *spec = p->spec;
     p->rc = mg_xcalloc(spec->nchecks + 1, sizeof *p->rc);
@@ -387,11 +371,13 @@ static void pass_begin_checks(pass *p)
 }
 
 /* Check stage, for a record the source could not make a row of. */
-static void pass_check_problem(pass *p, const mg_source_problem_info *prob)
+static void pass_check_problem(mg_pass *p, const mg_source_problem_info *prob)
 {
     if (prob->kind == MG_PROBLEM_FIELD_TOO_BIG || prob->kind == MG_PROBLEM_ROW_TOO_BIG ||
         prob->kind == MG_PROBLEM_MALFORMED)
         p->records++;
+    if (prob->kind == MG_PROBLEM_TOO_MANY_ROWS)
+        p->too_many_rows = 1;
     mg_ticks t = mg_ticks_now();
     for (size_t i = 0; i < p->spec->nchecks; i++) {
         mg_running_check *rc = &p->rc[i];
@@ -405,7 +391,7 @@ static void pass_check_problem(pass *p, const mg_source_problem_info *prob)
 
 /* Check stage, for a typed row.  Every call of a check is timed with the
  * cheap tick clock (common/ticks.h), so a check's time is what it spent. */
-static void pass_check_row(pass *p, const mg_row *row)
+static void pass_check_row(mg_pass *p, const mg_row *row)
 {
     mg_ticks t = mg_ticks_now();
     for (size_t i = 0; i < p->spec->nchecks; i++) {
@@ -421,17 +407,17 @@ static void pass_check_row(pass *p, const mg_row *row)
 /* The one pass over the data: read, type, check, score each row. */
 /* The file cannot be read further: what was read is judged, and the reason
  * is a failed testcase of its own. */
-static void pass_read_failed(pass *p)
+static void pass_read_failed(mg_pass *p)
 {
-    mg_result *res = mg_report_add(p->report, "data", "read", "input");
-    res->status = MG_STATUS_FAIL;
-    mg_result_set_message(res, "%s", p->err->msg);
+    mg_run_read_failed(p->report, p->err->msg);
+    free(p->read_error);
+    p->read_error = mg_xstrdup(p->err->msg);
 }
 
 /* Type, check and score stages, for one row of the data. */
 static void pass_take_row(void *ctx, const mg_row *row, uint64_t bytes_read)
 {
-    pass *p = ctx;
+    mg_pass *p = ctx;
     p->records++;
     p->rows++;
     if (p->progress.on && (p->rows & 0xffff) == 0)
@@ -448,7 +434,7 @@ static void pass_take_problem(void *ctx, const mg_source_problem_info *prob)
 }
 
 /* The read stage on this thread. */
-static void pass_read_here(pass *p)
+static void pass_read_here(mg_pass *p)
 {
     mg_row row;
     for (;;) {
@@ -469,7 +455,7 @@ static void pass_read_here(pass *p)
 /* The one pass over the data: read, type, check, score each row.  With
  * more than one thread the read stage runs on its own (read_ahead.h); the
  * rows reach the other stages in the same order either way. */
-static void pass_read_rows(pass *p)
+void mg_pass_read_rows(mg_pass *p)
 {
     mg_progress_init(&p->progress, p->spec->data_path);
     mg_error terr = {{0}};
@@ -489,10 +475,8 @@ static void pass_read_rows(pass *p)
 
 /* Finishes every check (unless the data changed under us: then nothing is
  * judged), with each check's time.  Returns 1 when the data is unjudgeable. */
-static int pass_finish_checks(pass *p, char data_sha256[65], mg_tick_clock *tick_clock)
+void mg_pass_finish_each(mg_pass *p, int unjudgeable, mg_tick_clock *tick_clock)
 {
-    p->report->facts.rows_read = p->rows;
-    int unjudgeable = mg_source_finish(p->src, data_sha256, p->err) != 0;
     double seconds_per_tick = mg_tick_clock_rate(tick_clock);
     for (size_t i = 0; i < p->spec->nchecks; i++) {
         mg_check *c = &p->rc[i].check;
@@ -507,11 +491,21 @@ static int pass_finish_checks(pass *p, char data_sha256[65], mg_tick_clock *tick
             c->def->free_state(c);
         c->result->seconds = (double)p->rc[i].ticks * seconds_per_tick;
     }
+}
+
+/* Finishes every check (unless the data changed under us: then nothing is
+ * judged), with each check's time.  Returns 1 when the data is unjudgeable. */
+static int pass_finish_checks(mg_pass *p, char data_sha256[65], mg_tick_clock *tick_clock)
+{
+    p->report->facts.rows_read = p->rows;
+    int unjudgeable = mg_source_finish(p->src, data_sha256, p->err) != 0;
+    mg_pass_finish_each(p, unjudgeable, tick_clock);
     return unjudgeable;
 }
 
-static void pass_free(pass *p)
+void mg_pass_free(mg_pass *p)
 {
+    free(p->read_error);
     free(p->rc);
     json_decref(p->baseline);
     mg_score_stage_free(&p->stage);
@@ -521,27 +515,47 @@ static void pass_free(pass *p)
     mg_source_free(p->src);
 }
 
+/* A shard's or a merge's end of the pass (run_shard.c, run_merge.c); a
+ * plain run's is pass_finish_checks.  Returns the outcome. */
+static mg_run_outcome conclude_sharded(mg_pass *p, const mg_run_mode *mode, char data_sha256[65],
+                                       mg_tick_clock *tick_clock)
+{
+    int rc = mode->merge ? mg_run_merge_states(p, mode->merge, data_sha256) : mg_run_shard_save(p, mode->shard);
+    /* A merge judges; a shard only frees its checks' states. */
+    mg_pass_finish_each(p, rc != 0 || !mode->merge, tick_clock);
+    if (rc != 0)
+        return unjudgeable_data(p->report, p->err->msg);
+    return MG_RUN_JUDGED;
+}
+
 /* Reads the data once through every check; data_sha256 gets the SHA-256
  * of the bytes read when the whole input was read unchanged. */
-static mg_run_outcome run_pass(const mg_spec *spec, unsigned threads, mg_report *report, char data_sha256[65],
+static mg_run_outcome run_pass(const mg_spec *spec, const mg_run_mode *mode, mg_report *report, char data_sha256[65],
                                char **baseline_sha, mg_error *err)
 {
-    pass p;
+    mg_pass p;
     memset(&p, 0, sizeof p);
-    p.threads = threads;
+    p.threads = mode->threads ? mode->threads : 1;
+    p.shard = mode->shard;
+    p.merge = mode->merge;
     p.spec = spec;
     p.report = report;
     p.err = err;
     mg_tick_clock tick_clock;
     mg_tick_clock_start(&tick_clock);
     mg_run_outcome outcome = MG_RUN_INPUT_ERROR;
-    if (pass_open(&p) != 0)
+    if (mg_pass_open(&p) != 0)
         goto done;
-    pass_bind(&p);
-    if (pass_prepare_scoring(&p) != 0 || pass_load_baseline(&p, baseline_sha) != 0)
+    mg_pass_bind(&p);
+    if (mg_pass_prepare_scoring(&p) != 0 || mg_pass_load_baseline(&p, baseline_sha) != 0)
         goto done;
-    pass_begin_checks(&p);
-    pass_read_rows(&p);
+    mg_pass_begin_checks(&p);
+    if (!mode->merge)
+        mg_pass_read_rows(&p);
+    if (mode->shard || mode->merge) {
+        outcome = conclude_sharded(&p, mode, data_sha256, &tick_clock);
+        goto done;
+    }
     outcome = MG_RUN_JUDGED;
     if (pass_finish_checks(&p, data_sha256, &tick_clock)) {
         data_sha256[0] = '\0';
@@ -549,7 +563,7 @@ static mg_run_outcome run_pass(const mg_spec *spec, unsigned threads, mg_report 
     }
 done:
     mg_score_stage_note_service(&p.stage, report);
-    pass_free(&p);
+    mg_pass_free(&p);
     return outcome;
 }
 
@@ -568,11 +582,17 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
 
 mg_run_outcome mg_run_gate_threads(const mg_spec *spec, unsigned threads, mg_report *report, mg_error *err)
 {
+    mg_run_mode mode = {.threads = threads};
+    return mg_run_gate_mode(spec, &mode, report, err);
+}
+
+mg_run_outcome mg_run_gate_mode(const mg_spec *spec, const mg_run_mode *mode, mg_report *report, mg_error *err)
+{
     double t0 = now_seconds();
     fill_facts(spec, report);
     char data_sha256[65] = "";
     char *baseline_sha = NULL; /* recorded by the baseline, checked once the data's is known */
-    mg_run_outcome outcome = run_pass(spec, threads, report, data_sha256, &baseline_sha, err);
+    mg_run_outcome outcome = run_pass(spec, mode, report, data_sha256, &baseline_sha, err);
 
     if (data_sha256[0]) {
         report->facts.data_sha256 = mg_xstrdup(data_sha256);

@@ -22,6 +22,16 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
  * on the calling thread; more reads and splits the data on a thread of its
  * own.  The report is the same, timings aside, for any count. */
 mg_run_outcome mg_run_gate_threads(const mg_spec *spec, unsigned threads, mg_report *report, mg_error *err);
+/* How to run: threads (0: 1), and for a sharded run either the shard to
+ * read (its states saved, no verdict: run_shard.h) or the shards' states to
+ * merge (no data read, judged as one run over all the data). */
+typedef struct mg_run_mode {
+    unsigned threads;
+    const struct mg_shard_run *shard;
+    const struct mg_merge_input *merge;
+} mg_run_mode;
+mg_run_outcome mg_run_gate_mode(const mg_spec *spec, const mg_run_mode *mode, mg_report *report, mg_error *err);
+
 /* The thread count when none is given: 1 (why: runner.c). */
 unsigned mg_run_default_threads(void);
 

@@ -63,4 +63,20 @@ void mg_shard_work_free(mg_shard_work *work);
 mg_source *mg_source_open_range(const char *path, const mg_source_options *opts, uint64_t begin, uint64_t end,
                                 mg_error *err);
 
+/* Opens shard work (from mg_shard_plan) over files as one source: its
+ * pieces in order, lines encoded with each piece's file index as for the
+ * whole data set, the columns the first file's (read from it even when the
+ * shard does not read it).  mg_source_nfiles and mg_source_file name the
+ * data set's files.  A shard without pieces reads no row. */
+mg_source *mg_source_open_shard(const mg_data_files *files, const mg_shard_work *work, const char *display,
+                                const mg_source_options *opts, mg_error *err);
+/* A source over files that reads no row: only their columns (as a shard
+ * saw them), for `mgate merge`, which binds the checks and the model to the
+ * data set's columns without reading it. */
+mg_source *mg_source_open_header(const mg_data_files *files, const char *display, const mg_source_options *opts,
+                                 const char *const *columns, size_t ncolumns, size_t header_columns, mg_error *err);
+/* After mg_source_finish of a shard's source: the SHA-256 (hex) of the
+ * bytes of piece i (of the whole file for a whole piece), or NULL. */
+const char *mg_source_piece_sha256(const mg_source *src, size_t i);
+
 #endif

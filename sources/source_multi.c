@@ -14,6 +14,11 @@
  *  - Each file is finished (hashed, checked for change) when its end is
  *    reached; a change is remembered and reported by mg_source_finish, as
  *    for one file.  The fingerprint is mg_data_files_fingerprint's.
+ *  - A shard (mg_source_open_shard) reads pieces instead of every file:
+ *    whole files and byte ranges (sources/shard_plan.h), each with its
+ *    file's index in its lines; the columns are still the first file's,
+ *    and only the piece holding a file's start reports a header that
+ *    differs (so a file split across shards reports it once).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,16 +26,21 @@
 #include "common/sha256.h"
 #include "common/xmem.h"
 #include "sources/data_files.h"
+#include "sources/shard_plan.h"
 #include "sources/source_impl.h"
 
 struct mg_source_multi {
     mg_data_files files;      /* owned copy */
-    size_t current;           /* the file being read */
+    mg_shard_piece *pieces;   /* what is read, in order: every file whole, or a shard's work */
+    size_t npieces;
+    int shard;                /* reading a shard's pieces (no unread files to hash) */
+    size_t current;           /* the piece being read */
     mg_source *part;          /* its source; NULL once all are read */
     int skip_part;            /* its header differs: read none of its rows */
+    int pending_problem;      /* the first piece's header differs: report it first */
     mg_source_options opts;   /* for every file */
     int discover;             /* JSONL columns from the first object of each file */
-    char (*file_hex)[65];     /* per file, once finished */
+    char (*file_hex)[65];     /* per piece, once finished */
     uint64_t bytes_done;      /* read from the files already finished */
     int finished;             /* mg_source_finish was called */
     int changed;              /* a file failed to finish: changed_err says why */
@@ -63,46 +73,51 @@ static void header_problem(mg_source *outer, const mg_source *part, size_t col)
 {
     struct mg_source_multi *m = outer->multi;
     const char *first = m->files.files[0].path, *here = part->path;
+    size_t file = m->pieces[m->current].file;
     const char *want = col < outer->ncolumns ? outer->columns[col] : NULL;
     const char *got = col < part->ncolumns ? part->columns[col] : NULL;
     const char *what = outer->format == MG_FORMAT_CSV ? "header" : "first object's keys";
     if (!want && !got) /* the same kept columns, more or fewer past max_columns */
-        mg_source_set_problem(outer, MG_PROBLEM_MALFORMED, mg_line_encode(m->current, 1), 0, NULL, 0,
+        mg_source_set_problem(outer, MG_PROBLEM_MALFORMED, mg_line_encode(file, 1), 0, NULL, 0,
                               "the %s differs from '%s': %zu columns, expected %zu as in '%s'; the rows of '%s' "
                               "were not read",
                               what, first, part->header_columns, outer->header_columns, first, here);
     else if (outer->format == MG_FORMAT_JSONL && want)
-        mg_source_set_problem(outer, MG_PROBLEM_MALFORMED, mg_line_encode(m->current, 1), 0, want, 0,
+        mg_source_set_problem(outer, MG_PROBLEM_MALFORMED, mg_line_encode(file, 1), 0, want, 0,
                               "the %s differ from '%s': no key '%s' here; the rows of '%s' were not read",
                               what, first, want, here);
     else
-        mg_source_set_problem(outer, MG_PROBLEM_MALFORMED, mg_line_encode(m->current, 1), 0, want, 0,
+        mg_source_set_problem(outer, MG_PROBLEM_MALFORMED, mg_line_encode(file, 1), 0, want, 0,
                               "the %s differs from '%s' at column %zu: found %s%s%s, expected %s%s%s as in '%s'; "
                               "the rows of '%s' were not read",
                               what, first, col + 1, got ? "'" : "", got ? got : "no column", got ? "'" : "",
                               want ? "'" : "", want ? want : "no column", want ? "'" : "", first, here);
 }
 
-/* Opens file i.  A JSONL file whose columns are discovered is opened twice:
+/* Opens piece i.  A JSONL file whose columns are discovered is opened twice:
  * once to compare its keys, then with the first file's columns in their
  * order.  Returns 0 (with *differs set when its columns differ), or -1. */
 static int open_part(mg_source *outer, size_t i, int *differs, mg_error *err)
 {
     struct mg_source_multi *m = outer->multi;
-    const char *path = m->files.files[i].path;
+    const mg_shard_piece *piece = &m->pieces[i];
+    const char *path = m->files.files[piece->file].path;
     *differs = 0;
     if (format_of(&m->opts, path) != outer->format)
         return mg_error_set(err, "'%s': its format differs from '%s'; every file of data.path must be %s", path,
                             m->files.files[0].path, outer->format == MG_FORMAT_CSV ? "CSV" : "JSON Lines");
-    m->part = mg_source_open(path, &m->opts, err);
+    m->part = piece->whole ? mg_source_open(path, &m->opts, err)
+                           : mg_source_open_range(path, &m->opts, piece->begin, piece->end, err);
     if (!m->part)
         return -1;
-    if (i == 0)
+    if (piece->file == 0)
         return 0;
     long col = first_difference(outer, m->part, outer->format == MG_FORMAT_JSONL);
     if (col >= 0) {
-        header_problem(outer, m->part, (size_t)col);
-        *differs = 1;
+        /* Reported once, by the piece holding the file's start. */
+        if (piece->begin == 0)
+            header_problem(outer, m->part, (size_t)col);
+        *differs = 1 + (piece->begin != 0);
         return 0;
     }
     if (m->discover) {
@@ -110,7 +125,8 @@ static int open_part(mg_source *outer, size_t i, int *differs, mg_error *err)
         mg_source_options named = m->opts;
         named.columns = (const char *const *)outer->columns;
         named.ncolumns = outer->ncolumns;
-        m->part = mg_source_open(path, &named, err);
+        m->part = piece->whole ? mg_source_open(path, &named, err)
+                               : mg_source_open_range(path, &named, piece->begin, piece->end, err);
         if (!m->part)
             return -1;
     }
@@ -132,18 +148,10 @@ static void finish_part(mg_source *outer)
     m->skip_part = 0;
 }
 
-mg_source *mg_source_open_files(const mg_data_files *files, const char *display, const mg_source_options *opts,
-                                mg_error *err)
+/* The outer source over files, reading `pieces` (copied). */
+static mg_source *multi_new(const mg_data_files *files, const mg_shard_piece *pieces, size_t npieces,
+                            const char *display, const mg_source_options *opts, mg_error *err)
 {
-    static const mg_source_options defaults;
-    if (!opts)
-        opts = &defaults;
-    if (!files || files->n == 0) {
-        mg_error_set(err, "no data path given");
-        return NULL;
-    }
-    if (files->n == 1)
-        return mg_source_open(files->files[0].path, opts, err);
     mg_source *outer = mg_xcalloc(1, sizeof *outer);
     struct mg_source_multi *m = mg_xcalloc(1, sizeof *m);
     outer->multi = m;
@@ -156,23 +164,26 @@ mg_source *mg_source_open_files(const mg_data_files *files, const char *display,
         m->files.files[i].path = mg_xstrdup(files->files[i].path);
         m->files.files[i].size = files->files[i].size;
     }
-    m->file_hex = mg_xcalloc(files->n, sizeof *m->file_hex);
+    m->npieces = npieces;
+    m->pieces = mg_xcalloc(npieces + 1, sizeof *m->pieces);
+    if (npieces)
+        memcpy(m->pieces, pieces, npieces * sizeof *pieces);
+    m->file_hex = mg_xcalloc(npieces + 1, sizeof *m->file_hex);
     m->opts = *opts;
     m->opts.limits.max_rows = 0; /* counted over the data set, by the outer source */
     m->discover = outer->format == MG_FORMAT_JSONL && !opts->columns;
-    int differs = 0;
     if (outer->format == MG_FORMAT_AUTO) {
         mg_error_set(err, "'%s': cannot tell the data format from the extension; name it (csv or jsonl)",
                      files->files[0].path);
         mg_source_free(outer);
         return NULL;
     }
-    if (open_part(outer, 0, &differs, err) != 0) {
-        mg_source_free(outer);
-        return NULL;
-    }
-    /* The data set's columns are the first file's. */
-    const mg_source *first = m->part;
+    return outer;
+}
+
+/* The data set's columns are the first file's. */
+static void take_columns(mg_source *outer, const mg_source *first)
+{
     outer->ncolumns = first->ncolumns;
     outer->header_columns = first->header_columns;
     outer->columns = mg_xcalloc(first->ncolumns + 1, sizeof *outer->columns);
@@ -180,7 +191,85 @@ mg_source *mg_source_open_files(const mg_data_files *files, const char *display,
         outer->columns[i] = mg_xstrdup(first->columns[i]);
         mg_name_index_add(&outer->column_index, outer->columns[i], i);
     }
+}
+
+/* Learns the columns and opens the first piece.  0, or -1 with err. */
+static int multi_start(mg_source *outer, mg_error *err)
+{
+    struct mg_source_multi *m = outer->multi;
+    if (m->npieces == 0 || m->pieces[0].file != 0) {
+        /* A shard without the first file still takes that file's columns. */
+        mg_source *first = mg_source_open(m->files.files[0].path, &m->opts, err);
+        if (!first)
+            return -1;
+        take_columns(outer, first);
+        mg_source_free(first);
+        if (m->npieces == 0)
+            return 0;
+        int differs = 0;
+        if (open_part(outer, 0, &differs, err) != 0)
+            return -1;
+        m->skip_part = differs;
+        m->pending_problem = differs == 1;
+        return 0;
+    }
+    int differs = 0;
+    if (open_part(outer, 0, &differs, err) != 0)
+        return -1;
+    take_columns(outer, m->part);
+    return 0;
+}
+
+mg_source *mg_source_open_files(const mg_data_files *files, const char *display, const mg_source_options *opts,
+                                mg_error *err)
+{
+    static const mg_source_options defaults;
+    if (!opts)
+        opts = &defaults;
+    if (!files || files->n == 0) {
+        mg_error_set(err, "no data path given");
+        return NULL;
+    }
+    if (files->n == 1)
+        return mg_source_open(files->files[0].path, opts, err);
+    mg_shard_piece *all = mg_xcalloc(files->n, sizeof *all);
+    for (size_t i = 0; i < files->n; i++)
+        all[i] = (mg_shard_piece){.file = i, .begin = 0, .end = files->files[i].size, .whole = 1};
+    mg_source *outer = multi_new(files, all, files->n, display, opts, err);
+    free(all);
+    if (outer && multi_start(outer, err) != 0) {
+        mg_source_free(outer);
+        return NULL;
+    }
     return outer;
+}
+
+mg_source *mg_source_open_shard(const mg_data_files *files, const mg_shard_work *work, const char *display,
+                                const mg_source_options *opts, mg_error *err)
+{
+    static const mg_source_options defaults;
+    if (!opts)
+        opts = &defaults;
+    if (!files || files->n == 0) {
+        mg_error_set(err, "no data path given");
+        return NULL;
+    }
+    mg_source *outer = multi_new(files, work->pieces, work->n, files->n == 1 ? files->files[0].path : display,
+                                 opts, err);
+    if (!outer)
+        return NULL;
+    outer->multi->shard = 1;
+    if (multi_start(outer, err) != 0) {
+        mg_source_free(outer);
+        return NULL;
+    }
+    return outer;
+}
+
+const char *mg_source_piece_sha256(const mg_source *src, size_t i)
+{
+    const struct mg_source_multi *m = src->multi;
+    return m && m->finished && i < m->npieces ? m->file_hex[i] : NULL;
 }
 
 /* Moves to the next file.  Returns ROW when one is open, BAD_ROW when its
@@ -190,27 +279,32 @@ static mg_source_status next_part(mg_source *outer, mg_error *err)
 {
     struct mg_source_multi *m = outer->multi;
     finish_part(outer);
-    if (++m->current >= m->files.n)
+    if (++m->current >= m->npieces)
         return MG_SOURCE_END;
     int differs = 0;
     if (open_part(outer, m->current, &differs, err) != 0)
         return MG_SOURCE_ERROR;
     m->skip_part = differs;
-    return differs ? MG_SOURCE_BAD_ROW : MG_SOURCE_ROW;
+    return differs == 1 ? MG_SOURCE_BAD_ROW : MG_SOURCE_ROW;
 }
 
 mg_source_status mg_multi_next(mg_source *outer, mg_row *row, mg_error *err)
 {
     struct mg_source_multi *m = outer->multi;
+    if (m->pending_problem) {
+        m->pending_problem = 0;
+        return MG_SOURCE_BAD_ROW;
+    }
     while (m->part) {
         mg_source_status st = m->skip_part ? MG_SOURCE_END : mg_source_next(m->part, row, err);
+        size_t file = m->pieces[m->current].file;
         if (st == MG_SOURCE_ROW) {
-            row->line = mg_line_encode(m->current, row->line);
+            row->line = mg_line_encode(file, row->line);
             return st;
         }
         if (st == MG_SOURCE_BAD_ROW) {
             const mg_source_problem_info *p = mg_source_problem(m->part);
-            mg_source_set_problem(outer, p->kind, mg_line_encode(m->current, p->line), p->column, p->field,
+            mg_source_set_problem(outer, p->kind, mg_line_encode(file, p->line), p->column, p->field,
                                   p->size, "%s", p->message);
             return st;
         }
@@ -231,18 +325,18 @@ int mg_multi_finish(mg_source *outer, char hex[65], mg_error *err)
     /* Reading may have stopped early (max_rows): the rest is hashed unread. */
     if (m->part)
         finish_part(outer);
-    for (size_t i = m->current + 1; i < m->files.n; i++) {
+    for (size_t i = m->current + 1; i < m->npieces && !m->shard; i++) {
         mg_error ferr = {{0}};
-        if (mg_sha256_file(m->files.files[i].path, m->file_hex[i], &ferr) != 0 && !m->changed) {
+        if (mg_sha256_file(m->files.files[m->pieces[i].file].path, m->file_hex[i], &ferr) != 0 && !m->changed) {
             m->changed = 1;
             m->changed_err = ferr;
         }
     }
     m->finished = 1;
-    m->current = m->files.n;
+    m->current = m->npieces;
     if (m->changed)
         return mg_error_set(err, "%s", m->changed_err.msg);
-    mg_data_files_fingerprint((const char(*)[65])m->file_hex, m->files.n, hex);
+    mg_data_files_fingerprint((const char(*)[65])m->file_hex, m->npieces ? m->npieces : 1, hex);
     return 0;
 }
 
@@ -260,6 +354,7 @@ void mg_multi_free(mg_source *outer)
     mg_source_free(m->part);
     mg_data_files_free(&m->files);
     free(m->file_hex);
+    free(m->pieces);
     free(m);
     outer->multi = NULL;
 }
@@ -276,4 +371,20 @@ const char *mg_source_file(const mg_source *src, size_t i)
     if (!src->multi)
         return i == 0 ? src->path : NULL;
     return i < src->multi->files.n ? src->multi->files.files[i].path : NULL;
+}
+
+mg_source *mg_source_open_header(const mg_data_files *files, const char *display, const mg_source_options *opts,
+                                 const char *const *columns, size_t ncolumns, size_t header_columns, mg_error *err)
+{
+    if (!files || files->n == 0) {
+        mg_error_set(err, "no data path given");
+        return NULL;
+    }
+    mg_source *outer = multi_new(files, NULL, 0, display, opts, err);
+    if (!outer)
+        return NULL;
+    outer->multi->shard = 1;
+    mg_source first = {.ncolumns = ncolumns, .header_columns = header_columns, .columns = (char **)columns};
+    take_columns(outer, &first);
+    return outer;
 }
