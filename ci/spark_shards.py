@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """spark_shards.py - run one gate as N shards on Spark executors, then merge on the driver.
 
-NOT RUN BY THE TESTS: Spark is not a Debian package, so `make test` only compiles this
-file (python3 -m py_compile, in tests/e2e/t_ci_sharded.sh).  The Dask example
-(ci/dask_shards.py) is the one tested on a real cluster.
+NOT RUN ON SPARK BY THE TESTS: Spark is not a Debian package.  tests/e2e/t_ci_sharded.sh
+compiles this file and runs its code with a stand-in for the four pyspark calls it makes
+(tests/e2e/pyspark_standin, one process): that checks the mgate command lines, states and
+exit statuses, not Spark.  The Dask example (ci/dask_shards.py) is the one tested on a
+real cluster.
 
     spark-submit --master yarn --deploy-mode client \\
         --files /usr/local/bin/mgate,gate/gate.json,gate/baseline.json \\

@@ -90,6 +90,37 @@ done
 grep -q -- '"--shard", "%d/%d" % (k, n), "--state"' "$ROOT/ci/spark_shards.py" || fail "spark_shards.py runs no mgate run --shard K/N --state"
 case_end
 
+case_begin "spark_shards.py's own code, with a stand-in for pyspark (NOT Spark): its merged report equals one run's"
+# tests/e2e/pyspark_standin: SparkFiles.get, parallelize, mapPartitionsWithIndex and
+# collect, run in this process, so the script's mgate command lines, states and exit
+# statuses run for real.  The "shipped" files, as --files lays them out: the binary
+# (without its execute bit, which --files may drop), the spec and its baseline, side by
+# side; the data stays where it is, named by an absolute path.
+FILES=$TMP/spark-files
+mkdir -p "$FILES"
+cp "$MGATE" "$FILES/mgate" && chmod 644 "$FILES/mgate"
+cp "$ROOT/fixtures/demo/baseline.json" "$FILES/"
+jq --arg data "$ROOT/fixtures/demo/transactions.csv" 'del(.reports) | .data.path = $data' \
+    "$ROOT/fixtures/demo/gate.json" >"$FILES/gate.json"
+spark_py() {
+    OUT_FILE=$TMP/spark.out ERR_FILE=$TMP/spark.err
+    (cd "$TMP" && PYTHONPATH="$E2E/pyspark_standin" STANDIN_SPARK_FILES="$FILES" \
+        timeout 300 "$PY" "$ROOT/ci/spark_shards.py" "$@") >"$OUT_FILE" 2>"$ERR_FILE"
+    RC=$?
+}
+"$MGATE" run "$FILES/gate.json" --json "$TMP/spark-single.json" >/dev/null 2>&1
+spark_py gate.json --shards 3 --json "$TMP/spark-merged.json"
+expect_rc 0
+expect_stdout_contains "gate passed: 12 passed"
+normalised "$TMP/spark-single.json" >"$TMP/single.norm"
+normalised "$TMP/spark-merged.json" >"$TMP/merged.norm" 2>&1
+diff "$TMP/single.norm" "$TMP/merged.norm" >"$TMP/diff" || fail "the merged report differs: $(head -c 800 "$TMP/diff")"
+jq '.data.path = "/nonexistent/part-*.csv"' "$FILES/gate.json" >"$FILES/absent.json"
+spark_py absent.json --shards 3
+expect_rc 2
+expect_stderr_contains "shard 1/3 failed"
+case_end
+
 # ---- the machine, and the team repository: the demo gate on its one data file ----
 . "$E2E/ci_machine.sh"
 TEMPLATE=$TMP/team
