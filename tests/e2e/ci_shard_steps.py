@@ -25,7 +25,8 @@ import re
 import shlex
 import sys
 
-from ci_steps import die, load_yaml, script, step_line
+sys.dont_write_bytecode = True  # no __pycache__ beside the tests for the import below
+from ci_steps import die, load_yaml, script, step_line  # noqa: E402
 
 LENIENT = re.compile(r"returnStatus|\|\|\s*true|catchError|propagate:\s*false|allow_failure|continue-on-error")
 

@@ -104,7 +104,7 @@ jq --arg data "$ROOT/fixtures/demo/transactions.csv" 'del(.reports) | .data.path
     "$ROOT/fixtures/demo/gate.json" >"$FILES/gate.json"
 spark_py() {
     OUT_FILE=$TMP/spark.out ERR_FILE=$TMP/spark.err
-    (cd "$TMP" && PYTHONPATH="$E2E/pyspark_standin" STANDIN_SPARK_FILES="$FILES" \
+    (cd "$TMP" && PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$E2E/pyspark_standin" STANDIN_SPARK_FILES="$FILES" \
         timeout 300 "$PY" "$ROOT/ci/spark_shards.py" "$@") >"$OUT_FILE" 2>"$ERR_FILE"
     RC=$?
 }
