@@ -288,10 +288,11 @@ def jk_statements(body, text, env, path):
             out.append(guarded(run_line("sh", line[4:-1])))
         elif re.fullmatch(r"echo '[^']*'", line):
             continue
-        elif re.fullmatch(r"(\w+)\(\)", line):
-            fn = re.search(r"^def %s\(\)\s*\{(.*?)^\}" % line[:-2], text, re.S | re.M)
+        elif re.fullmatch(r"(script \{ )?\w+\(\)( \})?", line):  # a function of the file
+            name = re.search(r"(\w+)\(\)", line).group(1)
+            fn = re.search(r"^def %s\(\)\s*\{(.*?)^\}" % name, text, re.S | re.M)
             if not fn:
-                die("%s: no function %s" % (path, line))
+                die("%s: no function %s()" % (path, name))
             out += jk_statements(fn.group(1), text, env, path)
         elif re.fullmatch(r"stash name: \"([^\"]+)\", includes: '([^']+)'", line):
             name, inc = re.fullmatch(r"stash name: \"([^\"]+)\", includes: '([^']+)'", line).groups()
