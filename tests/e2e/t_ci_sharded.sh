@@ -83,7 +83,7 @@ else
 fi
 case_end
 
-case_begin "the Spark example compiles (Spark is not a Debian package: it is not run here)"
+case_begin "the Spark and Dask scripts compile"
 for f in spark_shards.py dask_shards.py; do
     PYTHONPYCACHEPREFIX=$TMP/pycache "$PY" -m py_compile "$ROOT/ci/$f" 2>"$TMP/err" || fail "$f: $(cat "$TMP/err")"
 done
