@@ -49,11 +49,14 @@ def run_shard(mgate, gate, k, n, state_dir):
     """On a worker: shard K of N; returns its status, messages and state (bytes or path)."""
     out_dir = state_dir or tempfile.mkdtemp(prefix="mgate-shard-")
     path = os.path.join(out_dir, "state-%d-of-%d.json" % (k, n))
-    proc = subprocess.run([mgate, "run", gate, "--shard", "%d/%d" % (k, n), "--state", path],
-                          stdin=subprocess.DEVNULL, capture_output=True)
-    result = {"shard": k, "status": proc.returncode, "worker": socket.gethostname(),
-              "stdout": proc.stdout.decode(errors="replace"),
-              "stderr": proc.stderr.decode(errors="replace"), "state": None, "path": None}
+    result = {"shard": k, "worker": socket.gethostname(), "state": None, "path": None}
+    try:
+        proc = subprocess.run([mgate, "run", gate, "--shard", "%d/%d" % (k, n), "--state", path],
+                              stdin=subprocess.DEVNULL, capture_output=True)
+    except OSError as e:  # no mgate at that path on this worker
+        result.update(status=2, stderr="cannot run '%s' on this worker: %s\n" % (mgate, e))
+        return result
+    result.update(status=proc.returncode, stderr=proc.stderr.decode(errors="replace"))
     if proc.returncode == 0:
         if state_dir:
             result["path"] = path
@@ -97,6 +100,8 @@ def parse_args(argv):
 def run_shards(client, args):
     """Every shard's result, in shard order."""
     n = args.shards or len(client.scheduler_info()["workers"])
+    if n == 0:
+        raise OSError("the scheduler has no workers yet; give --shards N to wait for them")
     futures = [client.submit(run_shard, args.mgate, args.gate, k, n, args.state_dir,
                              key="mgate-shard-%d-of-%d" % (k, n), pure=False)
                for k in range(1, n + 1)]

@@ -72,9 +72,13 @@ def shard_task(spec, n):
         k = index + 1
         with tempfile.TemporaryDirectory(prefix="mgate-shard-") as folder:
             state = os.path.join(folder, "state.json")
-            proc = subprocess.run([executable(shipped("mgate")), "run", shipped(spec),
-                                   "--shard", "%d/%d" % (k, n), "--state", state],
-                                  stdin=subprocess.DEVNULL, capture_output=True)
+            try:
+                proc = subprocess.run([executable(shipped("mgate")), "run", shipped(spec),
+                                       "--shard", "%d/%d" % (k, n), "--state", state],
+                                      stdin=subprocess.DEVNULL, capture_output=True)
+            except OSError as e:  # the shipped binary cannot run here (another OS, libraries)
+                yield (k, 2, socket.gethostname(), "cannot run the shipped mgate: %s\n" % e, None)
+                return
             data = None
             if proc.returncode == 0:
                 with open(state, "rb") as f:
