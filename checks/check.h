@@ -106,6 +106,10 @@ typedef struct mg_check_env {
     const char *baseline_path;
     /* The report, for checks that add results of their own (metric slices). */
     struct mg_report *report;
+    /* 1 in a shard of a sharded run (`mgate run --shard`): save, not
+     * finish, ends the check, and a check keeps what only its merge needs
+     * (texts of examples the merge writes, order's events); docs/sharding.md. */
+    int shard;
     /* Folder of the spec file, for paths in check options (fixture cases). */
     const char *spec_dir;
     /* How the data was opened (format, delimiter, limits, JSON Lines
@@ -283,6 +287,25 @@ void mg_check_example(mg_check *c, unsigned long line, const char *field, const 
  * env->examples lines kept; always counted. */
 void mg_check_example_merged(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Adds an example at index `at` of those held (at most their number),
+ * keeping the first env->examples; always counted.  For an offence found in
+ * finish that a single run found before every row (a header's): added
+ * there, with at = how many such examples came before, it comes first, once,
+ * in a single run and in a merge of shards that each read the header. */
+void mg_check_example_first(mg_check *c, size_t at, unsigned long line, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Writes again the text of the example of data line `line` (the first held
+ * of that line), when the merge knows better than the shard (a duplicate's
+ * "first seen at" an earlier shard's row).  Returns 1, or 0 when no example
+ * of that line is held.  Not counted again. */
+int mg_check_example_rewrite(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Whether an example of data line `line` added now with
+ * mg_check_example_merged would be held. */
+int mg_check_example_would_keep(const mg_check *c, unsigned long line);
 
 /* Copies a value's text for an example: at most 60 characters, control
  * characters escaped, quoted.  Returns buf. */

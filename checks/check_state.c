@@ -21,9 +21,11 @@ json_t *mg_check_state_save(const mg_check *c)
     json_t *examples = json_array();
     for (size_t i = 0; i < res->nexamples; i++) {
         const mg_example_pos *pos = &res->example_pos[i];
-        json_t *e = json_pack("{s:s, s:o}", "text", res->examples[i], "data_line", mg_state_count(pos->data_line));
+        /* Texts quote data values, which need not be UTF-8. */
+        json_t *e = json_pack("{s:o, s:o}", "text", mg_state_text(res->examples[i]), "data_line",
+                              mg_state_count(pos->data_line));
         if (pos->file)
-            json_object_set_new(e, "file", json_string(pos->file));
+            json_object_set_new(e, "file", mg_state_text(pos->file));
         json_object_set_new(e, "line", mg_state_count(pos->line));
         json_array_append_new(examples, e);
     }
@@ -47,15 +49,23 @@ static mg_example_pos *open_slot(mg_result *res, size_t at)
     return &res->example_pos[at];
 }
 
-/* Puts an example (text owned from here) at its data line's place, keeping
- * the first `keep`; an example without a line goes last. */
-static void insert_example(mg_result *res, size_t keep, char *text, const char *file, unsigned long line,
-                           unsigned long data_line)
+/* Where an example of data line `data_line` goes among those held (in data
+ * order): after every example of an earlier or the same line; an example
+ * without a line (0) goes last. */
+static size_t data_order_slot(const mg_result *res, unsigned long data_line)
 {
     size_t at = res->nexamples;
     if (data_line)
         while (at > 0 && (res->example_pos[at - 1].data_line == 0 || res->example_pos[at - 1].data_line > data_line))
             at--;
+    return at;
+}
+
+/* Puts an example (text owned from here) at index at, keeping the first
+ * `keep`. */
+static void place_example(mg_result *res, size_t keep, size_t at, char *text, const char *file, unsigned long line,
+                          unsigned long data_line)
+{
     if (at >= keep) {
         free(text);
         return;
@@ -72,6 +82,14 @@ static void insert_example(mg_result *res, size_t keep, char *text, const char *
     }
 }
 
+/* Puts an example (text owned from here) at its data line's place, keeping
+ * the first `keep`; an example without a line goes last. */
+static void insert_example(mg_result *res, size_t keep, char *text, const char *file, unsigned long line,
+                           unsigned long data_line)
+{
+    place_example(res, keep, data_order_slot(res, data_line), text, file, line, data_line);
+}
+
 static int merge_examples(mg_check *c, const json_t *saved, char *msg, size_t size)
 {
     mg_result *res = c->result;
@@ -84,16 +102,21 @@ static int merge_examples(mg_check *c, const json_t *saved, char *msg, size_t si
     size_t i;
     const json_t *e;
     json_array_foreach(list, i, e) {
-        const char *text = mg_state_get_string(e, "text", msg, size);
         uint64_t line, data_line;
-        if (!text || mg_state_get_count(e, "line", &line, msg, size) != 0 ||
-            mg_state_get_count(e, "data_line", &data_line, msg, size) != 0)
+        char *text = mg_state_get_text(e, "text", msg, size);
+        char *file = json_object_get(e, "file") ? mg_state_get_text(e, "file", msg, size) : NULL;
+        if (!text || (json_object_get(e, "file") && !file) || mg_state_get_count(e, "line", &line, msg, size) != 0 ||
+            mg_state_get_count(e, "data_line", &data_line, msg, size) != 0) {
+            free(text);
+            free(file);
             return -1;
-        const char *file = json_string_value(json_object_get(e, "file"));
+        }
         /* A shard's own examples follow the earlier shards' in data order. */
         if (res->nexamples < c->env->examples)
-            insert_example(res, c->env->examples, mg_xstrdup(text), file, (unsigned long)line,
-                           (unsigned long)data_line);
+            insert_example(res, c->env->examples, text, file, (unsigned long)line, (unsigned long)data_line);
+        else
+            free(text);
+        free(file);
     }
     res->examples_total += total;
     return 0;
@@ -116,22 +139,74 @@ int mg_check_state_merge(mg_check *c, const json_t *saved, char *msg, size_t siz
     return c->def->merge(c, state, msg, size);
 }
 
+/* "FILE:LINE: FIELD: MESSAGE" for data line `line`, as mg_check_example
+ * writes it; *file and *local say where it points. */
+static char *example_text(const mg_check *c, unsigned long line, const char *field, const char *fmt, va_list ap,
+                          const char **file, unsigned long *local)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *what = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+    vsnprintf(what, (size_t)(n < 0 ? 0 : n) + 1, fmt, again);
+    va_end(again);
+    *file = mg_check_line_file(c->env, line, local);
+    char *text = field ? mg_xasprintf("%s:%lu: %s: %s", *file, *local, field, what)
+                       : mg_xasprintf("%s:%lu: %s", *file, *local, what);
+    free(what);
+    return text;
+}
+
 void mg_check_example_merged(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
 {
     mg_result *res = c->result;
     res->examples_total++;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *what = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-    va_start(ap, fmt);
-    vsnprintf(what, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
-    va_end(ap);
+    const char *file;
     unsigned long local;
-    const char *file = mg_check_line_file(c->env, line, &local);
-    char *text = field ? mg_xasprintf("%s:%lu: %s: %s", file, local, field, what)
-                       : mg_xasprintf("%s:%lu: %s", file, local, what);
-    free(what);
+    char *text = example_text(c, line, field, fmt, ap, &file, &local);
+    va_end(ap);
     insert_example(res, c->env->examples, text, file, local, line);
+}
+
+void mg_check_example_first(mg_check *c, size_t at, unsigned long line, const char *field, const char *fmt, ...)
+{
+    mg_result *res = c->result;
+    res->examples_total++;
+    if (at > res->nexamples)
+        at = res->nexamples;
+    if (at >= c->env->examples)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    const char *file;
+    unsigned long local;
+    char *text = example_text(c, line, field, fmt, ap, &file, &local);
+    va_end(ap);
+    place_example(res, c->env->examples, at, text, local > 0 ? file : NULL, local, line);
+}
+
+int mg_check_example_rewrite(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
+{
+    mg_result *res = c->result;
+    size_t i = 0;
+    while (i < res->nexamples && res->example_pos[i].data_line != line)
+        i++;
+    if (i == res->nexamples)
+        return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    const char *file;
+    unsigned long local;
+    char *text = example_text(c, line, field, fmt, ap, &file, &local);
+    va_end(ap);
+    free(res->examples[i]);
+    res->examples[i] = text;
+    return 1;
+}
+
+int mg_check_example_would_keep(const mg_check *c, unsigned long line)
+{
+    return data_order_slot(c->result, line) < c->env->examples;
 }

@@ -144,3 +144,40 @@ int mg_state_get_doubles(const json_t *obj, const char *key, double **out, size_
     free(w);
     return 0;
 }
+
+json_t *mg_state_text(const char *text)
+{
+    json_t *s = json_string(text);
+    if (s)
+        return s;
+    size_t len = strlen(text);
+    unsigned char *b64 = mg_xmalloc(4 * ((len + 2) / 3) + 1);
+    int m = EVP_EncodeBlock(b64, (const unsigned char *)text, (int)len);
+    json_t *o = json_pack("{s:s%}", "base64", (const char *)b64, (size_t)m);
+    free(b64);
+    return o;
+}
+
+char *mg_state_get_text(const json_t *obj, const char *key, char *msg, size_t size)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (json_is_string(v))
+        return mg_xstrndup(json_string_value(v), json_string_length(v));
+    const json_t *b = json_object_get(v, "base64");
+    const char *b64 = json_string_value(b);
+    size_t len = b64 ? json_string_length(b) : 0;
+    if (!b64 || len % 4 != 0 || len > (size_t)2147483647) {
+        missing(key, "a string, or {\"base64\": ...}", msg, size);
+        return NULL;
+    }
+    char *text = mg_xmalloc(len / 4 * 3 + 1);
+    int got = len ? EVP_DecodeBlock((unsigned char *)text, (const unsigned char *)b64, (int)len) : 0;
+    size_t pad = len ? (size_t)(b64[len - 1] == '=') + (b64[len - 2] == '=') : 0;
+    if (got < 0 || (size_t)got < pad || memchr(text, '\0', (size_t)got - pad)) {
+        free(text);
+        missing(key, "a string, or {\"base64\": ...}", msg, size);
+        return NULL;
+    }
+    text[(size_t)got - pad] = '\0';
+    return text;
+}

@@ -34,4 +34,12 @@ int mg_state_get_counts(const json_t *obj, const char *key, uint64_t **out, size
 /* The string member `key` (borrowed), or NULL with msg. */
 const char *mg_state_get_string(const json_t *obj, const char *key, char *msg, size_t size);
 
+/* A text that may hold bytes that are not UTF-8 (an example quoting a data
+ * value, a file name): a JSON string when it is valid UTF-8, else
+ * {"base64": the bytes}, so it reads back byte for byte. */
+json_t *mg_state_text(const char *text);
+/* The text member `key` as mg_state_text wrote it: a new string (free it),
+ * or NULL with msg. */
+char *mg_state_get_text(const json_t *obj, const char *key, char *msg, size_t size);
+
 #endif

@@ -189,7 +189,9 @@ static void data_fingerprint(const mg_merge_input *in, char data_sha256[65])
         }
     }
     data_sha256[0] = '\0';
-    if (known == in->files.n)
+    if (in->data_sha256[0])
+        memcpy(data_sha256, in->data_sha256, 65);
+    else if (known == in->files.n)
         mg_data_files_fingerprint((const char(*)[65])hex, in->files.n, data_sha256);
     free(hex);
 }

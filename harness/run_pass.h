@@ -37,7 +37,7 @@ typedef struct mg_pass {
     uint64_t rows;       /* good rows read */
     unsigned threads;    /* --threads: more than 1 reads on a thread of its own */
     mg_progress progress;
-    const struct mg_shard_run *shard;  /* a shard: read only its work, save the states (run_shard.c) */
+    struct mg_shard_run *shard;        /* a shard: read only its work, save the states (run_shard.c) */
     const struct mg_merge_input *merge; /* a merge: no data, the shards' states (run_merge.c) */
     int too_many_rows;   /* reading stopped at data.limits.max_rows */
     char *read_error;    /* why reading stopped early, when it did (a shard saves it) */

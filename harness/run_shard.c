@@ -44,6 +44,14 @@ static int check_merges(const mg_check_def *def)
     return def->save || (!def->row && !def->scored && !def->problem);
 }
 
+int mg_spec_checks_merge(const mg_spec *spec)
+{
+    for (size_t i = 0; i < spec->nchecks; i++)
+        if (!check_merges(spec->checks[i].def))
+            return 0;
+    return 1;
+}
+
 int mg_shard_run_plan(const mg_spec *spec, size_t shard, size_t nshards, const char *state_path, mg_shard_run *out,
                       mg_error *err)
 {
@@ -67,6 +75,8 @@ int mg_shard_run_plan(const mg_spec *spec, size_t shard, size_t nshards, const c
 
 void mg_shard_run_free(mg_shard_run *run)
 {
+    json_decref(run->state);
+    run->state = NULL;
     mg_shard_work_free(&run->work);
     mg_data_files_free(&run->files);
 }
@@ -99,7 +109,7 @@ static json_t *save_data(const mg_pass *p, const mg_shard_run *run)
                      "header_columns", mg_state_count(mg_source_header_columns(p->src)));
 }
 
-int mg_run_shard_save(mg_pass *p, const mg_shard_run *run)
+int mg_run_shard_save(mg_pass *p, mg_shard_run *run)
 {
     if (p->read_error)
         return mg_error_set(p->err, "%s; shard %zu/%zu wrote no state", p->read_error, run->shard + 1,
@@ -125,6 +135,11 @@ int mg_run_shard_save(mg_pass *p, const mg_shard_run *run)
                              "shard", mg_state_count(run->shard + 1), "shards", mg_state_count(run->nshards),
                              "records", mg_state_count(p->records), "rows", mg_state_count(p->rows), "data",
                              save_data(p, run), "checks", checks);
+    if (!run->state_path) { /* kept for a merge in this process */
+        json_decref(run->state);
+        run->state = root;
+        return 0;
+    }
     mg_atomic_file af;
     int rc = -1;
     if (mg_atomic_open(&af, run->state_path, p->err) == 0) {

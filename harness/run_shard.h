@@ -20,7 +20,8 @@
 
 typedef struct mg_shard_run {
     size_t shard, nshards;  /* 0-based here; 1-based on the command line */
-    const char *state_path;
+    const char *state_path; /* NULL: the state is kept in `state` (run_threads.c) */
+    json_t *state;          /* the state, when state_path is NULL; owned */
     mg_data_files files;
     mg_shard_work work;
 } mg_shard_run;
@@ -30,6 +31,7 @@ typedef struct mg_merge_input {
     json_t **states;        /* by shard, 0 to n-1 */
     char **paths;           /* each state's file, as given */
     mg_data_files files;    /* the data set's, as the shards read it */
+    char data_sha256[65];   /* the data's SHA-256 when known otherwise (run_threads.c), else empty */
 } mg_merge_input;
 
 struct mg_pass;
@@ -45,6 +47,9 @@ void mg_shard_run_free(mg_shard_run *run);
 int mg_merge_load(const mg_spec *spec, const char *const *paths, size_t n, mg_merge_input *out, mg_error *err);
 void mg_merge_input_free(mg_merge_input *in);
 
+/* Whether every check of the spec can run sharded (checks/check.h). */
+int mg_spec_checks_merge(const mg_spec *spec);
+
 /* The spec's fingerprint in a state: the SHA-256 of its parsed JSON (after
  * --set), keys sorted, compact. */
 void mg_state_spec_sha256(const mg_spec *spec, char hex[65]);
@@ -52,7 +57,7 @@ void mg_state_spec_sha256(const mg_spec *spec, char hex[65]);
 /* For the runner (runner.c). */
 mg_source *mg_run_shard_open(const mg_spec *spec, const mg_shard_run *run, const mg_source_options *so,
                              mg_error *err);
-int mg_run_shard_save(struct mg_pass *p, const mg_shard_run *run);
+int mg_run_shard_save(struct mg_pass *p, mg_shard_run *run);
 mg_source *mg_run_merge_source(const mg_spec *spec, const mg_merge_input *in, const mg_source_options *so,
                                mg_error *err);
 int mg_run_merge_states(struct mg_pass *p, const mg_merge_input *in, char data_sha256[65]);

@@ -21,6 +21,7 @@
 #include "harness/run_pass.h"
 #include "harness/run_progress.h"
 #include "harness/run_shard.h"
+#include "harness/run_threads.h"
 #include "harness/score_stage.h"
 #include "harness/scoring.h"
 
@@ -253,6 +254,7 @@ void mg_pass_bind(mg_pass *p)
     env->report = p->report;
     env->time_zone = spec->time_zone;
     env->positive_label = spec->positive_label;
+    env->shard = p->shard != NULL; /* checks keep what only their merge needs */
     for (int r = 0; r < MG_ROLE_COUNT; r++) {
         env->role_name[r] = spec->roles[r];
         env->role_column[r] = spec->roles[r] ? mg_source_column_index(p->src, spec->roles[r]) : -1;
@@ -457,7 +459,8 @@ static void pass_read_here(mg_pass *p)
  * rows reach the other stages in the same order either way. */
 void mg_pass_read_rows(mg_pass *p)
 {
-    mg_progress_init(&p->progress, p->spec->data_path);
+    if (!p->shard) /* shards in threads of one run would print over each other */
+        mg_progress_init(&p->progress, p->spec->data_path);
     mg_error terr = {{0}};
     mg_read_ahead *ra = p->threads > 1 ? mg_read_ahead_start(p->src, &terr) : NULL;
     if (ra) {
@@ -582,6 +585,9 @@ mg_run_outcome mg_run_gate(const mg_spec *spec, mg_report *report, mg_error *err
 
 mg_run_outcome mg_run_gate_threads(const mg_spec *spec, unsigned threads, mg_report *report, mg_error *err)
 {
+    mg_run_outcome outcome;
+    if (threads > 1 && mg_run_split(spec, threads, report, err, &outcome) == 0)
+        return outcome;
     mg_run_mode mode = {.threads = threads};
     return mg_run_gate_mode(spec, &mode, report, err);
 }

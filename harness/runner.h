@@ -27,7 +27,7 @@ mg_run_outcome mg_run_gate_threads(const mg_spec *spec, unsigned threads, mg_rep
  * merge (no data read, judged as one run over all the data). */
 typedef struct mg_run_mode {
     unsigned threads;
-    const struct mg_shard_run *shard;
+    struct mg_shard_run *shard;
     const struct mg_merge_input *merge;
 } mg_run_mode;
 mg_run_outcome mg_run_gate_mode(const mg_spec *spec, const mg_run_mode *mode, mg_report *report, mg_error *err);

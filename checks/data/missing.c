@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "checks/check.h"
+#include "checks/data/data_shard.h"
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
@@ -82,8 +83,22 @@ static void missing_free(mg_check *c)
     free(s);
 }
 
+/* A shard's state: its offending rows and per-field counts (sums). */
+static json_t *missing_save(const mg_check *c)
+{
+    const missing_state *s = c->state;
+    return mg_shard_field_counts_save(s->offending_rows, s->per_field, c->env->nfields);
+}
+
+static int missing_merge(mg_check *c, const json_t *state, char *msg, size_t size)
+{
+    missing_state *s = c->state;
+    return mg_shard_field_counts_merge(state, &s->offending_rows, s->per_field, c->env->nfields, msg, size);
+}
+
 const mg_check_def mg_check_missing = {
     .name = "missing", .group = "data", .options = option_rows, .needs = MG_NEEDS_SCHEMA, .implicit = MG_IMPLICIT_UNLISTED,
     .summary = "required fields that are absent, empty or null",
     .begin = missing_begin, .row = missing_row, .finish = missing_finish, .free_state = missing_free,
+    .save = missing_save, .merge = missing_merge,
 };

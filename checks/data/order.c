@@ -2,7 +2,8 @@
  * order.c - the `order` check: events whose time goes backwards within
  * their key (or within the whole file when data.key is not set) by more
  * than `allowed_lateness`.  Keeps the latest time per key: memory grows
- * with the number of distinct keys (32 bytes each), not with rows.
+ * with the number of distinct keys (32 bytes each), not with rows (but in
+ * a shard of a sharded run, which keeps its events: order_shard.c).
  *
  * An event whose time cannot be read (or that has none), or that has no
  * key, cannot be placed in order, so it is an offence too, never skipped in
@@ -11,9 +12,12 @@
  * schema allows to be missing groups its events under the missing key.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "checks/check.h"
+#include "checks/data/order_state.h"
 #include "common/keytable.h"
 #include "common/xmem.h"
 
@@ -24,22 +28,11 @@ static const mg_opt_def option_rows[] = {
     {.key = NULL},
 };
 
-typedef struct order_state {
-    mg_keytable latest; /* key -> latest time (value) and its line */
-    double allowed;
-    const mg_time_zone *zone;  /* of zone-less times (borrowed from the env) */
-    const mg_field_spec *field; /* the time column's schema field, or NULL */
-    const mg_field_spec *key_field; /* data.key's, or NULL */
-    uint64_t late, unparsable, missing, skipped, missing_keys;
-    int no_key_column;          /* data.key names a column the data lacks */
-    double worst;
-    unsigned long worst_line;
-} order_state;
-
 static void order_begin(mg_check *c)
 {
     order_state *s = mg_xcalloc(1, sizeof *s);
     mg_keytable_init(&s->latest);
+    mg_keytable_init(&s->key_index);
     s->allowed = mg_check_opt_seconds(c, "allowed_lateness");
     /* The time column's schema field, if any, says its zone and whether it
      * may be missing; else data.time_zone applies. */
@@ -77,6 +70,21 @@ static int row_time(mg_check *c, const mg_value *tv, unsigned long line, double 
     return 0;
 }
 
+const char *mg_order_late_message(const mg_check *c, const char *time_text, double lateness, uint64_t earlier_line,
+                                  const char *key, char *out, size_t size)
+{
+    const order_state *s = c->state;
+    char earlier[512];
+    mg_check_line_ref(c->env, (unsigned long)earlier_line, earlier, sizeof earlier);
+    if (key)
+        snprintf(out, size, "found %s, %.6g s before the event at %s for key '%.60s', expected at most %.6g s late",
+                 time_text, lateness, earlier, key, s->allowed);
+    else
+        snprintf(out, size, "found %s, %.6g s before the event at %s, expected at most %.6g s late", time_text,
+                 lateness, earlier, s->allowed);
+    return out;
+}
+
 static void order_row(mg_check *c, const mg_row *row)
 {
     order_state *s = c->state;
@@ -101,8 +109,11 @@ static void order_row(mg_check *c, const mg_row *row)
     mg_key_hasher_init(&h);
     if (kc >= 0)
         mg_key_hasher_add(&h, row->values[kc].text, row->values[kc].len);
+    mg_key128 key = mg_key_hasher_done(&h);
     int found;
-    mg_key_entry *e = mg_keytable_upsert(&s->latest, mg_key_hasher_done(&h), &found);
+    mg_key_entry *e = mg_keytable_upsert(&s->latest, key, &found);
+    if (env->shard)
+        mg_order_keep_event(c, key, kc >= 0 ? row->values[kc].text : "", t, row->line, tv, found ? e : NULL);
     if (!found || t >= e->value) {
         e->value = t;
         e->line = row->line ? row->line : 1;
@@ -116,18 +127,11 @@ static void order_row(mg_check *c, const mg_row *row)
         s->worst = lateness;
         s->worst_line = row->line;
     }
-    char buf[96], earlier[512];
-    mg_check_line_ref(env, e->line, earlier, sizeof earlier);
-    if (kc >= 0)
-        mg_check_example(c, row->line, env->role_name[MG_ROLE_TIME],
-                         "found %s, %.6g s before the event at %s for key '%.60s', expected at most %.6g s late",
-                         mg_value_quote(tv, buf, sizeof buf), lateness,
-                         earlier, row->values[kc].text, s->allowed);
-    else
-        mg_check_example(c, row->line, env->role_name[MG_ROLE_TIME],
-                         "found %s, %.6g s before the event at %s, expected at most %.6g s late",
-                         mg_value_quote(tv, buf, sizeof buf), lateness,
-                         earlier, s->allowed);
+    char buf[96], why[768];
+    const char *key_text = kc >= 0 ? row->values[kc].text : NULL;
+    mg_check_example(c, row->line, env->role_name[MG_ROLE_TIME], "%s",
+                     mg_order_late_message(c, mg_value_quote(tv, buf, sizeof buf), lateness, e->line, key_text, why,
+                                           sizeof why));
 }
 
 static void order_finish(mg_check *c)
@@ -166,8 +170,10 @@ static void order_finish(mg_check *c)
 static void order_free(mg_check *c)
 {
     order_state *s = c->state;
-    if (s)
+    if (s) {
         mg_keytable_free(&s->latest);
+        mg_order_shard_free(s);
+    }
     free(s);
 }
 
@@ -175,4 +181,5 @@ const mg_check_def mg_check_order = {
     .name = "order", .group = "data", .options = option_rows, .needs = MG_NEEDS_TIME, .implicit = MG_IMPLICIT_UNLISTED,
     .summary = "events whose time goes backwards within a key beyond allowed_lateness",
     .begin = order_begin, .row = order_row, .finish = order_finish, .free_state = order_free,
+    .save = mg_order_save, .merge = mg_order_merge,
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "checks/check.h"
+#include "checks/data/data_shard.h"
 #include "common/keytable.h"
 #include "common/xmem.h"
 
@@ -181,8 +182,22 @@ static void ranges_free(mg_check *c)
     free(s);
 }
 
+/* A shard's state: its offending rows and per-field counts (sums). */
+static json_t *ranges_save(const mg_check *c)
+{
+    const ranges_state *s = c->state;
+    return mg_shard_field_counts_save(s->offending_rows, s->per_field, c->env->nfields);
+}
+
+static int ranges_merge(mg_check *c, const json_t *state, char *msg, size_t size)
+{
+    ranges_state *s = c->state;
+    return mg_shard_field_counts_merge(state, &s->offending_rows, s->per_field, c->env->nfields, msg, size);
+}
+
 const mg_check_def mg_check_ranges = {
     .name = "ranges", .group = "data", .options = option_rows, .needs = MG_NEEDS_SCHEMA, .implicit = MG_IMPLICIT_UNLISTED,
     .summary = "values outside min/max, not among the allowed values, or too long",
     .begin = ranges_begin, .row = ranges_row, .finish = ranges_finish, .free_state = ranges_free,
+    .save = ranges_save, .merge = ranges_merge,
 };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "checks/check.h"
+#include "checks/data/data_shard.h"
 #include "common/xmem.h"
 
 /* The options of this check (checks/check.h, mg_opt_def). */
@@ -63,8 +64,22 @@ static void types_free(mg_check *c)
     free(s);
 }
 
+/* A shard's state: its offending rows and per-field counts (sums). */
+static json_t *types_save(const mg_check *c)
+{
+    const types_state *s = c->state;
+    return mg_shard_field_counts_save(s->offending_rows, s->per_field, c->env->nfields);
+}
+
+static int types_merge(mg_check *c, const json_t *state, char *msg, size_t size)
+{
+    types_state *s = c->state;
+    return mg_shard_field_counts_merge(state, &s->offending_rows, s->per_field, c->env->nfields, msg, size);
+}
+
 const mg_check_def mg_check_types = {
     .name = "types", .group = "data", .options = option_rows, .needs = MG_NEEDS_SCHEMA, .implicit = MG_IMPLICIT_UNLISTED,
     .summary = "values that are not of their field's declared type",
     .begin = types_begin, .row = types_row, .finish = types_finish, .free_state = types_free,
+    .save = types_save, .merge = types_merge,
 };
