@@ -119,7 +119,8 @@ json_t *mg_state_counts(const uint64_t *v, size_t n)
 json_t *mg_state_doubles(const double *v, size_t n)
 {
     uint64_t *w = mg_xmalloc(n * sizeof *w + 1);
-    memcpy(w, v, n * sizeof *w);
+    if (n) /* v may be NULL when there is nothing to copy */
+        memcpy(w, v, n * sizeof *w);
     json_t *s = words_to_json(w, n);
     free(w);
     return s;

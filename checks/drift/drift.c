@@ -270,7 +270,7 @@ static void drift_begin(mg_check *c)
             mg_error_set(&s->e.err, "features: '%s' is not a schema field", name);
         }
     }
-    if (s->e.broken)
+    if (s->e.broken || env->shard)
         return;
     if (s->e.from_profile) {
         profile_sides(s, env);
@@ -303,7 +303,7 @@ static void drift_row(mg_check *c, const mg_row *row)
         } else if (t->state == MG_TYPED_WRONG || (cur->is_number && !isfinite(t->num))) {
             cur->wrong_type++;
         } else if (cur->is_number) {
-            mg_dside_add_number(cur, t->num);
+            mg_dside_add_number_at(cur, row->line, t->num);
         } else {
             const mg_value *v = &row->values[env->field_column[i]];
             mg_dside_add_text(cur, v->text, v->len);
@@ -329,6 +329,18 @@ static void drift_free(mg_check *c)
     c->state = NULL;
 }
 
+static json_t *drift_save(const mg_check *c)
+{
+    const drift_state *s = c->state;
+    return mg_dengine_save(&s->e);
+}
+
+static int drift_merge(mg_check *c, const json_t *state, char *msg, size_t size)
+{
+    drift_state *s = c->state;
+    return mg_dengine_merge(&s->e, c->name, state, msg, size);
+}
+
 const mg_check_def mg_check_drift = {
     .name = "drift",
     .group = "drift",
@@ -341,4 +353,6 @@ const mg_check_def mg_check_drift = {
     .row = drift_row,
     .finish = drift_finish,
     .free_state = drift_free,
+    .save = drift_save,
+    .merge = drift_merge,
 };

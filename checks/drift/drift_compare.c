@@ -224,6 +224,8 @@ int mg_drift_compare(mg_dside *ref, mg_dside *cur, unsigned bins, mg_dfigures *o
 {
     memset(out, 0, sizeof *out);
     out->is_number = ref->is_number;
+    mg_dside_settle(ref);
+    mg_dside_settle(cur);
     out->n_ref = mg_dside_count(ref);
     out->n_cur = mg_dside_count(cur);
     if (out->n_ref == 0)

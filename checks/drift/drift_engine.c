@@ -53,7 +53,8 @@ void mg_dengine_open(mg_dengine *e, const mg_check *c)
     if (!p)
         p = "";
     e->ref_path = p[0] == '/' || !dir || !dir[0] ? mg_xstrdup(p) : mg_xasprintf("%s/%s", dir, p);
-    if (!e->from_profile)
+    /* a shard saves the current side only: the merge reads the reference */
+    if (!e->from_profile || c->env->shard)
         return;
     e->profile = mg_dprofile_read(e->ref_path, &e->err);
     if (!e->profile) {

@@ -44,7 +44,10 @@ int mg_drift_validate_reference(const json_t *options, char *msg, size_t size);
 double mg_dtest_default_threshold(mg_dtest t);
 
 /* Resolves the reference and, for a profile, reads it (a failure sets
- * broken and err). */
+ * broken and err).  In a shard of a sharded run (env->shard) the checks
+ * read no reference, neither a profile nor reference data: a shard saves
+ * the current side only (mg_dengine_save), and the merge, which begins
+ * afresh, reads the reference once and judges it as one run would. */
 void mg_dengine_open(mg_dengine *e, const mg_check *c);
 /* Adds a feature (name copied); both sides are set up by the caller. */
 mg_dfeat *mg_dengine_add(mg_dengine *e, const char *name, mg_dtest test, double threshold, unsigned bins);
@@ -62,6 +65,15 @@ void mg_dengine_read_data(mg_dengine *e, const mg_check *c, mg_dengine_header_fn
  * any drifted feature fails; else the share of drifted features may reach it. */
 void mg_dengine_judge(mg_dengine *e, mg_check *c, double max_share);
 void mg_dengine_free(mg_dengine *e);
+
+/* Sharded runs (drift_state.c): the current sides gathered from a shard's
+ * rows as a new JSON object, and adding one such state (shards in data
+ * order) to an engine that has begun; the merged engine judges exactly as
+ * one run over all the rows would.  merge returns 0, or -1 with msg (a
+ * state of another shape, or one that cannot be merged exactly: it names
+ * the check and the feature). */
+json_t *mg_dengine_save(const mg_dengine *e);
+int mg_dengine_merge(mg_dengine *e, const char *check, const json_t *state, char *msg, size_t size);
 
 /* A compared feature's properties, and for a drifted one its example and
  * histogram (drift_report.c). */

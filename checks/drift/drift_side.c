@@ -15,8 +15,11 @@ void mg_dside_init_number(mg_dside *s, int keep_values)
     s->is_number = 1;
     s->keep_values = keep_values;
     mg_moments_init(&s->moments);
-    if (!keep_values)
+    mg_xmoments_init(&s->exact);
+    if (!keep_values) {
         mg_qsketch_init(&s->own_sketch, MG_QSKETCH_K);
+        mg_tsketch_init(&s->own_tree);
+    }
 }
 
 void mg_dside_init_text(mg_dside *s)
@@ -42,8 +45,10 @@ void mg_dside_from_profile_text(mg_dside *s, const mg_freq *f)
 void mg_dside_free(mg_dside *s)
 {
     free(s->values);
-    if (!s->borrowed_sketch)
+    if (!s->borrowed_sketch) {
         mg_qsketch_free(&s->own_sketch);
+        mg_tsketch_free(&s->own_tree);
+    }
     if (!s->borrowed_freq)
         mg_freq_free(&s->own_freq);
     memset(s, 0, sizeof *s);
@@ -51,18 +56,36 @@ void mg_dside_free(mg_dside *s)
 
 void mg_dside_add_number(mg_dside *s, double x)
 {
-    mg_moments_add(&s->moments, x);
+    mg_dside_add_number_at(s, s->exact.count, x);
+}
+
+void mg_dside_add_number_at(mg_dside *s, uint64_t line, double x)
+{
+    if (x == 0.0)
+        x = 0.0; /* -0.0: which zero came first must not matter (min, max, sorted edges) */
+    mg_xmoments_add(&s->exact, x);
     if (s->keep_values) {
         s->values = mg_xgrow(s->values, &s->cap, s->nvalues + 1, sizeof *s->values);
         s->values[s->nvalues++] = x;
     } else {
-        mg_qsketch_add(&s->own_sketch, x);
+        mg_tsketch_add(&s->own_tree, line, x);
     }
 }
 
 void mg_dside_add_text(mg_dside *s, const char *text, size_t len)
 {
     mg_freq_add(&s->own_freq, text, len, 1);
+}
+
+void mg_dside_settle(mg_dside *s)
+{
+    if (!s->is_number || s->borrowed_sketch)
+        return;
+    mg_xmoments_get(&s->exact, &s->moments);
+    if (!s->keep_values) {
+        mg_qsketch_free(&s->own_sketch);
+        mg_tsketch_result(&s->own_tree, &s->own_sketch);
+    }
 }
 
 const mg_qsketch *mg_dside_sketch(const mg_dside *s)
@@ -79,7 +102,9 @@ uint64_t mg_dside_count(const mg_dside *s)
 {
     if (!s->is_number)
         return mg_dside_freq(s)->total;
-    return s->keep_values ? s->nvalues : mg_dside_sketch(s)->n;
+    if (s->keep_values)
+        return s->nvalues;
+    return s->borrowed_sketch ? s->borrowed_sketch->n : s->own_tree.n;
 }
 
 double mg_dside_rank_error(const mg_dside *s)

@@ -7,10 +7,16 @@
  *     both sides), because KS, Wasserstein and the quantile bins are then
  *     equal to scipy's / numpy's on the full samples;
  *   - number feature, reference given as a profile: the current side is a
- *     quantile sketch (exact up to MG_QSKETCH_EXACT_MAX values, then KLL,
- *     under 8 KiB), the reference side the profile's sketch (borrowed);
+ *     quantile sketch (exact up to MG_QSKETCH_EXACT_MAX values, then KLL)
+ *     built over a tree of line blocks so that it does not depend on how
+ *     the rows were split into shards (tree_sketch.h: a few KLL sketches of
+ *     under 8 KiB per tree level), the reference side the profile's sketch
+ *     (borrowed);
  *   - text feature: value frequencies (mg_freq, bounded by MG_FREQ_TRACK_MAX).
- * Every number side also keeps its moments (mean, sd, min, max).
+ * Every number side also keeps its moments (mean, sd, min, max): a side
+ * filled value by value from exact sums (exact_moments.h), so that they do
+ * not depend on the order of the values (a sharded run merges to the same
+ * bits); -0.0 is counted as +0.0 everywhere, for the same reason.
  *
  * A library: nothing here prints or exits.
  */
@@ -20,15 +26,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checks/drift/exact_moments.h"
 #include "checks/drift/sketch.h"
+#include "checks/drift/tree_sketch.h"
 
 typedef struct mg_dside {
     int is_number;
-    mg_moments moments;     /* numbers */
+    mg_moments moments;     /* numbers: a profile's, or from exact (mg_dside_settle) */
+    mg_xmoments exact;      /* numbers added value by value: their exact sums */
     double *values;         /* numbers kept exactly (keep_values), else NULL */
     size_t nvalues, cap;
     int keep_values;
-    mg_qsketch own_sketch;  /* numbers not kept exactly: the current side's sketch */
+    mg_tsketch own_tree;    /* numbers not kept exactly: the current side's values, by line */
+    mg_qsketch own_sketch;  /* its sketch, made from own_tree by mg_dside_settle */
     const mg_qsketch *borrowed_sketch; /* a profile's sketch, used instead of own_sketch */
     mg_freq own_freq;
     const mg_freq *borrowed_freq; /* text: a profile's frequencies, instead of own_freq */
@@ -42,8 +52,16 @@ void mg_dside_init_text(mg_dside *s);
 void mg_dside_from_profile_number(mg_dside *s, const mg_moments *m, const mg_qsketch *sk);
 void mg_dside_from_profile_text(mg_dside *s, const mg_freq *f);
 void mg_dside_free(mg_dside *s);
-void mg_dside_add_number(mg_dside *s, double x); /* finite values only */
+/* Adds a finite value of data line `line` (lines never decrease: the
+ * sketch of a side not kept exactly is built over blocks of lines). */
+void mg_dside_add_number_at(mg_dside *s, uint64_t line, double x);
+/* The same, each value its own line (a side that is never sharded). */
+void mg_dside_add_number(mg_dside *s, double x);
 void mg_dside_add_text(mg_dside *s, const char *text, size_t len);
+/* Sets a number side's moments from its exact sums and its sketch from
+ * its tree (a profile's side keeps the profile's); once the values are
+ * all in, before reading s->moments or the sketch. */
+void mg_dside_settle(mg_dside *s);
 /* The sketch (numbers not kept exactly) and the frequencies (text) in use.
  * (Sides live in a growing array: they hold no pointer to themselves.) */
 const mg_qsketch *mg_dside_sketch(const mg_dside *s);

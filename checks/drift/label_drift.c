@@ -84,7 +84,7 @@ static void ld_begin(mg_check *c)
                                                           : mg_dtest_default_threshold(test);
     mg_dfeat *f = mg_dengine_add(&s->e, s->label, test, threshold, 10);
     mg_dside_init_text(&f->cur);
-    if (s->e.broken)
+    if (s->e.broken || c->env->shard)
         return;
     if (s->e.from_profile) {
         if (!s->e.profile->label) {
@@ -124,6 +124,18 @@ static void ld_free(mg_check *c)
     c->state = NULL;
 }
 
+static json_t *ld_save(const mg_check *c)
+{
+    const ld_state *s = c->state;
+    return mg_dengine_save(&s->e);
+}
+
+static int ld_merge(mg_check *c, const json_t *state, char *msg, size_t size)
+{
+    ld_state *s = c->state;
+    return mg_dengine_merge(&s->e, c->name, state, msg, size);
+}
+
 const mg_check_def mg_check_label_drift = {
     .name = "label_drift",
     .group = "drift",
@@ -135,4 +147,6 @@ const mg_check_def mg_check_label_drift = {
     .row = ld_row,
     .finish = ld_finish,
     .free_state = ld_free,
+    .save = ld_save,
+    .merge = ld_merge,
 };

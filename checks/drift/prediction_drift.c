@@ -120,7 +120,7 @@ static void pd_begin(mg_check *c)
         mg_error_set(&s->e.err, "prediction_drift compares one score per row; %s gives %zu (a multiclass model)",
                      c->env->score_source, c->env->nscores);
     }
-    if (s->e.broken)
+    if (s->e.broken || c->env->shard)
         return;
     if (s->e.from_profile) {
         if (!s->e.profile->scores_from) {
@@ -138,7 +138,6 @@ static void pd_begin(mg_check *c)
 
 static void pd_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
 {
-    (void)row;
     pd_state *s = c->state;
     mg_dside *cur = &s->e.feat[0].cur;
     if (s->e.broken)
@@ -146,7 +145,7 @@ static void pd_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
     if (!sc->scores || !isfinite(sc->scores[0]))
         cur->wrong_type++;
     else
-        mg_dside_add_number(cur, sc->scores[0]);
+        mg_dside_add_number_at(cur, row->line, sc->scores[0]);
 }
 
 static void pd_finish(mg_check *c)
@@ -167,6 +166,18 @@ static void pd_free(mg_check *c)
     c->state = NULL;
 }
 
+static json_t *pd_save(const mg_check *c)
+{
+    const pd_state *s = c->state;
+    return mg_dengine_save(&s->e);
+}
+
+static int pd_merge(mg_check *c, const json_t *state, char *msg, size_t size)
+{
+    pd_state *s = c->state;
+    return mg_dengine_merge(&s->e, c->name, state, msg, size);
+}
+
 const mg_check_def mg_check_prediction_drift = {
     .name = "prediction_drift",
     .group = "drift",
@@ -178,4 +189,6 @@ const mg_check_def mg_check_prediction_drift = {
     .scored = pd_scored,
     .finish = pd_finish,
     .free_state = pd_free,
+    .save = pd_save,
+    .merge = pd_merge,
 };

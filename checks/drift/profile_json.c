@@ -331,7 +331,8 @@ mg_dprofile *mg_dprofile_from_text(const char *file, const char *text, size_t le
                                    mg_error *err)
 {
     json_error_t jerr;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    /* a text value may hold a NUL byte (mg_freq_to_json writes it as \u0000) */
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
     if (!root) {
         mg_error_set(err, "%s:%d:%d: %s", file, jerr.line, jerr.column, jerr.text);
         return NULL;

@@ -150,6 +150,37 @@ void mg_qsketch_add_item(mg_qsketch *s, size_t h, double x)
     level_push(s, h, x);
 }
 
+void mg_qsketch_absorb(mg_qsketch *into, const mg_qsketch *from)
+{
+    for (size_t h = 0; h < from->nlevels; h++) {
+        size_t m = from->len[h];
+        if (m == 0)
+            continue;
+        level_reserve(into, h, m);
+        double *a = into->level[h];
+        const double *b = from->level[h];
+        size_t i = into->len[h], j = m, out = i + m;
+        /* merge from the back: the level stays sorted, no sort at its compaction */
+        while (j > 0) {
+            if (i > 0 && a[i - 1] > b[j - 1])
+                a[--out] = a[--i];
+            else
+                a[--out] = b[--j];
+        }
+        into->len[h] += m;
+        into->retained += m;
+    }
+    into->n += from->n;
+}
+
+void mg_qsketch_seal(mg_qsketch *s, uint64_t seed)
+{
+    s->exact = 0;
+    s->rng = seed;
+    if (s->retained > 0)
+        compress(s);
+}
+
 void mg_qsketch_add(mg_qsketch *s, double x)
 {
     level_push(s, 0, x);

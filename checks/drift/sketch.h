@@ -87,6 +87,16 @@ void mg_qsketch_add(mg_qsketch *s, double x);
 /* Puts one item of weight 2^h in level h, leaving n alone and compacting
  * nothing: for readers rebuilding a stored sketch (they set n last). */
 void mg_qsketch_add_item(mg_qsketch *s, size_t h, double x);
+/* Adds from's items to into's levels and from's count to into's, without
+ * compacting.  Every level of both must be sorted (a tree sketch's are:
+ * tree_sketch.c); they stay sorted (merged, not appended). */
+void mg_qsketch_absorb(mg_qsketch *into, const mg_qsketch *from);
+/* Makes the sketch a KLL one and compacts it as mg_qsketch_add would once
+ * past the exact size, drawing the compactions' offsets from a generator
+ * seeded with `seed` (the result depends only on the items per level and
+ * the seed: tree_sketch.c builds sketches that do not depend on the order
+ * of the values with it). */
+void mg_qsketch_seal(mg_qsketch *s, uint64_t seed);
 /* Merges from into into; both must have the same k (else -1 with err).
  * Exact + exact stays exact while the total is at most MG_QSKETCH_EXACT_MAX. */
 int mg_qsketch_merge(mg_qsketch *into, const mg_qsketch *from, mg_error *err);

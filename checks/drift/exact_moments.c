@@ -1,0 +1,271 @@
+/*
+ * exact_moments.c - moments from exact sums, independent of the values'
+ * order (see exact_moments.h).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/drift/exact_moments.h"
+#include "common/state_json.h"
+#include "common/xmem.h"
+
+#define DIGIT_MASK UINT64_C(0xFFFFFFFF)
+#define FRACTION_MASK ((UINT64_C(1) << 52) - 1)
+/* Carries are propagated this often: a value adds under 3 x 2^32 to a
+ * limb, so limbs stay under 2^62 in between. */
+#define CARRY_EVERY (UINT32_C(1) << 28)
+#define SUM_UNIT_EXP (-1074) /* the smallest double: the sum's unit */
+#define SQ_UNIT_EXP (-2148)  /* its square: the sum of squares' unit */
+#define PRODUCT_DIGITS (2 * MG_XSUM_LIMBS)
+
+void mg_xmoments_init(mg_xmoments *x)
+{
+    memset(x, 0, sizeof *x);
+}
+
+/* Adds (or subtracts) v < 2^54 times 2^p units: three 32-bit digits. */
+static void add_at(int64_t *limb, uint64_t v, unsigned p, int negative)
+{
+    size_t i = p >> 5;
+    unsigned r = p & 31;
+    uint64_t low = (v << r) & DIGIT_MASK, rest = v >> (32 - r);
+    int64_t d0 = (int64_t)low, d1 = (int64_t)(rest & DIGIT_MASK), d2 = (int64_t)(rest >> 32);
+    if (negative) {
+        limb[i] -= d0;
+        limb[i + 1] -= d1;
+        limb[i + 2] -= d2;
+    } else {
+        limb[i] += d0;
+        limb[i + 1] += d1;
+        limb[i + 2] += d2;
+    }
+}
+
+/* Puts every limb but the top one in [0, 2^32): the one representation of
+ * the number (the top limb keeps its sign). */
+static void carry(int64_t *limb, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        uint64_t low = (uint64_t)limb[i] & DIGIT_MASK;
+        int64_t c = (limb[i] - (int64_t)low) / (INT64_C(1) << 32);
+        limb[i] = (int64_t)low;
+        limb[i + 1] += c;
+    }
+}
+
+void mg_xmoments_add(mg_xmoments *x, double v)
+{
+    if (x->count == 0) {
+        x->min = x->max = v;
+    } else {
+        if (v < x->min)
+            x->min = v;
+        if (v > x->max)
+            x->max = v;
+    }
+    x->count++;
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    unsigned biased = (unsigned)(u >> 52) & 0x7ff;
+    uint64_t m = u & FRACTION_MASK;
+    if (biased)
+        m |= UINT64_C(1) << 52;
+    if (m == 0)
+        return;
+    /* v = m 2^p units of 2^-1074; v^2 = m^2 2^(2p) units of 2^-2148 */
+    unsigned p = biased ? biased - 1 : 0;
+    add_at(x->sum, m, p, (int)(u >> 63));
+    uint64_t hi = m >> 27, lo = m & ((UINT64_C(1) << 27) - 1);
+    add_at(x->sq, hi * hi, 2 * p + 54, 0);
+    add_at(x->sq, 2 * hi * lo, 2 * p + 27, 0);
+    add_at(x->sq, lo * lo, 2 * p, 0);
+    if (++x->pending >= CARRY_EVERY) {
+        carry(x->sum, MG_XSUM_LIMBS);
+        carry(x->sq, MG_XSQ_LIMBS);
+        x->pending = 0;
+    }
+}
+
+void mg_xmoments_merge(mg_xmoments *into, const mg_xmoments *from)
+{
+    if (from->count == 0)
+        return;
+    if (into->count == 0) {
+        into->min = from->min;
+        into->max = from->max;
+    } else {
+        if (from->min < into->min)
+            into->min = from->min;
+        if (from->max > into->max)
+            into->max = from->max;
+    }
+    into->count += from->count;
+    for (size_t i = 0; i < MG_XSUM_LIMBS; i++)
+        into->sum[i] += from->sum[i];
+    for (size_t i = 0; i < MG_XSQ_LIMBS; i++)
+        into->sq[i] += from->sq[i];
+    carry(into->sum, MG_XSUM_LIMBS);
+    carry(into->sq, MG_XSQ_LIMBS);
+    into->pending = 0;
+}
+
+/* The number's absolute value as digits < 2^32 in out[0..n); returns 1
+ * when it is negative. */
+static int magnitude(const int64_t *limb, size_t n, uint64_t *out)
+{
+    int64_t tmp[MG_XSQ_LIMBS];
+    memcpy(tmp, limb, n * sizeof *tmp);
+    carry(tmp, n);
+    int negative = tmp[n - 1] < 0;
+    if (negative) {
+        for (size_t i = 0; i < n; i++)
+            tmp[i] = -tmp[i];
+        carry(tmp, n);
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = (uint64_t)tmp[i];
+    return negative;
+}
+
+static int bit_at(const uint64_t *d, size_t n, long pos)
+{
+    size_t i = (size_t)pos >> 5;
+    return pos >= 0 && i < n ? (int)((d[i] >> (pos & 31)) & 1) : 0;
+}
+
+/* (the digits' number) 2^unit_exp / divisor: its top 64 bits (with a
+ * sticky bit for those below) rounded once to a double, divided, scaled. */
+static double digits_value(const uint64_t *d, size_t n, int unit_exp, double divisor)
+{
+    long top = (long)n * 32 - 1;
+    while (top >= 0 && !bit_at(d, n, top))
+        top--;
+    if (top < 0)
+        return 0.0;
+    long low = top - 63; /* the window is bits low..top */
+    uint64_t w = 0;
+    for (long q = top; q >= low; q--)
+        w = (w << 1) | (uint64_t)bit_at(d, n, q);
+    for (long q = low - 1; q >= 0; q--)
+        if (bit_at(d, n, q)) {
+            w |= 1; /* sticky: (double)w then rounds as the whole number would */
+            break;
+        }
+    return ldexp((double)w / divisor, (int)low + unit_exp);
+}
+
+/* r[0 .. na + nb) = a b, digits < 2^32. */
+static void multiply(const uint64_t *a, size_t na, const uint64_t *b, size_t nb, uint64_t *r)
+{
+    memset(r, 0, (na + nb) * sizeof *r);
+    for (size_t i = 0; i < na; i++) {
+        uint64_t c = 0;
+        if (a[i] == 0)
+            continue;
+        for (size_t j = 0; j < nb; j++) {
+            uint64_t t = a[i] * b[j] + r[i + j] + c; /* < 2^64 */
+            r[i + j] = t & DIGIT_MASK;
+            c = t >> 32;
+        }
+        r[i + nb] = c;
+    }
+}
+
+void mg_xmoments_get(const mg_xmoments *x, mg_moments *out)
+{
+    mg_moments_init(out);
+    if (x->count == 0)
+        return;
+    out->count = x->count;
+    out->min = x->min;
+    out->max = x->max;
+    double n = (double)x->count;
+    uint64_t a[MG_XSUM_LIMBS], b[MG_XSQ_LIMBS];
+    int negative = magnitude(x->sum, MG_XSUM_LIMBS, a);
+    magnitude(x->sq, MG_XSQ_LIMBS, b);
+    double mean = digits_value(a, MG_XSUM_LIMBS, SUM_UNIT_EXP, n);
+    out->mean = negative ? -mean : mean;
+    /* m2 = (n S2 - S1^2) / n, with n S2 - S1^2 exact (>= 0: Cauchy-Schwarz) */
+    uint64_t count[2] = {x->count & DIGIT_MASK, x->count >> 32};
+    uint64_t nb[MG_XSQ_LIMBS + 2], aa[PRODUCT_DIGITS], d[PRODUCT_DIGITS];
+    multiply(b, MG_XSQ_LIMBS, count, 2, nb);
+    multiply(a, MG_XSUM_LIMBS, a, MG_XSUM_LIMBS, aa);
+    int64_t borrow = 0;
+    for (size_t i = 0; i < PRODUCT_DIGITS; i++) {
+        int64_t t = (int64_t)(i < MG_XSQ_LIMBS + 2 ? nb[i] : 0) - (int64_t)aa[i] - borrow;
+        borrow = t < 0;
+        d[i] = (uint64_t)(t + (borrow ? INT64_C(1) << 32 : 0));
+    }
+    out->m2 = borrow ? 0.0 : digits_value(d, PRODUCT_DIGITS, SQ_UNIT_EXP, n);
+}
+
+/* Digits lo..hi (the nonzero ones) of a carried copy, as {"at": lo, "digits": base64}. */
+static json_t *limbs_save(const int64_t *limb, size_t n)
+{
+    int64_t tmp[MG_XSQ_LIMBS];
+    memcpy(tmp, limb, n * sizeof *tmp);
+    carry(tmp, n);
+    size_t lo = 0, hi = n;
+    while (hi > 0 && tmp[hi - 1] == 0)
+        hi--;
+    while (lo < hi && tmp[lo] == 0)
+        lo++;
+    uint64_t words[MG_XSQ_LIMBS];
+    for (size_t i = lo; i < hi; i++)
+        words[i - lo] = (uint64_t)tmp[i];
+    return json_pack("{s:o, s:o}", "at", mg_state_count(lo), "digits", mg_state_counts(words, hi - lo));
+}
+
+static int limbs_load(const json_t *j, const char *key, int64_t *limb, size_t n, char *msg, size_t size)
+{
+    const json_t *o = json_object_get(j, key);
+    uint64_t at, *words = NULL;
+    size_t nw = 0;
+    if (!json_is_object(o))
+        return snprintf(msg, size, "'%s': expected an object {\"at\", \"digits\"}", key), -1;
+    if (mg_state_get_count(o, "at", &at, msg, size) != 0 || mg_state_get_counts(o, "digits", &words, &nw, msg, size) != 0)
+        return -1;
+    int rc = 0;
+    if (at > n || nw > n - at) {
+        rc = -1;
+        snprintf(msg, size, "'%s': %zu digits from %llu, expected at most %zu in all", key, nw,
+                 (unsigned long long)at, n);
+    }
+    memset(limb, 0, n * sizeof *limb);
+    for (size_t i = 0; rc == 0 && i < nw; i++) {
+        size_t k = (size_t)at + i;
+        int64_t v = (int64_t)words[i];
+        /* every digit below the top one is < 2^32; the top one is small */
+        if (k + 1 < n ? words[i] > DIGIT_MASK : (v > (INT64_C(1) << 40) || v < -(INT64_C(1) << 40))) {
+            rc = -1;
+            snprintf(msg, size, "'%s': digit %zu is out of range", key, k);
+        }
+        limb[k] = v;
+    }
+    free(words);
+    return rc;
+}
+
+json_t *mg_xmoments_save(const mg_xmoments *x)
+{
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "count", mg_state_count(x->count), "min", mg_state_real(x->min),
+                     "max", mg_state_real(x->max), "sum", limbs_save(x->sum, MG_XSUM_LIMBS), "squares",
+                     limbs_save(x->sq, MG_XSQ_LIMBS));
+}
+
+int mg_xmoments_load(const json_t *j, mg_xmoments *x, char *msg, size_t size)
+{
+    mg_xmoments_init(x);
+    if (!json_is_object(j))
+        return snprintf(msg, size, "moments: expected an object"), -1;
+    if (mg_state_get_count(j, "count", &x->count, msg, size) != 0 || mg_state_get_real(j, "min", &x->min, msg, size) != 0 ||
+        mg_state_get_real(j, "max", &x->max, msg, size) != 0 ||
+        limbs_load(j, "sum", x->sum, MG_XSUM_LIMBS, msg, size) != 0 ||
+        limbs_load(j, "squares", x->sq, MG_XSQ_LIMBS, msg, size) != 0)
+        return -1;
+    if (x->sq[MG_XSQ_LIMBS - 1] < 0 || (x->count > 0 && !(x->min <= x->max)))
+        return snprintf(msg, size, "moments: a negative sum of squares or min above max"), -1;
+    return 0;
+}
