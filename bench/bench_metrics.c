@@ -94,7 +94,7 @@ int main(int argc, char **argv)
     mg_paired *p = mg_paired_new(MG_TASK_BINARY, NULL, &err);
     for (size_t i = 0; i < prow; i++) {
         double s2 = score[i] + 0.05 * (uniform(&r) - 0.5);
-        mg_paired_add_binary(p, label[i], score[i], s2 < 0 ? 0 : s2 > 1 ? 1 : s2);
+        mg_paired_add_binary(p, i, label[i], score[i], s2 < 0 ? 0 : s2 > 1 ? 1 : s2);
     }
     mg_bootstrap_options bo;
     mg_bootstrap_options_init(&bo);
@@ -115,7 +115,7 @@ int main(int argc, char **argv)
     p = mg_paired_new(MG_TASK_BINARY, NULL, &err);
     for (size_t i = 0; i < srow; i++) {
         double s2 = score[i] + 0.05 * (uniform(&r) - 0.5);
-        mg_paired_add_binary(p, label[i], score[i], s2 < 0 ? 0 : s2 > 1 ? 1 : s2);
+        mg_paired_add_binary(p, i, label[i], score[i], s2 < 0 ? 0 : s2 > 1 ? 1 : s2);
     }
     bo.resamples = 1000;
     t2 = now();

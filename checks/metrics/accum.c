@@ -43,6 +43,7 @@ mg_metrics *mg_metrics_new(mg_model_task task, const mg_metrics_options *opts, m
     }
     mg_metrics *acc = mg_xcalloc(1, sizeof *acc);
     acc->task = task;
+    acc->parts = MG_PART_ALL;
     acc->threshold = opts->threshold;
     acc->ece_bins = opts->ece_bins;
     acc->keep_rows = opts->keep_rows;
@@ -81,6 +82,7 @@ void mg_metrics_free(mg_metrics *acc)
         for (size_t i = 0; i < acc->k; i++)
             free(acc->class_names[i]);
     free(acc->class_names);
+    free(acc->bad_why_copy);
     free(acc);
 }
 
@@ -89,8 +91,10 @@ void mg_metrics__reset(mg_metrics *acc)
     acc->n = acc->calls = acc->bad = acc->first_bad = 0;
     acc->bad_why = NULL;
     acc->tp = acc->fp = acc->tn = acc->fn = 0;
-    memset(&acc->logloss, 0, sizeof acc->logloss);
-    memset(&acc->brier, 0, sizeof acc->brier);
+    free(acc->bad_why_copy);
+    acc->bad_why_copy = NULL;
+    mg_exact_sum_clear(&acc->logloss);
+    mg_exact_sum_clear(&acc->brier);
     acc->out_of_range = 0;
     if (acc->ece_n) {
         memset(acc->ece_n, 0, acc->ece_bins * sizeof *acc->ece_n);
@@ -105,11 +109,28 @@ void mg_metrics__reset(mg_metrics *acc)
         memset(acc->hit, 0, acc->k * sizeof *acc->hit);
     }
     acc->correct = 0;
-    memset(&acc->sq, 0, sizeof acc->sq);
-    memset(&acc->abs, 0, sizeof acc->abs);
-    memset(&acc->ape, 0, sizeof acc->ape);
+    mg_exact_sum_clear(&acc->sq);
+    mg_exact_sum_clear(&acc->abs);
+    mg_exact_sum_clear(&acc->ape);
     acc->max_err = 0.0;
-    acc->mean = acc->m2 = acc->wsum = 0.0;
+    mg_exact_sum_clear(&acc->ysum);
+    mg_exact_sum_clear(&acc->ysq);
+}
+
+void mg_metrics__only_for(mg_metrics *acc, const char *name)
+{
+    static const struct {
+        const char *name;
+        unsigned parts;
+    } needs[] = {
+        {"log_loss", MG_PART_LOGLOSS}, {"brier", MG_PART_BRIER}, {"ece", MG_PART_ECE},
+        {"rmse", MG_PART_SQ},          {"r2", MG_PART_SQ | MG_PART_TARGETS}, {"mae", MG_PART_ABS},
+        {"mape", MG_PART_APE},
+    };
+    acc->parts = 0; /* counts only: accuracy, f1, max_error... */
+    for (size_t i = 0; i < sizeof needs / sizeof *needs; i++)
+        if (strcmp(name, needs[i].name) == 0)
+            acc->parts = needs[i].parts;
 }
 
 /* Counts a rejected row; always returns -1. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "checks/check.h"
+#include "checks/metrics/check_state_parts.h"
 #include "checks/metrics/metrics.h"
 #include "common/xmem.h"
 
@@ -147,6 +148,19 @@ static void all_finish(mg_check *c)
     free(hint);
 }
 
+/* A shard's state: the accumulator and the unusable rows. */
+static json_t *all_save(const mg_check *c)
+{
+    const all_state *s = c->state;
+    return mg_metric_state_save(s->problem, s->unusable, &s->labels, s->acc);
+}
+
+static int all_merge(mg_check *c, const json_t *state, char *msg, size_t size)
+{
+    all_state *s = c->state;
+    return mg_metric_state_merge(s->problem, &s->unusable, &s->labels, s->acc, state, msg, size) < 0 ? -1 : 0;
+}
+
 /* The task must be a known one; tolerances do not apply: nothing is judged. */
 static int all_validate(const json_t *o, const char **key, char *msg, size_t size)
 {
@@ -184,4 +198,5 @@ const mg_check_def mg_check_all_metrics = {
     .implicit = MG_IMPLICIT_WITH_METRIC,
     .summary = "every metric of the task, reported without judging (for baselines)",
     .validate = all_validate, .begin = all_begin, .scored = all_scored, .finish = all_finish, .free_state = all_free,
+    .save = all_save, .merge = all_merge,
 };

@@ -32,18 +32,21 @@ void mg_metrics__binary_n(mg_metrics *acc, int label, double score, uint64_t cou
     else
         acc->tn += count;
     double w = (double)count;
-    mg_ksum_add(&acc->logloss, w * binary_logloss(label, score));
-    double d = (double)label - score;
-    mg_ksum_add(&acc->brier, w * (d * d));
+    if (acc->parts & MG_PART_LOGLOSS)
+        mg_exact_sum_add(&acc->logloss, w * binary_logloss(label, score));
+    if (acc->parts & MG_PART_BRIER) {
+        double d = (double)label - score;
+        mg_exact_sum_add(&acc->brier, w * (d * d));
+    }
     if (score < 0.0 || score > 1.0) {
         acc->out_of_range += count;
-    } else {
+    } else if (acc->parts & MG_PART_ECE) {
         double fb = floor(score * (double)acc->ece_bins);
         unsigned b = fb >= (double)acc->ece_bins ? acc->ece_bins - 1 : (unsigned)fb;
         acc->ece_n[b] += count;
         if (label)
             acc->ece_pos[b] += count;
-        mg_ksum_add(&acc->ece_score[b], w * score);
+        mg_exact_sum_add(&acc->ece_score[b], w * score);
     }
     acc->n += count;
 }
@@ -70,7 +73,7 @@ static double ece_value(const mg_metrics *acc)
         if (!acc->ece_n[b])
             continue;
         double nb = (double)acc->ece_n[b];
-        double gap = fabs((double)acc->ece_pos[b] / nb - mg_ksum_get(&acc->ece_score[b]) / nb);
+        double gap = fabs((double)acc->ece_pos[b] / nb - mg_exact_sum_value(&acc->ece_score[b]) / nb);
         mg_ksum_add(&total, nb / (double)acc->n * gap);
     }
     return mg_ksum_get(&total);
@@ -140,11 +143,11 @@ int mg_metric__binary(mg_metrics *acc, const char *name, double *out, mg_error *
         double r = ratio0(acc->tp, acc->tp + acc->fn);
         *out = p + r == 0.0 ? 0.0 : 2.0 * p * r / (p + r);
     } else if (strcmp(name, "log_loss") == 0) {
-        *out = mg_ksum_get(&acc->logloss) / n;
+        *out = mg_exact_sum_value(&acc->logloss) / n;
     } else if (strcmp(name, "brier") == 0) {
         if (need_probabilities(acc, name, err) < 0)
             return -1;
-        *out = mg_ksum_get(&acc->brier) / n;
+        *out = mg_exact_sum_value(&acc->brier) / n;
     } else if (strcmp(name, "ece") == 0) {
         if (need_probabilities(acc, name, err) < 0)
             return -1;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "checks/check.h"
+#include "checks/metrics/check_state_parts.h"
 #include "checks/metrics/metrics.h"
 #include "checks/stats/stats.h"
 #include "common/xmem.h"
@@ -220,6 +221,29 @@ static void champion_free(mg_check *c)
     free(s);
 }
 
+/* A shard's state: its counts (the flips' examples are the framework's). */
+static json_t *champion_save(const mg_check *c)
+{
+    const champion_state *s = c->state;
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "compared", (json_int_t)s->compared, "right_to_wrong",
+                     (json_int_t)s->right_to_wrong, "wrong_to_right", (json_int_t)s->wrong_to_right, "both_right",
+                     (json_int_t)s->both_right, "both_wrong", (json_int_t)s->both_wrong, "unusable",
+                     (json_int_t)s->unusable);
+}
+
+static int champion_merge(mg_check *c, const json_t *state, char *msg, size_t size)
+{
+    champion_state *s = c->state;
+    if (mg_metric_add_count(state, "compared", &s->compared, msg, size) ||
+        mg_metric_add_count(state, "right_to_wrong", &s->right_to_wrong, msg, size) ||
+        mg_metric_add_count(state, "wrong_to_right", &s->wrong_to_right, msg, size) ||
+        mg_metric_add_count(state, "both_right", &s->both_right, msg, size) ||
+        mg_metric_add_count(state, "both_wrong", &s->both_wrong, msg, size) ||
+        mg_metric_add_count(state, "unusable", &s->unusable, msg, size))
+        return -1;
+    return 0;
+}
+
 static int champion_validate(const json_t *o, const char **key, char *msg, size_t size)
 {
     const json_t *mode = json_object_get(o, "mode");
@@ -250,5 +274,5 @@ const mg_check_def mg_check_champion = {
     .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL | MG_NEEDS_CHAMPION,
     .summary = "rows flipped right-to-wrong against the champion, with McNemar's test",
     .validate = champion_validate, .begin = champion_begin, .scored = champion_scored, .finish = champion_finish,
-    .free_state = champion_free,
+    .free_state = champion_free, .save = champion_save, .merge = champion_merge,
 };

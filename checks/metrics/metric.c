@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "checks/check.h"
+#include "checks/metrics/check_state_parts.h"
+#include "checks/metrics/metric_check.h"
 #include "checks/metrics/slices.h"
 #include "checks/metrics/metrics.h"
 #include "checks/stats/stats.h"
@@ -129,6 +131,17 @@ static void metric_begin(mg_check *c)
     }
 }
 
+/* An example whose text already names its row (a scorer's reason): kept
+ * with the row's data line, so merged shards keep examples in data order. */
+static void line_example(mg_check *c, unsigned long line, const char *text)
+{
+    mg_result *res = c->result;
+    size_t before = res->nexamples;
+    mg_result_example(res, c->env->examples, "%s", text);
+    if (res->nexamples > before)
+        res->example_pos[res->nexamples - 1].data_line = line;
+}
+
 static void unusable(mg_check *c, const mg_row *row, const char *field, const char *what)
 {
     metric_state *s = c->state;
@@ -145,12 +158,10 @@ static int champion_ok(mg_check *c, const mg_row *row, const mg_scored *sc)
         return 1;
     s->unusable++;
     char where[512];
-    if (c->result->nexamples < c->env->examples)
-        mg_result_example(c->result, c->env->examples, "%s (the baseline model, %s)",
-                          sc->champion_why ? sc->champion_why : "not scored",
-                          mg_check_line_ref(c->env, row->line, where, sizeof where));
-    else
-        c->result->examples_total++;
+    char *text = mg_xasprintf("%s (the baseline model, %s)", sc->champion_why ? sc->champion_why : "not scored",
+                              mg_check_line_ref(c->env, row->line, where, sizeof where));
+    line_example(c, row->line, text);
+    free(text);
     return 0;
 }
 
@@ -164,10 +175,7 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
     const mg_check_env *env = c->env;
     if (!scores) {
         s->unusable++;
-        if (c->result->nexamples < env->examples)
-            mg_result_example(c->result, env->examples, "%s", why);
-        else
-            c->result->examples_total++;
+        line_example(c, row->line, why ? why : "not scored");
         return;
     }
     /* A non-finite score would poison the accumulator: the row is unusable,
@@ -196,7 +204,7 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
         if (sl)
             mg_metrics_add_binary(sl, y, scores[0]);
         if (rc == 0 && s->paired && champion_ok(c, row, sc))
-            mg_paired_add_binary(s->paired, y, sc->champion[0], scores[0]);
+            mg_paired_add_binary(s->paired, row->line, y, sc->champion[0], scores[0]);
     } else if (s->task == MG_TASK_REGRESSION) {
         double y;
         if (mg_value_to_double(lv, &y) != 0 || !isfinite(y)) {
@@ -210,7 +218,7 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
         if (sl)
             mg_metrics_add_regression(sl, y, scores[0]);
         if (rc == 0 && s->paired && champion_ok(c, row, sc))
-            mg_paired_add_regression(s->paired, y, sc->champion[0], scores[0]);
+            mg_paired_add_regression(s->paired, row->line, y, sc->champion[0], scores[0]);
     } else {
         int k = (int)mg_label_class(env, MG_TASK_MULTICLASS, lv);
         if (k >= 0) {
@@ -219,7 +227,7 @@ static void metric_scored(mg_check *c, const mg_row *row, const mg_scored *sc)
             if (sl)
                 mg_metrics_add_multiclass(sl, k, scores);
             if (rc == 0 && s->paired && champion_ok(c, row, sc))
-                mg_paired_add_multiclass(s->paired, k, sc->champion, scores);
+                mg_paired_add_multiclass(s->paired, row->line, k, sc->champion, scores);
         }
         if (rc != 0) {
             char what[200];
@@ -503,76 +511,35 @@ static void metric_free(mg_check *c)
     free(s);
 }
 
-static int metric_validate(const json_t *o, const char **key, char *msg, size_t size)
+/* A shard's state: its rows' accumulators (the whole data's, the slices',
+ * the paired store) and the unusable rows; see docs/sharding.md. */
+static json_t *metric_save(const mg_check *c)
 {
-    const json_t *m = json_object_get(o, "metric");
-    if (!json_is_string(m)) {
-        *key = m ? "metric" : NULL;
-        snprintf(msg, size, "%s", m ? "expected a metric name such as \"roc_auc\""
-                                    : "missing \"metric\": the metric to gate on, e.g. \"roc_auc\"");
+    const metric_state *s = c->state;
+    json_t *o = mg_metric_state_save(s->problem, s->unusable, &s->labels, s->acc);
+    if (!s->problem && s->slices)
+        json_object_set_new(o, "slices", mg_slices_save(s->slices));
+    if (!s->problem && s->paired)
+        json_object_set_new(o, "paired", mg_paired_save(s->paired));
+    return o;
+}
+
+static int metric_merge(mg_check *c, const json_t *state, char *msg, size_t size)
+{
+    metric_state *s = c->state;
+    int rc = mg_metric_state_merge(s->problem, &s->unusable, &s->labels, s->acc, state, msg, size);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    if (s->slices && mg_slices_merge(s->slices, json_object_get(state, "slices"), msg, size) != 0)
         return -1;
-    }
-    const char *name = json_string_value(m);
-    if (!mg_metric_find(name)) {
-        const char *near = NULL;
-        for (int t = MG_TASK_REGRESSION; t <= MG_TASK_MULTICLASS && !near; t++)
-            near = mg_metric_closest(name, (mg_model_task)t);
-        *key = "metric";
-        if (near)
-            snprintf(msg, size, "unknown metric '%s'; did you mean '%s'?", name, near);
-        else
-            snprintf(msg, size, "unknown metric '%s'; see README.md for the metric names", name);
+    if (s->paired && mg_paired_merge(s->paired, json_object_get(state, "paired"), msg, size) != 0)
         return -1;
-    }
-    const mg_metric_info *info = mg_metric_find(name);
-    if (json_object_get(o, "max_drop") && !info->higher_is_better) {
-        *key = "max_drop";
-        snprintf(msg, size, "'%s' is better when lower: a drop is an improvement; bound its rise with max_increase", name);
-        return -1;
-    }
-    if (json_object_get(o, "max_increase") && info->higher_is_better) {
-        *key = "max_increase";
-        snprintf(msg, size, "'%s' is better when higher: a rise is an improvement; bound its fall with max_drop", name);
-        return -1;
-    }
-    const json_t *bins = json_object_get(o, "slice_bins");
-    if (bins) {
-        int ok = json_is_array(bins) && json_array_size(bins) > 0;
-        for (size_t i = 0; ok && i < json_array_size(bins); i++) {
-            const json_t *e = json_array_get(bins, i);
-            ok = json_is_number(e) && (i == 0 || json_number_value(e) > json_number_value(json_array_get(bins, i - 1)));
-        }
-        if (!ok) {
-            *key = "slice_bins";
-            snprintf(msg, size, "expected ascending bin edges, e.g. [18, 30, 65]");
-            return -1;
-        }
-        if (!json_object_get(o, "slice_by")) {
-            *key = "slice_bins";
-            snprintf(msg, size, "slice_bins needs slice_by: the numeric column to bin");
-            return -1;
-        }
-    }
-    const json_t *ms = json_object_get(o, "max_slices");
-    if (ms && (!json_object_get(o, "slice_by") || (json_is_integer(ms) && json_integer_value(ms) < 1))) {
-        *key = "max_slices";
-        snprintf(msg, size, "%s", json_object_get(o, "slice_by") ? "expected at least 1 slice"
-                                                                 : "max_slices needs slice_by: the column to slice by");
-        return -1;
-    }
-    double mn = 0, mx = 0;
-    const json_t *vmin = json_object_get(o, "min"), *vmax = json_object_get(o, "max");
-    if (json_is_number(vmin) && json_is_number(vmax) && (mn = json_number_value(vmin)) > (mx = json_number_value(vmax))) {
-        *key = "max";
-        snprintf(msg, size, "max %.6g is below min %.6g", mx, mn);
-        return -1;
-    }
     return 0;
 }
 
 const mg_check_def mg_check_metric = {
     .name = "metric", .group = "metrics", .options = option_rows, .needs = MG_NEEDS_SCORES | MG_NEEDS_LABEL,
     .summary = "a model-quality metric against bounds and the baseline",
-    .validate = metric_validate, .begin = metric_begin, .scored = metric_scored, .finish = metric_finish,
-    .free_state = metric_free,
+    .validate = mg_metric_check_validate, .begin = metric_begin, .scored = metric_scored, .finish = metric_finish,
+    .free_state = metric_free, .save = metric_save, .merge = metric_merge,
 };

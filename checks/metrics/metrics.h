@@ -24,8 +24,9 @@
  *     asked for, which needs no further memory.  An accumulator created with
  *     keep_rows = 0 keeps nothing per row and reports those two metrics as
  *     unavailable.
- * Sums use Neumaier's compensated summation, so values hold to 1e-9 of
- * sklearn's on millions of rows.
+ * Sums over rows are exact, rounded once when read (common/exact_sum.h), so
+ * values hold to 1e-9 of sklearn's on millions of rows and do not depend on
+ * the order of the rows.
  *
  * Definitions (see README.md, "Accuracy gate", for the sklearn calls they match):
  *   - binary predicted class: positive when score >= threshold (default
@@ -49,6 +50,7 @@
 #ifndef MG_CHECKS_METRICS_H
 #define MG_CHECKS_METRICS_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -160,5 +162,17 @@ int mg_metrics_confusion(const mg_metrics *acc, mg_confusion *out, mg_error *err
 /* Bytes the accumulator holds for kept rows (the rank metrics' arrays,
  * capacity included); 0 when keep_rows is off or not binary. */
 size_t mg_metrics_row_bytes(const mg_metrics *acc);
+
+/*
+ * Sharded runs (checks/metrics/accum_state.c): the accumulator's state as
+ * JSON (a new reference: counts, exact sums, the rank metrics' kept scores
+ * as common/state_json.h arrays, 8 bytes a row), and the same added to an
+ * accumulator created with the same task and options.  Merging the states
+ * of any split of the rows, in any order, gives every metric with the bits
+ * of one accumulator fed them all.  merge returns 0, or -1 with msg when the
+ * state is not one of this task and options.
+ */
+json_t *mg_metrics_save(const mg_metrics *acc);
+int mg_metrics_merge(mg_metrics *acc, const json_t *state, char *msg, size_t size);
 
 #endif

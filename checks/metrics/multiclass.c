@@ -15,19 +15,22 @@
 void mg_metrics__multiclass_n(mg_metrics *acc, int label, const double *probs, uint64_t count)
 {
     size_t best = 0;
-    double sum = 0.0;
-    for (size_t j = 0; j < acc->k; j++) {
+    for (size_t j = 1; j < acc->k; j++)
         if (probs[j] > probs[best])
             best = j;
-        double q = probs[j] < MG_LOGLOSS_EPS ? MG_LOGLOSS_EPS : probs[j];
+    if (acc->parts & MG_PART_LOGLOSS) {
+        double sum = 0.0;
+        for (size_t j = 0; j < acc->k; j++) {
+            double q = probs[j] < MG_LOGLOSS_EPS ? MG_LOGLOSS_EPS : probs[j];
+            if (q > 1.0 - MG_LOGLOSS_EPS)
+                q = 1.0 - MG_LOGLOSS_EPS;
+            sum += q;
+        }
+        double q = probs[label] < MG_LOGLOSS_EPS ? MG_LOGLOSS_EPS : probs[label];
         if (q > 1.0 - MG_LOGLOSS_EPS)
             q = 1.0 - MG_LOGLOSS_EPS;
-        sum += q;
+        mg_exact_sum_add(&acc->logloss, (double)count * -log(q / sum));
     }
-    double q = probs[label] < MG_LOGLOSS_EPS ? MG_LOGLOSS_EPS : probs[label];
-    if (q > 1.0 - MG_LOGLOSS_EPS)
-        q = 1.0 - MG_LOGLOSS_EPS;
-    mg_ksum_add(&acc->logloss, (double)count * -log(q / sum));
     acc->true_n[label] += count;
     acc->pred_n[best] += count;
     if (best == (size_t)label) {
@@ -65,7 +68,7 @@ int mg_metric__multiclass(mg_metrics *acc, const char *name, double *out, mg_err
                 mg_ksum_add(&sum, class_f1(acc, c) * (double)acc->true_n[c]);
         *out = mg_ksum_get(&sum) / (double)acc->n;
     } else if (strcmp(name, "log_loss") == 0) {
-        *out = mg_ksum_get(&acc->logloss) / (double)acc->n;
+        *out = mg_exact_sum_value(&acc->logloss) / (double)acc->n;
     } else {
         return mg_error_set(err, "unknown multiclass metric '%s'", name);
     }

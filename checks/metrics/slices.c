@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/keytable.h"
+#include "common/state_json.h"
 #include "common/xmem.h"
 
 /* Past max_slices, distinct values are still counted (by fingerprint, 32
@@ -111,6 +112,48 @@ static void bin_key(const mg_slices *s, double x, char *key, size_t size, size_t
         snprintf(key, size, "[%g, %g)", s->edges[i - 1], s->edges[i]);
 }
 
+static mg_key128 key_fingerprint(const char *key)
+{
+    mg_key_hasher h;
+    mg_key_hasher_init(&h);
+    mg_key_hasher_add(&h, key, strlen(key));
+    return mg_key_hasher_done(&h);
+}
+
+/* Counts a distinct value past max_slices (up to MAX_COUNTED_VALUES). */
+static void count_extra(mg_slices *s, mg_key128 fp, unsigned long line)
+{
+    if (s->extra.count >= MAX_COUNTED_VALUES)
+        return;
+    int found;
+    mg_key_entry *e = mg_keytable_upsert(&s->extra, fp, &found);
+    if (!found)
+        e->line = line ? line : 1;
+}
+
+/* The accumulator of the slice `key`, created while there are fewer than
+ * max_slices; past them NULL, the value counted (first seen at line). */
+static mg_metrics *slice_for_key(mg_slices *s, const char *key, size_t order, unsigned long line)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->slices[i].key, key) == 0)
+            return s->slices[i].acc;
+    if (s->n >= s->max_slices) {
+        s->overflow++;
+        count_extra(s, key_fingerprint(key), line);
+        return NULL;
+    }
+    mg_metrics *acc = mg_metrics_new(s->task, &s->opts, NULL);
+    if (!acc)
+        return NULL;
+    s->slices = mg_xgrow(s->slices, &s->cap, s->n + 1, sizeof *s->slices);
+    s->slices[s->n].key = mg_xstrdup(key);
+    s->slices[s->n].order = order;
+    s->slices[s->n].acc = acc;
+    s->n++;
+    return acc;
+}
+
 mg_metrics *mg_slices_for_row(mg_slices *s, const mg_row *row)
 {
     const mg_value *v = &row->values[s->column];
@@ -135,31 +178,7 @@ mg_metrics *mg_slices_for_row(mg_slices *s, const mg_row *row)
     } else {
         key = mg_value_is_missing(v) ? "(missing)" : v->text;
     }
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->slices[i].key, key) == 0)
-            return s->slices[i].acc;
-    if (s->n >= s->max_slices) {
-        s->overflow++;
-        if (s->extra.count < MAX_COUNTED_VALUES) {
-            mg_key_hasher h;
-            mg_key_hasher_init(&h);
-            mg_key_hasher_add(&h, key, strlen(key));
-            int found;
-            mg_key_entry *e = mg_keytable_upsert(&s->extra, mg_key_hasher_done(&h), &found);
-            if (!found)
-                e->line = row->line ? row->line : 1;
-        }
-        return NULL;
-    }
-    mg_metrics *acc = mg_metrics_new(s->task, &s->opts, NULL);
-    if (!acc)
-        return NULL;
-    s->slices = mg_xgrow(s->slices, &s->cap, s->n + 1, sizeof *s->slices);
-    s->slices[s->n].key = mg_xstrdup(key);
-    s->slices[s->n].order = order;
-    s->slices[s->n].acc = acc;
-    s->n++;
-    return acc;
+    return slice_for_key(s, key, order, row->line);
 }
 
 static int by_key(const void *a, const void *b)
@@ -259,4 +278,79 @@ size_t mg_slices_report(mg_slices *s, const mg_check *c, const char *metric)
         mg_result_prop_number(res, "rows_not_numbers", (double)s->not_numbers);
     }
     return failed;
+}
+
+json_t *mg_slices_save(const mg_slices *s)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < s->n; i++)
+        json_array_append_new(list, json_pack("{s:s, s:o, s:o}", "key", s->slices[i].key, "order",
+                                              mg_state_count(s->slices[i].order), "acc",
+                                              mg_metrics_save(s->slices[i].acc)));
+    /* The distinct values past max_slices, by fingerprint (two words each). */
+    uint64_t *fp = mg_xmalloc((2 * s->extra.count + 1) * sizeof *fp);
+    size_t nfp = 0;
+    for (size_t i = 0; i < s->extra.cap; i++)
+        if (s->extra.slots[i].line) {
+            fp[nfp++] = s->extra.slots[i].key.hi;
+            fp[nfp++] = s->extra.slots[i].key.lo;
+        }
+    json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:s}", "slices", list, "overflow", mg_state_count(s->overflow),
+                          "extra", mg_state_counts(fp, nfp), "not_numbers", mg_state_count(s->not_numbers),
+                          "first_line", mg_state_count(s->first_line), "first_value", s->first_value);
+    free(fp);
+    return o;
+}
+
+/* Counts a shard's value past max_slices unless it is one of the slices. */
+static void merge_extra(mg_slices *s, mg_key128 fp)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        mg_key128 k = key_fingerprint(s->slices[i].key);
+        if (k.hi == fp.hi && k.lo == fp.lo)
+            return;
+    }
+    count_extra(s, fp, 1);
+}
+
+int mg_slices_merge(mg_slices *s, const json_t *state, char *msg, size_t size)
+{
+    const json_t *list = json_object_get(state, "slices"), *e;
+    uint64_t overflow, not_numbers, first_line, order, *fp = NULL;
+    size_t nfp, i;
+    const char *first_value = json_string_value(json_object_get(state, "first_value"));
+    if (!json_is_array(list))
+        return snprintf(msg, size, "'slices': expected a list"), -1;
+    if (mg_state_get_count(state, "overflow", &overflow, msg, size) ||
+        mg_state_get_count(state, "not_numbers", &not_numbers, msg, size) ||
+        mg_state_get_count(state, "first_line", &first_line, msg, size) ||
+        mg_state_get_counts(state, "extra", &fp, &nfp, msg, size))
+        return -1;
+    if (!first_value || nfp % 2) {
+        free(fp);
+        return snprintf(msg, size, "'%s': expected %s", first_value ? "extra" : "first_value",
+                        first_value ? "pairs of words" : "a string"), -1;
+    }
+    json_array_foreach(list, i, e) {
+        const char *key = json_string_value(json_object_get(e, "key"));
+        if (!key || mg_state_get_count(e, "order", &order, msg, size) != 0) {
+            free(fp);
+            return key ? -1 : (snprintf(msg, size, "'slices': a slice without its 'key'"), -1);
+        }
+        mg_metrics *acc = slice_for_key(s, key, (size_t)order, 1);
+        if (acc && mg_metrics_merge(acc, json_object_get(e, "acc"), msg, size) != 0) {
+            free(fp);
+            return -1;
+        }
+    }
+    for (size_t k = 0; k < nfp; k += 2)
+        merge_extra(s, (mg_key128){fp[k], fp[k + 1]});
+    free(fp);
+    s->overflow += overflow;
+    if (not_numbers && !s->not_numbers) {
+        s->first_line = (unsigned long)first_line;
+        snprintf(s->first_value, sizeof s->first_value, "%s", first_value);
+    }
+    s->not_numbers += not_numbers;
+    return 0;
 }

@@ -29,4 +29,11 @@ mg_metrics *mg_slices_for_row(mg_slices *s, const mg_row *row);
  * error result naming the column, the count and the option. */
 size_t mg_slices_report(mg_slices *s, const mg_check *c, const char *metric);
 
+/* Sharded runs: the slices' state (each slice's accumulator, the values
+ * past max_slices by fingerprint, the rows whose binned value is not a
+ * number), and a shard's state added to s (shards in data order).  merge
+ * returns 0, or -1 with msg. */
+json_t *mg_slices_save(const mg_slices *s);
+int mg_slices_merge(mg_slices *s, const json_t *state, char *msg, size_t size);
+
 #endif

@@ -4,9 +4,12 @@
  *
  * A resample gives every row a weight, the number of times it is taken: a
  * Poisson(1) draw that is a function of the seed, the resample's number and
- * the row's position among the paired rows alone (boot_weight), not of the
- * order draws are made in.  So any part of the rows can be weighted on its
- * own (a shard, a thread's chunk) and the parts add up exactly.
+ * the row's identity alone (its id in the paired store, the data line for
+ * the metric check; boot_weight), not of the order rows came in or draws
+ * are made in.  So the rows can be gathered in any order and split in any
+ * way (shards, a thread's chunk) and every row keeps its weights; the
+ * metrics sum exactly (common/exact_sum.h), so the interval depends on the
+ * set of rows alone.
  *
  * A metric on a resample is the metric with each row taken `weight` times:
  * the O(1)-memory metrics feed the rows with their weights into a reusable
@@ -32,7 +35,7 @@ void mg_bootstrap_options_init(mg_bootstrap_options *o)
 
 /*
  * Poisson(1) weights.  A row's 64-bit stream key is splitmix64 of the seed
- * and its position; resample b takes the 16-bit slice b % 4 of splitmix64 of
+ * and its identity; resample b takes the 16-bit slice b % 4 of splitmix64 of
  * (key + (b / 4 + 1) * golden gamma), and the weight is the k whose
  * quantized Poisson(1) cumulative probability first exceeds the slice:
  * P(k) to within 1/65536 of e^-1 / k!.  fixtures/metrics/generate_reference.py
@@ -48,9 +51,9 @@ static uint64_t mix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
-static uint64_t row_key(uint64_t seed, uint64_t row)
+static uint64_t row_key(uint64_t seed, uint64_t id)
 {
-    return mix64(mix64(seed + GOLDEN) ^ (row + 1) * GOLDEN);
+    return mix64(mix64(seed + GOLDEN) ^ (id + 1) * GOLDEN);
 }
 
 /* 65536 weights, by 16-bit slice; the caller frees. */
@@ -66,10 +69,10 @@ static uint8_t *weight_table(void)
     return t;
 }
 
-/* Row `row`'s weight in resample b. */
-static uint32_t boot_weight(const uint8_t *table, uint64_t seed, unsigned b, uint64_t row)
+/* The weight in resample b of the row whose identity is id. */
+static uint32_t boot_weight(const uint8_t *table, uint64_t seed, unsigned b, uint64_t id)
 {
-    uint64_t h = mix64(row_key(seed, row) + (uint64_t)(b / 4 + 1) * GOLDEN);
+    uint64_t h = mix64(row_key(seed, id) + (uint64_t)(b / 4 + 1) * GOLDEN);
     return table[(h >> (16 * (b % 4))) & 0xffff];
 }
 
@@ -206,8 +209,8 @@ static void resample_auc(const mg_paired *p, const uint32_t *order_champ, const 
     uint8_t *fc = sweep_flags(p, p->champ, order_champ), *fl = sweep_flags(p, p->chall, order_chall);
     uint64_t *kc = mg_xmalloc((p->n ? p->n : 1) * sizeof *kc), *kl = mg_xmalloc((p->n ? p->n : 1) * sizeof *kl);
     for (size_t i = 0; i < p->n; i++) {
-        kc[i] = row_key(o->seed, order_champ[i]);
-        kl[i] = row_key(o->seed, order_chall[i]);
+        kc[i] = row_key(o->seed, p->id[order_champ[i]]);
+        kl[i] = row_key(o->seed, p->id[order_chall[i]]);
     }
     for (unsigned b0 = 0; b0 < o->resamples; b0 += BOOT_LANES) {
         unsigned nl = o->resamples - b0 < BOOT_LANES ? o->resamples - b0 : BOOT_LANES;
@@ -276,6 +279,7 @@ int mg_paired_bootstrap(const mg_paired *p, const char *metric, const mg_bootstr
         acc = mg_metrics_new(p->task, &p->opts, err);
         if (!acc)
             return -1;
+        mg_metrics__only_for(acc, metric); /* one metric a resample: only its sums */
     }
     uint32_t *counts = mg_xmalloc(p->n * sizeof *counts);
     double *diffs = mg_xmalloc(o->resamples * sizeof *diffs);
@@ -301,7 +305,7 @@ int mg_paired_bootstrap(const mg_paired *p, const char *metric, const mg_bootstr
         resample_auc(p, order_champ, order_chall, table, o, diffs, &used, &skipped);
     for (unsigned b = 0; used + skipped < o->resamples; b++) {
         for (size_t i = 0; i < p->n; i++)
-            counts[i] = boot_weight(table, o->seed, b, i);
+            counts[i] = boot_weight(table, o->seed, b, p->id[i]);
         double v1, v2;
         mg_error ignored;
         if (evaluate(p, p->champ, order_champ, acc, metric, counts, &v1, &ignored) < 0 ||

@@ -1,6 +1,6 @@
 /*
- * paired.c - the paired store: every row's label and both models'
- * scores, kept for McNemar and the bootstrap.
+ * paired.c - the paired store: every row's identity, label and both
+ * models' scores, kept for McNemar and the bootstrap.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -32,6 +32,8 @@ void mg_paired_free(mg_paired *p)
 {
     if (!p)
         return;
+    free(p->id);
+    free(p->bad_why_copy);
     free(p->label8);
     free(p->label32);
     free(p->target);
@@ -50,8 +52,7 @@ static int reject(mg_paired *p, const char *why)
     return -1;
 }
 
-/* Makes room for one more row. */
-static void grow(mg_paired *p)
+void mg_paired__grow(mg_paired *p)
 {
     if (p->n < p->cap)
         return;
@@ -62,6 +63,7 @@ static void grow(mg_paired *p)
         p->label32 = mg_xrealloc(p->label32, cap * sizeof *p->label32);
     else
         p->target = mg_xrealloc(p->target, cap * sizeof *p->target);
+    p->id = mg_xrealloc(p->id, cap * sizeof *p->id);
     p->champ = mg_xrealloc(p->champ, cap * p->k * sizeof *p->champ);
     p->chall = mg_xrealloc(p->chall, cap * p->k * sizeof *p->chall);
     p->cap = cap;
@@ -76,7 +78,7 @@ static const char *bad_value(double v, const char *nan_why, const char *inf_why)
     return NULL;
 }
 
-int mg_paired_add_binary(mg_paired *p, int label, double champion, double challenger)
+int mg_paired_add_binary(mg_paired *p, uint64_t id, int label, double champion, double challenger)
 {
     p->calls++;
     if (p->task != MG_TASK_BINARY)
@@ -88,7 +90,8 @@ int mg_paired_add_binary(mg_paired *p, int label, double champion, double challe
         why = bad_value(challenger, "challenger score is NaN", "challenger score is infinite");
     if (why)
         return reject(p, why);
-    grow(p);
+    mg_paired__grow(p);
+    p->id[p->n] = id;
     p->label8[p->n] = (uint8_t)label;
     p->champ[p->n] = champion + 0.0;
     p->chall[p->n] = challenger + 0.0;
@@ -96,7 +99,7 @@ int mg_paired_add_binary(mg_paired *p, int label, double champion, double challe
     return 0;
 }
 
-int mg_paired_add_multiclass(mg_paired *p, int label, const double *champion,
+int mg_paired_add_multiclass(mg_paired *p, uint64_t id, int label, const double *champion,
                              const double *challenger)
 {
     p->calls++;
@@ -113,7 +116,8 @@ int mg_paired_add_multiclass(mg_paired *p, int label, const double *champion,
         if (why)
             return reject(p, why);
     }
-    grow(p);
+    mg_paired__grow(p);
+    p->id[p->n] = id;
     p->label32[p->n] = (uint32_t)label;
     memcpy(p->champ + p->n * p->k, champion, p->k * sizeof *champion);
     memcpy(p->chall + p->n * p->k, challenger, p->k * sizeof *challenger);
@@ -121,7 +125,7 @@ int mg_paired_add_multiclass(mg_paired *p, int label, const double *champion,
     return 0;
 }
 
-int mg_paired_add_regression(mg_paired *p, double target, double champion, double challenger)
+int mg_paired_add_regression(mg_paired *p, uint64_t id, double target, double champion, double challenger)
 {
     p->calls++;
     if (p->task != MG_TASK_REGRESSION)
@@ -134,7 +138,8 @@ int mg_paired_add_regression(mg_paired *p, double target, double champion, doubl
                         "challenger prediction is infinite");
     if (why)
         return reject(p, why);
-    grow(p);
+    mg_paired__grow(p);
+    p->id[p->n] = id;
     p->target[p->n] = target;
     p->champ[p->n] = champion;
     p->chall[p->n] = challenger;
@@ -150,7 +155,7 @@ size_t mg_paired_rows(const mg_paired *p)
 size_t mg_paired_row_bytes(const mg_paired *p)
 {
     size_t label = p->task == MG_TASK_BINARY ? 1 : p->task == MG_TASK_MULTICLASS ? 4 : 8;
-    return p->cap * (label + 2 * p->k * sizeof(double));
+    return p->cap * (label + sizeof *p->id + 2 * p->k * sizeof(double));
 }
 
 int mg_paired__check(const mg_paired *p, mg_error *err)

@@ -6,25 +6,26 @@
  * A library: nothing here prints or exits; failures return -1 with err.
  *
  * Memory: the bootstrap needs every row of both models in memory.  A paired
- * store keeps per row the label and both scores: binary 17 bytes (1-byte
- * label, two doubles), regression 24 bytes (three doubles), multiclass
- * 4 + 16 K bytes; plus up to the same again in array growth slack (the
- * arrays double).  While it runs the bootstrap also uses 4 bytes per row
- * (resample weights), 8 more per row for the rank metrics (each model's rows
- * in score order, built through a 16-byte-per-row sort that is freed before
- * resampling starts; roc_auc 18 more, a flag byte and an 8-byte row key per
- * row and model) and 8
- * bytes per resample.
+ * store keeps per row its 8-byte identity, the label and both scores:
+ * binary 25 bytes (1-byte label, two doubles), regression 32 bytes (three
+ * doubles), multiclass 12 + 16 K bytes; plus up to the same again in array
+ * growth slack (the arrays double).  While it runs the bootstrap also uses
+ * 4 bytes per row (resample weights), 8 more per row for the rank metrics
+ * (each model's rows in score order, built through a 16-byte-per-row sort
+ * that is freed before resampling starts; roc_auc 18 more, a flag byte and
+ * an 8-byte row key per row and model) and 8 bytes per resample.
  *
  * Reproducibility: a resample weights each row by a Poisson(1) count that is
- * a function of the seed, the resample's number and the row's position among
- * the paired rows (splitmix64 hashing; checks/stats/bootstrap.c), never of
- * the order draws are made in.  Only 64-bit integer arithmetic: the same
- * seed gives the same resamples on every machine, and rows weighted apart
- * (shards) get the weights they would get together.
- * fixtures/metrics/generate_reference.py computes the same weights in Python
- * and reproduces the intervals with sklearn.  The mg_rng generator below
- * serves other seeded draws.
+ * a function of the seed, the resample's number and the row's identity (the
+ * id given to mg_paired_add_*; splitmix64 hashing; checks/stats/bootstrap.c),
+ * never of the order rows are added or draws are made in; the metrics on a
+ * resample sum exactly (common/exact_sum.h).  So the interval depends only on
+ * the set of rows: any sharding, any order gives the same bits.  Only 64-bit
+ * integer arithmetic for the weights: the same seed gives the same resamples
+ * on every machine.  fixtures/metrics/generate_reference.py computes the same
+ * weights in Python (with the rows numbered from 0 as their ids) and
+ * reproduces the intervals with sklearn.  The mg_rng generator below serves
+ * other seeded draws.
  *
  * Ownership: mg_paired_new returns a store the caller frees with
  * mg_paired_free (NULL is fine).
@@ -89,21 +90,32 @@ mg_paired *mg_paired_new(mg_model_task task, const mg_metrics_options *opts, mg_
 void mg_paired_free(mg_paired *p);
 
 /*
- * Add one row scored by both models.  0 when taken, -1 when rejected with the
+ * Add one row scored by both models; id is the row's identity, unique among
+ * the rows (the metric check gives its data line): its bootstrap weights
+ * derive from it and the seed.  0 when taken, -1 when rejected with the
  * same rules as mg_metrics_add_* (both scores checked); a rejected row
  * poisons the store: McNemar and the bootstrap then fail naming the count
  * and the first bad row.
  */
-int mg_paired_add_binary(mg_paired *p, int label, double champion, double challenger);
+int mg_paired_add_binary(mg_paired *p, uint64_t id, int label, double champion, double challenger);
 /* champion, challenger: nclasses probabilities each. */
-int mg_paired_add_multiclass(mg_paired *p, int label, const double *champion,
+int mg_paired_add_multiclass(mg_paired *p, uint64_t id, int label, const double *champion,
                              const double *challenger);
-int mg_paired_add_regression(mg_paired *p, double target, double champion, double challenger);
+int mg_paired_add_regression(mg_paired *p, uint64_t id, double target, double champion, double challenger);
 
 /* Rows taken. */
 size_t mg_paired_rows(const mg_paired *p);
 /* Bytes held for the rows (capacity included). */
 size_t mg_paired_row_bytes(const mg_paired *p);
+
+/* Sharded runs (checks/stats/paired_state.c): the store's rows as JSON (a
+ * new reference; common/state_json.h arrays: 8 bytes a row for the ids, 16
+ * for the two scores, a bit (binary) or 8 bytes (multiclass) for the label,
+ * 8 for a regression target), and a saved store's rows appended to p (same
+ * task and classes).  merge returns 0, or -1 with msg when the state is not
+ * one p can take. */
+json_t *mg_paired_save(const mg_paired *p);
+int mg_paired_merge(mg_paired *p, const json_t *state, char *msg, size_t size);
 
 /* McNemar on the paired rows: a binary row is right when (score >=
  * threshold) equals the label, a multiclass row when the argmax is the

@@ -63,7 +63,7 @@ static mg_paired *paired_from(const char *file, double threshold)
         p = mg_paired_new(MG_TASK_BINARY, &o, NULL);
         json_t *y = json_object_get(d, "labels");
         for (size_t i = 0; i < json_array_size(y); i++)
-            assert_int_equal(mg_paired_add_binary(p, (int)json_integer_value(json_array_get(y, i)),
+            assert_int_equal(mg_paired_add_binary(p, i, (int)json_integer_value(json_array_get(y, i)),
                                                   json_number_value(json_array_get(c1, i)),
                                                   json_number_value(json_array_get(c2, i))),
                              0);
@@ -71,7 +71,7 @@ static mg_paired *paired_from(const char *file, double threshold)
         p = mg_paired_new(MG_TASK_REGRESSION, &o, NULL);
         json_t *y = json_object_get(d, "targets");
         for (size_t i = 0; i < json_array_size(y); i++)
-            assert_int_equal(mg_paired_add_regression(p, json_number_value(json_array_get(y, i)),
+            assert_int_equal(mg_paired_add_regression(p, i, json_number_value(json_array_get(y, i)),
                                                       json_number_value(json_array_get(c1, i)),
                                                       json_number_value(json_array_get(c2, i))),
                              0);
@@ -87,7 +87,7 @@ static mg_paired *paired_from(const char *file, double threshold)
                 b[j] = json_number_value(json_array_get(json_array_get(c2, i), j));
             }
             assert_int_equal(
-                mg_paired_add_multiclass(p, (int)json_integer_value(json_array_get(y, i)), a, b), 0);
+                mg_paired_add_multiclass(p, i, (int)json_integer_value(json_array_get(y, i)), a, b), 0);
         }
     }
     assert_non_null(p);
@@ -194,7 +194,7 @@ static mg_paired *synthetic(size_t n, double champ_noise, double chall_noise, ui
         double base = y ? 0.65 : 0.35;
         double s1 = base + champ_noise * (u1 - 0.5);
         double s2 = base + chall_noise * (u2 - 0.5);
-        mg_paired_add_binary(p, y, s1 < 0 ? 0 : s1 > 1 ? 1 : s1, s2 < 0 ? 0 : s2 > 1 ? 1 : s2);
+        mg_paired_add_binary(p, (uint64_t)i, y, s1 < 0 ? 0 : s1 > 1 ? 1 : s1, s2 < 0 ? 0 : s2 > 1 ? 1 : s2);
     }
     return p;
 }
@@ -273,7 +273,7 @@ static void test_stats_bootstrap_real_difference_excludes_zero(void **state)
     /* the same model twice: every difference is exactly 0 */
     p = mg_paired_new(MG_TASK_BINARY, NULL, NULL);
     for (int i = 0; i < 100; i++)
-        mg_paired_add_binary(p, i % 2, (i % 7) / 7.0, (i % 7) / 7.0);
+        mg_paired_add_binary(p, (uint64_t)i, i % 2, (i % 7) / 7.0, (i % 7) / 7.0);
     assert_int_equal(mg_paired_bootstrap(p, "roc_auc", &o, &r, NULL), 0);
     assert_true(r.diff == 0.0 && r.lower == 0.0 && r.upper == 0.0);
     mg_mcnemar m;
@@ -292,7 +292,7 @@ static void test_stats_bootstrap_errors(void **state)
     mg_paired *p = mg_paired_new(MG_TASK_BINARY, NULL, NULL);
     assert_int_equal(mg_paired_bootstrap(p, "accuracy", &o, &r, &err), -1);
     assert_non_null(strstr(err.msg, "no paired rows"));
-    mg_paired_add_binary(p, 1, 0.9, 0.8);
+    mg_paired_add_binary(p, 0, 1, 0.9, 0.8);
     assert_int_equal(mg_paired_bootstrap(p, "acuracy", &o, &r, &err), -1);
     assert_string_equal(err.msg, "unknown binary metric 'acuracy'; did you mean 'accuracy'?");
     /* one class in the whole data: undefined for the champion already */
@@ -306,7 +306,7 @@ static void test_stats_bootstrap_errors(void **state)
     assert_int_equal(mg_paired_bootstrap(p, "accuracy", &o, &r, &err), -1);
     assert_non_null(strstr(err.msg, "at least 1 resample"));
     /* a NaN score poisons the store */
-    assert_int_equal(mg_paired_add_binary(p, 0, 0.1, NAN), -1);
+    assert_int_equal(mg_paired_add_binary(p, 1, 0, 0.1, NAN), -1);
     o.resamples = 10;
     assert_int_equal(mg_paired_bootstrap(p, "accuracy", &o, &r, &err), -1);
     assert_string_equal(err.msg, "1 of 2 paired rows rejected (first: row 2: challenger score is NaN)");
@@ -315,10 +315,10 @@ static void test_stats_bootstrap_errors(void **state)
     mg_paired_free(p);
 
     p = mg_paired_new(MG_TASK_REGRESSION, NULL, NULL);
-    mg_paired_add_regression(p, 1.0, 1.1, 0.9);
+    mg_paired_add_regression(p, 0, 1.0, 1.1, 0.9);
     assert_int_equal(mg_paired_mcnemar(p, &m, &err), -1);
     assert_non_null(strstr(err.msg, "not regression"));
-    assert_int_equal(mg_paired_add_binary(p, 1, 0.5, 0.5), -1);
+    assert_int_equal(mg_paired_add_binary(p, 1, 1, 0.5, 0.5), -1);
     mg_paired_free(p);
     mg_paired_free(NULL);
     assert_null(mg_paired_new(MG_TASK_MULTICLASS, NULL, &err));
