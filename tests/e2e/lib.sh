@@ -51,20 +51,6 @@ needs_shared() {
     return 1
 }
 
-# needs_shardable SPEC: 0 when `mgate run SPEC --shard 1/2` writes a state; when mgate
-# refuses the gate because one of its checks cannot yet save and merge its state
-# ("cannot run sharded yet"), prints a skip line quoting mgate's refusal, counts the
-# case as skipped and returns 1.  Any other failure returns 0: the case then runs and
-# fails on it.  (tests/shards/compare.sh, in t_shards.sh, fails for such a check.)
-needs_shardable() {
-    "$MGATE" run "$1" --set 'reports={}' --shard 1/2 --state "$TMP/shardable.state" \
-        >/dev/null 2>"$TMP/shardable.err" </dev/null && return 0
-    grep -q "cannot run sharded yet" "$TMP/shardable.err" || return 0
-    _skipped=$((_skipped + 1))
-    printf '  skip %s: %s\n' "$_case" "$(head -n 1 "$TMP/shardable.err")"
-    return 1
-}
-
 fail() {
     _case_ok=0
     printf '  FAIL %s: %s\n' "$_case" "$*" >&2

@@ -57,7 +57,7 @@ expect_eq "$(jqr "$TMP/single.json" .facts.rows_read)" 3002 "rows read"
 case_end
 
 case_begin "LocalCluster, 2 worker processes, 2 shards of 2 part files: the merged report equals one run's"
-if [ $have_dask = 0 ]; then skip_no_dask; elif needs_shardable "$PARTS/gate.json"; then
+if [ $have_dask = 0 ]; then skip_no_dask; else
     dask_py "$PARTS/gate.json" --workers 2 --json "$TMP/merged.json" --junit "$TMP/merged.xml"
     expect_rc 0
     expect_stdout_contains "gate passed: 12 passed, 0 failed, 0 errors"
@@ -67,7 +67,7 @@ if [ $have_dask = 0 ]; then skip_no_dask; elif needs_shardable "$PARTS/gate.json
 fi
 
 case_begin "a scheduler given by address (dask-scheduler, 2 dask-workers), 4 shards, states on a shared folder"
-if [ $have_dask = 0 ]; then skip_no_dask; elif needs_shardable "$PARTS/gate.json"; then
+if [ $have_dask = 0 ]; then skip_no_dask; else
     # The cluster is started here and stopped by its process ids at the end of the case.
     dask-scheduler --host 127.0.0.1 --port 0 --dashboard-address 127.0.0.1:0 \
         --scheduler-file "$TMP/scheduler.json" >"$TMP/scheduler.log" 2>&1 &
@@ -89,7 +89,7 @@ if [ $have_dask = 0 ]; then skip_no_dask; elif needs_shardable "$PARTS/gate.json
 fi
 
 case_begin "a gate that fails on the merged data: exit 1, the report says failed"
-if [ $have_dask = 0 ]; then skip_no_dask; elif needs_shardable "$PARTS/gate.json"; then
+if [ $have_dask = 0 ]; then skip_no_dask; else
     jq '(.checks[] | select(.metric == "roc_auc")).min = 0.95' "$PARTS/gate.json" >"$PARTS/strict.json"
     dask_py "$PARTS/strict.json" --workers 2 --json "$TMP/strict.json"
     expect_rc 1
@@ -99,7 +99,7 @@ if [ $have_dask = 0 ]; then skip_no_dask; elif needs_shardable "$PARTS/gate.json
 fi
 
 case_begin "a shard that cannot read its data: exit 2, the shard and mgate's error named, no merge"
-if [ $have_dask = 0 ]; then skip_no_dask; elif needs_shardable "$PARTS/gate.json"; then
+if [ $have_dask = 0 ]; then skip_no_dask; else
     jq '.data.path = "absent-*.csv"' "$PARTS/gate.json" >"$PARTS/absent.json"
     dask_py "$PARTS/absent.json" --workers 2 --json "$TMP/absent.json"
     expect_rc 2
