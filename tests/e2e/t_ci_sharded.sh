@@ -83,6 +83,22 @@ else
 fi
 case_end
 
+case_begin "the Jenkinsfiles (single and sharded) parse as Groovy; one with a stray brace does not"
+if ! command -v groovy >/dev/null 2>&1; then
+    fail "groovy missing: run sh ci/install-deps.sh"
+else
+    # Debian's groovy looks for Java in default-java, which a JRE installed without the
+    # default-jre package lacks: then the java on PATH.
+    [ -x /usr/lib/jvm/default-java/bin/java ] || [ -n "${JAVA_HOME:-}" ] ||
+        export JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+    groovy "$E2E/groovy_parse.groovy" "$ROOT/ci/Jenkinsfile" "$ROOT/ci/Jenkinsfile.sharded" >"$TMP/groovy.out" 2>&1 ||
+        fail "$(head -c 600 "$TMP/groovy.out")"
+    sed 's/^    stages {$/    stages {{/' "$ROOT/ci/Jenkinsfile.sharded" >"$TMP/Jenkinsfile.groovy"
+    groovy "$E2E/groovy_parse.groovy" "$TMP/Jenkinsfile.groovy" >"$TMP/groovy.out" 2>&1 && fail "a stray brace parsed"
+    grep -q "Jenkinsfile.groovy: [0-9]*:" "$TMP/groovy.out" || fail "the Groovy error names no line: $(head -c 300 "$TMP/groovy.out")"
+fi
+case_end
+
 case_begin "the Spark and Dask scripts compile"
 for f in spark_shards.py dask_shards.py; do
     PYTHONPYCACHEPREFIX=$TMP/pycache "$PY" -m py_compile "$ROOT/ci/$f" 2>"$TMP/err" || fail "$f: $(cat "$TMP/err")"
