@@ -13,8 +13,10 @@ set -eu
 # always there.  tests/e2e/t_install.sh checks this list.
 RUNTIME_PACKAGES="libjansson4 libxml2 libcsv3 libssl3 libgsl27 libgslcblas0 libcurl4"
 BUILD_PACKAGES="gcc make pkg-config libjansson-dev libcsv-dev libxml2-dev libssl-dev libgsl-dev libcurl4-openssl-dev"
-PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libssl-dev libgsl-dev libcurl4-openssl-dev libxml2-utils lcov pkg-config jq time clang libclang-rt-14-dev python3-yaml"
+PACKAGES="gcc make libcmocka-dev libjansson-dev libcsv-dev libxml2-dev libssl-dev libgsl-dev libcurl4-openssl-dev libxml2-utils lcov pkg-config jq time clang libclang-rt-14-dev python3-yaml python3-distributed groovy"
 # python3-yaml: tests/e2e/ci_steps.py reads the CI examples' YAML (t_ci_examples).
+# python3-distributed: Dask, the cluster engine ci/dask_shards.py runs shards on (t_dask).
+# groovy: parses the Jenkinsfile examples (t_ci_sharded).
 # clang and its runtime (libFuzzer, sanitizers: only recommended by clang, so
 # named) build the `make fuzz` targets; `make test` replays them with gcc.
 # Node.js runs the test tools; a machine that already has it (from any source) keeps its own.
@@ -29,6 +31,8 @@ missing() {
     command -v jq >/dev/null 2>&1 || return 0
     [ -x /usr/bin/time ] || return 0
     /usr/bin/python3 -c 'import yaml' 2>/dev/null || return 0
+    /usr/bin/python3 -c 'import distributed' 2>/dev/null || return 0
+    command -v groovy >/dev/null 2>&1 || return 0
     command -v clang >/dev/null 2>&1 || return 0
     set -- /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a
     [ -f "$1" ] || return 0

@@ -60,7 +60,7 @@ static int check_envelope(const mg_spec *spec, const char *path, const json_t *r
 }
 
 /* The data set as the first state names it; every other must name the same. */
-static int check_data(mg_merge_input *in, size_t k, mg_error *err)
+static int check_data(const mg_spec *spec, mg_merge_input *in, size_t k, mg_error *err)
 {
     const json_t *data = json_object_get(in->states[k], "data");
     const json_t *files = json_object_get(data, "files");
@@ -83,7 +83,7 @@ static int check_data(mg_merge_input *in, size_t k, mg_error *err)
         const char *path = mg_state_get_string(f, "path", msg, sizeof msg);
         if (!path || mg_state_get_count(f, "size", &in->files.files[i].size, msg, sizeof msg) != 0)
             return mg_error_set(err, "'%s': data file %zu: %s", in->paths[0], i + 1, msg);
-        in->files.files[i].path = mg_xstrdup(path);
+        in->files.files[i].path = mg_spec_resolve(spec, path); /* saved relative to the spec's folder */
     }
     return 0;
 }
@@ -139,7 +139,7 @@ int mg_merge_load(const mg_spec *spec, const char *const *paths, size_t n, mg_me
             if (!out->states[k])
                 rc = mg_error_set(err, "shard %zu of %zu is missing: give the state of every shard", k + 1, nshards);
         for (size_t k = 0; k < nshards && rc == 0; k++)
-            rc = check_data(out, k, err);
+            rc = check_data(spec, out, k, err);
     }
     for (size_t i = 0; i < n; i++)
         json_decref(byfile[i]);

@@ -87,12 +87,23 @@ mg_source *mg_run_shard_open(const mg_spec *spec, const mg_shard_run *run, const
     return mg_source_open_shard(&run->files, &run->work, spec->data_path, so, err);
 }
 
+/* A data file's path as the spec names it: relative to the spec's folder
+ * when it is under it, so shards whose checkouts sit in different folders
+ * (CI agents) name the same files alike. */
+static const char *spec_relative(const mg_spec *spec, const char *path)
+{
+    size_t n = strlen(spec->dir);
+    if (strcmp(spec->dir, ".") != 0 && strncmp(path, spec->dir, n) == 0 && path[n] == '/')
+        return path + n + 1;
+    return path;
+}
+
 static json_t *save_data(const mg_pass *p, const mg_shard_run *run)
 {
     json_t *files = json_array();
     for (size_t i = 0; i < run->files.n; i++)
-        json_array_append_new(files, json_pack("{s:s, s:o}", "path", run->files.files[i].path, "size",
-                                               mg_state_count(run->files.files[i].size)));
+        json_array_append_new(files, json_pack("{s:s, s:o}", "path", spec_relative(p->spec, run->files.files[i].path),
+                                               "size", mg_state_count(run->files.files[i].size)));
     json_t *pieces = json_array();
     for (size_t i = 0; i < run->work.n; i++) {
         const mg_shard_piece *w = &run->work.pieces[i];

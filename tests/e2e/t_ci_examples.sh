@@ -53,40 +53,8 @@ else
 fi
 case_end
 
-# ---- the machine the CI would run on ---------------------------------------------
-REAL_MAKE=$(command -v make)
-SHIMS=$TMP/shims
-mkdir -p "$SHIMS"
-cat >"$SHIMS/apt-get" <<EOF
-#!/bin/sh
-echo "apt-get \$*" >>"$TMP/apt.log"
-EOF
-cat >"$SHIMS/sudo" <<'EOF'
-#!/bin/sh
-exec "$@"
-EOF
-cat >"$SHIMS/make" <<EOF
-#!/bin/sh
-echo "make \$*" >>"$TMP/make.log"
-"$REAL_MAKE" -n "\$@" >"$TMP/make-n.out" 2>&1 || exit \$?
-dir=.; prev=
-for a in "\$@"; do [ "\$prev" = -C ] && dir=\$a; prev=\$a; done
-cp "$MGATE" "\$dir/mgate"
-EOF
-chmod +x "$SHIMS"/*
-
-UPSTREAM=$TMP/upstream.git
-upstream_ok=0
-if git -C "$ROOT" rev-parse HEAD >/dev/null 2>&1 &&
-    git clone -q --bare --shared "$ROOT" "$UPSTREAM" 2>/dev/null &&
-    git -C "$UPSTREAM" tag v0.1.0 HEAD 2>/dev/null; then
-    upstream_ok=1
-fi
-# git clone https://github.com/OWNER/mgate.git -> the local upstream, the step text unchanged.
-export GIT_CONFIG_COUNT=3
-export GIT_CONFIG_KEY_0="url.file://$UPSTREAM.insteadOf" GIT_CONFIG_VALUE_0="https://github.com/OWNER/mgate.git"
-export GIT_CONFIG_KEY_1=advice.detachedHead GIT_CONFIG_VALUE_1=false
-export GIT_CONFIG_KEY_2=init.defaultBranch GIT_CONFIG_VALUE_2=main
+# ---- the machine the CI would run on (apt-get, sudo and make shims; a tagged upstream)
+. "$E2E/ci_machine.sh"
 
 # The team's repository, once: data, spec from `mgate init`, baseline from the
 # production model, committed; build/ and the reports are not.

@@ -168,32 +168,4 @@ expect_rc 2
 expect_stderr_contains "expected a number of shards from 1 to 4096"
 case_end
 
-# The fenced block after a marker line in docs/sharding.md: doc_block MARKER
-doc_block() {
-    awk -v m="<!-- $1 -->" '$0 == m { s = 1; next } s == 1 && /^```/ { s = 2; next }
-                            s == 2 && /^```/ { exit } s == 2 { print }' "$ROOT/docs/sharding.md"
-}
-
-case_begin "docs/sharding.md: the sharded GitHub workflow validates; the GitLab one uses parallel: and needs:"
-VALIDATOR="$ROOT/tests/tools/node_modules/.bin/action-validator"
-doc_block sharded-github-workflow >"$TMP/sharded.yml"
-doc_block sharded-gitlab-ci >"$TMP/sharded-gitlab.yml"
-grep -q -- '--shard "${{ matrix.shard }}/$SHARDS" --state' "$TMP/sharded.yml" || fail "no sharded step in the workflow"
-if [ ! -x "$VALIDATOR" ]; then
-    fail "action-validator missing: run sh ci/install-deps.sh"
-else
-    "$VALIDATOR" "$TMP/sharded.yml" >"$TMP/av.out" 2>&1 || fail "the workflow is invalid: $(head -c 400 "$TMP/av.out")"
-    sed 's/^  merge:/  merge:\n    needz: shard/' "$TMP/sharded.yml" | sed 's/needs: shard/needz: shard/' >"$TMP/broken.yml"
-    "$VALIDATOR" "$TMP/broken.yml" >"$TMP/av.out" 2>&1 && fail "a broken workflow validated"
-fi
-/usr/bin/python3 - "$TMP/sharded-gitlab.yml" >"$TMP/gl.out" 2>&1 <<'PY' || fail "GitLab example: $(cat "$TMP/gl.out")"
-import sys, yaml
-ci = yaml.safe_load(open(sys.argv[1]))
-assert ci["gate-shard"]["parallel"] == 4, "gate-shard is not parallel: 4"
-assert ci["gate-merge"]["needs"] == ["gate-shard"], "gate-merge does not need gate-shard"
-assert ci["promote"]["needs"] == ["gate-merge"], "promote does not need gate-merge"
-assert any("mgate merge" in line for line in ci["gate-merge"]["script"]), "no mgate merge"
-PY
-case_end
-
 finish

@@ -62,6 +62,17 @@ expect_eq "$(jqr "$TMP/m.json" .facts.rows_read)" "120"
 expect_junit_valid "$TMP/m.xml"
 case_end
 
+case_begin "shards whose checkouts sit in different folders merge (data paths kept relative to the spec)"
+mkdir -p "$TMP/agent1" "$TMP/agent2"
+cp -r "$TMP/g" "$TMP/agent1/"
+cp -r "$TMP/g" "$TMP/agent2/"
+"$MGATE" run "$TMP/agent1/g/gate.json" --shard 1/2 --state "$TMP/a1.json" >/dev/null 2>&1 || fail "shard 1 failed"
+"$MGATE" run "$TMP/agent2/g/gate.json" --shard 2/2 --state "$TMP/a2.json" >/dev/null 2>&1 || fail "shard 2 failed"
+run_mgate merge "$TMP/g/gate.json" "$TMP/a1.json" "$TMP/a2.json" --json "$TMP/agents.json"
+expect_rc 1
+expect_eq "$(jqr "$TMP/agents.json" .facts.rows_read)" "120"
+case_end
+
 case_begin "report options are refused with --shard; --shard needs --state"
 run_mgate run "$TMP/g/gate.json" --shard 1/2 --state "$TMP/x.json" --junit "$TMP/x.xml"
 expect_rc 2
