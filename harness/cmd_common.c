@@ -50,3 +50,12 @@ mg_spec *cmd_load_spec(const char *spec_path, const mg_args *a, size_t set_row, 
     }
     return spec;
 }
+
+/* --annotations VALUE: 0 or -1 (after saying why) when VALUE is neither. */
+int cmd_check_annotations(const char *option, const char *value)
+{
+    if (strcmp(value, "github") == 0 || strcmp(value, "none") == 0)
+        return 0;
+    fprintf(stderr, "mgate: error: '%s' expects 'github' or 'none', found '%s'\n", option, value);
+    return -1;
+}

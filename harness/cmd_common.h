@@ -15,6 +15,8 @@
 /* The check of a --set value: 0 for KEY.PATH=VALUE, else -1 after printing
  * a usage error.  The spec loader checks the key path and the value. */
 int cmd_check_set(const char *option, const char *value);
+/* --annotations VALUE: 0, or -1 (after saying why) unless github or none. */
+int cmd_check_annotations(const char *option, const char *value);
 
 /* The --set row of an option table, with its help text. */
 #define CMD_SET_OPTION(help_text)                                                                  \

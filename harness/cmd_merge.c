@@ -16,14 +16,6 @@
 #include "harness/run_shard.h"
 #include "harness/runner.h"
 
-static int check_annotations(const char *option, const char *value)
-{
-    if (strcmp(value, "github") == 0 || strcmp(value, "none") == 0)
-        return 0;
-    fprintf(stderr, "mgate: error: '%s' expects 'github' or 'none', found '%s'\n", option, value);
-    return -1;
-}
-
 enum { MERGE_JUNIT, MERGE_JSON, MERGE_SUMMARY, MERGE_HTML, MERGE_QUIET, MERGE_SET, MERGE_ANNOTATIONS };
 
 static const mg_option merge_options[] = {
@@ -42,7 +34,7 @@ static const mg_option merge_options[] = {
                            "print GitHub workflow commands for failures and the\n"
                            "verdict; the default is github when $GITHUB_ACTIONS\n"
                            "is \"true\", else none",
-                           0, "a value", "github", check_annotations},
+                           0, "a value", "github", cmd_check_annotations},
     {0},
 };
 

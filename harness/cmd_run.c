@@ -20,15 +20,6 @@
 #include "reports/annotations.h"
 #include "reports/writers.h"
 
-/* --annotations VALUE: 0 or -1 (after saying why) when VALUE is neither. */
-static int check_annotations(const char *option, const char *value)
-{
-    if (strcmp(value, "github") == 0 || strcmp(value, "none") == 0)
-        return 0;
-    fprintf(stderr, "mgate: error: '%s' expects 'github' or 'none', found '%s'\n", option, value);
-    return -1;
-}
-
 /* --threads VALUE: 0, or -1 (after saying why) unless a whole number from 1 to 256. */
 static int check_threads(const char *option, const char *value)
 {
@@ -86,7 +77,7 @@ static const mg_option run_options[] = {
                          "(::error file=F,line=L::...) for failures, spec errors\n"
                          "and the verdict; the default is github when\n"
                          "$GITHUB_ACTIONS is \"true\", else none",
-                         0, "a value", "github", check_annotations},
+                         0, "a value", "github", cmd_check_annotations},
     [RUN_THREADS] = {"threads", 0, "N",
                      "threads to use (default: 1);\n"
                      "1 reads, checks and scores on one; more reads and\n"

@@ -220,50 +220,55 @@ static int multi_start(mg_source *outer, mg_error *err)
     return 0;
 }
 
-mg_source *mg_source_open_files(const mg_data_files *files, const char *display, const mg_source_options *opts,
-                                mg_error *err)
+/* Opens the outer source reading `pieces` of files, from its first piece.
+ * shard: a shard's work (no unread file is hashed at the end). */
+static mg_source *multi_open(const mg_data_files *files, const mg_shard_piece *pieces, size_t npieces, int shard,
+                             const char *display, const mg_source_options *opts, mg_error *err)
 {
-    static const mg_source_options defaults;
-    if (!opts)
-        opts = &defaults;
-    if (!files || files->n == 0) {
-        mg_error_set(err, "no data path given");
+    mg_source *outer = multi_new(files, pieces, npieces, display, opts, err);
+    if (!outer)
         return NULL;
-    }
-    if (files->n == 1)
-        return mg_source_open(files->files[0].path, opts, err);
-    mg_shard_piece *all = mg_xcalloc(files->n, sizeof *all);
-    for (size_t i = 0; i < files->n; i++)
-        all[i] = (mg_shard_piece){.file = i, .begin = 0, .end = files->files[i].size, .whole = 1};
-    mg_source *outer = multi_new(files, all, files->n, display, opts, err);
-    free(all);
-    if (outer && multi_start(outer, err) != 0) {
+    outer->multi->shard = shard;
+    if (multi_start(outer, err) != 0) {
         mg_source_free(outer);
         return NULL;
     }
     return outer;
 }
 
+static int no_files(const mg_data_files *files, mg_error *err)
+{
+    if (files && files->n > 0)
+        return 0;
+    mg_error_set(err, "no data path given");
+    return 1;
+}
+
+static const mg_source_options no_options;
+
+mg_source *mg_source_open_files(const mg_data_files *files, const char *display, const mg_source_options *opts,
+                                mg_error *err)
+{
+    if (no_files(files, err))
+        return NULL;
+    opts = opts ? opts : &no_options;
+    if (files->n == 1)
+        return mg_source_open(files->files[0].path, opts, err);
+    mg_shard_piece *all = mg_xcalloc(files->n, sizeof *all);
+    for (size_t i = 0; i < files->n; i++)
+        all[i] = (mg_shard_piece){.file = i, .begin = 0, .end = files->files[i].size, .whole = 1};
+    mg_source *outer = multi_open(files, all, files->n, 0, display, opts, err);
+    free(all);
+    return outer;
+}
+
 mg_source *mg_source_open_shard(const mg_data_files *files, const mg_shard_work *work, const char *display,
                                 const mg_source_options *opts, mg_error *err)
 {
-    static const mg_source_options defaults;
-    if (!opts)
-        opts = &defaults;
-    if (!files || files->n == 0) {
-        mg_error_set(err, "no data path given");
+    if (no_files(files, err))
         return NULL;
-    }
-    mg_source *outer = multi_new(files, work->pieces, work->n, files->n == 1 ? files->files[0].path : display,
-                                 opts, err);
-    if (!outer)
-        return NULL;
-    outer->multi->shard = 1;
-    if (multi_start(outer, err) != 0) {
-        mg_source_free(outer);
-        return NULL;
-    }
-    return outer;
+    return multi_open(files, work->pieces, work->n, 1, files->n == 1 ? files->files[0].path : display,
+                      opts ? opts : &no_options, err);
 }
 
 const char *mg_source_piece_sha256(const mg_source *src, size_t i)
@@ -376,10 +381,8 @@ const char *mg_source_file(const mg_source *src, size_t i)
 mg_source *mg_source_open_header(const mg_data_files *files, const char *display, const mg_source_options *opts,
                                  const char *const *columns, size_t ncolumns, size_t header_columns, mg_error *err)
 {
-    if (!files || files->n == 0) {
-        mg_error_set(err, "no data path given");
+    if (no_files(files, err))
         return NULL;
-    }
     mg_source *outer = multi_new(files, NULL, 0, display, opts, err);
     if (!outer)
         return NULL;
