@@ -100,47 +100,6 @@ static mg_run_outcome model_facts(const mg_spec *spec, mg_report *report, mg_run
     return outcome;
 }
 
-/* JSONL sources need the column list: schema fields, then role columns. */
-static const char **jsonl_columns(const mg_spec *spec, size_t *n)
-{
-    const char **cols = mg_xcalloc(spec->nfields + MG_ROLE_COUNT + 1, sizeof *cols);
-    size_t k = 0;
-    for (size_t i = 0; i < spec->nfields; i++)
-        cols[k++] = spec->fields[i].name;
-    for (int r = 0; r < MG_ROLE_COUNT; r++) {
-        const char *name = spec->roles[r];
-        if (!name)
-            continue;
-        int dup = 0;
-        for (size_t j = 0; j < k; j++)
-            dup |= strcmp(cols[j], name) == 0;
-        if (!dup)
-            cols[k++] = name;
-    }
-    *n = k;
-    return cols;
-}
-
-/* Reads every schema field of the row once for all checks. */
-static void type_row(const mg_spec *spec, const long *field_column, const mg_row *row, mg_typed *typed)
-{
-    for (size_t f = 0; f < spec->nfields; f++) {
-        mg_typed *t = &typed[f];
-        long col = field_column[f];
-        if (col < 0) {
-            t->state = MG_TYPED_NO_COLUMN;
-            continue;
-        }
-        const mg_value *v = &row->values[col];
-        if (mg_value_is_missing(v)) {
-            t->state = MG_TYPED_MISSING;
-            continue;
-        }
-        t->expected = NULL;
-        t->state = mg_value_as_field(v, &spec->fields[f], &t->num, &t->expected) == 0 ? MG_TYPED_OK : MG_TYPED_WRONG;
-    }
-}
-
 /* The task scores are judged as: the model's, which data.task must not
  * contradict; for a prediction column the spec's (-1 when it cannot tell).
  * Returns the task, -1, or -2 with err on a contradiction. */
@@ -215,7 +174,7 @@ int mg_pass_open(mg_pass *p)
     if ((spec->format == MG_FORMAT_JSONL ||
          (spec->format == MG_FORMAT_AUTO && mg_format_from_path(spec->data_path) == MG_FORMAT_JSONL)) &&
         (spec->nfields || spec->roles[MG_ROLE_ID])) {
-        p->cols = jsonl_columns(spec, &ncols);
+        p->cols = mg_spec_jsonl_columns(spec, &ncols);
         so.columns = p->cols;
         so.ncolumns = ncols;
     }
@@ -424,7 +383,7 @@ static void pass_take_row(void *ctx, const mg_row *row, uint64_t bytes_read)
     p->rows++;
     if (p->progress.on && (p->rows & 0xffff) == 0)
         mg_progress_tick(&p->progress, bytes_read, p->rows);
-    type_row(p->spec, p->field_column, row, p->typed);
+    mg_type_row(p->spec, p->field_column, row, p->typed);
     pass_check_row(p, row);
     if (p->scoring)
         mg_score_stage_push(&p->stage, row, p->typed);

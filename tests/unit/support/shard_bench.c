@@ -22,24 +22,6 @@
 #include "harness/data_input.h"
 #include "tmpfiles.h"
 
-/* JSON Lines sources read the schema fields and role columns (as the runner). */
-static const char **jsonl_columns(const mg_spec *spec, size_t *n)
-{
-    const char **cols = calloc(spec->nfields + MG_ROLE_COUNT + 1, sizeof *cols);
-    size_t k = 0;
-    for (size_t i = 0; i < spec->nfields; i++)
-        cols[k++] = spec->fields[i].name;
-    for (int r = 0; r < MG_ROLE_COUNT; r++) {
-        int dup = spec->roles[r] == NULL;
-        for (size_t j = 0; j < k && !dup; j++)
-            dup = strcmp(cols[j], spec->roles[r]) == 0;
-        if (!dup)
-            cols[k++] = spec->roles[r];
-    }
-    *n = k;
-    return cols;
-}
-
 static void bench_open(tu_bench *b)
 {
     mg_source_options so;
@@ -49,7 +31,7 @@ static void bench_open(tu_bench *b)
     so.limits = b->spec->limits;
     if (strstr(b->spec->data_path, ".jsonl")) {
         free(b->cols);
-        b->cols = jsonl_columns(b->spec, &so.ncolumns);
+        b->cols = mg_spec_jsonl_columns(b->spec, &so.ncolumns);
         so.columns = b->cols;
     }
     mg_error err = {{0}};
@@ -104,23 +86,6 @@ void tu_bench_free(tu_bench *b)
     free(b->typed);
 }
 
-/* Reads every schema field of the row once (as the runner). */
-static void type_row(tu_bench *b, const mg_row *row)
-{
-    for (size_t f = 0; f < b->spec->nfields; f++) {
-        mg_typed *t = &b->typed[f];
-        long col = b->field_column[f];
-        if (col < 0) {
-            t->state = MG_TYPED_NO_COLUMN;
-        } else if (mg_value_is_missing(&row->values[col])) {
-            t->state = MG_TYPED_MISSING;
-        } else {
-            t->expected = NULL;
-            t->state = mg_value_as_field(&row->values[col], &b->spec->fields[f], &t->num, &t->expected) == 0
-                           ? MG_TYPED_OK : MG_TYPED_WRONG;
-        }
-    }
-}
 
 void tu_instance_begin(tu_instance *in, const mg_check_spec *cs, const mg_check_env *env)
 {
@@ -172,7 +137,7 @@ size_t tu_bench_feed(tu_bench *b, tu_instance *single, tu_instance *parts, const
         mg_check *to[2] = {single ? &single->check : NULL, parts ? &parts[part].check : NULL};
         const mg_source_problem_info *p = st == MG_SOURCE_BAD_ROW ? mg_source_problem(b->src) : NULL;
         if (!p)
-            type_row(b, &row);
+            mg_type_row(b->spec, b->field_column, &row, b->typed);
         for (int k = 0; k < 2; k++) {
             mg_check *c = to[k];
             if (!c)
