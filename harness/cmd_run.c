@@ -79,11 +79,13 @@ static const mg_option run_options[] = {
                          "$GITHUB_ACTIONS is \"true\", else none",
                          0, "a value", "github", cmd_check_annotations},
     [RUN_THREADS] = {"threads", 0, "N",
-                     "threads to use (default: 1);\n"
-                     "1 reads, checks and scores on one; more reads and\n"
-                     "splits the data on a thread of its own and scores on\n"
-                     "another.  The reports are the same, timings aside,\n"
-                     "for any N",
+                     "threads to use (default: 1); more splits data files\n"
+                     "as N shards would and reads, checks and scores each\n"
+                     "part on a thread of its own, merging exactly (more\n"
+                     "memory: see docs/commands.md); a pipe, an external or\n"
+                     "HTTP model or an HTML report read on one thread and\n"
+                     "score on another.  The reports are the same, timings\n"
+                     "aside, for any N",
                      0, "a value", "2", check_threads},
     [RUN_SHARD] = {"shard", 0, "K/N",
                    "run shard K of N (1 to N) of the data: its files or\n"
