@@ -162,7 +162,7 @@ sanitize:
 # test_spec is left out: GCC 12's TSan runtime segfaults while starting that
 # binary, before main (in its interceptor set-up); it starts no thread.
 TSAN = -fsanitize=thread -fno-omit-frame-pointer
-TSAN_E2E ?= t_threads t_batch_scoring t_run t_metrics t_input t_limits t_adversarial
+TSAN_E2E ?= t_threads t_batch_scoring t_run t_metrics t_input t_limits t_adversarial t_shards_data t_shards_metrics
 TSAN_UNIT = $(filter-out %/test_spec,$(UNIT_BIN))
 tsan:
 	@$(MAKE) --no-print-directory deps
