@@ -42,21 +42,11 @@ static const char gate_json[] =
 
 static mg_spec *spec;
 
-static void free_spec(void)
-{
-    mg_spec_free(spec);
-}
-
 static const mg_spec *gate(void)
 {
     if (spec)
         return spec;
-    fuzz_write_text("data.csv", data_csv);
-    mg_spec_errors errs;
-    spec = mg_spec_load(fuzz_write_text("gate.json", gate_json), &errs);
-    if (!spec)
-        fuzz_fail("the fuzz gate does not load: %s", errs.count ? errs.msg[0] : "?");
-    atexit(free_spec);
+    spec = fuzz_load_gate("data.csv", data_csv, gate_json);
     return spec;
 }
 

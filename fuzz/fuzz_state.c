@@ -65,21 +65,12 @@ static void run_shard(size_t shard, const char *name)
     mg_shard_run_free(&plan);
 }
 
-static void free_spec(void)
-{
-    mg_spec_free(spec);
-}
 
 static const mg_spec *gate(void)
 {
     if (spec)
         return spec;
-    fuzz_write_text("data.csv", data_csv);
-    mg_spec_errors errs;
-    spec = mg_spec_load(fuzz_write_text("gate.json", gate_json), &errs);
-    if (!spec)
-        fuzz_fail("the fuzz gate does not load: %s", errs.count ? errs.msg[0] : "?");
-    atexit(free_spec);
+    spec = fuzz_load_gate("data.csv", data_csv, gate_json);
     run_shard(0, "state-1.json");
     run_shard(1, "envelope.json");
     envelope = json_load_file(fuzz_path("envelope.json"), 0, NULL);

@@ -5,6 +5,7 @@
 #include "fuzz/support.h"
 
 #include "common/sha256.h"
+#include "harness/spec.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -213,4 +214,24 @@ void fuzz_read_source(const char *path, const mg_source_options *opts, mg_format
      * a problem for at least one record, plus the end. */
     fuzz_drain_source(src, (uint64_t)size + 4, data, size);
     mg_source_free(src);
+}
+
+static mg_spec *loaded_gate;
+
+static void free_loaded_gate(void)
+{
+    mg_spec_free(loaded_gate);
+}
+
+mg_spec *fuzz_load_gate(const char *data_name, const char *data, const char *gate_json)
+{
+    if (loaded_gate)
+        fuzz_fail("fuzz_load_gate called twice");
+    fuzz_write_text(data_name, data);
+    mg_spec_errors errs;
+    loaded_gate = mg_spec_load(fuzz_write_text("gate.json", gate_json), &errs);
+    if (!loaded_gate)
+        fuzz_fail("the fuzz gate does not load: %s", errs.count ? errs.msg[0] : "?");
+    atexit(free_loaded_gate);
+    return loaded_gate;
 }

@@ -64,4 +64,9 @@ void fuzz_read_source(const char *path, const mg_source_options *opts, mg_format
  * equal to single rows). */
 void fuzz_model_file(const char *name, mg_model_format format, const uint8_t *data, size_t size);
 
+/* Writes data to data_name and the gate spec gate_json to gate.json in the
+ * private folder, and loads the spec (freed at exit).  Once per process. */
+struct mg_spec;
+struct mg_spec *fuzz_load_gate(const char *data_name, const char *data, const char *gate_json);
+
 #endif
