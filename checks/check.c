@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "checks/check_state.h"
 #include "common/xmem.h"
 #include "sources/data_files.h"
 
@@ -83,6 +84,23 @@ const char *mg_check_line_ref(const mg_check_env *env, unsigned long line, char 
     return buf;
 }
 
+char *mg_check_example_vtext(const mg_check *c, unsigned long line, const char *field, const char *fmt, va_list ap,
+                             const char **file, unsigned long *local)
+{
+    /* No fixed cap: an example may carry a whole fixture case to paste. */
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *what = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+    vsnprintf(what, (size_t)(n < 0 ? 0 : n) + 1, fmt, again);
+    va_end(again);
+    *file = mg_check_line_file(c->env, line, local);
+    char *text = field ? mg_xasprintf("%s:%lu: %s: %s", *file, *local, field, what)
+                       : mg_xasprintf("%s:%lu: %s", *file, *local, what);
+    free(what);
+    return text;
+}
+
 void mg_check_example(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
 {
     mg_result *res = c->result;
@@ -90,23 +108,15 @@ void mg_check_example(mg_check *c, unsigned long line, const char *field, const 
         res->examples_total++;
         return;
     }
-    /* No fixed cap: an example may carry a whole fixture case to paste. */
-    va_list ap, again;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(again, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    const char *file;
+    unsigned long local;
+    char *text = mg_check_example_vtext(c, line, field, fmt, ap, &file, &local);
     va_end(ap);
-    char *what = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-    vsnprintf(what, (size_t)(n < 0 ? 0 : n) + 1, fmt, again);
-    va_end(again);
-    unsigned long data_line = line;
-    const char *file = mg_check_line_file(c->env, line, &line);
-    if (field)
-        mg_result_example_at(res, c->env->examples, file, line, "%s:%lu: %s: %s", file, line, field, what);
-    else
-        mg_result_example_at(res, c->env->examples, file, line, "%s:%lu: %s", file, line, what);
-    res->example_pos[res->nexamples - 1].data_line = data_line;
-    free(what);
+    mg_result_example_at(res, c->env->examples, file, local, "%s", text);
+    res->example_pos[res->nexamples - 1].data_line = line;
+    free(text);
 }
 
 const char *mg_value_quote(const mg_value *v, char *buf, size_t size)

@@ -139,24 +139,6 @@ int mg_check_state_merge(mg_check *c, const json_t *saved, char *msg, size_t siz
     return c->def->merge(c, state, msg, size);
 }
 
-/* "FILE:LINE: FIELD: MESSAGE" for data line `line`, as mg_check_example
- * writes it; *file and *local say where it points. */
-static char *example_text(const mg_check *c, unsigned long line, const char *field, const char *fmt, va_list ap,
-                          const char **file, unsigned long *local)
-{
-    va_list again;
-    va_copy(again, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    char *what = mg_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-    vsnprintf(what, (size_t)(n < 0 ? 0 : n) + 1, fmt, again);
-    va_end(again);
-    *file = mg_check_line_file(c->env, line, local);
-    char *text = field ? mg_xasprintf("%s:%lu: %s: %s", *file, *local, field, what)
-                       : mg_xasprintf("%s:%lu: %s", *file, *local, what);
-    free(what);
-    return text;
-}
-
 void mg_check_example_merged(mg_check *c, unsigned long line, const char *field, const char *fmt, ...)
 {
     mg_result *res = c->result;
@@ -165,7 +147,7 @@ void mg_check_example_merged(mg_check *c, unsigned long line, const char *field,
     va_start(ap, fmt);
     const char *file;
     unsigned long local;
-    char *text = example_text(c, line, field, fmt, ap, &file, &local);
+    char *text = mg_check_example_vtext(c, line, field, fmt, ap, &file, &local);
     va_end(ap);
     insert_example(res, c->env->examples, text, file, local, line);
 }
@@ -182,7 +164,7 @@ void mg_check_example_first(mg_check *c, size_t at, unsigned long line, const ch
     va_start(ap, fmt);
     const char *file;
     unsigned long local;
-    char *text = example_text(c, line, field, fmt, ap, &file, &local);
+    char *text = mg_check_example_vtext(c, line, field, fmt, ap, &file, &local);
     va_end(ap);
     place_example(res, c->env->examples, at, text, local > 0 ? file : NULL, local, line);
 }
@@ -199,7 +181,7 @@ int mg_check_example_rewrite(mg_check *c, unsigned long line, const char *field,
     va_start(ap, fmt);
     const char *file;
     unsigned long local;
-    char *text = example_text(c, line, field, fmt, ap, &file, &local);
+    char *text = mg_check_example_vtext(c, line, field, fmt, ap, &file, &local);
     va_end(ap);
     free(res->examples[i]);
     res->examples[i] = text;
