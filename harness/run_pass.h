@@ -43,6 +43,10 @@ typedef struct mg_pass {
     char *read_error;    /* why reading stopped early, when it did (a shard saves it) */
 } mg_pass;
 
+/* Makes check c the spec's check cs over env, with its result added to
+ * report (before begin). */
+void mg_check_init(mg_check *c, const mg_check_spec *cs, const mg_check_env *env, mg_report *report);
+
 /* Each returns 0, or -1 with the input error in the report. */
 int mg_pass_open(mg_pass *p);                /* the data source (p->shard: that work only) */
 int mg_pass_prepare_scoring(mg_pass *p);     /* the model(s), when a check needs scores */

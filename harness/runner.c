@@ -292,6 +292,19 @@ int mg_pass_load_baseline(mg_pass *p, char **baseline_sha)
     return 0;
 }
 
+void mg_check_init(mg_check *c, const mg_check_spec *cs, const mg_check_env *env, mg_report *report)
+{
+    c->def = cs->def;
+    c->name = cs->name;
+    c->options = cs->options;
+    c->has_max_count = cs->has_max_count;
+    c->has_max_rate = cs->has_max_rate;
+    c->max_count = cs->max_count;
+    c->max_rate = cs->max_rate;
+    c->env = env;
+    c->result = mg_report_add(report, cs->def->group, cs->name, cs->def->name);
+}
+
 /* Check stage setup: a result per check, and its begin handler; a check
  * whose column is not in the data is an error and is skipped. */
 void mg_pass_begin_checks(mg_pass *p)
@@ -303,15 +316,7 @@ void mg_pass_begin_checks(mg_pass *p)
     for (size_t i = 0; i < spec->nchecks; i++) {
         const mg_check_spec *cs = &spec->checks[i];
         mg_check *c = &p->rc[i].check;
-        c->def = cs->def;
-        c->name = cs->name;
-        c->options = cs->options;
-        c->has_max_count = cs->has_max_count;
-        c->has_max_rate = cs->has_max_rate;
-        c->max_count = cs->max_count;
-        c->max_rate = cs->max_rate;
-        c->env = &p->env;
-        c->result = mg_report_add(p->report, cs->def->group, cs->name, cs->def->name);
+        mg_check_init(c, cs, &p->env, p->report);
         mg_role missing = MG_ROLE_COUNT;
         if ((cs->def->needs & MG_NEEDS_TIME) && p->env.role_column[MG_ROLE_TIME] < 0)
             missing = MG_ROLE_TIME;

@@ -20,6 +20,7 @@
 #include "checks/check_state.h"
 #include "common/error.h"
 #include "harness/data_input.h"
+#include "harness/run_pass.h"
 #include "tmpfiles.h"
 
 static void bench_open(tu_bench *b)
@@ -92,15 +93,7 @@ void tu_instance_begin(tu_instance *in, const mg_check_spec *cs, const mg_check_
     memset(in, 0, sizeof *in);
     in->report = mg_report_new();
     mg_check *c = &in->check;
-    c->def = cs->def;
-    c->name = cs->name;
-    c->options = cs->options;
-    c->has_max_count = cs->has_max_count;
-    c->has_max_rate = cs->has_max_rate;
-    c->max_count = cs->max_count;
-    c->max_rate = cs->max_rate;
-    c->env = env;
-    c->result = mg_report_add(in->report, cs->def->group, cs->name, cs->def->name);
+    mg_check_init(c, cs, env, in->report);
     if (c->def->begin)
         c->def->begin(c);
 }
