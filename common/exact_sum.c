@@ -1,6 +1,6 @@
 /*
- * exact_sum.c - the exact sum's carries, rounding and state (see
- * exact_sum.h).
+ * exact_sum.c - the exact sum's rounding and state (see exact_sum.h; the
+ * big-integer limbs are common/limbs.h's).
  */
 #include "common/exact_sum.h"
 
@@ -8,33 +8,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/limbs.h"
 #include "common/state_json.h"
 
-#define LIMB_MASK 0xffffffffULL
-#define LIMB_BASE 4294967296.0 /* 2^32 */
 #define TOP (MG_EXACT_SUM_LIMBS - 1)
+_Static_assert(MG_EXACT_SUM_LIMBS <= MG_LIMBS_MAX, "the sum fits common/limbs.h");
 
 void mg_exact_sum_clear(mg_exact_sum *s)
 {
     memset(s, 0, sizeof *s);
 }
 
-/* Brings every limb but the top one into [0, 2^32); the top one keeps the
- * sign.  The value is unchanged. */
-static void carry_limbs(int64_t *limb)
-{
-    for (size_t i = 0; i < TOP; i++) {
-        int64_t low = (int64_t)((uint64_t)limb[i] & LIMB_MASK);
-        /* An exact division (limb - low is a multiple of 2^32): no shift of
-         * a negative number. */
-        limb[i + 1] += (limb[i] - low) / (int64_t)LIMB_BASE;
-        limb[i] = low;
-    }
-}
-
 void mg_exact_sum__carry(mg_exact_sum *s)
 {
-    carry_limbs(s->limb);
+    mg_limbs_carry(s->limb, MG_EXACT_SUM_LIMBS);
     s->pending = 0;
 }
 
@@ -52,8 +39,8 @@ void mg_exact_sum_merge(mg_exact_sum *s, const mg_exact_sum *other)
 {
     int64_t b[MG_EXACT_SUM_LIMBS];
     memcpy(b, other->limb, sizeof b);
-    carry_limbs(b);
-    carry_limbs(s->limb);
+    mg_limbs_carry(b, MG_EXACT_SUM_LIMBS);
+    mg_limbs_carry(s->limb, MG_EXACT_SUM_LIMBS);
     for (size_t i = 0; i < MG_EXACT_SUM_LIMBS; i++)
         s->limb[i] += b[i];
     s->pending = 2; /* limbs below 2^33: less than two adds' worth */
@@ -118,19 +105,6 @@ static double round_magnitude(const int64_t *limb)
     return ldexp((double)m, e - 1074); /* infinity past the largest double */
 }
 
-/* Carried limbs of |V| in abs, and whether V < 0. */
-static int magnitude(const mg_exact_sum *s, int64_t *abs)
-{
-    memcpy(abs, s->limb, sizeof s->limb);
-    carry_limbs(abs);
-    if (abs[TOP] >= 0)
-        return 0;
-    for (size_t i = 0; i < MG_EXACT_SUM_LIMBS; i++)
-        abs[i] = -abs[i];
-    carry_limbs(abs);
-    return 1;
-}
-
 double mg_exact_sum_value(const mg_exact_sum *s)
 {
     if (s->nan || (s->pos_inf && s->neg_inf))
@@ -140,7 +114,7 @@ double mg_exact_sum_value(const mg_exact_sum *s)
     if (s->neg_inf)
         return -INFINITY;
     int64_t abs[MG_EXACT_SUM_LIMBS];
-    int negative = magnitude(s, abs);
+    int negative = mg_limbs_magnitude(s->limb, MG_EXACT_SUM_LIMBS, abs);
     double v = round_magnitude(abs);
     return negative ? -v : v;
 }
@@ -161,51 +135,27 @@ size_t mg_exact_sum_expand(const mg_exact_sum *s, double *out, size_t max)
 
 json_t *mg_exact_sum_save(const mg_exact_sum *s)
 {
-    int64_t limb[MG_EXACT_SUM_LIMBS];
-    memcpy(limb, s->limb, sizeof limb);
-    carry_limbs(limb);
-    size_t lo = 0, hi = MG_EXACT_SUM_LIMBS;
-    while (hi > 0 && limb[hi - 1] == 0)
-        hi--;
-    while (lo < hi && limb[lo] == 0)
-        lo++;
-    uint64_t words[MG_EXACT_SUM_LIMBS];
-    for (size_t i = lo; i < hi; i++)
-        words[i - lo] = (uint64_t)limb[i]; /* two's complement for a negative top limb */
-    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "at", mg_state_count(lo), "limbs",
-                     mg_state_counts(words, hi - lo), "inf", mg_state_count(s->pos_inf), "-inf",
-                     mg_state_count(s->neg_inf), "nan", mg_state_count(s->nan));
+    json_t *o = mg_limbs_save(s->limb, MG_EXACT_SUM_LIMBS, "limbs");
+    json_object_set_new(o, "inf", mg_state_count(s->pos_inf));
+    json_object_set_new(o, "-inf", mg_state_count(s->neg_inf));
+    json_object_set_new(o, "nan", mg_state_count(s->nan));
+    return o;
 }
 
 int mg_exact_sum_merge_json(mg_exact_sum *s, const json_t *v, const char *what, char *msg, size_t size)
 {
     mg_exact_sum add;
     mg_exact_sum_clear(&add);
-    uint64_t at;
-    uint64_t *words = NULL;
-    size_t n = 0;
     char inner[200];
-    if (!json_is_object(v) || mg_state_get_count(v, "at", &at, inner, sizeof inner) != 0 ||
-        mg_state_get_count(v, "inf", &add.pos_inf, inner, sizeof inner) != 0 ||
+    if (!json_is_object(v) || mg_state_get_count(v, "inf", &add.pos_inf, inner, sizeof inner) != 0 ||
         mg_state_get_count(v, "-inf", &add.neg_inf, inner, sizeof inner) != 0 ||
-        mg_state_get_count(v, "nan", &add.nan, inner, sizeof inner) != 0 ||
-        mg_state_get_counts(v, "limbs", &words, &n, inner, sizeof inner) != 0 || at + n > MG_EXACT_SUM_LIMBS) {
-        free(words);
+        mg_state_get_count(v, "nan", &add.nan, inner, sizeof inner) != 0) {
         snprintf(msg, size, "'%s': expected an exact sum {\"at\", \"limbs\", \"inf\", \"-inf\", \"nan\"}", what);
         return -1;
     }
-    for (size_t i = 0; i < n; i++) {
-        int64_t x = (int64_t)words[i];
-        /* Carried limbs: 32 bits each, the top one signed and small. */
-        int ok = at + i == TOP ? x > -(INT64_C(1) << 60) && x < (INT64_C(1) << 60) : x >= 0 && x <= (int64_t)LIMB_MASK;
-        if (!ok) {
-            free(words);
-            snprintf(msg, size, "'%s': limb %zu out of range", what, (size_t)at + i);
-            return -1;
-        }
-        add.limb[at + i] = x;
-    }
-    free(words);
+    /* The top limb of a carried sum of at most 2^64 terms is far below 2^60. */
+    if (mg_limbs_load(v, "limbs", add.limb, MG_EXACT_SUM_LIMBS, INT64_C(1) << 60, what, msg, size) != 0)
+        return -1;
     mg_exact_sum_merge(s, &add);
     return 0;
 }

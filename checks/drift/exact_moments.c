@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "checks/drift/exact_moments.h"
+#include "common/limbs.h"
 #include "common/state_json.h"
-#include "common/xmem.h"
 
 #define DIGIT_MASK UINT64_C(0xFFFFFFFF)
 #define FRACTION_MASK ((UINT64_C(1) << 52) - 1)
@@ -19,6 +19,7 @@
 #define SUM_UNIT_EXP (-1074) /* the smallest double: the sum's unit */
 #define SQ_UNIT_EXP (-2148)  /* its square: the sum of squares' unit */
 #define PRODUCT_DIGITS (2 * MG_XSUM_LIMBS)
+_Static_assert(MG_XSQ_LIMBS <= MG_LIMBS_MAX, "the sum of squares fits common/limbs.h");
 
 void mg_xmoments_init(mg_xmoments *x)
 {
@@ -40,18 +41,6 @@ static void add_at(int64_t *limb, uint64_t v, unsigned p, int negative)
         limb[i] += d0;
         limb[i + 1] += d1;
         limb[i + 2] += d2;
-    }
-}
-
-/* Puts every limb but the top one in [0, 2^32): the one representation of
- * the number (the top limb keeps its sign). */
-static void carry(int64_t *limb, size_t n)
-{
-    for (size_t i = 0; i + 1 < n; i++) {
-        uint64_t low = (uint64_t)limb[i] & DIGIT_MASK;
-        int64_t c = (limb[i] - (int64_t)low) / (INT64_C(1) << 32);
-        limb[i] = (int64_t)low;
-        limb[i + 1] += c;
     }
 }
 
@@ -82,8 +71,8 @@ void mg_xmoments_add(mg_xmoments *x, double v)
     add_at(x->sq, 2 * hi * lo, 2 * p + 27, 0);
     add_at(x->sq, lo * lo, 2 * p, 0);
     if (++x->pending >= CARRY_EVERY) {
-        carry(x->sum, MG_XSUM_LIMBS);
-        carry(x->sq, MG_XSQ_LIMBS);
+        mg_limbs_carry(x->sum, MG_XSUM_LIMBS);
+        mg_limbs_carry(x->sq, MG_XSQ_LIMBS);
         x->pending = 0;
     }
 }
@@ -106,8 +95,8 @@ void mg_xmoments_merge(mg_xmoments *into, const mg_xmoments *from)
         into->sum[i] += from->sum[i];
     for (size_t i = 0; i < MG_XSQ_LIMBS; i++)
         into->sq[i] += from->sq[i];
-    carry(into->sum, MG_XSUM_LIMBS);
-    carry(into->sq, MG_XSQ_LIMBS);
+    mg_limbs_carry(into->sum, MG_XSUM_LIMBS);
+    mg_limbs_carry(into->sq, MG_XSQ_LIMBS);
     into->pending = 0;
 }
 
@@ -115,17 +104,10 @@ void mg_xmoments_merge(mg_xmoments *into, const mg_xmoments *from)
  * when it is negative. */
 static int magnitude(const int64_t *limb, size_t n, uint64_t *out)
 {
-    int64_t tmp[MG_XSQ_LIMBS];
-    memcpy(tmp, limb, n * sizeof *tmp);
-    carry(tmp, n);
-    int negative = tmp[n - 1] < 0;
-    if (negative) {
-        for (size_t i = 0; i < n; i++)
-            tmp[i] = -tmp[i];
-        carry(tmp, n);
-    }
+    int64_t abs[MG_XSQ_LIMBS];
+    int negative = mg_limbs_magnitude(limb, n, abs);
     for (size_t i = 0; i < n; i++)
-        out[i] = (uint64_t)tmp[i];
+        out[i] = (uint64_t)abs[i];
     return negative;
 }
 
@@ -201,58 +183,19 @@ void mg_xmoments_get(const mg_xmoments *x, mg_moments *out)
     out->m2 = borrow ? 0.0 : digits_value(d, PRODUCT_DIGITS, SQ_UNIT_EXP, n);
 }
 
-/* Digits lo..hi (the nonzero ones) of a carried copy, as {"at": lo, "digits": base64}. */
-static json_t *limbs_save(const int64_t *limb, size_t n)
-{
-    int64_t tmp[MG_XSQ_LIMBS];
-    memcpy(tmp, limb, n * sizeof *tmp);
-    carry(tmp, n);
-    size_t lo = 0, hi = n;
-    while (hi > 0 && tmp[hi - 1] == 0)
-        hi--;
-    while (lo < hi && tmp[lo] == 0)
-        lo++;
-    uint64_t words[MG_XSQ_LIMBS];
-    for (size_t i = lo; i < hi; i++)
-        words[i - lo] = (uint64_t)tmp[i];
-    return json_pack("{s:o, s:o}", "at", mg_state_count(lo), "digits", mg_state_counts(words, hi - lo));
-}
+/* The top digit of a carried sum or sum of squares of up to 2^64 values is small. */
+#define TOP_DIGIT_BOUND (INT64_C(1) << 40)
 
 static int limbs_load(const json_t *j, const char *key, int64_t *limb, size_t n, char *msg, size_t size)
 {
-    const json_t *o = json_object_get(j, key);
-    uint64_t at, *words = NULL;
-    size_t nw = 0;
-    if (!json_is_object(o))
-        return snprintf(msg, size, "'%s': expected an object {\"at\", \"digits\"}", key), -1;
-    if (mg_state_get_count(o, "at", &at, msg, size) != 0 || mg_state_get_counts(o, "digits", &words, &nw, msg, size) != 0)
-        return -1;
-    int rc = 0;
-    if (at > n || nw > n - at) {
-        rc = -1;
-        snprintf(msg, size, "'%s': %zu digits from %llu, expected at most %zu in all", key, nw,
-                 (unsigned long long)at, n);
-    }
-    memset(limb, 0, n * sizeof *limb);
-    for (size_t i = 0; rc == 0 && i < nw; i++) {
-        size_t k = (size_t)at + i;
-        int64_t v = (int64_t)words[i];
-        /* every digit below the top one is < 2^32; the top one is small */
-        if (k + 1 < n ? words[i] > DIGIT_MASK : (v > (INT64_C(1) << 40) || v < -(INT64_C(1) << 40))) {
-            rc = -1;
-            snprintf(msg, size, "'%s': digit %zu is out of range", key, k);
-        }
-        limb[k] = v;
-    }
-    free(words);
-    return rc;
+    return mg_limbs_load(json_object_get(j, key), "digits", limb, n, TOP_DIGIT_BOUND, key, msg, size);
 }
 
 json_t *mg_xmoments_save(const mg_xmoments *x)
 {
     return json_pack("{s:o, s:o, s:o, s:o, s:o}", "count", mg_state_count(x->count), "min", mg_state_real(x->min),
-                     "max", mg_state_real(x->max), "sum", limbs_save(x->sum, MG_XSUM_LIMBS), "squares",
-                     limbs_save(x->sq, MG_XSQ_LIMBS));
+                     "max", mg_state_real(x->max), "sum", mg_limbs_save(x->sum, MG_XSUM_LIMBS, "digits"), "squares",
+                     mg_limbs_save(x->sq, MG_XSQ_LIMBS, "digits"));
 }
 
 int mg_xmoments_load(const json_t *j, mg_xmoments *x, char *msg, size_t size)

@@ -8,7 +8,9 @@
  * The sum of the values and the sum of their squares are kept exactly as
  * big integers (in units of 2^-1074 and 2^-2148, the smallest double and
  * its square), in 32-bit digits held by signed 64-bit limbs whose carries
- * are propagated every 2^28 values; a square is formed exactly from the
+ * are propagated every 2^28 values (common/limbs.h, as common/exact_sum.h
+ * keeps its sums; these also need the square of the sum, so they keep the
+ * digits themselves); a square is formed exactly from the
  * 53-bit significand.  The moments are then computed once from the two
  * sums: mean = S1 / n, m2 = (n S2 - S1^2) / n, each rounded once or twice
  * (never worse than Welford's recurrence, and exactly 0 for a constant
@@ -16,8 +18,6 @@
  *
  * -0.0 is counted as +0.0 (callers canonicalise it: min and max must not
  * depend on which zero came first).  Only finite values are added.
- * (A common/ exact accumulator may replace the big-integer part; the lead
- * unifies them.)
  */
 #ifndef MG_CHECKS_DRIFT_EXACT_MOMENTS_H
 #define MG_CHECKS_DRIFT_EXACT_MOMENTS_H
