@@ -99,20 +99,19 @@ static json_t *read_state(const char *path, mg_error *err)
     return root;
 }
 
-int mg_merge_load(const mg_spec *spec, const char *const *paths, size_t n, mg_merge_input *out, mg_error *err)
+int mg_merge_take(const mg_spec *spec, json_t *const *states, const char *const *paths, size_t n, mg_merge_input *out,
+                  mg_error *err)
 {
     memset(out, 0, sizeof *out);
-    json_t **byfile = mg_xcalloc(n + 1, sizeof *byfile);
     size_t nshards = 0;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        byfile[i] = read_state(paths[i], err);
-        if (!byfile[i] || check_envelope(spec, paths[i], byfile[i], err) != 0) {
+        if (check_envelope(spec, paths[i], states[i], err) != 0) {
             rc = -1;
             break;
         }
-        uint64_t k = (uint64_t)json_integer_value(json_object_get(byfile[i], "shard"));
-        uint64_t total = (uint64_t)json_integer_value(json_object_get(byfile[i], "shards"));
+        uint64_t k = (uint64_t)json_integer_value(json_object_get(states[i], "shard"));
+        uint64_t total = (uint64_t)json_integer_value(json_object_get(states[i], "shards"));
         if (total == 0 || k == 0 || k > total)
             rc = mg_error_set(err, "'%s': no valid shard number", paths[i]);
         else if (i == 0)
@@ -126,13 +125,13 @@ int mg_merge_load(const mg_spec *spec, const char *const *paths, size_t n, mg_me
         out->states = mg_xcalloc(nshards + 1, sizeof *out->states);
         out->paths = mg_xcalloc(nshards + 1, sizeof *out->paths);
         for (size_t i = 0; i < n && rc == 0; i++) {
-            size_t k = (size_t)json_integer_value(json_object_get(byfile[i], "shard")) - 1;
+            size_t k = (size_t)json_integer_value(json_object_get(states[i], "shard")) - 1;
             if (out->states[k]) {
                 rc = mg_error_set(err, "'%s' and '%s' are both shard %zu of %zu", out->paths[k], paths[i], k + 1,
                                   nshards);
                 break;
             }
-            out->states[k] = json_incref(byfile[i]);
+            out->states[k] = json_incref(states[i]);
             out->paths[k] = mg_xstrdup(paths[i]);
         }
         for (size_t k = 0; k < nshards && rc == 0; k++)
@@ -141,11 +140,24 @@ int mg_merge_load(const mg_spec *spec, const char *const *paths, size_t n, mg_me
         for (size_t k = 0; k < nshards && rc == 0; k++)
             rc = check_data(spec, out, k, err);
     }
+    if (rc != 0)
+        mg_merge_input_free(out);
+    return rc;
+}
+
+int mg_merge_load(const mg_spec *spec, const char *const *paths, size_t n, mg_merge_input *out, mg_error *err)
+{
+    memset(out, 0, sizeof *out);
+    json_t **byfile = mg_xcalloc(n + 1, sizeof *byfile);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (!(byfile[i] = read_state(paths[i], err)))
+            rc = -1;
+    if (rc == 0)
+        rc = mg_merge_take(spec, byfile, paths, n, out, err);
     for (size_t i = 0; i < n; i++)
         json_decref(byfile[i]);
     free(byfile);
-    if (rc != 0)
-        mg_merge_input_free(out);
     return rc;
 }
 

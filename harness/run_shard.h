@@ -45,6 +45,10 @@ void mg_shard_run_free(mg_shard_run *run);
 /* Loads and checks the states (same format version, mgate, spec, data,
  * shard count; every shard once).  0, or -1 with err naming the file. */
 int mg_merge_load(const mg_spec *spec, const char *const *paths, size_t n, mg_merge_input *out, mg_error *err);
+/* The same for states already read: states[i] (borrowed; out keeps its own
+ * references) came from paths[i], which the messages name. */
+int mg_merge_take(const mg_spec *spec, json_t *const *states, const char *const *paths, size_t n, mg_merge_input *out,
+                  mg_error *err);
 void mg_merge_input_free(mg_merge_input *in);
 
 /* Whether every check of the spec can run sharded (checks/check.h). */
