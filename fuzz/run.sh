@@ -64,6 +64,9 @@ for t in "$@"; do
     log_run "$t" "$rc" "${execs:-}" "${rate:-}" "$cov" "$log"
     if [ $rc -eq 0 ]; then
         echo "fuzz: $t: ${execs:-?} execs in ${secs} s (${rate:-?}/s), $cov: ok"
+    elif [ $rc -eq 72 ] && grep -q 'run interrupted' "$log"; then
+        # Stopped by SIGINT/SIGTERM (fuzz/report.sh counts it, not as a failure).
+        echo "fuzz: $t: interrupted after ${execs:-?} execs (${rate:-?}/s), $cov"
     else
         failed="$failed $t"
         echo "fuzz: $t: FAILED (exit $rc) after ${execs:-?} execs; input saved as:" \
