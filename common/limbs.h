@@ -23,14 +23,14 @@
  * value unchanged. */
 void mg_limbs_carry(int64_t *limb, size_t n);
 
-/* Writes the carried absolute value of limb[0..n) (n <= MG_LIMBS_MAX) to
- * abs[0..n); returns 1 when the value is negative, else 0. */
+/* Writes the carried absolute value of limb[0..n) to abs[0..n); returns 1
+ * when the value is negative, else 0. */
 int mg_limbs_magnitude(const int64_t *limb, size_t n, int64_t *abs);
 
 /* For state files (common/state_json.h): a new object {"at": LO, key:
- * DIGITS} holding the carried digits LO.. of limb[0..n) from the lowest
- * nonzero one to the highest, as counts (two's complement for a negative
- * top limb). */
+ * DIGITS} holding the carried digits LO.. of limb[0..n) (n <= MG_LIMBS_MAX)
+ * from the lowest nonzero one to the highest, as counts (two's complement
+ * for a negative top limb). */
 json_t *mg_limbs_save(const int64_t *limb, size_t n, const char *key);
 
 /* Reads such an object o into limb[0..n) (zeroed first), checking that it
